@@ -1,0 +1,299 @@
+"""Safe YAML with line numbers, and pydantic validation that reports file:line diagnostics.
+
+Only plain YAML is accepted: no anchors, aliases or tags. Every mapping key and value keeps the line
+it was written on, so a validation error can point at the exact line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from icbt_content.diagnostics import Diagnostic, diagnostic, did_you_mean
+
+MAX_YAML_CHARS = 200_000
+
+PathKey = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class LocatedYaml:
+    """Parsed YAML data with the line (1-based, in the whole file) of every value."""
+
+    data: Any
+    file: str
+    lines: dict[PathKey, int] = field(default_factory=dict)
+    first_line: int = 1
+
+    def line_of(self, path: PathKey) -> int:
+        """Line of the deepest known value on ``path``."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return self.first_line
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that does not resolve dates or other implicit types beyond the JSON ones."""
+
+
+# Keep dates and times as strings: content should not change type by looking like a date.
+_NoAliasLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _build(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], offset: int) -> Any:
+    line = node.start_mark.line + 1 + offset
+    lines[path] = line
+    if node.tag not in _STANDARD_TAGS:
+        raise _Refused(f"tag '{node.tag}' is not allowed", line)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Refused("mapping keys must be plain text", key_node.start_mark.line + 1)
+            key = str(_NoAliasLoader.construct_scalar(_LOADER, key_node))
+            if key == "<<":
+                raise _Refused("merge keys (<<) are not allowed", key_node.start_mark.line + 1)
+            if key in result:
+                raise _Refused(
+                    f"the key '{key}' appears twice", key_node.start_mark.line + 1 + offset
+                )
+            result[key] = _build(value_node, (*path, key), lines, offset)
+            lines[(*path, key)] = key_node.start_mark.line + 1 + offset
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*path, i), lines, offset) for i, item in enumerate(node.value)]
+    return _LOADER.construct_object(node, deep=True)
+
+
+_LOADER = _NoAliasLoader("")
+
+
+def load_yaml(
+    text: str, file: str, first_line: int = 1
+) -> tuple[LocatedYaml | None, list[Diagnostic]]:
+    """Parse ``text`` (which starts at ``first_line`` of ``file``) as safe, plain YAML."""
+    offset = first_line - 1
+    if len(text) > MAX_YAML_CHARS:
+        return None, [
+            diagnostic(
+                "ICBT100",
+                f"YAML block is larger than {MAX_YAML_CHARS} characters",
+                file,
+                first_line,
+                hint="split the content into smaller files",
+            )
+        ]
+    try:
+        loader = _NoAliasLoader(text)
+        try:
+            if loader.check_event(yaml.events.StreamStartEvent):
+                pass
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + offset) if mark else first_line
+        col = (mark.column + 1) if mark else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "alias" in problem or "anchor" in problem:
+            return None, [
+                diagnostic(
+                    "ICBT105",
+                    "YAML anchors and aliases are not allowed",
+                    file,
+                    line,
+                    col,
+                    hint="write the value out in full",
+                )
+            ]
+        return None, [
+            diagnostic(
+                "ICBT101",
+                f"invalid YAML: {problem}",
+                file,
+                line,
+                col,
+                hint="check indentation, and put text containing ': ' or '#' in quotes",
+            )
+        ]
+    except yaml.YAMLError as exc:
+        return None, [diagnostic("ICBT101", f"invalid YAML: {exc}", file, first_line)]
+    if node is None:
+        return LocatedYaml({}, file, {(): first_line}, first_line), []
+    if _has_anchor(node):
+        return None, [
+            diagnostic(
+                "ICBT105",
+                "YAML anchors and aliases are not allowed",
+                file,
+                _anchor_line(node) + offset,
+                hint="write the value out in full",
+            )
+        ]
+    lines: dict[PathKey, int] = {}
+    try:
+        data = _build(node, (), lines, offset)
+    except _Refused as exc:
+        return None, [
+            diagnostic("ICBT105", str(exc), file, exc.line, hint="use plain YAML values only")
+        ]
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
+        return None, [diagnostic("ICBT101", f"invalid YAML value: {exc}", file, first_line)]
+    return LocatedYaml(data, file, lines, first_line), []
+
+
+def _walk(node: yaml.Node) -> list[yaml.Node]:
+    found = [node]
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            found += _walk(k) + _walk(v)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            found += _walk(item)
+    return found
+
+
+def _has_anchor(node: yaml.Node) -> bool:
+    return _anchor_line(node) > 0
+
+
+def _anchor_line(node: yaml.Node) -> int:
+    seen: set[int] = set()
+    for item in _walk(node):
+        if id(item) in seen:
+            return item.start_mark.line + 1
+        seen.add(id(item))
+    return 0
+
+
+def validate(
+    model: type[M],
+    located: LocatedYaml,
+    *,
+    extra: Mapping[str, Any] | None = None,
+    what: str = "",
+) -> tuple[M | None, list[Diagnostic]]:
+    """Validate located YAML against a pydantic model, turning errors into diagnostics.
+
+    ``extra`` adds values that do not come from the YAML (such as a source location).
+    """
+    data = located.data
+    if not isinstance(data, dict):
+        return None, [
+            diagnostic(
+                "ICBT104",
+                f"{what or 'this block'} must be a mapping of 'field: value' lines",
+                located.file,
+                located.first_line,
+            )
+        ]
+    try:
+        return model.model_validate({**data, **(extra or {})}), []
+    except ValidationError as exc:
+        return None, errors_to_diagnostics(exc, located, model, what)
+
+
+def errors_to_diagnostics(
+    exc: ValidationError, located: LocatedYaml, model: type[BaseModel], what: str = ""
+) -> list[Diagnostic]:
+    """Turn pydantic errors into diagnostics at the lines the values were written on."""
+    found: list[Diagnostic] = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        line = located.line_of(loc)
+        dotted = ".".join(str(p) for p in loc)
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            candidates = _fields_at(model, loc[:-1])
+            found.append(
+                diagnostic(
+                    "ICBT102",
+                    f"unknown field '{dotted}'" + (f" in {what}" if what else ""),
+                    located.file,
+                    line,
+                    hint=did_you_mean(str(loc[-1]), candidates)
+                    or f"allowed fields: {', '.join(sorted(candidates))}",
+                )
+            )
+        elif kind == "missing":
+            found.append(
+                diagnostic(
+                    "ICBT103",
+                    f"missing required field '{dotted}'" + (f" in {what}" if what else ""),
+                    located.file,
+                    line,
+                    hint=f"add a line '{loc[-1]}: ...'",
+                )
+            )
+        elif "pattern" in kind or (kind == "string_too_long"):
+            found.append(
+                diagnostic(
+                    "ICBT202",
+                    f"'{error.get('input')}' is not a valid id for '{dotted}'",
+                    located.file,
+                    line,
+                    hint="ids are lower-case letters, digits and hyphens, starting with a letter",
+                )
+            )
+        else:
+            found.append(
+                diagnostic(
+                    "ICBT104",
+                    f"invalid value for '{dotted}': {error['msg']}",
+                    located.file,
+                    line,
+                )
+            )
+    return found
+
+
+def _fields_at(model: type[BaseModel], path: PathKey) -> list[str]:
+    """Field names allowed at ``path`` inside ``model`` (best effort, for hints)."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+        if current is None:
+            return []
+    return list(getattr(current, "model_fields", {}).keys())
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,112 @@
+"""Programme, module and page: the shape of a course of internet therapy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import Field
+
+from icbt_content.model.base import ContentModel, Id, SourceLocation
+from icbt_content.model.blocks import Block, ExerciseBlock
+from icbt_content.model.exercise import Exercise
+from icbt_content.model.guidance import GuidanceTemplate
+from icbt_content.model.measure import Measure
+
+Unlock = Literal["all-open", "in-order", "by-therapist"]
+
+
+class Heading(ContentModel):
+    """A heading on a page; its anchor is the same in every language."""
+
+    level: int
+    text: str
+    anchor: Id
+
+
+class Page(ContentModel):
+    """One screen of a module."""
+
+    id: Id
+    title: str
+    blocks: tuple[Block, ...]
+    distressing: bool = False
+    """The page asks about distressing material: it must offer a route to help."""
+    headings: tuple[Heading, ...] = ()
+    source: SourceLocation | None = None
+
+    def exercises(self) -> Iterator[Exercise]:
+        for block in self.blocks:
+            if isinstance(block, ExerciseBlock):
+                yield block.exercise
+
+
+class Module(ContentModel):
+    """A unit of treatment: a few pages the client works through in a week or so."""
+
+    id: Id
+    title: str
+    summary: str = ""
+    core: bool = True
+    """Core modules are for every client; optional ones are chosen with the therapist."""
+    therapist_notes: str = ""
+    """Markdown for the therapist: purpose, what to look for, common problems, where to refer back."""
+    pages: tuple[Page, ...]
+    source: SourceLocation | None = None
+
+
+class Rename(ContentModel):
+    """A migration: saved answers under an old exercise or field id move to a new one."""
+
+    exercise: Id
+    """The exercise id (the old one when renaming an exercise)."""
+    to: Id | None = None
+    """New exercise id, when the exercise itself was renamed."""
+    fields: dict[str, str] = Field(default_factory=dict)
+    """Old field id -> new field id."""
+    removed_fields: tuple[Id, ...] = ()
+    """Field ids removed on purpose; their saved answers stay in the client's export."""
+    removed: bool = False
+    """The whole exercise was removed on purpose."""
+
+
+class CrisisPage(ContentModel):
+    """Where to get help now; linked from every page."""
+
+    title: str
+    markdown: str
+    source: SourceLocation | None = None
+
+
+class Programme(ContentModel):
+    """A therapist-guided internet programme, as authored in its source locale."""
+
+    id: Id
+    title: str
+    version: str
+    condition: str
+    description: str = ""
+    source_locale: str = "en-GB"
+    unlock: Unlock = "in-order"
+    """How modules open: all at once, each after the previous one, or when the therapist opens them."""
+    modules: tuple[Module, ...]
+    measures: tuple[Measure, ...] = ()
+    guidance: tuple[GuidanceTemplate, ...] = ()
+    crisis: CrisisPage | None = None
+    migrations: tuple[Rename, ...] = ()
+    source: SourceLocation | None = None
+
+    def module(self, module_id: str) -> Module | None:
+        return next((m for m in self.modules if m.id == module_id), None)
+
+    def measure(self, measure_id: str) -> Measure | None:
+        return next((m for m in self.measures if m.id == measure_id), None)
+
+    def pages(self) -> Iterator[tuple[Module, Page]]:
+        for module in self.modules:
+            for page in module.pages:
+                yield module, page
+
+    def exercises(self) -> Iterator[Exercise]:
+        for _, page in self.pages():
+            yield from page.exercises()
