@@ -18,6 +18,8 @@ class Prose(ContentModel):
 
     kind: Literal["prose"] = "prose"
     markdown: str
+    anchors: tuple[str, ...] = ()
+    """Ids of the headings in this text, in order; kept the same in every language."""
     source: SourceLocation | None = None
 
 
@@ -30,6 +32,7 @@ class Callout(ContentModel):
     """Optional stable id, so a locale can replace this passage with an adapted version."""
     title: str = ""
     markdown: str
+    anchors: tuple[str, ...] = ()
     source: SourceLocation | None = None
 
 

@@ -1,0 +1,284 @@
+"""Load stage: read programmes/<id>/ into the typed model, collecting every problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from icbt_content.authoring.documents import Document, read_document, read_text
+from icbt_content.authoring.manifests import (
+    CrisisFrontMatter,
+    ModuleFrontMatter,
+    PageFrontMatter,
+    ProgrammeManifest,
+)
+from icbt_content.authoring.pages import LinkRef, read_blocks
+from icbt_content.authoring.yamlsafe import load_yaml, validate
+from icbt_content.diagnostics import ContentError, Diagnostic, Diagnostics, diagnostic
+from icbt_content.ids import is_valid_id, page_id_from_filename
+from icbt_content.model.base import SourceLocation
+from icbt_content.model.guidance import GuidanceTemplate
+from icbt_content.model.measure import Measure
+from icbt_content.model.programme import CrisisPage, Module, Page, Programme
+
+MODULE_FILE = "module.md"
+RESERVED_MODULE_IDS = frozenset({"crisis", "therapist", "answers", "assets"})
+
+
+@dataclass
+class LoadedProgramme:
+    """A programme as read from disk, with what later stages need to check it."""
+
+    root: Path
+    """The programme folder."""
+    project: Path
+    programme: Programme | None
+    links: list[LinkRef] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    used_measures: set[str] = field(default_factory=set)
+    unreadable_pages: set[str] = field(default_factory=set)
+    """Modules with a page that could not be read (so 'empty module' would mislead)."""
+
+
+def relative(path: Path, project: Path) -> str:
+    """The path shown to authors: relative to the project, with forward slashes."""
+    try:
+        return path.resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
+    """Read a programme folder. Never raises for bad content: problems become diagnostics."""
+    project = project or root.parent.parent
+    result = LoadedProgramme(root=root, project=project, programme=None)
+    found = result.diagnostics
+    manifest_path = root / "programme.yaml"
+    shown = relative(manifest_path, project)
+    text, problems = read_text(manifest_path, shown)
+    found.extend(problems)
+    if text is None:
+        if not manifest_path.exists():
+            found.add(
+                diagnostic(
+                    "ICBT106",
+                    "programme.yaml is missing",
+                    shown,
+                    hint="run 'icbt new programme ID' to start from a template",
+                )
+            )
+        return result
+    located, problems = load_yaml(text, shown)
+    found.extend(problems)
+    if located is None:
+        return result
+    manifest, problems = validate(ProgrammeManifest, located, what="programme.yaml")
+    found.extend(problems)
+    if manifest is None:
+        return result
+
+    modules: list[Module] = []
+    for index, module_id in enumerate(manifest.modules):
+        line = located.line_of(("modules", index))
+        if module_id in RESERVED_MODULE_IDS:
+            found.add(
+                diagnostic(
+                    "ICBT202",
+                    f"'{module_id}' is reserved for the site and cannot be a module id",
+                    shown,
+                    line,
+                    hint="choose another name for the module folder",
+                )
+            )
+            continue
+        module = _read_module(root / "modules" / module_id, module_id, shown, line, result)
+        if module is not None:
+            modules.append(module)
+
+    measures = _read_measures(root, project, manifest, located.line_of(("measures",)), result)
+    guidance = _read_guidance(root, project, found)
+    crisis = _read_crisis(root, project, result)
+    try:
+        result.programme = Programme(
+            id=manifest.id,
+            title=manifest.title,
+            version=manifest.version,
+            condition=manifest.condition,
+            description=manifest.description,
+            source_locale=manifest.source_locale,
+            unlock=manifest.unlock,
+            modules=tuple(modules),
+            measures=tuple(measures),
+            guidance=tuple(guidance),
+            crisis=crisis,
+            migrations=manifest.migrations,
+            source=SourceLocation(file=shown, line=1),
+        )
+    except ValueError as exc:  # pragma: no cover - every field was validated above
+        found.add(diagnostic("ICBT104", f"programme could not be assembled: {exc}", shown))
+    return result
+
+
+def _read_module(
+    folder: Path, module_id: str, manifest: str, line: int, result: LoadedProgramme
+) -> Module | None:
+    found = result.diagnostics
+    module_file = folder / MODULE_FILE
+    if not module_file.is_file():
+        found.add(
+            diagnostic(
+                "ICBT106",
+                f"module '{module_id}' has no {relative(module_file, result.project)}",
+                manifest,
+                line,
+                hint=f"create modules/{module_id}/{MODULE_FILE}, or remove the module from "
+                "the list",
+            )
+        )
+        return None
+    doc, problems = read_document(module_file, relative(module_file, result.project))
+    found.extend(problems)
+    if doc is None:
+        return None
+    found.extend(doc.diagnostics)
+    front, problems = validate(ModuleFrontMatter, doc.front_matter, what="module front matter")
+    found.extend(problems)
+    notes = "\n".join(doc.lines[doc.body_start - 1 :]).strip("\n")
+    notes_parts = read_blocks(doc)
+    result.links.extend(notes_parts.links)
+    pages: list[Page] = []
+    for page_file in sorted(folder.glob("*.md")):
+        if page_file.name == MODULE_FILE:
+            continue
+        page = _read_page(page_file, result)
+        if page is not None:
+            pages.append(page)
+        else:
+            result.unreadable_pages.add(module_id)
+    if front is None:
+        return None
+    return Module(
+        id=module_id,
+        title=front.title,
+        summary=front.summary,
+        core=front.core,
+        therapist_notes=notes,
+        pages=tuple(pages),
+        source=SourceLocation(file=doc.path, line=1),
+    )
+
+
+def _read_page(path: Path, result: LoadedProgramme) -> Page | None:
+    found = result.diagnostics
+    shown = relative(path, result.project)
+    doc, problems = read_document(path, shown)
+    found.extend(problems)
+    if doc is None:
+        return None
+    return _page_from_document(doc, path.stem, result)
+
+
+def _page_from_document(doc: Document, stem: str, result: LoadedProgramme) -> Page | None:
+    found = result.diagnostics
+    found.extend(doc.diagnostics)
+    front, problems = validate(PageFrontMatter, doc.front_matter, what="page front matter")
+    found.extend(problems)
+    parts = read_blocks(doc)
+    found.extend(parts.diagnostics)
+    result.links.extend(parts.links)
+    for block in parts.blocks:
+        if block.kind == "questionnaire":
+            result.used_measures.add(block.measure)
+    if front is None:
+        return None
+    page_id = front.id or page_id_from_filename(stem)
+    if not is_valid_id(page_id):
+        found.add(
+            diagnostic(
+                "ICBT202",
+                f"the file name gives the page id '{page_id}', which is not a valid id",
+                doc.path,
+                hint="rename the file (like 02-my-page.md) or set 'id:' in the front matter",
+            )
+        )
+        return None
+    return Page(
+        id=page_id,
+        title=front.title,
+        blocks=tuple(parts.blocks),
+        distressing=front.distressing,
+        headings=tuple(parts.headings),
+        source=SourceLocation(file=doc.path, line=1),
+    )
+
+
+def _read_measures(
+    root: Path,
+    project: Path,
+    manifest: ProgrammeManifest,
+    line: int,
+    result: LoadedProgramme,
+) -> list[Measure]:
+    if not manifest.measures and not result.used_measures:
+        return []
+    from icbt_content.measures import resolve_measures
+
+    measures, problems = resolve_measures(
+        root,
+        project,
+        manifest.measures,
+        used_on_pages=result.used_measures,
+        locale=manifest.source_locale,
+    )
+    result.diagnostics.extend(problems)
+    return measures
+
+
+def _read_guidance(root: Path, project: Path, found: Diagnostics) -> list[GuidanceTemplate]:
+    folder = root / "guidance"
+    if not folder.is_dir():
+        return []
+    from icbt_content.guidance import load_guidance
+
+    templates, problems = load_guidance(folder, project)
+    found.extend(problems)
+    return templates
+
+
+def _read_crisis(root: Path, project: Path, result: LoadedProgramme) -> CrisisPage | None:
+    path = root / "crisis.md"
+    if not path.is_file():
+        return None
+    doc, problems = read_document(path, relative(path, project))
+    result.diagnostics.extend(problems)
+    if doc is None:
+        return None
+    result.diagnostics.extend(doc.diagnostics)
+    front, problems = validate(CrisisFrontMatter, doc.front_matter, what="crisis page")
+    result.diagnostics.extend(problems)
+    parts = read_blocks(doc)
+    result.diagnostics.extend(parts.diagnostics)
+    result.links.extend(parts.links)
+    if front is None:
+        return None
+    return CrisisPage(
+        title=front.title,
+        markdown="\n".join(doc.lines[doc.body_start - 1 :]).strip("\n"),
+        source=SourceLocation(file=doc.path, line=1),
+    )
+
+
+def load_programme(path: str | Path) -> Programme:
+    """Load and validate a programme folder; raise :class:`ContentError` on any error."""
+    from icbt_content.validate import validate_programme
+
+    root = Path(path)
+    loaded = read_programme(root)
+    validate_programme(loaded)
+    if loaded.diagnostics.errors or loaded.programme is None:
+        raise ContentError(loaded.diagnostics.errors or _nothing_loaded(root))
+    return loaded.programme
+
+
+def _nothing_loaded(root: Path) -> list[Diagnostic]:
+    return [diagnostic("ICBT106", "no programme could be loaded", root.as_posix())]

@@ -1,0 +1,45 @@
+"""The YAML an author writes: programme.yaml and the front matter of modules and pages."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from icbt_content.model.base import ContentModel, Id
+from icbt_content.model.programme import Rename, Unlock
+
+
+class ProgrammeManifest(ContentModel):
+    """programme.yaml"""
+
+    id: Id
+    title: str
+    version: str
+    condition: str
+    description: str = ""
+    source_locale: str = "en-GB"
+    unlock: Unlock = "in-order"
+    modules: tuple[Id, ...] = Field(min_length=1)
+    measures: tuple[Id, ...] = ()
+    migrations: tuple[Rename, ...] = ()
+
+
+class ModuleFrontMatter(ContentModel):
+    """The front matter of modules/<id>/module.md"""
+
+    title: str
+    summary: str = ""
+    core: bool = True
+
+
+class PageFrontMatter(ContentModel):
+    """The front matter of a page."""
+
+    title: str
+    id: Id | None = None
+    distressing: bool = False
+
+
+class CrisisFrontMatter(ContentModel):
+    """The front matter of crisis.md"""
+
+    title: str = "Need help now?"

@@ -1,0 +1,332 @@
+"""Turn a parsed Markdown page into blocks, and collect what the validator needs to check."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import get_args
+
+from markdown_it.token import Token
+
+from icbt_content.authoring.documents import Document, parse_document
+from icbt_content.authoring.yamlsafe import LocatedYaml, load_yaml, validate
+from icbt_content.diagnostics import Diagnostic, diagnostic, did_you_mean
+from icbt_content.exercises import exercise_types
+from icbt_content.ids import is_valid_id
+from icbt_content.model.base import ContentModel, SourceLocation
+from icbt_content.model.blocks import (
+    Block,
+    Callout,
+    CalloutStyle,
+    ExerciseBlock,
+    Media,
+    MediaType,
+    Prose,
+    QuestionnaireBlock,
+)
+from icbt_content.model.exercise import Exercise
+from icbt_content.model.programme import Heading
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """A link or image written in content, to be checked once every page is known."""
+
+    file: str
+    line: int
+    target: str
+    image: bool = False
+
+
+@dataclass
+class PageParts:
+    """What reading a page body yields: blocks, headings, links, problems."""
+
+    blocks: list[Block] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    links: list[LinkRef] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+_TITLE_ID = re.compile(r"\s*\{#([^}\s]*)\}\s*$")
+CALLOUT_STYLES: tuple[str, ...] = get_args(CalloutStyle)
+MEDIA_TYPES: tuple[str, ...] = get_args(MediaType)
+
+
+@dataclass(frozen=True)
+class Directive:
+    """A ``:::`` directive as written: its name, the rest of the first line, and its body."""
+
+    name: str
+    argument: str
+    body: str
+    line: int
+    """1-based line of the opening ``:::``."""
+    doc: Document
+
+    @property
+    def body_line(self) -> int:
+        return self.line + 1
+
+    def where(self) -> SourceLocation:
+        return SourceLocation(file=self.doc.path, line=self.line)
+
+
+DirectiveHandler = Callable[[Directive, PageParts], None]
+
+
+def read_blocks(doc: Document) -> PageParts:
+    """Split a page body into prose and directive blocks."""
+    parts = PageParts()
+    chunk: list[Token] = []
+    for token in doc.tokens:
+        if token.type == "colon_fence" and token.level == 0 and token.map:
+            _flush(doc, chunk, parts)
+            chunk = []
+            _directive(doc, token, parts)
+        else:
+            chunk.append(token)
+    _flush(doc, chunk, parts)
+    return parts
+
+
+def _flush(doc: Document, tokens: list[Token], parts: PageParts) -> None:
+    spans = [t.map for t in tokens if t.map and t.level == 0]
+    if not spans:
+        return
+    start, end = min(s[0] for s in spans), max(s[1] for s in spans)
+    text = doc.source(start, end).strip("\n")
+    if not text.strip():
+        return
+    anchors = _collect_inline(doc, tokens, parts)
+    parts.blocks.append(
+        Prose(
+            markdown=text,
+            anchors=tuple(anchors),
+            source=SourceLocation(file=doc.path, line=start + 1),
+        )
+    )
+
+
+def _collect_inline(doc: Document, tokens: list[Token], parts: PageParts) -> list[str]:
+    """Record headings, links and images of a run of tokens; return the heading anchors."""
+    anchors: list[str] = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and i + 1 < len(tokens):
+            anchor = str(token.attrGet("id") or "")
+            anchors.append(anchor)
+            parts.headings.append(
+                Heading(level=int(token.tag[1]), text=tokens[i + 1].content, anchor=anchor)
+            )
+        if token.type != "inline" or not token.map:
+            continue
+        line = token.map[0] + 1
+        for child in token.children or []:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "link_open":
+                parts.links.append(LinkRef(doc.path, line, str(child.attrGet("href") or "")))
+            elif child.type == "image":
+                src = str(child.attrGet("src") or "")
+                parts.links.append(LinkRef(doc.path, line, src, image=True))
+                if not child.content.strip():
+                    parts.diagnostics.append(
+                        diagnostic(
+                            "ICBT303",
+                            f"image '{src}' has no alt text",
+                            doc.path,
+                            line,
+                            hint="describe what the picture shows: ![a diagram of ...](file.svg)",
+                        )
+                    )
+    return anchors
+
+
+def _directive(doc: Document, token: Token, parts: PageParts) -> None:
+    assert token.map is not None
+    words = token.info.strip().split(maxsplit=1)
+    name = words[0] if words else ""
+    argument = words[1] if len(words) > 1 else ""
+    directive = Directive(name, argument, token.content, token.map[0] + 1, doc)
+    handler = DIRECTIVES.get(name)
+    if name in CALLOUT_STYLES:
+        _callout(directive, parts)
+    elif handler is not None:
+        handler(directive, parts)
+    else:
+        known = [*DIRECTIVES, *CALLOUT_STYLES]
+        parts.diagnostics.append(
+            diagnostic(
+                "ICBT302",
+                f"unknown directive '{name}'" if name else "a ::: block needs a directive name",
+                doc.path,
+                directive.line,
+                hint=did_you_mean(name, known) or f"directives: {', '.join(sorted(known))}",
+            )
+        )
+
+
+def _callout(d: Directive, parts: PageParts) -> None:
+    title, callout_id = d.argument, None
+    match = _TITLE_ID.search(title)
+    if match:
+        title, callout_id = title[: match.start()].strip(), match.group(1)
+        if not is_valid_id(callout_id):
+            parts.diagnostics.append(
+                diagnostic(
+                    "ICBT202",
+                    f"'{callout_id}' is not a valid id",
+                    d.doc.path,
+                    d.line,
+                    hint="ids are lower-case letters, digits and hyphens, starting with a letter",
+                )
+            )
+            callout_id = None
+    inner = parse_document(d.body, d.doc.path)
+    offset = d.line  # body line 1 is file line d.line + 1
+    nested = [t for t in inner.tokens if t.type == "colon_fence"]
+    for t in nested:
+        parts.diagnostics.append(
+            diagnostic(
+                "ICBT302",
+                "directives cannot be placed inside a box",
+                d.doc.path,
+                offset + (t.map[0] if t.map else 0) + 1,
+                hint="close the box with ::: before starting the next directive",
+            )
+        )
+    shifted = _shift(inner.tokens, offset)
+    anchors = _collect_inline(d.doc, shifted, parts)
+    parts.blocks.append(
+        Callout(
+            style=d.name,  # type: ignore[arg-type]
+            id=callout_id,
+            title=title,
+            markdown=d.body.strip("\n"),
+            anchors=tuple(anchors),
+            source=d.where(),
+        )
+    )
+
+
+def _shift(tokens: list[Token], offset: int) -> list[Token]:
+    for token in tokens:
+        if token.map:
+            token.map = [token.map[0] + offset, token.map[1] + offset]
+    return tokens
+
+
+def _yaml_body(d: Directive, parts: PageParts) -> LocatedYaml | None:
+    located, problems = load_yaml(d.body, d.doc.path, first_line=d.body_line)
+    parts.diagnostics.extend(problems)
+    return located
+
+
+def _exercise(d: Directive, parts: PageParts) -> None:
+    types = exercise_types()
+    kind = types.get(d.argument.strip())
+    if kind is None:
+        parts.diagnostics.append(
+            diagnostic(
+                "ICBT301",
+                f"unknown exercise type '{d.argument.strip()}'",
+                d.doc.path,
+                d.line,
+                hint=did_you_mean(d.argument.strip(), types)
+                or f"exercise types: {', '.join(types)}",
+            )
+        )
+        return
+    located = _yaml_body(d, parts)
+    if located is None:
+        return
+    options, problems = validate(kind.options, located, what=f"{kind.name} exercise")
+    parts.diagnostics.extend(problems)
+    if options is None:
+        return
+    extra = options.model_dump(exclude={"id", "title", "instructions"}, mode="json")
+    parts.blocks.append(
+        ExerciseBlock(
+            exercise=Exercise(
+                id=options.id,
+                type=kind.name,
+                title=options.title,
+                instructions=options.instructions,
+                options=extra,
+                fields=kind.fields(options),
+                source=d.where(),
+            )
+        )
+    )
+
+
+def _questionnaire(d: Directive, parts: PageParts) -> None:
+    measure = d.argument.strip()
+    if not is_valid_id(measure):
+        parts.diagnostics.append(
+            diagnostic(
+                "ICBT205",
+                f"'{measure}' is not a questionnaire id" if measure else "questionnaire id missing",
+                d.doc.path,
+                d.line,
+                hint="write ::: questionnaire phq9",
+            )
+        )
+        return
+    parts.blocks.append(QuestionnaireBlock(measure=measure, source=d.where()))
+
+
+class MediaOptions(ContentModel):
+    src: str
+    alt: str = ""
+    transcript: str = ""
+    caption: str = ""
+
+
+def _media(d: Directive, parts: PageParts) -> None:
+    located = _yaml_body(d, parts)
+    if located is None:
+        return
+    options, problems = validate(MediaOptions, located, what=f"{d.name} block")
+    parts.diagnostics.extend(problems)
+    if options is None:
+        return
+    if d.name == "image" and not options.alt.strip():
+        parts.diagnostics.append(
+            diagnostic(
+                "ICBT303",
+                f"image '{options.src}' has no alt text",
+                d.doc.path,
+                d.line,
+                hint="add 'alt: what the picture shows'",
+            )
+        )
+    if d.name in ("audio", "video") and not options.transcript.strip():
+        parts.diagnostics.append(
+            diagnostic(
+                "ICBT303",
+                f"{d.name} '{options.src}' has no transcript",
+                d.doc.path,
+                d.line,
+                hint="add 'transcript: |' followed by the words spoken",
+            )
+        )
+    parts.links.append(
+        LinkRef(d.doc.path, located.line_of(("src",)), options.src, image=True),
+    )
+    parts.blocks.append(
+        Media(
+            media_type=d.name,  # type: ignore[arg-type]
+            source=d.where(),
+            **options.model_dump(),
+        )
+    )
+
+
+#: Directives other than the callout styles. Add an entry to support a new directive.
+DIRECTIVES: dict[str, DirectiveHandler] = {
+    "exercise": _exercise,
+    "questionnaire": _questionnaire,
+    **dict.fromkeys(MEDIA_TYPES, _media),
+}

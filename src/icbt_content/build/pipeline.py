@@ -1,0 +1,195 @@
+"""The build: load -> localise -> validate -> render -> write (atomically)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import TemplateError
+
+from icbt_content.adaptation.resources import LocaleInfo, load_locale
+from icbt_content.authoring.loader import LoadedProgramme, relative
+from icbt_content.build.writer import write_atomically
+from icbt_content.diagnostics import Diagnostics, diagnostic
+from icbt_content.model.programme import Programme
+from icbt_content.render.assets import find_external_resources
+from icbt_content.render.environment import CSP, make_environment
+from icbt_content.render.site import Language, ProgrammeRenderer, RenderedFile
+from icbt_content.sitemap import SiteMap, home_path
+from icbt_content.validate import check_project
+
+#: Called as pages are rendered: (programme id, locale, pages done, pages in total).
+Progress = Callable[[str, str, int, int], None]
+
+
+@dataclass
+class BuildReport:
+    """What a build did."""
+
+    out: Path
+    diagnostics: Diagnostics
+    programmes: list[str] = field(default_factory=list)
+    locales: dict[str, list[str]] = field(default_factory=dict)
+    pages: int = 0
+    files: int = 0
+    seconds: float = 0.0
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.written
+
+
+@dataclass
+class LocalisedProgramme:
+    """A programme as served in one locale, with notices for modules served in another."""
+
+    programme: Programme
+    locale: LocaleInfo
+    notices: dict[str, str] = field(default_factory=dict)
+
+
+def build_site(
+    project: str | Path = ".",
+    out: str | Path | None = None,
+    *,
+    programmes: list[str] | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build the static site of a project. Nothing is written unless the whole build succeeds."""
+    started = time.perf_counter()
+    project = Path(project)
+    out = Path(out) if out is not None else project / "site"
+    report = BuildReport(out=out, diagnostics=Diagnostics())
+    loaded = check_project(project, programmes)
+    for item in loaded:
+        report.diagnostics.extend(item.diagnostics)
+    if not loaded:
+        report.diagnostics.add(
+            diagnostic(
+                "ICBT106",
+                "no programmes found" + (f" named {', '.join(programmes)}" if programmes else ""),
+                "programmes/",
+                hint="programmes live in programmes/<id>/programme.yaml; "
+                "'icbt new programme ID' starts one",
+            )
+        )
+    if report.diagnostics.fails(strict):
+        report.seconds = time.perf_counter() - started
+        return report
+
+    files: dict[str, bytes] = {}
+    env = make_environment(project)
+    index_entries = []
+    for item in loaded:
+        assert item.programme is not None
+        localised = list(localise(project, item, report.diagnostics))
+        languages = [
+            Language(lp.locale.code, lp.locale.name, lp.locale.direction) for lp in localised
+        ]
+        report.programmes.append(item.programme.id)
+        report.locales[item.programme.id] = [lp.locale.code for lp in localised]
+        sitemap = SiteMap(item.programme, relative(item.root, project))
+        for lp in localised:
+            renderer = ProgrammeRenderer(
+                env, lp.programme, lp.locale, sitemap, languages, notices=lp.notices
+            )
+            total = sum(len(m.pages) for m in lp.programme.modules)
+            done = 0
+            try:
+                for rendered in renderer.render():
+                    files[rendered.path] = rendered.content
+                    if rendered.path.count("/") >= 4:
+                        done += 1
+                        report.pages += 1
+                        if progress and (done % 25 == 0 or done == total):
+                            progress(item.programme.id, lp.locale.code, done, total)
+            except TemplateError as exc:
+                report.diagnostics.add(
+                    diagnostic(
+                        "ICBT702",
+                        f"template error: {exc.message}",
+                        getattr(exc, "filename", None) or "templates/",
+                        getattr(exc, "lineno", 1) or 1,
+                    )
+                )
+        files.update(_media_files(item))
+        index_entries.append(
+            {
+                "title": item.programme.title,
+                "description": item.programme.description,
+                "languages": [
+                    {
+                        "code": lang.code,
+                        "name": lang.name,
+                        "direction": lang.direction,
+                        "url": f"{item.programme.id}/{home_path(lang.code)}",
+                    }
+                    for lang in languages
+                ],
+            }
+        )
+    files["index.html"] = (
+        env.get_template("site_index.html")
+        .render(title="Programmes", programmes=index_entries, csp=CSP, lang="en")
+        .encode("utf-8")
+    )
+    files.update(_static_files())
+    report.diagnostics.extend(find_external_resources(files))
+    if report.diagnostics.fails(strict):
+        report.seconds = time.perf_counter() - started
+        return report
+    try:
+        write_atomically(out, files)
+    except OSError as exc:
+        report.diagnostics.add(
+            diagnostic("ICBT703", f"could not write {out}: {exc.strerror or exc}", str(out))
+        )
+        report.seconds = time.perf_counter() - started
+        return report
+    report.files = len(files)
+    report.written = True
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def localise(
+    project: Path, loaded: LoadedProgramme, found: Diagnostics
+) -> Iterator[LocalisedProgramme]:
+    """The programme in each locale it is published in: its source locale first."""
+    assert loaded.programme is not None
+    source = loaded.programme.source_locale
+    info, problems = load_locale(project, source)
+    found.extend(problems)
+    yield LocalisedProgramme(loaded.programme, info)
+
+
+def _static_files() -> dict[str, bytes]:
+    static = resources.files("icbt_content.render") / "static"
+    return {
+        f"assets/{entry.name}": entry.read_bytes()
+        for entry in sorted(static.iterdir(), key=lambda e: e.name)
+        if entry.is_file() and not entry.name.startswith(".")
+    }
+
+
+def _media_files(loaded: LoadedProgramme) -> dict[str, bytes]:
+    assert loaded.programme is not None
+    media = loaded.root / "media"
+    if not media.is_dir():
+        return {}
+    found = {}
+    for path in sorted(media.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            found[f"{loaded.programme.id}/media/{path.relative_to(media).as_posix()}"] = (
+                path.read_bytes()
+            )
+    return found
+
+
+def rendered_pages(files: dict[str, bytes]) -> list[RenderedFile]:
+    return [RenderedFile(path, content) for path, content in sorted(files.items())]

@@ -1,0 +1,11 @@
+"""Markdown parsing and safe rendering; our markdown-it plugins, one file each."""
+
+from icbt_content.markdown.links import is_safe_url
+from icbt_content.markdown.parser import (
+    checking_parser,
+    make_parser,
+    render_markdown,
+    shared_parser,
+)
+
+__all__ = ["checking_parser", "is_safe_url", "make_parser", "render_markdown", "shared_parser"]

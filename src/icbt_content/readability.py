@@ -1,0 +1,54 @@
+"""Flesch reading ease for English client pages."""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it.token import Token
+
+from icbt_content.markdown import shared_parser
+
+_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+
+
+def syllables(word: str) -> int:
+    """Estimate the syllables of an English word (a standard heuristic)."""
+    w = word.lower()
+    if len(w) <= 3:
+        return 1
+    w = re.sub(r"(?:[^laeiouy]es|[^laeiouy]ed|[^laeiouy]e)$", "", w)
+    w = re.sub(r"^y", "", w)
+    return max(1, len(_VOWEL_GROUPS.findall(w)))
+
+
+def plain_text(markdown: str) -> list[str]:
+    """The sentences-bearing text runs of Markdown: one string per block."""
+    runs: list[str] = []
+    for token in shared_parser().parse(markdown, {}):
+        if token.type == "inline":
+            runs.append(_inline_text(token))
+    return runs
+
+
+def _inline_text(token: Token) -> str:
+    return "".join(
+        child.content for child in token.children or [] if child.type in ("text", "code_inline")
+    )
+
+
+def flesch_reading_ease(runs: list[str]) -> float | None:
+    """Flesch reading ease of text blocks; None when there are too few words to judge."""
+    words = sentences = syllable_count = 0
+    for run in runs:
+        found = _WORD.findall(run)
+        if not found:
+            continue
+        words += len(found)
+        syllable_count += sum(syllables(w) for w in found)
+        # A heading or list item without a full stop still ends a sentence.
+        sentences += max(1, len(_SENTENCE_END.findall(run)))
+    if words < 30:
+        return None
+    return 206.835 - 1.015 * (words / sentences) - 84.6 * (syllable_count / words)

@@ -1,0 +1,341 @@
+"""Render stage: a programme in one locale -> the HTML files of its part of the site."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from icbt_content.adaptation.resources import LocaleInfo
+from icbt_content.ids import storage_key
+from icbt_content.markdown import render_markdown
+from icbt_content.markdown.links import is_relative
+from icbt_content.model.blocks import Callout, ExerciseBlock, Media, Prose, QuestionnaireBlock
+from icbt_content.model.programme import Module, Page, Programme
+from icbt_content.sitemap import (
+    SiteMap,
+    crisis_path,
+    home_path,
+    module_path,
+    page_path,
+    relative_url,
+)
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language the programme is available in, named in itself."""
+
+    code: str
+    name: str
+    direction: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    path: str
+    """Relative to the site root, with forward slashes."""
+    content: bytes
+
+
+CALLOUT_LABELS = {
+    "case-example": "Example",
+    "note": "Note",
+    "tip": "Tip",
+    "warning": "Take care",
+    "help": "If this feels too much",
+}
+
+
+class ProgrammeRenderer:
+    """Renders one programme in one locale. Paths are relative to the site root."""
+
+    def __init__(
+        self,
+        env: Environment,
+        programme: Programme,
+        locale: LocaleInfo,
+        sitemap: SiteMap,
+        languages: list[Language],
+        *,
+        translate: Callable[[str], str] | None = None,
+        notices: dict[str, str] | None = None,
+    ) -> None:
+        self.env = env
+        self.programme = programme
+        self.locale = locale
+        self.sitemap = sitemap
+        self.languages = languages
+        self._ = translate or (lambda text: text)
+        self.notices = notices or {}
+        """Module id -> a notice shown on its pages (for example, 'not yet translated')."""
+        self.root = programme.id
+
+    # -- addresses ------------------------------------------------------------------------------
+
+    def site_path(self, programme_path: str) -> str:
+        return f"{self.root}/{programme_path}"
+
+    def url(self, from_path: str, to_programme_path: str, anchor: str = "") -> str:
+        return relative_url(from_path, self.site_path(to_programme_path), anchor)
+
+    def assets(self, from_path: str) -> str:
+        return relative_url(from_path, "assets/")
+
+    def resolver(self, source_file: str, here: str) -> Callable[[str], str | None]:
+        def resolve(href: str) -> str | None:
+            if not is_relative(href) and not href.startswith("#"):
+                return href
+            if href.startswith("#"):
+                return href
+            resolution = self.sitemap.resolve(source_file, href, self.locale.code)
+            if resolution.target is None:
+                return None
+            return self.url(here, resolution.target.path, resolution.target.anchor)
+
+        return resolve
+
+    # -- shared context -------------------------------------------------------------------------
+
+    def common(self, here: str, title: str, *, page_key: str = "") -> dict[str, Any]:
+        return {
+            "programme": self.programme,
+            "locale": self.locale,
+            "title": title,
+            "assets": self.assets(here),
+            "page_key": page_key,
+            "urls": {
+                "home": self.url(here, home_path(self.locale.code)),
+                "crisis": self.url(here, crisis_path(self.locale.code)),
+                "answers": self.url(here, f"{self.locale.code}/answers/"),
+            },
+            "languages": [
+                Language(lang.code, lang.name, lang.direction, self.url(here, home_path(lang.code)))
+                for lang in self.languages
+            ],
+            "notice": "",
+            "_": self._,
+            "page": None,
+        }
+
+    def nav(self, here: str, current_module: Module | None, current_page: Page | None) -> list:
+        items = []
+        for module in self.programme.modules:
+            items.append(
+                {
+                    "id": module.id,
+                    "title": module.title,
+                    "summary": module.summary,
+                    "core": module.core,
+                    "url": self.url(here, module_path(self.locale.code, module.id)),
+                    "current": module is current_module,
+                    "pages": [
+                        {
+                            "key": f"{module.id}/{page.id}",
+                            "title": page.title,
+                            "url": self.url(here, page_path(self.locale.code, module.id, page.id)),
+                            "current": page is current_page,
+                        }
+                        for page in module.pages
+                    ]
+                    if module is current_module
+                    else [],
+                }
+            )
+        return items
+
+    # -- pages ----------------------------------------------------------------------------------
+
+    def render(self) -> Iterator[RenderedFile]:
+        """Every file of this programme in this locale."""
+        yield self.home()
+        yield self.crisis()
+        yield self.answers()
+        modules = self.programme.modules
+        for m_index, module in enumerate(modules):
+            yield self.module_page(module, m_index)
+            for p_index, page in enumerate(module.pages):
+                yield self.content_page(module, m_index, page, p_index)
+
+    def _file(self, here: str, template: str, context: dict[str, Any]) -> RenderedFile:
+        html = self.env.get_template(template).render(context)
+        return RenderedFile(here + "index.html", html.encode("utf-8"))
+
+    def home(self) -> RenderedFile:
+        here = self.site_path(home_path(self.locale.code))
+        context = self.common(here, self.programme.title)
+        context.update(nav=self.nav(here, None, None), description=self.programme.description)
+        return self._file(here, "home.html", context)
+
+    def crisis(self) -> RenderedFile:
+        here = self.site_path(crisis_path(self.locale.code))
+        crisis = self.programme.crisis
+        title = crisis.title if crisis else self._("Need help now?")
+        intro = Markup("")
+        if crisis:
+            source = crisis.source.file if crisis.source else ""
+            intro = Markup(
+                render_markdown(crisis.markdown, resolve_link=self.resolver(source, here))
+            )
+        resources = self.locale.resources
+        context = self.common(here, title)
+        context.update(
+            nav=self.nav(here, None, None),
+            intro=intro,
+            resources=resources.crisis,
+            checked=resources.crisis_checked,
+        )
+        return self._file(here, "crisis.html", context)
+
+    def answers(self) -> RenderedFile:
+        here = self.site_path(f"{self.locale.code}/answers/")
+        context = self.common(here, self._("My answers"))
+        context.update(nav=self.nav(here, None, None))
+        return self._file(here, "answers.html", context)
+
+    def module_page(self, module: Module, index: int) -> RenderedFile:
+        here = self.site_path(module_path(self.locale.code, module.id))
+        context = self.common(here, module.title)
+        context.update(
+            module=module,
+            nav=self.nav(here, module, None),
+            notice=self.notices.get(module.id, ""),
+            position={"module": index + 1, "modules": len(self.programme.modules)},
+            pages=[
+                {
+                    "key": f"{module.id}/{p.id}",
+                    "title": p.title,
+                    "url": self.url(here, page_path(self.locale.code, module.id, p.id)),
+                }
+                for p in module.pages
+            ],
+        )
+        return self._file(here, "module.html", context)
+
+    def content_page(self, module: Module, m_index: int, page: Page, p_index: int) -> RenderedFile:
+        here = self.site_path(page_path(self.locale.code, module.id, page.id))
+        source = page.source.file if page.source else ""
+        context = self.common(here, page.title, page_key=f"{module.id}/{page.id}")
+        context.update(
+            module=module,
+            page=page,
+            nav=self.nav(here, module, page),
+            notice=self.notices.get(module.id, ""),
+            position={
+                "module": m_index + 1,
+                "modules": len(self.programme.modules),
+                "page": p_index + 1,
+                "pages": len(module.pages),
+            },
+            prev=self._neighbour(here, module, m_index, p_index, -1),
+            next=self._neighbour(here, module, m_index, p_index, +1),
+        )
+        context["blocks"] = [self.block(b, here, source, context) for b in page.blocks]
+        context["migrations"] = self.migrations_json()
+        return self._file(here, "page.html", context)
+
+    def _neighbour(
+        self, here: str, module: Module, m_index: int, p_index: int, step: int
+    ) -> dict[str, str] | None:
+        flat = [(m, p) for m in self.programme.modules for p in m.pages]
+        position = next(
+            i for i, (m, p) in enumerate(flat) if m is module and p is module.pages[p_index]
+        )
+        target = position + step
+        if not 0 <= target < len(flat):
+            return None
+        m, p = flat[target]
+        return {"title": p.title, "url": self.url(here, page_path(self.locale.code, m.id, p.id))}
+
+    def migrations_json(self) -> Markup:
+        data = [m.model_dump(mode="json") for m in self.programme.migrations]
+        return Markup(safe_json(data))
+
+    # -- blocks ---------------------------------------------------------------------------------
+
+    def block(self, block: Any, here: str, source: str, context: dict[str, Any]) -> Markup:
+        renderer = BLOCK_RENDERERS[block.kind]
+        return renderer(self, block, here, source, context)
+
+    def markdown(self, text: str, here: str, source: str, anchors: tuple[str, ...] = ()) -> Markup:
+        return Markup(
+            render_markdown(
+                text, resolve_link=self.resolver(source, here), anchors=list(anchors) or None
+            )
+        )
+
+
+def safe_json(data: Any) -> str:
+    """JSON that is safe inside a <script type="application/json"> element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _prose(r: ProgrammeRenderer, block: Prose, here: str, source: str, ctx: dict) -> Markup:
+    return r.markdown(block.markdown, here, source, block.anchors)
+
+
+def _callout(r: ProgrammeRenderer, block: Callout, here: str, source: str, ctx: dict) -> Markup:
+    template = r.env.get_template("blocks/callout.html")
+    return Markup(
+        template.render(
+            ctx,
+            block=block,
+            label=r._(CALLOUT_LABELS[block.style]),
+            body=r.markdown(block.markdown, here, source, block.anchors),
+        )
+    )
+
+
+def _media(r: ProgrammeRenderer, block: Media, here: str, source: str, ctx: dict) -> Markup:
+    src = r.resolver(source, here)(block.src) or ""
+    transcript = r.markdown(block.transcript, here, source) if block.transcript else ""
+    template = r.env.get_template("blocks/media.html")
+    return Markup(template.render(ctx, block=block, src=src, transcript=transcript))
+
+
+def _exercise(
+    r: ProgrammeRenderer, block: ExerciseBlock, here: str, source: str, ctx: dict
+) -> Markup:
+    exercise = block.exercise
+    groups = [(g, list(items)) for g, items in groupby(exercise.fields, key=lambda f: f.group)]
+    template = r.env.get_template("blocks/exercise.html")
+    return Markup(
+        template.render(
+            ctx,
+            exercise=exercise,
+            groups=groups,
+            instructions=r.markdown(exercise.instructions, here, source),
+            storage_key=storage_key(r.programme.id, exercise.id),
+        )
+    )
+
+
+def _questionnaire(
+    r: ProgrammeRenderer, block: QuestionnaireBlock, here: str, source: str, ctx: dict
+) -> Markup:
+    from icbt_content.measures import measure_json
+
+    measure = r.programme.measure(block.measure)
+    if measure is None:  # reported by validation; never published half-made
+        return Markup("")
+    template = r.env.get_template("questionnaire.html")
+    return Markup(template.render(ctx, measure=measure, measure_json=Markup(measure_json(measure))))
+
+
+BlockRenderer = Callable[[ProgrammeRenderer, Any, str, str, dict], Markup]
+
+#: One renderer per block kind. Add an entry (and a model class) to add a block kind.
+BLOCK_RENDERERS: dict[str, BlockRenderer] = {
+    "prose": _prose,
+    "callout": _callout,
+    "media": _media,
+    "exercise": _exercise,
+    "questionnaire": _questionnaire,
+}

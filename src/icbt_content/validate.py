@@ -1,0 +1,332 @@
+"""Validate stage: checks that need the whole programme (ids, links, safety, readability)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from icbt_content.authoring.loader import LoadedProgramme, relative
+from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.idslock import LOCK_FILE, current_ids, read_lock
+from icbt_content.model.blocks import Callout, Prose, QuestionnaireBlock
+from icbt_content.model.programme import Page, Programme
+from icbt_content.readability import flesch_reading_ease, plain_text
+from icbt_content.sitemap import SiteMap
+
+MIN_READING_EASE = 60.0
+
+Check = Callable[[LoadedProgramme, Programme, SiteMap], Iterator[Diagnostic]]
+
+
+def _where(obj: object) -> tuple[str, int]:
+    source = getattr(obj, "source", None)
+    return (source.file, source.line) if source else ("programme.yaml", 1)
+
+
+def check_duplicate_ids(
+    loaded: LoadedProgramme, programme: Programme, sites: SiteMap
+) -> Iterator[Diagnostic]:
+    seen_modules: set[str] = set()
+    for module in programme.modules:
+        if module.id in seen_modules:
+            file = programme.source.file if programme.source else "programme.yaml"
+            yield diagnostic("ICBT201", f"module '{module.id}' is listed twice", file)
+        seen_modules.add(module.id)
+        seen_pages: dict[str, str] = {}
+        for page in module.pages:
+            file, line = _where(page)
+            if page.id in seen_pages:
+                yield diagnostic(
+                    "ICBT201",
+                    f"page id '{page.id}' is also used by {seen_pages[page.id]}",
+                    file,
+                    line,
+                    hint="give one of them another file name or an 'id:' in its front matter",
+                )
+            seen_pages[page.id] = file
+            yield from _duplicate_anchors(page)
+    seen_exercises: dict[str, str] = {}
+    for exercise in programme.exercises():
+        file, line = _where(exercise)
+        if exercise.id in seen_exercises:
+            yield diagnostic(
+                "ICBT201",
+                f"exercise id '{exercise.id}' is also used at {seen_exercises[exercise.id]}",
+                file,
+                line,
+                hint="each exercise needs its own id: clients' answers are saved under it",
+            )
+        seen_exercises[exercise.id] = f"{file}:{line}"
+        field_ids = [f.id for f in exercise.fields]
+        for field_id in sorted({f for f in field_ids if field_ids.count(f) > 1}):
+            yield diagnostic(
+                "ICBT201", f"field id '{field_id}' is used twice in '{exercise.id}'", file, line
+            )
+    seen_callouts: dict[str, str] = {}
+    for _, page in programme.pages():
+        for block in page.blocks:
+            if isinstance(block, Callout) and block.id:
+                file, line = _where(block)
+                if block.id in seen_callouts:
+                    yield diagnostic(
+                        "ICBT201",
+                        f"box id '{block.id}' is also used at {seen_callouts[block.id]}",
+                        file,
+                        line,
+                    )
+                seen_callouts[block.id] = f"{file}:{line}"
+
+
+def _duplicate_anchors(page: Page) -> Iterator[Diagnostic]:
+    seen: set[str] = set()
+    file, line = _where(page)
+    for heading in page.headings:
+        if heading.anchor in seen:
+            yield diagnostic(
+                "ICBT201",
+                f"the section id '{heading.anchor}' is used twice on this page",
+                file,
+                line,
+                hint="change one {#id} line",
+            )
+        seen.add(heading.anchor)
+
+
+def check_links(
+    loaded: LoadedProgramme, programme: Programme, sites: SiteMap
+) -> Iterator[Diagnostic]:
+    from icbt_content.markdown.links import is_safe_url, url_scheme
+
+    for link in loaded.links:
+        if not link.target:
+            continue
+        if not is_safe_url(link.target):
+            yield diagnostic(
+                "ICBT206",
+                f"unsafe link '{link.target}'",
+                link.file,
+                link.line,
+                hint="use https:, mailto:, tel: or a relative path",
+            )
+            continue
+        if url_scheme(link.target) is not None:
+            continue
+        resolution = sites.resolve(link.file, link.target, programme.source_locale)
+        if resolution.target is None:
+            yield diagnostic(
+                "ICBT204", resolution.problem, link.file, link.line, hint=resolution.hint
+            )
+        elif (
+            not resolution.target.path.endswith("/")
+            and not (loaded.root / resolution.target.path).is_file()
+        ):
+            yield diagnostic(
+                "ICBT204",
+                f"'{link.target}' does not exist",
+                link.file,
+                link.line,
+                hint="put media files in the programme's media/ folder",
+            )
+
+
+def check_structure(
+    loaded: LoadedProgramme, programme: Programme, sites: SiteMap
+) -> Iterator[Diagnostic]:
+    for module in programme.modules:
+        file, line = _where(module)
+        if not module.pages and module.id not in loaded.unreadable_pages:
+            yield diagnostic(
+                "ICBT304",
+                f"module '{module.id}' has no pages",
+                file,
+                line,
+                hint="add a page like 01-welcome.md beside module.md",
+            )
+        if not module.therapist_notes.strip():
+            yield diagnostic(
+                "ICBT308",
+                f"module '{module.id}' has no notes for the therapist",
+                file,
+                line,
+                hint="write them below the front matter of module.md",
+            )
+        for page in module.pages:
+            if not page.blocks:
+                yield diagnostic("ICBT309", f"page '{page.id}' is empty", *_where(page))
+
+
+def check_questionnaires(
+    loaded: LoadedProgramme, programme: Programme, sites: SiteMap
+) -> Iterator[Diagnostic]:
+    listed = {m.id for m in programme.measures}
+    for _, page in programme.pages():
+        for block in page.blocks:
+            if isinstance(block, QuestionnaireBlock) and block.measure not in listed:
+                yield diagnostic(
+                    "ICBT205",
+                    f"questionnaire '{block.measure}' is not listed in programme.yaml",
+                    *_where(block),
+                    hint="add it under 'measures:' in programme.yaml",
+                )
+
+
+def check_route_to_help(
+    loaded: LoadedProgramme, programme: Programme, sites: SiteMap
+) -> Iterator[Diagnostic]:
+    crisis_links = {
+        (link.file) for link in loaded.links if _is_crisis_link(link.file, link.target, sites)
+    }
+    for _, page in programme.pages():
+        asks = page.distressing or any(e.type == "narrative" for e in page.exercises())
+        if not asks:
+            continue
+        file, line = _where(page)
+        has_help = file in crisis_links or any(
+            isinstance(b, Callout) and b.style == "help" for b in page.blocks
+        )
+        if not has_help:
+            yield diagnostic(
+                "ICBT306",
+                f"page '{page.id}' asks about distressing material but offers no route to help",
+                file,
+                line,
+                hint="add a '::: help' box saying what to do if distress rises, with a link to "
+                "the crisis page",
+            )
+
+
+def _is_crisis_link(file: str, target: str, sites: SiteMap) -> bool:
+    resolution = sites.resolve(file, target, "x") if target else None
+    return bool(resolution and resolution.target and resolution.target.path == "x/crisis/")
+
+
+def check_readability(
+    loaded: LoadedProgramme, programme: Programme, sites: SiteMap
+) -> Iterator[Diagnostic]:
+    if not programme.source_locale.lower().startswith("en"):
+        return
+    for _, page in programme.pages():
+        texts = [b.markdown for b in page.blocks if isinstance(b, Prose | Callout)]
+        score = flesch_reading_ease([run for text in texts for run in plain_text(text)])
+        if score is not None and score < MIN_READING_EASE:
+            yield diagnostic(
+                "ICBT305",
+                f"page '{page.id}' has a Flesch reading ease of {score:.0f} (aim for "
+                f"{MIN_READING_EASE:.0f} or more)",
+                *_where(page),
+                hint="use shorter sentences and everyday words",
+            )
+
+
+def check_id_migrations(
+    loaded: LoadedProgramme, programme: Programme, sites: SiteMap
+) -> Iterator[Diagnostic]:
+    try:
+        locked = read_lock(loaded.root)
+    except (OSError, ValueError, json.JSONDecodeError, AttributeError):
+        yield diagnostic(
+            "ICBT104",
+            f"{LOCK_FILE} cannot be read",
+            relative(loaded.root / LOCK_FILE, loaded.project),
+            hint="restore it from version control, or delete it and run 'icbt lock'",
+        )
+        return
+    current = current_ids(programme)
+    manifest = programme.source.file if programme.source else "programme.yaml"
+    renamed = {m.exercise: m for m in programme.migrations}
+    for migration in programme.migrations:
+        target = migration.to or migration.exercise
+        if target not in current and not migration.removed:
+            yield diagnostic(
+                "ICBT208",
+                f"migration for '{migration.exercise}' points to exercise '{target}', which "
+                "does not exist",
+                manifest,
+            )
+            continue
+        for old, new in migration.fields.items():
+            if target in current and new not in current[target]:
+                yield diagnostic(
+                    "ICBT208",
+                    f"migration renames field '{old}' to '{new}', which '{target}' does not have",
+                    manifest,
+                )
+    if locked is None:
+        return
+    lock_file = relative(loaded.root / LOCK_FILE, loaded.project)
+    for exercise_id, field_ids in sorted(locked.items()):
+        migration = renamed.get(exercise_id)
+        if exercise_id not in current and not (migration and (migration.to or migration.removed)):
+            yield diagnostic(
+                "ICBT207",
+                f"exercise '{exercise_id}' was released but no longer exists",
+                lock_file,
+                hint=f"add a migration for '{exercise_id}' to programme.yaml (to: new-id, or "
+                "removed: true), then run 'icbt lock'",
+            )
+            continue
+        target = (migration.to if migration and migration.to else exercise_id) or exercise_id
+        if target not in current:
+            continue
+        for field_id in field_ids:
+            handled = migration and (
+                field_id in migration.fields or field_id in migration.removed_fields
+            )
+            if field_id not in current[target] and not handled:
+                yield diagnostic(
+                    "ICBT207",
+                    f"field '{field_id}' of exercise '{exercise_id}' was released but no "
+                    "longer exists",
+                    lock_file,
+                    hint="add it to 'fields:' or 'removed_fields:' of a migration in "
+                    "programme.yaml, then run 'icbt lock'",
+                )
+
+
+#: The checks, in the order they run. Add a function here to add a check.
+CHECKS: tuple[Check, ...] = (
+    check_duplicate_ids,
+    check_structure,
+    check_links,
+    check_questionnaires,
+    check_route_to_help,
+    check_readability,
+    check_id_migrations,
+)
+
+
+def validate_programme(loaded: LoadedProgramme) -> None:
+    """Run every check on a loaded programme, adding to its diagnostics."""
+    programme = loaded.programme
+    if programme is None:
+        return
+    sites = SiteMap(programme, relative(loaded.root, loaded.project))
+    for check in CHECKS:
+        loaded.diagnostics.extend(check(loaded, programme, sites))
+
+
+def check_project(project: Path, programme_ids: list[str] | None = None) -> list[LoadedProgramme]:
+    """Load and validate every programme of a project."""
+    from icbt_content.authoring.loader import read_programme
+
+    results = []
+    for folder in programme_folders(project, programme_ids):
+        loaded = read_programme(folder, project)
+        validate_programme(loaded)
+        results.append(loaded)
+    return results
+
+
+def programme_folders(project: Path, programme_ids: list[str] | None = None) -> list[Path]:
+    """The programme folders of a project, sorted, optionally only the named ones."""
+    root = project / "programmes"
+    folders = (
+        sorted(p for p in root.iterdir() if (p / "programme.yaml").is_file())
+        if root.is_dir()
+        else []
+    )
+    if programme_ids:
+        wanted = set(programme_ids)
+        folders = [f for f in folders if f.name in wanted]
+    return folders
