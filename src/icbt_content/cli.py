@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 content errors (or warnings under --strict), 2 usage er
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -169,13 +170,14 @@ def make_parser() -> argparse.ArgumentParser:
     new_programme.add_argument("--title", default=None)
     new_programme.set_defaults(run=cmd_new)
 
-    for register in EXTRA_COMMANDS:
-        register(sub)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return parser
 
 
-#: Functions that add more subcommands (guidance, export, i18n) to the parser.
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+#: Modules that add subcommands; each has ``register(subparsers) -> None`` and, like this
+#: module, prints and returns exit codes only there.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -189,6 +191,14 @@ def run(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONTENT
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # the last guard: never show an author a traceback
+        print(
+            f"icbt: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in icbt-content, not in your content. Please report it with the "
+            "command you ran.",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
 
 
 def main() -> None:

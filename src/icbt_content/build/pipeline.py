@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from jinja2 import TemplateError
 
-from icbt_content.adaptation.resources import LocaleInfo, load_locale
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.build.writer import write_atomically
 from icbt_content.diagnostics import Diagnostics, diagnostic
-from icbt_content.model.programme import Programme
+from icbt_content.i18n.localise import localise
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.environment import CSP, make_environment
 from icbt_content.render.site import Language, ProgrammeRenderer, RenderedFile
@@ -41,15 +40,6 @@ class BuildReport:
     @property
     def ok(self) -> bool:
         return self.written
-
-
-@dataclass
-class LocalisedProgramme:
-    """A programme as served in one locale, with notices for modules served in another."""
-
-    programme: Programme
-    locale: LocaleInfo
-    notices: dict[str, str] = field(default_factory=dict)
 
 
 def build_site(
@@ -96,7 +86,13 @@ def build_site(
         sitemap = SiteMap(item.programme, relative(item.root, project))
         for lp in localised:
             renderer = ProgrammeRenderer(
-                env, lp.programme, lp.locale, sitemap, languages, notices=lp.notices
+                env,
+                lp.programme,
+                lp.locale,
+                sitemap,
+                languages,
+                notices=lp.notices,
+                translate=lp.translate,
             )
             total = sum(len(m.pages) for m in lp.programme.modules)
             done = 0
@@ -155,17 +151,6 @@ def build_site(
     report.written = True
     report.seconds = time.perf_counter() - started
     return report
-
-
-def localise(
-    project: Path, loaded: LoadedProgramme, found: Diagnostics
-) -> Iterator[LocalisedProgramme]:
-    """The programme in each locale it is published in: its source locale first."""
-    assert loaded.programme is not None
-    source = loaded.programme.source_locale
-    info, problems = load_locale(project, source)
-    found.extend(problems)
-    yield LocalisedProgramme(loaded.programme, info)
 
 
 def _static_files() -> dict[str, bytes]:

@@ -50,7 +50,7 @@ class Module(ContentModel):
     core: bool = True
     """Core modules are for every client; optional ones are chosen with the therapist."""
     therapist_notes: str = ""
-    """Markdown for the therapist: purpose, what to look for, common problems, where to refer back."""
+    """Markdown for the therapist: purpose, what to look for, common problems, referring back."""
     pages: tuple[Page, ...]
     source: SourceLocation | None = None
 
@@ -88,7 +88,7 @@ class Programme(ContentModel):
     description: str = ""
     source_locale: str = "en-GB"
     unlock: Unlock = "in-order"
-    """How modules open: all at once, each after the previous one, or when the therapist opens them."""
+    """How modules open: all at once, one after another, or when the therapist opens them."""
     modules: tuple[Module, ...]
     measures: tuple[Measure, ...] = ()
     guidance: tuple[GuidanceTemplate, ...] = ()
