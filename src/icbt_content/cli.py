@@ -183,9 +183,11 @@ COMMAND_MODULES: tuple[str, ...] = ()
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = make_parser()
-    args = parser.parse_args(argv)
     try:
+        args = parser.parse_args(argv)
         return int(args.run(args))
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except ContentError as exc:
         _print_diagnostics(exc.diagnostics)
         return EXIT_CONTENT

@@ -151,9 +151,6 @@ def check_structure(
                 line,
                 hint="write them below the front matter of module.md",
             )
-        for page in module.pages:
-            if not page.blocks:
-                yield diagnostic("ICBT309", f"page '{page.id}' is empty", *_where(page))
 
 
 def check_questionnaires(

@@ -27,6 +27,8 @@ class Document:
     body_start: int = 1
     """1-based line where the body starts (after the front matter)."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    front_matter_ok: bool = True
+    """False when the front matter could not be parsed (already reported)."""
 
     def source(self, start: int, end: int) -> str:
         """The original text of 0-based lines ``start`` to ``end`` (exclusive)."""
@@ -65,15 +67,18 @@ def parse_document(text: str, shown: str) -> Document:
     front = LocatedYaml({}, shown, {(): 1}, 1)
     found: list[Diagnostic] = []
     body_start = 1
+    ok = True
     if tokens and tokens[0].type == "front_matter" and tokens[0].map:
         start, end = tokens[0].map
         located, problems = load_yaml(tokens[0].content, shown, first_line=start + 2)
         found.extend(problems)
         if located is not None:
             front = located
+        else:
+            ok = False
         body_start = end + 1
         tokens = tokens[1:]
-    return Document(shown, text, lines, front, tokens, body_start, found)
+    return Document(shown, text, lines, front, tokens, body_start, found, ok)
 
 
 def read_document(path: Path, shown: str) -> tuple[Document | None, list[Diagnostic]]:

@@ -141,8 +141,10 @@ def _read_module(
     if doc is None:
         return None
     found.extend(doc.diagnostics)
-    front, problems = validate(ModuleFrontMatter, doc.front_matter, what="module front matter")
-    found.extend(problems)
+    front = None
+    if doc.front_matter_ok:
+        front, problems = validate(ModuleFrontMatter, doc.front_matter, what="module front matter")
+        found.extend(problems)
     notes = "\n".join(doc.lines[doc.body_start - 1 :]).strip("\n")
     notes_parts = read_blocks(doc)
     result.links.extend(notes_parts.links)
@@ -181,8 +183,19 @@ def _read_page(path: Path, result: LoadedProgramme) -> Page | None:
 def _page_from_document(doc: Document, stem: str, result: LoadedProgramme) -> Page | None:
     found = result.diagnostics
     found.extend(doc.diagnostics)
-    front, problems = validate(PageFrontMatter, doc.front_matter, what="page front matter")
-    found.extend(problems)
+    front = None
+    if doc.front_matter_ok:
+        front, problems = validate(PageFrontMatter, doc.front_matter, what="page front matter")
+        found.extend(problems)
+    if front is not None and not any(t.map for t in doc.tokens):
+        found.add(
+            diagnostic(
+                "ICBT309",
+                f"page '{front.id or page_id_from_filename(stem)}' is empty",
+                doc.path,
+                hint="write the page below its front matter",
+            )
+        )
     parts = read_blocks(doc)
     found.extend(parts.diagnostics)
     result.links.extend(parts.links)

@@ -76,12 +76,14 @@
     return input.value;
   }
 
-  function validateField(input) {
+  /* Errors are shown on save; while typing they are only cleared, so nothing jumps. */
+  function validateField(input, show) {
     if (input.type !== "number") return true;
     var error = document.getElementById(input.id + "-error");
     var value = input.value.trim();
     var min = Number(input.min), max = Number(input.max);
     var ok = value === "" || (/^\d+$/.test(value) && Number(value) >= min && Number(value) <= max);
+    if (!ok && !show) return false;
     input.setAttribute("aria-invalid", ok ? "false" : "true");
     if (error) {
       error.hidden = ok;
@@ -120,7 +122,7 @@
     function save(announce) {
       var valid = true;
       Array.prototype.forEach.call(form.elements, function (input) {
-        if (!validateField(input)) valid = false;
+        if (!validateField(input, announce)) valid = false;
       });
       var previous = read(key) || {};
       var fields = Object.assign({}, previous.fields || {}, collect(form));

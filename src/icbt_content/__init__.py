@@ -1,0 +1,43 @@
+"""icbt-content: author, translate and publish therapist-guided internet CBT programmes."""
+
+from icbt_content.authoring.loader import load_programme
+from icbt_content.build import BuildReport, build_site
+from icbt_content.diagnostics import ContentError, Diagnostic
+from icbt_content.markdown import render_markdown
+from icbt_content.model import (
+    Callout,
+    Exercise,
+    ExerciseBlock,
+    ExerciseField,
+    GuidanceTemplate,
+    Measure,
+    Media,
+    Module,
+    Page,
+    Programme,
+    Prose,
+    QuestionnaireBlock,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BuildReport",
+    "Callout",
+    "ContentError",
+    "Diagnostic",
+    "Exercise",
+    "ExerciseBlock",
+    "ExerciseField",
+    "GuidanceTemplate",
+    "Measure",
+    "Media",
+    "Module",
+    "Page",
+    "Programme",
+    "Prose",
+    "QuestionnaireBlock",
+    "build_site",
+    "load_programme",
+    "render_markdown",
+]

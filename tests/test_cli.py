@@ -1,0 +1,72 @@
+"""The icbt command: exit codes, messages, scaffold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from icbt_content.cli import run
+
+
+def test_check_clean_project_exits_0(basic_project: Path, capsys: pytest.CaptureFixture) -> None:
+    assert run(["check", "--project", str(basic_project)]) == 0
+
+
+def test_check_with_errors_exits_1_and_reports_all(
+    basic_project: Path, capsys: pytest.CaptureFixture
+) -> None:
+    page = basic_project / "programmes/demo/modules/start/01-welcome.md"
+    text = page.read_text().replace("title: Welcome", "titel: Welcome")
+    page.write_text(text.replace("id: habits", "id: mood-now"))
+    assert run(["check", "--project", str(basic_project)]) == 1
+    err = capsys.readouterr().err
+    assert "01-welcome.md:2:1: error: unknown field 'titel' in page front matter [ICBT102]" in err
+    assert "hint: did you mean 'title'?" in err
+    assert "Traceback" not in err
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture) -> None:
+    assert run(["build", "--no-such-option"]) == 2
+    assert "unrecognized arguments" in capsys.readouterr().err
+    assert run(["check", "--project", "/no/such/folder"]) == 2
+
+
+def test_strict_turns_warnings_into_failure(basic_project: Path) -> None:
+    page = basic_project / "programmes/demo/modules/start/02-reflect.md"
+    page.write_text(page.read_text().replace("title: Looking back", "title: X\ndistressing: true"))
+    assert run(["check", "--project", str(basic_project)]) == 0
+    assert run(["check", "--project", str(basic_project), "--strict"]) == 1
+
+
+def test_new_programme_scaffold_checks_clean_and_builds(tmp_path: Path) -> None:
+    assert run(["new", "programme", "low-mood", "--project", str(tmp_path)]) == 0
+    assert (tmp_path / "programmes/low-mood/programme.yaml").is_file()
+    assert run(["check", "--project", str(tmp_path), "--strict"]) == 0
+    assert run(["build", "-q", "--project", str(tmp_path), "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out/low-mood/en-GB/getting-started/welcome/index.html").is_file()
+    assert run(["new", "programme", "low-mood", "--project", str(tmp_path)]) == 2
+    assert run(["new", "programme", "Bad Id", "--project", str(tmp_path)]) == 2
+
+
+def test_build_shows_progress_unless_quiet(
+    basic_project: Path, capsys: pytest.CaptureFixture
+) -> None:
+    assert run(["build", "--project", str(basic_project)]) == 0
+    assert "demo en-GB: 3/3 pages" in capsys.readouterr().err
+    assert run(["build", "-q", "--project", str(basic_project)]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_lock_records_ids_and_check_then_guards_them(basic_project: Path) -> None:
+    assert run(["lock", "--project", str(basic_project)]) == 0
+    lock = basic_project / "programmes/demo/ids.lock"
+    assert '"mood-now"' in lock.read_text()
+    page = basic_project / "programmes/demo/modules/start/01-welcome.md"
+    page.write_text(page.read_text().replace("id: mood-now", "id: mood-today"))
+    assert run(["check", "--project", str(basic_project)]) == 1
+    manifest = basic_project / "programmes/demo/programme.yaml"
+    manifest.write_text(
+        manifest.read_text() + "migrations:\n  - exercise: mood-now\n    to: mood-today\n"
+    )
+    assert run(["check", "--project", str(basic_project)]) == 0

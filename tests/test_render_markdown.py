@@ -1,0 +1,54 @@
+"""Markdown in, safe HTML out: fixtures in tests/fixtures/render/markdown.md (dot format)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from markdown_it.utils import read_fixture_file
+
+from icbt_content.markdown import render_markdown
+from icbt_content.markdown.links import is_safe_url
+
+FIXTURE = Path(__file__).parent / "fixtures" / "render" / "markdown.md"
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "source", "expected"),
+    read_fixture_file(FIXTURE),
+    ids=[f"{item[0]}-{item[1]}" for item in read_fixture_file(FIXTURE)],
+)
+def test_render(line: int, title: str, source: str, expected: str) -> None:
+    assert render_markdown(source).strip() == expected.strip()
+
+
+def test_translated_headings_keep_source_anchors() -> None:
+    html = render_markdown("## Pourquoi ça continue", anchors=["why-it-keeps-going"])
+    assert html == '<h2 id="why-it-keeps-going">Pourquoi ça continue</h2>\n'
+
+
+def test_links_resolve_through_the_site_map() -> None:
+    html = render_markdown("[next](02-next.md#a)", resolve_link=lambda href: "../next/#a")
+    assert 'href="../next/#a"' in html
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://x.org", True),
+        ("mailto:a@b.c", True),
+        ("tel:999", True),
+        ("../a.md", True),
+        ("#here", True),
+        ("http://x.org", False),
+        ("//evil.example/x", False),
+        ("javascript:alert(1)", False),
+        (" javascript:alert(1)", False),
+        ("java\tscript:alert(1)", False),
+        ("%6Aavascript:alert(1)", False),
+        ("data:text/html;base64,xx", False),
+        ("file:///etc/passwd", False),
+    ],
+)
+def test_link_scheme_allowlist(url: str, safe: bool) -> None:
+    assert is_safe_url(url) is safe
