@@ -18,39 +18,11 @@ import time
 from pathlib import Path
 
 PAGES_PER_MODULE = 50
-WORDS = [
-    "you",
-    "may",
-    "notice",
-    "that",
-    "worry",
-    "grows",
-    "when",
-    "you",
-    "focus",
-    "on",
-    "yourself",
-    "and",
-    "the",
-    "feeling",
-    "fades",
-    "when",
-    "you",
-    "turn",
-    "your",
-    "attention",
-    "to",
-    "the",
-    "people",
-    "around",
-    "you",
-    "and",
-    "what",
-    "they",
-    "are",
-    "saying",
-    "today",
-]
+SENTENCE = (
+    "you may notice that worry grows when you focus on yourself and the feeling fades "
+    "when you turn your attention to the people around you and what they are saying today"
+)
+WORDS = SENTENCE.split()
 
 
 def paragraph(rng: random.Random, sentences: int = 4) -> str:
