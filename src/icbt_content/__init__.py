@@ -3,6 +3,7 @@
 from icbt_content.authoring.loader import load_programme
 from icbt_content.build import BuildReport, build_site
 from icbt_content.diagnostics import ContentError, Diagnostic
+from icbt_content.guidance import render_guidance
 from icbt_content.markdown import render_markdown
 from icbt_content.model import (
     Callout,
@@ -39,5 +40,6 @@ __all__ = [
     "QuestionnaireBlock",
     "build_site",
     "load_programme",
+    "render_guidance",
     "render_markdown",
 ]

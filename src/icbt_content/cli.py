@@ -177,7 +177,10 @@ def make_parser() -> argparse.ArgumentParser:
 
 #: Modules that add subcommands; each has ``register(subparsers) -> None`` and, like this
 #: module, prints and returns exit codes only there.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "icbt_content.export.commands",
+    "icbt_content.guidance.commands",
+)
 
 
 def run(argv: Sequence[str] | None = None) -> int:

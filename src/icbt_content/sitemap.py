@@ -143,6 +143,14 @@ class SiteMap:
                 return file
         return None
 
+    def section_url(self, module_id: str, anchor: str) -> str | None:
+        """URL of a section relative to a locale's home: ``<module>/<page>/#<anchor>``."""
+        file = self.section_page(module_id, anchor)
+        if file is None:
+            return None
+        _, page_id, _ = self._pages[file]
+        return f"{module_id}/{page_id}/#{anchor}"
+
     def module_sections(self) -> dict[str, set[str]]:
         """Module id -> every anchor on its pages."""
         sections: dict[str, set[str]] = {}

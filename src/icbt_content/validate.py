@@ -281,6 +281,17 @@ def check_id_migrations(
                 )
 
 
+def check_guidance_templates(
+    loaded: LoadedProgramme, programme: Programme, sites: SiteMap
+) -> Iterator[Diagnostic]:
+    from icbt_content.guidance import check_template
+
+    sections = sites.module_sections()
+    modules = {m.id for m in programme.modules}
+    for template in programme.guidance:
+        yield from check_template(template, sections=sections, modules=modules)
+
+
 #: The checks, in the order they run. Add a function here to add a check.
 CHECKS: tuple[Check, ...] = (
     check_duplicate_ids,
@@ -290,6 +301,7 @@ CHECKS: tuple[Check, ...] = (
     check_route_to_help,
     check_readability,
     check_id_migrations,
+    check_guidance_templates,
 )
 
 

@@ -1,0 +1,46 @@
+"""`icbt guidance render`: preview a therapist message with a context file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from icbt_content.diagnostics import ContentError
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from icbt_content.guidance import load_context, render_guidance
+
+    project = Path(args.project)
+    programme, _, template = args.template.rpartition("/")
+    programme = programme or args.programme
+    if not programme:
+        print(
+            "icbt: error: name the template as PROGRAMME/TEMPLATE (sad/welcome) or use --programme",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        context = load_context(Path(args.context), args.context)
+        message = render_guidance(project, programme, template, context, locale=args.locale)
+    except ContentError as exc:
+        for item in exc.diagnostics:
+            print(item.format(), file=sys.stderr)
+        return 1
+    print(message.html if args.html else message.markdown)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `guidance` command group."""
+    guidance = subparsers.add_parser("guidance", help="therapist guidance message templates")
+    actions = guidance.add_subparsers(dest="action", required=True, parser_class=type(guidance))
+    render = actions.add_parser("render", help="preview a message with a context JSON file")
+    render.add_argument("template", help="PROGRAMME/TEMPLATE, for example sad/welcome")
+    render.add_argument("--context", required=True, metavar="FILE.json")
+    render.add_argument("--locale", default=None)
+    render.add_argument("--programme", default=None, help="programme id if not in TEMPLATE")
+    render.add_argument("--project", default=".")
+    render.add_argument("--html", action="store_true", help="print HTML instead of Markdown")
+    render.set_defaults(run=cmd_render)

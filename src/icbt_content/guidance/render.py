@@ -1,0 +1,243 @@
+"""Render a guidance template for one client: Jinja in the sandbox, then safe Markdown to HTML."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from jinja2 import TemplateError, UndefinedError
+from jinja2.exceptions import SecurityError
+
+from icbt_content.authoring.documents import read_text
+from icbt_content.authoring.yamlsafe import load_yaml
+from icbt_content.diagnostics import ContentError, Diagnostic, Severity, diagnostic, did_you_mean
+from icbt_content.guidance.check import check_body
+from icbt_content.guidance.load import load_template, validate_context
+from icbt_content.guidance.sandbox import (
+    SectionUrl,
+    TemplateValueError,
+    UnknownSectionError,
+    environment,
+    make_helpers,
+    parse_locale,
+    template_variables,
+)
+from icbt_content.ids import is_valid_id
+from icbt_content.model.guidance import GuidanceContext, GuidanceTemplate
+
+DEFAULT_LOCALE = "en-GB"
+_NONE_FIELD = re.compile(r"^'None' has no attribute '([^']*)'$")
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    """A guidance message filled in for one client."""
+
+    template_id: str
+    title: str
+    locale: str
+    markdown: str
+    """The message after Jinja: Markdown, every context value escaped as literal text."""
+    html: str
+    """The Markdown rendered safely: no raw HTML, only https, mailto, tel and relative links."""
+
+
+def default_section_url(module: str, anchor: str) -> str:
+    """Link to a section relative to the programme's locale root: ``<module-id>/#<anchor>``.
+
+    Anchors are the same in every language, so the link opens the client's own language when
+    the message is read from inside that locale's site.
+    """
+    return f"{module}/#{anchor}"
+
+
+def render_guidance_template(
+    template: GuidanceTemplate,
+    context: GuidanceContext,
+    *,
+    section_url: SectionUrl,
+    locale: str = DEFAULT_LOCALE,
+    body: str | None = None,
+) -> RenderedMessage:
+    """Fill in ``template`` for one client; raise ContentError instead of rendering a bad one.
+
+    ``body`` replaces the source body with a translated one. ``section_url(module, anchor)``
+    gives the URL ``section_link()`` returns; it may raise KeyError for an unknown section.
+    The template is checked first (syntax, names, internals, calls, filters), so a template that
+    reaches for internals is never run; the sandbox refuses the same things again at run time.
+    """
+    source = template.body if body is None else body
+    file = template.source.file if template.source else f"guidance/{template.id}.md"
+    errors = [d for d in check_body(template, body) if d.severity is Severity.ERROR]
+    if errors:
+        raise ContentError(errors)
+    try:
+        babel_locale = parse_locale(locale)
+    except ValueError as exc:
+        raise ContentError(
+            [diagnostic("ICBT104", str(exc), file, hint="use a locale code such as en-GB or de")]
+        ) from None
+    variables = template_variables(context, make_helpers(babel_locale, section_url))
+    try:
+        text = environment().from_string(source).render(variables)
+    except Exception as exc:  # every failure becomes a diagnostic, never a traceback
+        raise ContentError(
+            [_failure(exc, file, template.body_line, translated=body is not None)]
+        ) from None
+    from icbt_content.markdown import render_markdown
+
+    markdown = text.strip() + "\n"
+    return RenderedMessage(
+        template_id=template.id,
+        title=template.title,
+        locale=locale,
+        markdown=markdown,
+        html=render_markdown(markdown),
+    )
+
+
+def render_guidance(
+    project: Path,
+    programme_id: str,
+    template_id: str,
+    context: Mapping[str, Any] | GuidanceContext,
+    *,
+    locale: str | None = None,
+    section_url: SectionUrl | None = None,
+    body: str | None = None,
+) -> RenderedMessage:
+    """Preview a message: load ``programmes/<programme>/guidance/<template>.md`` and render it.
+
+    ``context`` is a mapping (for example read from JSON) or a GuidanceContext. ``locale``
+    defaults to the programme's source locale. ``section_url`` defaults to
+    :func:`default_section_url`. ``body`` is an optional translated body. Raises ContentError.
+    """
+    programme_dir = project / "programmes" / programme_id
+    shown_dir = f"programmes/{programme_id}"
+    for what, value in (("programme", programme_id), ("guidance template", template_id)):
+        if not is_valid_id(value):
+            raise ContentError(
+                [
+                    diagnostic(
+                        "ICBT202",
+                        f"'{value}' is not a valid {what} id",
+                        shown_dir if what == "programme" else f"{shown_dir}/guidance",
+                        hint="ids are lower-case letters, digits and hyphens",
+                    )
+                ]
+            )
+    folder = programme_dir / "guidance"
+    path = folder / f"{template_id}.md"
+    if not path.is_file():
+        known = sorted(p.stem for p in folder.glob("*.md")) if folder.is_dir() else []
+        raise ContentError(
+            [
+                diagnostic(
+                    "ICBT106",
+                    f"there is no guidance template '{template_id}' in {shown_dir}/guidance",
+                    f"{shown_dir}/guidance",
+                    hint=did_you_mean(template_id, known)
+                    or (f"templates: {', '.join(known)}" if known else "the folder is empty"),
+                )
+            ]
+        )
+    template, problems = load_template(path, project)
+    if template is None:
+        raise ContentError(problems)
+    checked = validate_context(context)
+    return render_guidance_template(
+        template,
+        checked,
+        section_url=section_url or _programme_section_url(programme_dir, project),
+        locale=locale or _source_locale(programme_dir / "programme.yaml", project),
+        body=body,
+    )
+
+
+def _programme_section_url(programme_dir: Path, project: Path) -> SectionUrl:
+    """Section URLs that open the page holding the section, when the programme can be read."""
+    from icbt_content.authoring.loader import read_programme, relative
+    from icbt_content.sitemap import SiteMap
+
+    loaded = read_programme(programme_dir, project)
+    if loaded.programme is None:
+        return default_section_url
+    sitemap = SiteMap(loaded.programme, relative(programme_dir, project))
+
+    def section_url(module: str, anchor: str) -> str:
+        return sitemap.section_url(module, anchor) or default_section_url(module, anchor)
+
+    return section_url
+
+
+def _source_locale(manifest: Path, project: Path) -> str:
+    """The programme's ``source_locale``, or the default when it cannot be read."""
+    if not manifest.is_file():
+        return DEFAULT_LOCALE
+    text, _ = read_text(manifest, manifest.as_posix())
+    located, _ = load_yaml(text or "", manifest.as_posix())
+    data = located.data if located is not None else None
+    value = data.get("source_locale") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else DEFAULT_LOCALE
+
+
+def _failure(exc: Exception, file: str, body_line: int, *, translated: bool) -> Diagnostic:
+    """Turn an exception raised while rendering into a diagnostic at the template line."""
+    lineno = _template_line(exc.__traceback__)
+    line = body_line if translated else body_line + lineno - 1
+    where = f"in the translation, line {lineno}: " if translated else ""
+    if isinstance(exc, SecurityError):
+        return diagnostic(
+            "ICBT503",
+            f"{where}the template tried something not allowed: {exc}",
+            file,
+            line,
+            hint="a guidance template can only use the message context and its helpers",
+        )
+    if isinstance(exc, UndefinedError):
+        none_field = _NONE_FIELD.match(str(exc))
+        message = (
+            f"the message reads '{none_field.group(1)}' of a value that is none for this client"
+            if none_field
+            else f"the message needs a value this context does not have: {exc}"
+        )
+        return diagnostic(
+            "ICBT509",
+            f"{where}{message}",
+            file,
+            line,
+            hint="guard it, as in {% if module %}...{% endif %}, or add the value to the context",
+        )
+    if isinstance(exc, UnknownSectionError):
+        return diagnostic("ICBT507", f"{where}{exc}", file, line)
+    if isinstance(exc, TemplateValueError):
+        return diagnostic("ICBT510", f"{where}{exc}", file, line)
+    if isinstance(exc, TemplateError):
+        return diagnostic("ICBT501", f"{where}template error: {exc}", file, line)
+    hint = ""
+    if isinstance(exc, TypeError) and "NoneType" in str(exc):
+        hint = (
+            "a value is none for this client; check it first, as in "
+            "{% if days_since_login is not none and days_since_login > 7 %}"
+        )
+    return diagnostic(
+        "ICBT510",
+        f"{where}the message could not be rendered for this context: {exc}",
+        file,
+        line,
+        hint=hint,
+    )
+
+
+def _template_line(tb: TracebackType | None) -> int:
+    """The template line of the innermost Jinja frame (Jinja rewrites tracebacks to show them)."""
+    line = 1
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
