@@ -177,6 +177,294 @@ CODES: dict[str, Code] = {
         ),
         _c("ICBT309", E, "Empty page", "A page has no content."),
         _c(
+            "ICBT401",
+            E,
+            "Bands leave a gap",
+            "A measure's severity bands must cover every possible total. Some totals have no "
+            "band, so a client with that score would see no meaning.",
+            "bands: [{id: low, min: 0, max: 4, ...}, {id: high, min: 6, max: 27, ...}]",
+        ),
+        _c(
+            "ICBT402",
+            E,
+            "Bands overlap",
+            "Two severity bands of a measure include the same total, so the meaning of that "
+            "score would be ambiguous.",
+            "bands: [{id: low, min: 0, max: 5, ...}, {id: high, min: 5, max: 27, ...}]",
+        ),
+        _c(
+            "ICBT403",
+            E,
+            "Option outside its range",
+            "An answer's value lies outside the min-max range of its option set, two answers "
+            "share a value, or the range's ends are not answers, so totals would be wrong.",
+            "option_sets: [{id: frequency, min: 0, max: 3, options: [{value: 4, ...}]}]",
+        ),
+        _c(
+            "ICBT404",
+            E,
+            "Threshold outside the score range",
+            "A caseness threshold, band limit, reliable-change value or risk threshold lies "
+            "outside the totals or answers the measure can produce, so it could never apply.",
+            "caseness: 30    # on a measure scored 0-27",
+        ),
+        _c(
+            "ICBT405",
+            E,
+            "Unknown option set or item",
+            "An item names an option set the measure does not define, or a subscale names an "
+            "item that does not exist.",
+        ),
+        _c(
+            "ICBT406",
+            E,
+            "Risk rule without crisis help",
+            "A risk answer never stands alone: it must show crisis help at once and flag the "
+            "result for the therapist.",
+            "risk: {above: 0, triggers: [flag-therapist]}",
+        ),
+        _c(
+            "ICBT407",
+            E,
+            "Score range does not match the items",
+            "The measure's `score_range` differs from the range its items and option values "
+            "give: an item or an option value is probably missing or wrong.",
+        ),
+        _c(
+            "ICBT408",
+            E,
+            "Missing wording",
+            "An item or answer of a measure that may be published has no text.",
+        ),
+        _c(
+            "ICBT409",
+            E,
+            "Measure file name does not match its id",
+            "A measure is found by its file name: measures/<id>.yaml must have `id: <id>`.",
+        ),
+        _c(
+            "ICBT410",
+            E,
+            "Licensed wording not supplied",
+            "A measure whose wording needs permission is used on a page, but the deploying "
+            "service has not supplied the wording in licensed/<measure-id>.yaml. The build "
+            "refuses to publish it.",
+        ),
+        _c(
+            "ICBT411",
+            E,
+            "Licensed wording in shipped content",
+            "A measure marked `licence: permission-required` contains wording. Such wording "
+            "may only come from the deploying service's own licensed/<measure-id>.yaml.",
+        ),
+        _c(
+            "ICBT412",
+            E,
+            "Incomplete or mismatched measure wording",
+            "A validated translation or licensed wording file must supply the whole wording of "
+            "its measure (every item and every answer) and nothing else. Partial translations "
+            "are refused: a measure is validated as a whole.",
+        ),
+        _c(
+            "ICBT413",
+            W,
+            "No validated translation",
+            "A measure is shown in a locale whose language differs from the measure's, and no "
+            "validated translation was found in locales/<locale>/measures/<measure-id>.yaml. "
+            "Clients will see the original wording.",
+        ),
+        _c(
+            "ICBT501",
+            E,
+            "Template syntax error",
+            "A guidance template is not valid Jinja: an unclosed `{{`, `{%` or `{% if %}`, or a "
+            "misspelt keyword.",
+            "{% if days_since_login > 7 %}It's been a while.",
+        ),
+        _c(
+            "ICBT502",
+            E,
+            "Unknown template variable",
+            "A guidance template uses a variable or field the message context does not have. "
+            "The hint names the closest one. Available: client.first_name, therapist.name, "
+            "module.id, module.title, exercises_done, measure.id, measure.title, latest_score, "
+            "previous_score, change, days_since_login, and section_link() and plural().",
+            "{{ client.first_nme }}",
+        ),
+        _c(
+            "ICBT503",
+            E,
+            "Template reaches for internals",
+            "A guidance template tries to reach Python or Jinja internals (a name or attribute "
+            "starting with `_`, or `self`, `cycler`, `lipsum`, `range`...). Such templates are "
+            "never rendered.",
+            "{{ client.__class__ }}",
+        ),
+        _c(
+            "ICBT504",
+            E,
+            "Call not allowed",
+            "Only section_link() and plural() can be called in a guidance template. Use a filter "
+            "instead of a method: `{{ client.first_name|upper }}`.",
+            "{{ client.first_name.upper() }}",
+        ),
+        _c(
+            "ICBT505",
+            E,
+            "Unknown filter or test",
+            "A guidance template uses a filter or test that is not available. Filters: abs, "
+            "capitalize, default, first, int, join, last, length, lower, round, title, trim, upper.",
+            "{{ exercises_done|sort }}",
+        ),
+        _c(
+            "ICBT506",
+            E,
+            "Template feature not allowed",
+            "Guidance templates are single messages: extends, include, import, macro, call and "
+            "block tags, the ** operator, and * on anything but numbers are not available.",
+            "{% include 'footer.md' %}",
+        ),
+        _c(
+            "ICBT507",
+            E,
+            "Unknown section",
+            "section_link() names a module, or a section anchor in it, that does not exist.",
+            '{{ section_link("your-model", "self-focs") }}',
+        ),
+        _c(
+            "ICBT508",
+            E,
+            "Helper used wrongly",
+            "section_link() takes a module id and an anchor, written as quoted text; plural() "
+            "takes a number and then the forms as quoted text: "
+            '`plural(n, "one exercise", "{n} exercises")`.',
+        ),
+        _c(
+            "ICBT509",
+            E,
+            "Value missing for this message",
+            "The message uses a value the client's context does not have, such as module.title "
+            "when no module was given. Guard it: `{% if module %}...{% endif %}`.",
+        ),
+        _c(
+            "ICBT510",
+            E,
+            "Message could not be rendered",
+            "The template failed with this context: it printed an empty value (none), a whole "
+            "list or object, compared none with a number, or called a helper with a wrong value.",
+            "{% if days_since_login > 7 %} when days_since_login is none",
+        ),
+        _c(
+            "ICBT511",
+            E,
+            "Empty message",
+            "A guidance template has front matter but no message text.",
+        ),
+        _c(
+            "ICBT601",
+            E,
+            "Catalog cannot be read",
+            "A PO file has a line that is not valid PO syntax, a message that appears twice, or "
+            "cannot be read as UTF-8. Open it in a PO editor such as Poedit, or compare the line "
+            "with the entries around it.",
+            'msgstr "Bonjour',
+        ),
+        _c(
+            "ICBT602",
+            E,
+            "Placeholders changed",
+            "A translation must keep every `{placeholder}` (and every `{{ ... }}` and `{% ... %}` "
+            "of a guidance message) of the source exactly as written, in any order. Placeholders "
+            "are filled in by the program, so a translated or missing one breaks the text.",
+            'msgid "Module {module} of {modules}"  msgstr "Modul {Modul} von {modules}"',
+        ),
+        _c(
+            "ICBT603",
+            E,
+            "Link targets changed",
+            "A translation must link to the same pages, sections, addresses and images as the "
+            "source (the link text may change). Anchors are the same in every language.",
+            'msgid "[get help now](../../crisis.md)"  msgstr "[obtenir de l\'aide](crisis.md)"',
+        ),
+        _c(
+            "ICBT604",
+            E,
+            "Markdown structure changed",
+            "A translation of one block must be one block of the same kind: a paragraph cannot "
+            "become a heading, a list or two paragraphs. Check for a `#`, `-` or `1.` at the start "
+            "of the translation, or an empty line inside it.",
+            'msgid "Take a break."  msgstr "# Faites une pause."',
+        ),
+        _c(
+            "ICBT605",
+            E,
+            "HTML in a translation",
+            "Translations are Markdown: HTML tags are never rendered (they would be shown as "
+            "text), and a translation that adds them is refused.",
+            'msgstr "Bonjour <script>alert(1)</script>"',
+        ),
+        _c(
+            "ICBT606",
+            E,
+            "Unsafe link in a translation",
+            "Only https, mailto, tel and relative links are allowed in translations, as in the "
+            "source.",
+            'msgstr "[cliquez](javascript:alert(1))"',
+        ),
+        _c(
+            "ICBT607",
+            E,
+            "Bidirectional control character",
+            "A translation contains an invisible bidirectional embedding, override or isolate "
+            "character (U+202A-U+202E, U+2066-U+2069). They can make text display differently "
+            "from what it says. The site sets the direction of each language itself: remove them.",
+        ),
+        _c(
+            "ICBT608",
+            E,
+            "Plural forms missing",
+            "The language needs a number of plural forms (from CLDR: one for Chinese, six for "
+            "Arabic) and a translation gives fewer, or the catalog's Plural-Forms header does "
+            "not match the language.",
+            'plural(n, "one exercise", "{n} exercises")  # Arabic needs 6 forms',
+        ),
+        _c(
+            "ICBT609",
+            W,
+            "Adaptation needs review",
+            "The source passage an adaptation replaces has changed since the adaptation was "
+            "made (its hash differs). Read the new source, update the adaptation if needed, and "
+            "copy the new hash from `icbt i18n adaptations` into its `source_hash`.",
+        ),
+        _c(
+            "ICBT610",
+            E,
+            "Adaptation target not found",
+            "An adaptation replaces a box, page or image that does not exist in the programme, "
+            "or an adapted page lacks a section anchor of the page it replaces.",
+        ),
+        _c(
+            "ICBT611",
+            W,
+            "Catalog out of date",
+            "The source has changed since the catalog was last updated: some messages are "
+            "missing from it. Run `icbt i18n update`; nothing already translated is lost.",
+        ),
+        _c(
+            "ICBT612",
+            W,
+            "Crisis page not translated",
+            "The crisis page of a published locale is shown in the source language because its "
+            "translation is incomplete. Translate it first: clients in crisis must understand it.",
+        ),
+        _c(
+            "ICBT613",
+            E,
+            "Translation refused",
+            "A translated guidance message failed its checks (see the message), so the source "
+            "message is used in that locale until the translation is fixed.",
+        ),
+        _c(
             "ICBT701",
             E,
             "External resource",
