@@ -151,3 +151,17 @@ def test_load_programme_returns_the_typed_model(basic_project: Path) -> None:
     assert experiment.source.file == "programmes/demo/modules/practice/01-try-it.md"
     schema = type(programme).model_json_schema()
     assert "Module" in schema["$defs"] and "ExerciseField" in schema["$defs"]
+
+
+def test_therapist_guide_is_built_from_the_same_source(basic_project: Path) -> None:
+    assert build_site(basic_project, basic_project / "site").ok
+    guide = basic_project / "site/demo/en-GB/therapist"
+    overview = (guide / "index.html").read_text()
+    assert 'href="start/"' in overview and "optional" in overview
+    module = (guide / "start/index.html").read_text()
+    assert "To help the client settle in." in module
+    assert "How do you feel today?" in module and "rating" in module
+    # The guidance template is shown with an example rendering, its section link resolved.
+    assert "Hello Alex, well done on finishing Getting started." in module
+    assert "You did 3 exercises." in module
+    assert 'href="../../start/welcome/#how-it-works"' in module

@@ -127,6 +127,8 @@ PAGES = [
     "demo/en-GB/practice/try-it/",
     "demo/en-GB/crisis/",
     "demo/en-GB/answers/",
+    "demo/en-GB/therapist/",
+    "demo/en-GB/therapist/start/",
 ]
 
 

@@ -1,8 +1,124 @@
-"""Measures (questionnaires). Placeholder: the measures work fills this in."""
+"""Measures (questionnaires): items, response options, scoring rules, bands and risk rules.
+
+A measure is data: the one scoring engine (:mod:`icbt_content.measures`, and its twin in the
+site's JavaScript) reads these fields and nothing else. :func:`measure_problems` checks the rules
+a model alone cannot express (bands that leave gaps, thresholds outside the score range...) and
+reports each problem with the path of the value, so the loader can point at its YAML line.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
 from icbt_content.model.base import ContentModel, Id, SourceLocation
+
+Licence = Literal["public-domain", "permission-required", "ogl", "own"]
+"""public-domain: anyone may reproduce it; permission-required: the deploying service must supply
+the wording under its own licence; ogl: Open Government Licence (Crown copyright); own: written
+for this project."""
+
+MeasureRole = Literal[
+    "depression", "anxiety", "disorder-specific", "symptom", "functioning", "process"
+]
+"""What the measure is for. NHS Talking Therapies pairs the depression measure with the anxiety
+measure; a disorder-specific measure replaces the anxiety measure (GAD-7) in that pairing."""
+
+RiskTrigger = Literal["crisis-help", "flag-therapist"]
+MissingPolicy = Literal["none-allowed", "prorate"]
+Scoring = Literal["sum", "items"]
+
+#: Fields that hold wording. Everything else is scoring and must be the same in every locale.
+WORDING_FIELDS = frozenset(
+    {"title", "short_title", "timeframe", "instructions", "copyright", "translation", "source"}
+)
+
+
+class ResponseOption(ContentModel):
+    """One answer a client can choose, and the value it scores."""
+
+    value: int
+    label: str = ""
+    """The words shown; empty in a measure whose wording needs permission."""
+
+
+class OptionSet(ContentModel):
+    """The answers shared by a group of items: a list of choices, or a numeric scale."""
+
+    id: Id
+    kind: Literal["choice", "scale"] = "choice"
+    """choice: one of `options`; scale: any whole number from `min` to `max` in steps of `step`."""
+    min: int
+    """The lowest value an answer can score."""
+    max: int
+    """The highest value an answer can score."""
+    step: int = Field(default=1, ge=1)
+    """For a scale: the distance between allowed values (for example 10 for 0, 10, ... 100)."""
+    options: tuple[ResponseOption, ...] = ()
+    """For choices: every answer, in the order shown. For a scale: labels for some values
+    (for example 0 'Not at all' and 100 'All the time')."""
+
+    def allows(self, value: int) -> bool:
+        """Return whether ``value`` is a possible answer."""
+        if self.kind == "choice":
+            return any(option.value == value for option in self.options)
+        return self.min <= value <= self.max and (value - self.min) % self.step == 0
+
+
+class RiskRule(ContentModel):
+    """An answer that needs action at once, such as thoughts of self-harm."""
+
+    above: int
+    """An answer above this value triggers the rule (PHQ-9 item 9: above 0)."""
+    triggers: tuple[RiskTrigger, ...] = ("crisis-help", "flag-therapist")
+    """crisis-help shows the crisis page link at once; flag-therapist marks the result."""
+
+
+class MeasureItem(ContentModel):
+    """One question of a measure."""
+
+    id: Id
+    """Stable: answers are saved under it."""
+    text: str = ""
+    """The question as the client reads it; empty in a measure whose wording needs permission."""
+    options: Id | None = None
+    """The option set answering this item; may be left out when the measure has only one."""
+    reverse: bool = False
+    """Reverse-scored: an answer scores (min + max - value) of its option set."""
+    risk: RiskRule | None = None
+
+
+class Subscale(ContentModel):
+    """A group of items with its own total, such as a PCL-5 symptom cluster."""
+
+    id: Id
+    title: str
+    items: tuple[Id, ...]
+
+
+class Band(ContentModel):
+    """A range of totals and what they mean, in plain words."""
+
+    id: Id
+    min: int
+    max: int
+    label: str
+    """A short name such as 'Mild'."""
+    meaning: str = ""
+    """One or two plain sentences a client can understand."""
+
+
+class MissingAnswers(ContentModel):
+    """What happens when some items are not answered."""
+
+    policy: MissingPolicy = "none-allowed"
+    """none-allowed: no total until every item is answered; prorate: scale the total up."""
+    max_missing: int = Field(default=0, ge=0)
+    """With prorate: the most items that may be left out."""
 
 
 class Measure(ContentModel):
@@ -11,3 +127,445 @@ class Measure(ContentModel):
     id: Id
     title: str
     source: SourceLocation | None = None
+    short_title: str = ""
+    """An abbreviation such as 'PHQ-9'."""
+    role: MeasureRole | None = None
+    language: str = "en"
+    """The language of the wording (a BCP 47 code)."""
+    licence: Licence
+    copyright: str = ""
+    """The notice shown with the measure."""
+    citation: str = ""
+    """Where the measure and its scoring come from."""
+    url: str = ""
+    notes: str = ""
+    """Choices made when encoding the measure, such as which published cut-off is used."""
+    timeframe: str = ""
+    """The period asked about, as the client reads it ('Over the last 2 weeks, ...')."""
+    instructions: str = ""
+    option_sets: tuple[OptionSet, ...]
+    items: tuple[MeasureItem, ...]
+    scoring: Scoring = "sum"
+    """sum: a total from all items; items: each item is a rating of its own (process measures)."""
+    score_range: tuple[int, int] | None = None
+    """The published total range, checked against the one the items give."""
+    missing: MissingAnswers = MissingAnswers()
+    subscales: tuple[Subscale, ...] = ()
+    bands: tuple[Band, ...] = ()
+    """Severity bands: together they must cover every possible total exactly once."""
+    caseness: int | None = None
+    """A total at or above this is a clinical case ('above threshold')."""
+    reliable_change: int | None = None
+    """The smallest change in the total that is more than measurement error."""
+    wording_supplied: bool = False
+    """Set by the build when the deploying service supplied wording that needs permission."""
+    translation: str = ""
+    """For a validated translation: who translated it and where it was validated."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_option_set(cls, data: Any) -> Any:
+        """Give items the only option set when they do not name one."""
+        if not isinstance(data, dict):
+            return data
+        sets, items = data.get("option_sets"), data.get("items")
+        if not (isinstance(sets, list | tuple) and len(sets) == 1 and isinstance(items, list)):
+            return data
+        only = sets[0].get("id") if isinstance(sets[0], dict) else getattr(sets[0], "id", None)
+        if not isinstance(only, str):
+            return data
+        filled = [
+            {**item, "options": only}
+            if isinstance(item, dict) and item.get("options") is None
+            else item
+            for item in items
+        ]
+        return {**data, "items": filled}
+
+    def option_set(self, item: MeasureItem) -> OptionSet:
+        """Return the option set that answers ``item``."""
+        for option_set in self.option_sets:
+            if option_set.id == item.options:
+                return option_set
+        raise KeyError(f"item '{item.id}' names no known option set")
+
+    def item(self, item_id: str) -> MeasureItem:
+        """Return the item with this id."""
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def total_range(self) -> tuple[int, int]:
+        """Return the lowest and highest possible total."""
+        low = high = 0
+        for item in self.items:
+            option_set = self.option_set(item)
+            low += option_set.min
+            high += option_set.max
+        return low, high
+
+    @property
+    def has_wording(self) -> bool:
+        """Whether every item and every answer has its words."""
+        return all(item.text for item in self.items) and all(
+            option.label
+            for option_set in self.option_sets
+            if option_set.kind == "choice"
+            for option in option_set.options
+        )
+
+    @property
+    def needs_wording(self) -> bool:
+        """Whether this measure cannot be published: its wording needs permission and is absent."""
+        return self.licence == "permission-required" and not (
+            self.wording_supplied and self.has_wording
+        )
+
+    def scoring_fingerprint(self) -> dict[str, Any]:
+        """Return every field that affects scoring, with all wording left out."""
+        return {
+            "id": self.id,
+            "role": self.role,
+            "scoring": self.scoring,
+            "score_range": self.score_range,
+            "missing": self.missing.model_dump(),
+            "caseness": self.caseness,
+            "reliable_change": self.reliable_change,
+            "option_sets": [
+                {**s.model_dump(exclude={"options"}), "values": [o.value for o in s.options]}
+                for s in self.option_sets
+            ],
+            "items": [i.model_dump(exclude={"text"}) for i in self.items],
+            "subscales": [s.model_dump(exclude={"title"}) for s in self.subscales],
+            "bands": [b.model_dump(include={"id", "min", "max"}) for b in self.bands],
+        }
+
+
+class BandWording(ContentModel):
+    """The words of one band in another language or from a licensed source."""
+
+    label: str
+    meaning: str = ""
+
+
+class MeasureWording(ContentModel):
+    """The whole wording of a measure: a validated translation, or text a service is licensed to
+    use. It can change words only: values, thresholds and scoring stay those of the measure."""
+
+    measure: Id
+    """The id of the measure this wording belongs to."""
+    title: str
+    short_title: str = ""
+    timeframe: str = ""
+    instructions: str = ""
+    items: dict[Id, str]
+    """Item id -> question text: every item of the measure."""
+    options: dict[Id, dict[int, str]] = Field(default_factory=dict)
+    """Option set id -> {value: label}: every answer of every option set."""
+    bands: dict[Id, BandWording] = Field(default_factory=dict)
+    subscales: dict[Id, str] = Field(default_factory=dict)
+    """Subscale id -> title."""
+    copyright: str = ""
+    """The licence or permission under which this wording is used."""
+    translation: str = ""
+    """For a translation: who translated and validated it, and where."""
+    source: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class MeasureProblem:
+    """A rule a measure breaks, at the path of the value in its YAML."""
+
+    code: str
+    message: str
+    path: tuple[str | int, ...]
+    hint: str = ""
+
+
+def measure_problems(measure: Measure) -> list[MeasureProblem]:
+    """Check the rules a measure must follow beyond its field types."""
+    found: list[MeasureProblem] = []
+    if not measure.items:
+        return [MeasureProblem("ICBT104", "a measure needs at least one item", ("items",))]
+    found += _duplicate_ids(measure)
+    found += _option_set_problems(measure)
+    refs_ok = True
+    set_ids = {s.id for s in measure.option_sets}
+    for i, item in enumerate(measure.items):
+        if item.options is None:
+            refs_ok = False
+            found.append(
+                MeasureProblem(
+                    "ICBT405",
+                    f"item '{item.id}' does not say which option set answers it",
+                    ("items", i),
+                    f"add 'options: ...' naming one of: {', '.join(sorted(set_ids))}",
+                )
+            )
+        elif item.options not in set_ids:
+            refs_ok = False
+            found.append(
+                MeasureProblem(
+                    "ICBT405",
+                    f"item '{item.id}' names an unknown option set '{item.options}'",
+                    ("items", i, "options"),
+                    f"option sets: {', '.join(sorted(set_ids))}",
+                )
+            )
+    item_ids = {item.id for item in measure.items}
+    for i, subscale in enumerate(measure.subscales):
+        for j, item_id in enumerate(subscale.items):
+            if item_id not in item_ids:
+                found.append(
+                    MeasureProblem(
+                        "ICBT405",
+                        f"subscale '{subscale.id}' names an unknown item '{item_id}'",
+                        ("subscales", i, "items", j),
+                    )
+                )
+        if not subscale.items:
+            found.append(
+                MeasureProblem(
+                    "ICBT104", f"subscale '{subscale.id}' has no items", ("subscales", i)
+                )
+            )
+    found += _missing_problems(measure)
+    found += _wording_problems(measure)
+    if refs_ok and not any(p.code == "ICBT403" for p in found):
+        found += _range_problems(measure)
+    return found
+
+
+def _duplicate_ids(measure: Measure) -> Iterator[MeasureProblem]:
+    groups: dict[str, tuple[Any, ...]] = {
+        "option_sets": measure.option_sets,
+        "items": measure.items,
+        "subscales": measure.subscales,
+        "bands": measure.bands,
+    }
+    for name, group in groups.items():
+        seen: set[str] = set()
+        for i, thing in enumerate(group):
+            if thing.id in seen:
+                yield MeasureProblem(
+                    "ICBT201",
+                    f"two {name.replace('_', ' ')} have the id '{thing.id}'",
+                    (name, i, "id"),
+                    "give each one its own id",
+                )
+            seen.add(thing.id)
+
+
+def _option_set_problems(measure: Measure) -> Iterator[MeasureProblem]:
+    for i, option_set in enumerate(measure.option_sets):
+        here = ("option_sets", i)
+        if option_set.min > option_set.max:
+            yield MeasureProblem(
+                "ICBT403",
+                f"option set '{option_set.id}' has min {option_set.min} above max {option_set.max}",
+                (*here, "max"),
+            )
+            continue
+        values: set[int] = set()
+        for j, option in enumerate(option_set.options):
+            if not option_set.min <= option.value <= option_set.max:
+                yield MeasureProblem(
+                    "ICBT403",
+                    f"option value {option.value} is outside the range "
+                    f"{option_set.min}-{option_set.max} of option set '{option_set.id}'",
+                    (*here, "options", j, "value"),
+                    "change the value, or the option set's min and max",
+                )
+            elif option.value in values:
+                yield MeasureProblem(
+                    "ICBT403",
+                    f"two options of '{option_set.id}' have the value {option.value}",
+                    (*here, "options", j, "value"),
+                )
+            values.add(option.value)
+        if option_set.kind == "choice":
+            if not option_set.options:
+                yield MeasureProblem(
+                    "ICBT403", f"option set '{option_set.id}' has no options", here
+                )
+                continue
+            for end in (option_set.min, option_set.max):
+                if end not in values:
+                    yield MeasureProblem(
+                        "ICBT403",
+                        f"option set '{option_set.id}' ranges {option_set.min}-{option_set.max}"
+                        f" but no option has the value {end}",
+                        (*here, "min" if end == option_set.min else "max"),
+                        "make min and max the lowest and highest option values",
+                    )
+        elif (option_set.max - option_set.min) % option_set.step:
+            yield MeasureProblem(
+                "ICBT403",
+                f"the scale '{option_set.id}' cannot reach {option_set.max} in steps of "
+                f"{option_set.step} from {option_set.min}",
+                (*here, "step"),
+            )
+
+
+def _missing_problems(measure: Measure) -> Iterator[MeasureProblem]:
+    missing = measure.missing
+    if missing.policy == "prorate" and not 0 < missing.max_missing < len(measure.items):
+        yield MeasureProblem(
+            "ICBT104",
+            f"with prorate, max_missing must be between 1 and {len(measure.items) - 1}",
+            ("missing", "max_missing"),
+        )
+    if missing.policy == "none-allowed" and missing.max_missing:
+        yield MeasureProblem(
+            "ICBT104",
+            "max_missing needs 'policy: prorate'",
+            ("missing", "max_missing"),
+        )
+
+
+def _wording_problems(measure: Measure) -> Iterator[MeasureProblem]:
+    if measure.licence == "permission-required":
+        shipped: list[tuple[str | int, ...]] = [
+            (name,) for name in ("timeframe", "instructions") if getattr(measure, name)
+        ]
+        shipped += [("items", i, "text") for i, item in enumerate(measure.items) if item.text]
+        shipped += [
+            ("option_sets", i, "options", j, "label")
+            for i, s in enumerate(measure.option_sets)
+            for j, option in enumerate(s.options)
+            if option.label
+        ]
+        for path in shipped[:1]:
+            yield MeasureProblem(
+                "ICBT411",
+                f"'{measure.id}' needs permission: its wording cannot be shipped with the content",
+                path,
+                f"remove the wording; a service with permission supplies it in "
+                f"licensed/{measure.id}.yaml",
+            )
+        return
+    for i, item in enumerate(measure.items):
+        if not item.text.strip():
+            yield MeasureProblem(
+                "ICBT408",
+                f"item '{item.id}' has no text",
+                ("items", i),
+                "add 'text: ...' with the question as the client reads it",
+            )
+    for i, option_set in enumerate(measure.option_sets):
+        if option_set.kind != "choice":
+            continue
+        for j, option in enumerate(option_set.options):
+            if not option.label.strip():
+                yield MeasureProblem(
+                    "ICBT408",
+                    f"option {option.value} of '{option_set.id}' has no label",
+                    ("option_sets", i, "options", j),
+                )
+
+
+def _range_problems(measure: Measure) -> Iterator[MeasureProblem]:
+    low, high = measure.total_range()
+    if measure.score_range is not None and tuple(measure.score_range) != (low, high):
+        yield MeasureProblem(
+            "ICBT407",
+            f"score_range says {measure.score_range[0]}-{measure.score_range[1]} but the items "
+            f"give totals from {low} to {high}",
+            ("score_range",),
+            "check the number of items and the option values",
+        )
+    if measure.scoring == "items":
+        for name in ("bands", "caseness", "reliable_change"):
+            if getattr(measure, name):
+                yield MeasureProblem(
+                    "ICBT104",
+                    f"'{name}' needs a total: use 'scoring: sum'",
+                    (name,),
+                )
+    else:
+        yield from _band_problems(measure, low, high)
+        if measure.caseness is not None and not low < measure.caseness <= high:
+            yield MeasureProblem(
+                "ICBT404",
+                f"caseness {measure.caseness} is outside the score range {low}-{high}",
+                ("caseness",),
+                f"use a total between {low + 1} and {high}",
+            )
+        if measure.reliable_change is not None and not 0 < measure.reliable_change <= high - low:
+            yield MeasureProblem(
+                "ICBT404",
+                f"reliable_change {measure.reliable_change} is outside 1-{high - low}",
+                ("reliable_change",),
+            )
+    for i, item in enumerate(measure.items):
+        if item.risk is None:
+            continue
+        option_set = measure.option_set(item)
+        if not option_set.min <= item.risk.above < option_set.max:
+            yield MeasureProblem(
+                "ICBT404",
+                f"the risk threshold {item.risk.above} of item '{item.id}' is outside its answers "
+                f"{option_set.min}-{option_set.max}: it could never or would always trigger",
+                ("items", i, "risk", "above"),
+                f"use a value from {option_set.min} to {option_set.max - 1}",
+            )
+        if not {"crisis-help", "flag-therapist"} <= set(item.risk.triggers):
+            yield MeasureProblem(
+                "ICBT406",
+                f"the risk rule of item '{item.id}' must show crisis help and flag the result "
+                "for the therapist",
+                ("items", i, "risk", "triggers"),
+                "use 'triggers: [crisis-help, flag-therapist]' or leave triggers out",
+            )
+
+
+def _band_problems(measure: Measure, low: int, high: int) -> Iterator[MeasureProblem]:
+    if not measure.bands:
+        return
+    ordered: list[tuple[int, Band]] = []
+    for i, band in enumerate(measure.bands):
+        if band.min > band.max:
+            yield MeasureProblem(
+                "ICBT104",
+                f"band '{band.id}' has min {band.min} above max {band.max}",
+                ("bands", i, "max"),
+            )
+            return
+        for end in ("min", "max"):
+            value = getattr(band, end)
+            if not low <= value <= high:
+                yield MeasureProblem(
+                    "ICBT404",
+                    f"band '{band.id}' {end} {value} is outside the score range {low}-{high}",
+                    ("bands", i, end),
+                )
+        ordered.append((i, band))
+    ordered.sort(key=lambda pair: (pair[1].min, pair[1].max))
+    first_i, first = ordered[0]
+    if first.min > low:
+        yield _gap(low, first.min - 1, ("bands", first_i, "min"))
+    for (_, before), (i, after) in pairwise(ordered):
+        if after.min > before.max + 1:
+            yield _gap(before.max + 1, after.min - 1, ("bands", i, "min"))
+        elif after.min <= before.max:
+            yield MeasureProblem(
+                "ICBT402",
+                f"bands '{before.id}' ({before.min}-{before.max}) and '{after.id}' "
+                f"({after.min}-{after.max}) overlap",
+                ("bands", i, "min"),
+                f"start '{after.id}' at {before.max + 1}",
+            )
+    last_i, last = max(ordered, key=lambda pair: pair[1].max)
+    if last.max < high:
+        yield _gap(last.max + 1, high, ("bands", last_i, "max"))
+
+
+def _gap(start: int, end: int, path: tuple[str | int, ...]) -> MeasureProblem:
+    totals = f"{start}" if start == end else f"{start}-{end}"
+    return MeasureProblem(
+        "ICBT401",
+        f"no band covers the total{'s' if start != end else ''} {totals}",
+        path,
+        "every possible total needs exactly one band",
+    )

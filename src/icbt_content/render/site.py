@@ -162,6 +162,9 @@ class ProgrammeRenderer:
             yield self.module_page(module, m_index)
             for p_index, page in enumerate(module.pages):
                 yield self.content_page(module, m_index, page, p_index)
+        from icbt_content.render.therapist import TherapistGuide
+
+        yield from TherapistGuide(self).render()
 
     def _file(self, here: str, template: str, context: dict[str, Any]) -> RenderedFile:
         html = self.env.get_template(template).render(context)
