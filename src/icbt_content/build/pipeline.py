@@ -99,7 +99,7 @@ def build_site(
             try:
                 for rendered in renderer.render():
                     files[rendered.path] = rendered.content
-                    if rendered.path.count("/") >= 4:
+                    if rendered.path.count("/") >= 4 and "/therapist/" not in rendered.path:
                         done += 1
                         report.pages += 1
                         if progress and (done % 25 == 0 or done == total):
