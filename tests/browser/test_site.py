@@ -148,3 +148,41 @@ def test_mobile_layout_keeps_help_visible(browser, site_url: str) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
     context.close()
+
+
+def _basic_with_core_modules(project: Path, unlock: str) -> None:
+    manifest = project / "programmes/demo/programme.yaml"
+    manifest.write_text(manifest.read_text().replace("unlock: in-order", f"unlock: {unlock}"))
+    module = project / "programmes/demo/modules/practice/module.md"
+    module.write_text(module.read_text().replace("core: false", "core: true"))
+
+
+def test_in_order_modules_open_after_the_previous_one_is_read(
+    page: Page, basic_project: Path, serve: Callable[[Path], str]
+) -> None:
+    _basic_with_core_modules(basic_project, "in-order")
+    assert build_site(basic_project, basic_project / "site").ok
+    base = serve(basic_project / "site") + "demo/en-GB/"
+    page.goto(base + "practice/try-it/")
+    notice = page.locator("#locked-notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("This module opens when you have finished Getting started.")
+    expect(page.locator('li[data-module="practice"]')).to_have_class("module current locked")
+    page.goto(base + "start/welcome/")
+    page.goto(base + "start/reflect/")
+    page.goto(base + "practice/try-it/")
+    expect(page.locator("#locked-notice")).to_be_hidden()
+
+
+def test_by_therapist_modules_open_when_the_client_confirms(
+    page: Page, basic_project: Path, serve: Callable[[Path], str]
+) -> None:
+    _basic_with_core_modules(basic_project, "by-therapist")
+    assert build_site(basic_project, basic_project / "site").ok
+    base = serve(basic_project / "site") + "demo/en-GB/"
+    page.goto(base + "practice/try-it/")
+    expect(page.locator("#locked-notice")).to_be_visible()
+    page.get_by_role("button", name="Yes, my therapist has opened it").click()
+    expect(page.locator("#locked-notice")).to_be_hidden()
+    page.reload()
+    expect(page.locator("#locked-notice")).to_be_hidden()

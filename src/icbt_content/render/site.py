@@ -124,6 +124,22 @@ class ProgrammeRenderer:
             "page": None,
         }
 
+    def modules_script(self) -> RenderedFile:
+        """modules.js: module order, titles and page keys, for the unlock rules in icbt.js."""
+        data = [
+            {
+                "id": m.id,
+                "title": m.title,
+                "core": m.core,
+                "path": f"{m.id}/",
+                "pages": [f"{m.id}/{p.id}" for p in m.pages],
+            }
+            for m in self.programme.modules
+        ]
+        script = f"window.ICBT_MODULES = {safe_json(data)};\n"
+        path = self.site_path(home_path(self.locale.code)) + "modules.js"
+        return RenderedFile(path, script.encode("utf-8"))
+
     def nav(self, here: str, current_module: Module | None, current_page: Page | None) -> list:
         items = []
         for module in self.programme.modules:
@@ -155,6 +171,7 @@ class ProgrammeRenderer:
     def render(self) -> Iterator[RenderedFile]:
         """Every file of this programme in this locale."""
         yield self.home()
+        yield self.modules_script()
         yield self.crisis()
         yield self.answers()
         modules = self.programme.modules

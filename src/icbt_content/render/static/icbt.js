@@ -163,6 +163,59 @@
     });
   }
 
+  /* Unlocking: "in-order" opens a core module once every earlier core module has been read;
+   * "by-therapist" opens a module when the client confirms their therapist has opened it.
+   * Optional modules are always open. A static site cannot enforce this: it guides. */
+  function unlock() {
+    var rule = body.dataset.unlock;
+    var modules = window.ICBT_MODULES;
+    if (!modules || !rule || rule === "all-open") return;
+    var state = read(base + "progress") || {visited: []};
+    var opened = state.opened || [];
+    function complete(m) {
+      return m.pages.every(function (key) { return state.visited.indexOf(key) >= 0; });
+    }
+    function blocker(index) {
+      var m = modules[index];
+      if (!m.core || index === 0) return null;
+      if (rule === "by-therapist") return opened.indexOf(m.id) >= 0 ? null : m;
+      for (var i = 0; i < index; i++) {
+        if (modules[i].core && !complete(modules[i])) return modules[i];
+      }
+      return null;
+    }
+    modules.forEach(function (m, index) {
+      var waiting = blocker(index);
+      var li = document.querySelector('li[data-module="' + m.id + '"]');
+      if (li && waiting) li.classList.add("locked");
+      if (m.id !== body.dataset.module || !waiting) return;
+      var notice = document.getElementById("locked-notice");
+      if (!notice) return;
+      var text = notice.querySelector("p");
+      if (rule === "by-therapist") {
+        text.textContent = notice.dataset.msgByTherapist;
+        var actions = notice.querySelector(".locked-actions");
+        actions.hidden = false;
+        document.getElementById("module-opened").addEventListener("click", function () {
+          var now = read(base + "progress") || {visited: []};
+          now.opened = (now.opened || []).concat([m.id]);
+          write(base + "progress", now);
+          notice.hidden = true;
+          if (li) li.classList.remove("locked");
+        });
+      } else {
+        var parts = notice.dataset.msgInOrder.split("{module}");
+        text.textContent = parts[0];
+        var link = document.createElement("a");
+        link.href = (body.dataset.home || "") + waiting.path;
+        link.textContent = waiting.title;
+        text.appendChild(link);
+        text.appendChild(document.createTextNode(parts[1] || ""));
+      }
+      notice.hidden = false;
+    });
+  }
+
   /* My answers: export, import and delete. */
   function status(text) {
     var el = document.getElementById("answers-status");
@@ -230,5 +283,6 @@
   migrate();
   Array.prototype.forEach.call(document.querySelectorAll("form.exercise-form"), setupExercise);
   progress();
+  unlock();
   setupAnswersPage();
 })();
