@@ -313,7 +313,8 @@ CODES: dict[str, Code] = {
             E,
             "Unknown filter or test",
             "A guidance template uses a filter or test that is not available. Filters: abs, "
-            "capitalize, default, first, int, join, last, length, lower, round, title, trim, upper.",
+            "capitalize, default, first, int, join, last, length, lower, round, title, trim, "
+            "upper.",
             "{{ exercises_done|sort }}",
         ),
         _c(

@@ -47,11 +47,23 @@ def home_path(locale: str) -> str:
 
 
 def relative_url(from_path: str, to_path: str, anchor: str = "") -> str:
-    """A relative URL from the page at folder ``from_path`` to ``to_path``."""
-    start = posixpath.dirname(from_path.rstrip("/") + "/x")
-    rel = posixpath.relpath(to_path.rstrip("/") or ".", start or ".")
-    if to_path.endswith("/"):
-        rel = "./" if rel == "." else rel + "/"
+    """A relative URL from the page at folder ``from_path`` to ``to_path``.
+
+    Both are site paths without leading slash; folders end in ``/``.
+    """
+    here = [p for p in from_path.split("/") if p]
+    if not from_path.endswith("/"):
+        here = here[:-1]
+    there = [p for p in to_path.split("/") if p]
+    common = 0
+    for a, b in zip(here, there, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(here) - common) + there[common:]
+    rel = "/".join(parts)
+    if to_path.endswith("/") or not there:
+        rel = rel + "/" if rel else "./"
     return rel + (f"#{anchor}" if anchor else "")
 
 

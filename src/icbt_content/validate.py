@@ -9,9 +9,9 @@ from pathlib import Path
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.diagnostics import Diagnostic, diagnostic
 from icbt_content.idslock import LOCK_FILE, current_ids, read_lock
-from icbt_content.model.blocks import Callout, Prose, QuestionnaireBlock
+from icbt_content.model.blocks import Callout, QuestionnaireBlock
 from icbt_content.model.programme import Page, Programme
-from icbt_content.readability import flesch_reading_ease, plain_text
+from icbt_content.readability import flesch_reading_ease
 from icbt_content.sitemap import SiteMap
 
 MIN_READING_EASE = 60.0
@@ -204,8 +204,8 @@ def check_readability(
     if not programme.source_locale.lower().startswith("en"):
         return
     for _, page in programme.pages():
-        texts = [b.markdown for b in page.blocks if isinstance(b, Prose | Callout)]
-        score = flesch_reading_ease([run for text in texts for run in plain_text(text)])
+        file = page.source.file if page.source else ""
+        score = flesch_reading_ease(loaded.page_text.get(file, []))
         if score is not None and score < MIN_READING_EASE:
             yield diagnostic(
                 "ICBT305",

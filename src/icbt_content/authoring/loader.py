@@ -36,6 +36,8 @@ class LoadedProgramme:
     links: list[LinkRef] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     used_measures: set[str] = field(default_factory=set)
+    page_text: dict[str, list[str]] = field(default_factory=dict)
+    """Source file of each page -> its plain text runs (for readability)."""
     unreadable_pages: set[str] = field(default_factory=set)
     """Modules with a page that could not be read (so 'empty module' would mislead)."""
 
@@ -199,6 +201,7 @@ def _page_from_document(doc: Document, stem: str, result: LoadedProgramme) -> Pa
     parts = read_blocks(doc)
     found.extend(parts.diagnostics)
     result.links.extend(parts.links)
+    result.page_text[doc.path] = parts.text
     for block in parts.blocks:
         if block.kind == "questionnaire":
             result.used_measures.add(block.measure)

@@ -47,6 +47,8 @@ class PageParts:
     headings: list[Heading] = field(default_factory=list)
     links: list[LinkRef] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    """The plain text of each paragraph, heading and list item of prose and boxes."""
 
 
 _TITLE_ID = re.compile(r"\s*\{#([^}\s]*)\}\s*$")
@@ -121,6 +123,9 @@ def _collect_inline(doc: Document, tokens: list[Token], parts: PageParts) -> lis
             )
         if token.type != "inline" or not token.map:
             continue
+        parts.text.append(
+            "".join(c.content for c in token.children or [] if c.type in ("text", "code_inline"))
+        )
         line = token.map[0] + 1
         for child in token.children or []:
             if child.type in ("softbreak", "hardbreak"):
