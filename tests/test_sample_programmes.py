@@ -1,0 +1,84 @@
+"""The sample programmes meet the bar the programmes issue sets, and build clean under --strict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from icbt_content import build_site, load_programme
+from icbt_content.model.blocks import Callout, QuestionnaireBlock
+from icbt_content.validate import check_project
+
+REPO = Path(__file__).parent.parent
+NOTE_SECTIONS = [
+    "What this module is for",
+    "What to look for",
+    "Common problems",
+    "Going back to earlier work",
+]
+
+
+def test_sample_programmes_check_clean_under_strict() -> None:
+    problems = [
+        d.format() for loaded in check_project(REPO, ["sad", "ptsd"]) for d in loaded.diagnostics
+    ]
+    assert problems == []
+
+
+def test_sample_site_builds(tmp_path: Path) -> None:
+    report = build_site(REPO, tmp_path / "site", programmes=["sad", "ptsd"], strict=True)
+    assert report.ok, [d.format() for d in report.diagnostics]
+    assert (tmp_path / "site/sad/en-GB/crisis/index.html").is_file()
+    crisis = (tmp_path / "site/ptsd/en-GB/crisis/index.html").read_text()
+    assert (
+        "116 123" in crisis and "85258" in crisis and "These services were last checked" in crisis
+    )
+
+
+@pytest.mark.parametrize(("programme_id", "min_modules"), [("sad", 10), ("ptsd", 12)])
+def test_every_module_has_what_the_issue_asks(programme_id: str, min_modules: int) -> None:
+    programme = load_programme(REPO / "programmes" / programme_id)
+    assert len(programme.modules) >= min_modules
+    templates_for = {t.module for t in programme.guidance}
+    for module in programme.modules:
+        blocks = [b for page in module.pages for b in page.blocks]
+        assert any(p.exercises() for p in module.pages for _ in p.exercises()), module.id
+        assert any(isinstance(b, Callout) and b.style == "case-example" for b in blocks), module.id
+        for section in NOTE_SECTIONS:
+            assert f"## {section}" in module.therapist_notes, (module.id, section)
+        assert module.id in templates_for, f"no guidance template for {module.id}"
+    whens = {t.when for t in programme.guidance}
+    assert {"welcome", "module-complete", "overdue", "scores-worse"} <= whens
+
+
+def test_ptsd_has_optional_modules_and_paced_narrative() -> None:
+    programme = load_programme(REPO / "programmes" / "ptsd")
+    assert sum(1 for m in programme.modules if not m.core) >= 3
+    narrative_pages = [
+        p for _, p in programme.pages() if any(e.type == "narrative" for e in p.exercises())
+    ]
+    assert narrative_pages
+    for page in narrative_pages:
+        assert page.distressing
+        assert any(isinstance(b, Callout) and b.style == "help" for b in page.blocks), page.id
+
+
+def test_permission_required_measures_are_listed_but_never_published() -> None:
+    for programme_id, licensed in [
+        ("sad", {"spin", "lsas-sr", "wsas"}),
+        ("ptsd", {"ies-r", "wsas"}),
+    ]:
+        programme = load_programme(REPO / "programmes" / programme_id)
+        assert licensed <= {m.id for m in programme.measures}
+        on_pages = {
+            b.measure
+            for _, page in programme.pages()
+            for b in page.blocks
+            if isinstance(b, QuestionnaireBlock)
+        }
+        assert not licensed & on_pages
+        for measure in programme.measures:
+            if measure.id in licensed:
+                assert measure.licence == "permission-required"
+                assert all(not item.text for item in measure.items)
