@@ -70,3 +70,24 @@ def test_lock_records_ids_and_check_then_guards_them(basic_project: Path) -> Non
         manifest.read_text() + "migrations:\n  - exercise: mood-now\n    to: mood-today\n"
     )
     assert run(["check", "--project", str(basic_project)]) == 0
+
+
+def test_guidance_render_previews_a_message(
+    basic_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    context = tmp_path / "context.json"
+    context.write_text(
+        '{"client": {"first_name": "Priya"}, "therapist": {"name": "Jo"},\n'
+        ' "module": {"id": "start", "title": "Getting started"},\n'
+        ' "exercises_done": ["Mood", "Your week"]}\n'
+    )
+    args = ["guidance", "render", "demo/start-done", "--context", str(context)]
+    assert run([*args, "--project", str(basic_project)]) == 0
+    out = capsys.readouterr().out
+    assert "Hello Priya, well done on finishing Getting started." in out
+    assert "You did 2 exercises." in out
+    assert "[how it works](start/welcome/#how-it-works)" in out
+
+    context.write_text('{"client": {"first_nme": "Priya"}, "therapist": {"name": "Jo"}}')
+    assert run([*args, "--project", str(basic_project)]) == 1
+    assert "first_nme" in capsys.readouterr().err

@@ -43,7 +43,7 @@ def test_every_module_has_what_the_issue_asks(programme_id: str, min_modules: in
     templates_for = {t.module for t in programme.guidance}
     for module in programme.modules:
         blocks = [b for page in module.pages for b in page.blocks]
-        assert any(p.exercises() for p in module.pages for _ in p.exercises()), module.id
+        assert any(True for p in module.pages for _ in p.exercises()), module.id
         assert any(isinstance(b, Callout) and b.style == "case-example" for b in blocks), module.id
         for section in NOTE_SECTIONS:
             assert f"## {section}" in module.therapist_notes, (module.id, section)
