@@ -253,8 +253,8 @@ def check_id_migrations(
         return
     lock_file = relative(loaded.root / LOCK_FILE, loaded.project)
     for exercise_id, field_ids in sorted(locked.items()):
-        migration = renamed.get(exercise_id)
-        if exercise_id not in current and not (migration and (migration.to or migration.removed)):
+        released = renamed.get(exercise_id)
+        if exercise_id not in current and not (released and (released.to or released.removed)):
             yield diagnostic(
                 "ICBT207",
                 f"exercise '{exercise_id}' was released but no longer exists",
@@ -263,12 +263,12 @@ def check_id_migrations(
                 "removed: true), then run 'icbt lock'",
             )
             continue
-        target = (migration.to if migration and migration.to else exercise_id) or exercise_id
+        target = (released.to if released and released.to else exercise_id) or exercise_id
         if target not in current:
             continue
         for field_id in field_ids:
-            handled = migration and (
-                field_id in migration.fields or field_id in migration.removed_fields
+            handled = released and (
+                field_id in released.fields or field_id in released.removed_fields
             )
             if field_id not in current[target] and not handled:
                 yield diagnostic(

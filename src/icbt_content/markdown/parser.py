@@ -114,5 +114,5 @@ def render_markdown(
     if anchors is not None:
         env["anchors"] = anchors
     if inline:
-        return md.renderInline(text, env)
-    return md.render(text, env)
+        return str(md.renderInline(text, env))
+    return str(md.render(text, env))

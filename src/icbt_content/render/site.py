@@ -44,6 +44,17 @@ class RenderedFile:
     content: bytes
 
 
+@dataclass(frozen=True)
+class Fallback:
+    """Modules served whole in another locale (the source) because their translation is
+    unfinished: their pages are rendered from ``programme`` in ``locale``, at the reader's URLs."""
+
+    programme: Programme
+    locale: LocaleInfo
+    modules: frozenset[str]
+    translate: Callable[[str], str] | None = None
+
+
 CALLOUT_LABELS = {
     "case-example": "Example",
     "note": "Note",
@@ -66,16 +77,35 @@ class ProgrammeRenderer:
         *,
         translate: Callable[[str], str] | None = None,
         notices: dict[str, str] | None = None,
+        fallback: Fallback | None = None,
+        url_locale: str | None = None,
     ) -> None:
         self.env = env
         self.programme = programme
         self.locale = locale
+        self.code = url_locale or locale.code
+        """The locale folder pages are written to (a fallback page lives in the reader's)."""
         self.sitemap = sitemap
         self.languages = languages
         self._ = translate or (lambda text: text)
         self.notices = notices or {}
         """Module id -> a notice shown on its pages (for example, 'not yet translated')."""
         self.root = programme.id
+        self.fallback = fallback
+        self._fallback = (
+            ProgrammeRenderer(
+                env,
+                fallback.programme,
+                fallback.locale,
+                sitemap,
+                languages,
+                translate=fallback.translate,
+                notices=self.notices,
+                url_locale=self.code,
+            )
+            if fallback
+            else None
+        )
 
     # -- addresses ------------------------------------------------------------------------------
 
@@ -94,7 +124,7 @@ class ProgrammeRenderer:
                 return href
             if href.startswith("#"):
                 return href
-            resolution = self.sitemap.resolve(source_file, href, self.locale.code)
+            resolution = self.sitemap.resolve(source_file, href, self.code)
             if resolution.target is None:
                 return None
             return self.url(here, resolution.target.path, resolution.target.anchor)
@@ -111,9 +141,9 @@ class ProgrammeRenderer:
             "assets": self.assets(here),
             "page_key": page_key,
             "urls": {
-                "home": self.url(here, home_path(self.locale.code)),
-                "crisis": self.url(here, crisis_path(self.locale.code)),
-                "answers": self.url(here, f"{self.locale.code}/answers/"),
+                "home": self.url(here, home_path(self.code)),
+                "crisis": self.url(here, crisis_path(self.code)),
+                "answers": self.url(here, f"{self.code}/answers/"),
             },
             "languages": [
                 Language(lang.code, lang.name, lang.direction, self.url(here, home_path(lang.code)))
@@ -137,10 +167,12 @@ class ProgrammeRenderer:
             for m in self.programme.modules
         ]
         script = f"window.ICBT_MODULES = {safe_json(data)};\n"
-        path = self.site_path(home_path(self.locale.code)) + "modules.js"
+        path = self.site_path(home_path(self.code)) + "modules.js"
         return RenderedFile(path, script.encode("utf-8"))
 
-    def nav(self, here: str, current_module: Module | None, current_page: Page | None) -> list:
+    def nav(
+        self, here: str, current_module: Module | None, current_page: Page | None
+    ) -> list[dict[str, Any]]:
         items = []
         for module in self.programme.modules:
             items.append(
@@ -149,13 +181,13 @@ class ProgrammeRenderer:
                     "title": module.title,
                     "summary": module.summary,
                     "core": module.core,
-                    "url": self.url(here, module_path(self.locale.code, module.id)),
+                    "url": self.url(here, module_path(self.code, module.id)),
                     "current": module is current_module,
                     "pages": [
                         {
                             "key": f"{module.id}/{page.id}",
                             "title": page.title,
-                            "url": self.url(here, page_path(self.locale.code, module.id, page.id)),
+                            "url": self.url(here, page_path(self.code, module.id, page.id)),
                             "current": page is current_page,
                         }
                         for page in module.pages
@@ -176,9 +208,13 @@ class ProgrammeRenderer:
         yield self.answers()
         modules = self.programme.modules
         for m_index, module in enumerate(modules):
-            yield self.module_page(module, m_index)
-            for p_index, page in enumerate(module.pages):
-                yield self.content_page(module, m_index, page, p_index)
+            renderer, shown = self, module
+            if self._fallback is not None and self.fallback and module.id in self.fallback.modules:
+                renderer = self._fallback
+                shown = renderer.programme.module(module.id) or module
+            yield renderer.module_page(shown, m_index)
+            for p_index, page in enumerate(shown.pages):
+                yield renderer.content_page(shown, m_index, page, p_index)
         from icbt_content.render.therapist import TherapistGuide
 
         yield from TherapistGuide(self).render()
@@ -188,13 +224,13 @@ class ProgrammeRenderer:
         return RenderedFile(here + "index.html", html.encode("utf-8"))
 
     def home(self) -> RenderedFile:
-        here = self.site_path(home_path(self.locale.code))
+        here = self.site_path(home_path(self.code))
         context = self.common(here, self.programme.title)
         context.update(nav=self.nav(here, None, None), description=self.programme.description)
         return self._file(here, "home.html", context)
 
     def crisis(self) -> RenderedFile:
-        here = self.site_path(crisis_path(self.locale.code))
+        here = self.site_path(crisis_path(self.code))
         crisis = self.programme.crisis
         title = crisis.title if crisis else self._("Need help now?")
         intro = Markup("")
@@ -209,18 +245,20 @@ class ProgrammeRenderer:
             nav=self.nav(here, None, None),
             intro=intro,
             resources=resources.crisis,
-            checked=resources.crisis_checked,
+            checked=self.locale.format_date(resources.crisis_checked)
+            if resources.crisis_checked
+            else "",
         )
         return self._file(here, "crisis.html", context)
 
     def answers(self) -> RenderedFile:
-        here = self.site_path(f"{self.locale.code}/answers/")
+        here = self.site_path(f"{self.code}/answers/")
         context = self.common(here, self._("My answers"))
         context.update(nav=self.nav(here, None, None))
         return self._file(here, "answers.html", context)
 
     def module_page(self, module: Module, index: int) -> RenderedFile:
-        here = self.site_path(module_path(self.locale.code, module.id))
+        here = self.site_path(module_path(self.code, module.id))
         context = self.common(here, module.title)
         context.update(
             module=module,
@@ -231,7 +269,7 @@ class ProgrammeRenderer:
                 {
                     "key": f"{module.id}/{p.id}",
                     "title": p.title,
-                    "url": self.url(here, page_path(self.locale.code, module.id, p.id)),
+                    "url": self.url(here, page_path(self.code, module.id, p.id)),
                 }
                 for p in module.pages
             ],
@@ -239,7 +277,7 @@ class ProgrammeRenderer:
         return self._file(here, "module.html", context)
 
     def content_page(self, module: Module, m_index: int, page: Page, p_index: int) -> RenderedFile:
-        here = self.site_path(page_path(self.locale.code, module.id, page.id))
+        here = self.site_path(page_path(self.code, module.id, page.id))
         source = page.source.file if page.source else ""
         context = self.common(here, page.title, page_key=f"{module.id}/{page.id}")
         context.update(
@@ -271,7 +309,7 @@ class ProgrammeRenderer:
         if not 0 <= target < len(flat):
             return None
         m, p = flat[target]
-        return {"title": p.title, "url": self.url(here, page_path(self.locale.code, m.id, p.id))}
+        return {"title": p.title, "url": self.url(here, page_path(self.code, m.id, p.id))}
 
     def migrations_json(self) -> Markup:
         data = [m.model_dump(mode="json") for m in self.programme.migrations]
@@ -297,11 +335,15 @@ def safe_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _prose(r: ProgrammeRenderer, block: Prose, here: str, source: str, ctx: dict) -> Markup:
+def _prose(
+    r: ProgrammeRenderer, block: Prose, here: str, source: str, ctx: dict[str, Any]
+) -> Markup:
     return r.markdown(block.markdown, here, source, block.anchors)
 
 
-def _callout(r: ProgrammeRenderer, block: Callout, here: str, source: str, ctx: dict) -> Markup:
+def _callout(
+    r: ProgrammeRenderer, block: Callout, here: str, source: str, ctx: dict[str, Any]
+) -> Markup:
     template = r.env.get_template("blocks/callout.html")
     return Markup(
         template.render(
@@ -313,7 +355,9 @@ def _callout(r: ProgrammeRenderer, block: Callout, here: str, source: str, ctx: 
     )
 
 
-def _media(r: ProgrammeRenderer, block: Media, here: str, source: str, ctx: dict) -> Markup:
+def _media(
+    r: ProgrammeRenderer, block: Media, here: str, source: str, ctx: dict[str, Any]
+) -> Markup:
     src = r.resolver(source, here)(block.src) or ""
     transcript = r.markdown(block.transcript, here, source) if block.transcript else ""
     template = r.env.get_template("blocks/media.html")
@@ -321,7 +365,7 @@ def _media(r: ProgrammeRenderer, block: Media, here: str, source: str, ctx: dict
 
 
 def _exercise(
-    r: ProgrammeRenderer, block: ExerciseBlock, here: str, source: str, ctx: dict
+    r: ProgrammeRenderer, block: ExerciseBlock, here: str, source: str, ctx: dict[str, Any]
 ) -> Markup:
     exercise = block.exercise
     groups = [(g, list(items)) for g, items in groupby(exercise.fields, key=lambda f: f.group)]
@@ -338,7 +382,7 @@ def _exercise(
 
 
 def _questionnaire(
-    r: ProgrammeRenderer, block: QuestionnaireBlock, here: str, source: str, ctx: dict
+    r: ProgrammeRenderer, block: QuestionnaireBlock, here: str, source: str, ctx: dict[str, Any]
 ) -> Markup:
     from icbt_content.measures import measure_json
 
@@ -349,7 +393,7 @@ def _questionnaire(
     return Markup(template.render(ctx, measure=measure, measure_json=Markup(measure_json(measure))))
 
 
-BlockRenderer = Callable[[ProgrammeRenderer, Any, str, str, dict], Markup]
+BlockRenderer = Callable[[ProgrammeRenderer, Any, str, str, dict[str, Any]], Markup]
 
 #: One renderer per block kind. Add an entry (and a model class) to add a block kind.
 BLOCK_RENDERERS: dict[str, BlockRenderer] = {
