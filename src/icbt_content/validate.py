@@ -107,6 +107,7 @@ def check_links(
                 f"unsafe link '{link.target}'",
                 link.file,
                 link.line,
+                link.col,
                 hint="use https:, mailto:, tel: or a relative path",
             )
             continue
@@ -115,7 +116,12 @@ def check_links(
         resolution = sites.resolve(link.file, link.target, programme.source_locale)
         if resolution.target is None:
             yield diagnostic(
-                "ICBT204", resolution.problem, link.file, link.line, hint=resolution.hint
+                "ICBT204",
+                resolution.problem,
+                link.file,
+                link.line,
+                link.col,
+                hint=resolution.hint,
             )
         elif (
             not resolution.target.path.endswith("/")
@@ -126,6 +132,7 @@ def check_links(
                 f"'{link.target}' does not exist",
                 link.file,
                 link.line,
+                link.col,
                 hint="put media files in the programme's media/ folder",
             )
 

@@ -82,6 +82,7 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
     modules: list[Module] = []
     for index, module_id in enumerate(manifest.modules):
         line = located.line_of(("modules", index))
+        col = located.col_of(("modules", index))
         if module_id in RESERVED_MODULE_IDS:
             found.add(
                 diagnostic(
@@ -89,11 +90,12 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
                     f"'{module_id}' is reserved for the site and cannot be a module id",
                     shown,
                     line,
+                    col,
                     hint="choose another name for the module folder",
                 )
             )
             continue
-        module = _read_module(root / "modules" / module_id, module_id, shown, line, result)
+        module = _read_module(root / "modules" / module_id, module_id, shown, (line, col), result)
         if module is not None:
             modules.append(module)
 
@@ -122,7 +124,7 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
 
 
 def _read_module(
-    folder: Path, module_id: str, manifest: str, line: int, result: LoadedProgramme
+    folder: Path, module_id: str, manifest: str, where: tuple[int, int], result: LoadedProgramme
 ) -> Module | None:
     found = result.diagnostics
     module_file = folder / MODULE_FILE
@@ -132,7 +134,7 @@ def _read_module(
                 "ICBT106",
                 f"module '{module_id}' has no {relative(module_file, result.project)}",
                 manifest,
-                line,
+                *where,
                 hint=f"create modules/{module_id}/{MODULE_FILE}, or remove the module from "
                 "the list",
             )

@@ -37,6 +37,7 @@ class LinkRef:
     line: int
     target: str
     image: bool = False
+    col: int = 1
 
 
 @dataclass
@@ -131,10 +132,12 @@ def _collect_inline(doc: Document, tokens: list[Token], parts: PageParts) -> lis
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
             elif child.type == "link_open":
-                parts.links.append(LinkRef(doc.path, line, str(child.attrGet("href") or "")))
+                href = str(child.attrGet("href") or "")
+                parts.links.append(LinkRef(doc.path, line, href, col=_column(doc, line, href)))
             elif child.type == "image":
                 src = str(child.attrGet("src") or "")
-                parts.links.append(LinkRef(doc.path, line, src, image=True))
+                col = _column(doc, line, src)
+                parts.links.append(LinkRef(doc.path, line, src, image=True, col=col))
                 if not child.content.strip():
                     parts.diagnostics.append(
                         diagnostic(
@@ -146,6 +149,13 @@ def _collect_inline(doc: Document, tokens: list[Token], parts: PageParts) -> lis
                         )
                     )
     return anchors
+
+
+def _column(doc: Document, line: int, target: str) -> int:
+    """1-based column of ``target`` on a 1-based line of the document (1 if not found)."""
+    text = doc.lines[line - 1] if 0 < line <= len(doc.lines) else ""
+    found = text.find(target) if target else -1
+    return found + 1 if found >= 0 else 1
 
 
 def _directive(doc: Document, token: Token, parts: PageParts) -> None:

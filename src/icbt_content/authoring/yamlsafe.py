@@ -29,6 +29,7 @@ class LocatedYaml:
     file: str
     lines: dict[PathKey, int] = field(default_factory=dict)
     first_line: int = 1
+    cols: dict[PathKey, int] = field(default_factory=dict)
 
     def line_of(self, path: PathKey) -> int:
         """Line of the deepest known value on ``path``."""
@@ -37,6 +38,13 @@ class LocatedYaml:
             if line is not None:
                 return line
         return self.first_line
+
+    def col_of(self, path: PathKey) -> int:
+        """Column (1-based) of the deepest known value on ``path``."""
+        for end in range(len(path), -1, -1):
+            if tuple(path[:end]) in self.lines:
+                return self.cols.get(tuple(path[:end]), 1)
+        return 1
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -66,9 +74,17 @@ class _Refused(Exception):
         self.line = line
 
 
-def _build(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], offset: int) -> Any:
+def _build(
+    node: yaml.Node,
+    path: PathKey,
+    lines: dict[PathKey, int],
+    offset: int,
+    cols: dict[PathKey, int] | None = None,
+) -> Any:
+    cols = {} if cols is None else cols
     line = node.start_mark.line + 1 + offset
     lines[path] = line
+    cols[path] = node.start_mark.column + 1
     if node.tag not in _STANDARD_TAGS:
         raise _Refused(f"tag '{node.tag}' is not allowed", line)
     if isinstance(node, yaml.MappingNode):
@@ -83,11 +99,12 @@ def _build(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], offset: in
                 raise _Refused(
                     f"the key '{key}' appears twice", key_node.start_mark.line + 1 + offset
                 )
-            result[key] = _build(value_node, (*path, key), lines, offset)
+            result[key] = _build(value_node, (*path, key), lines, offset, cols)
             lines[(*path, key)] = key_node.start_mark.line + 1 + offset
+            cols[(*path, key)] = key_node.start_mark.column + 1
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, i), lines, offset) for i, item in enumerate(node.value)]
+        return [_build(item, (*path, i), lines, offset, cols) for i, item in enumerate(node.value)]
     return _LOADER.construct_object(node, deep=True)
 
 
@@ -158,15 +175,16 @@ def load_yaml(
             )
         ]
     lines: dict[PathKey, int] = {}
+    cols: dict[PathKey, int] = {}
     try:
-        data = _build(node, (), lines, offset)
+        data = _build(node, (), lines, offset, cols)
     except _Refused as exc:
         return None, [
             diagnostic("ICBT105", str(exc), file, exc.line, hint="use plain YAML values only")
         ]
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         return None, [diagnostic("ICBT101", f"invalid YAML value: {exc}", file, first_line)]
-    return LocatedYaml(data, file, lines, first_line), []
+    return LocatedYaml(data, file, lines, first_line, cols), []
 
 
 def _walk(node: yaml.Node) -> list[yaml.Node]:
@@ -228,6 +246,7 @@ def errors_to_diagnostics(
     for error in exc.errors():
         loc = tuple(error["loc"])
         line = located.line_of(loc)
+        col = located.col_of(loc)
         dotted = ".".join(str(p) for p in loc)
         kind = error["type"]
         if kind == "extra_forbidden":
@@ -238,6 +257,7 @@ def errors_to_diagnostics(
                     f"unknown field '{dotted}'" + (f" in {what}" if what else ""),
                     located.file,
                     line,
+                    col,
                     hint=did_you_mean(str(loc[-1]), candidates)
                     or f"allowed fields: {', '.join(sorted(candidates))}",
                 )
@@ -249,6 +269,7 @@ def errors_to_diagnostics(
                     f"missing required field '{dotted}'" + (f" in {what}" if what else ""),
                     located.file,
                     line,
+                    col,
                     hint=f"add a line '{loc[-1]}: ...'",
                 )
             )
@@ -259,6 +280,7 @@ def errors_to_diagnostics(
                     f"'{error.get('input')}' is not a valid id for '{dotted}'",
                     located.file,
                     line,
+                    col,
                     hint="ids are lower-case letters, digits and hyphens, starting with a letter",
                 )
             )
@@ -269,6 +291,7 @@ def errors_to_diagnostics(
                     f"invalid value for '{dotted}': {error['msg']}",
                     located.file,
                     line,
+                    col,
                 )
             )
     return found
