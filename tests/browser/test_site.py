@@ -186,3 +186,22 @@ def test_by_therapist_modules_open_when_the_client_confirms(
     expect(page.locator("#locked-notice")).to_be_hidden()
     page.reload()
     expect(page.locator("#locked-notice")).to_be_hidden()
+
+
+def test_narrative_hot_spot_taken_from_selected_words(page: Page, site_url: str) -> None:
+    page.goto(site_url + "demo/en-GB/practice/try-it/")
+    account = page.get_by_label("My account")
+    account.fill("I was on the bus. Then the brakes screamed and I was sure I would die.")
+    page.evaluate(
+        """() => { const a = document.getElementById('f-my-story-account');
+                   const start = a.value.indexOf('the brakes');
+                   a.setSelectionRange(start, a.value.length); }"""
+    )
+    page.locator("form[data-exercise='my-story'] .mark-hotspot button").first.click()
+    passage = page.locator("#f-my-story-hotspot-1-passage")
+    expect(passage).to_have_value("the brakes screamed and I was sure I would die.")
+    expect(passage).to_be_focused()
+    page.reload()
+    expect(page.locator("#f-my-story-hotspot-1-passage")).to_have_value(
+        "the brakes screamed and I was sure I would die."
+    )

@@ -369,7 +369,10 @@ def _exercise(
 ) -> Markup:
     exercise = block.exercise
     groups = [(g, list(items)) for g, items in groupby(exercise.fields, key=lambda f: f.group)]
-    template = r.env.get_template("blocks/exercise.html")
+    # A type may have its own layout (blocks/exercise-<type>.html), extending the generic one.
+    template = r.env.select_template(
+        [f"blocks/exercise-{exercise.type}.html", "blocks/exercise.html"]
+    )
     return Markup(
         template.render(
             ctx,

@@ -148,6 +148,28 @@
     });
   }
 
+  /* Trauma narrative: copy the words selected in the account into a hot spot. */
+  function setupHotspotMarking(button) {
+    button.addEventListener("click", function () {
+      var source = document.getElementById(button.dataset.source);
+      var target = document.getElementById(button.dataset.target);
+      var form = button.closest("form");
+      var status = form && form.querySelector(".save-status");
+      if (!source || !target) return;
+      var chosen = source.value.substring(source.selectionStart, source.selectionEnd).trim();
+      if (!chosen) {
+        if (status) status.textContent = body.dataset.msgSelectFirst || "First select the words in your account.";
+        source.focus();
+        return;
+      }
+      target.value = chosen;
+      target.dispatchEvent(new Event("input", {bubbles: true}));
+      target.dispatchEvent(new Event("change", {bubbles: true}));
+      if (status) status.textContent = body.dataset.msgMarked || "Hot spot marked.";
+      target.focus();
+    });
+  }
+
   /* Progress: pages visited are ticked in the navigation. */
   function progress() {
     var key = base + "progress";
@@ -282,6 +304,7 @@
   window.ICBT = {prefix: PREFIX, read: read, write: write, keys: allKeys, migrate: migrate};
   migrate();
   Array.prototype.forEach.call(document.querySelectorAll("form.exercise-form"), setupExercise);
+  Array.prototype.forEach.call(document.querySelectorAll(".mark-hotspot button"), setupHotspotMarking);
   progress();
   unlock();
   setupAnswersPage();
