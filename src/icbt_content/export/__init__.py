@@ -1,0 +1,48 @@
+"""Exports for other platforms: a JSON bundle with its JSON Schema, and FHIR R4 resources.
+
+:mod:`.bundle` writes the whole programme per locale as JSON that follows a schema generated
+from the content model. :mod:`.fhir` writes each measure as a FHIR R4 ``Questionnaire`` and turns
+the answers a client exported from the site into ``QuestionnaireResponse`` resources.
+"""
+
+from icbt_content.export.bundle import (
+    BUNDLE_FORMAT,
+    BUNDLE_FORMAT_VERSION,
+    BUNDLE_SCHEMA_FILE,
+    bundle_schema,
+    export_bundle,
+    programme_bundle,
+)
+from icbt_content.export.fhir import (
+    DEFAULT_BASE_URL,
+    FHIR_VERSION,
+    export_questionnaires,
+    export_responses,
+    questionnaire,
+    questionnaire_response,
+    questionnaire_responses,
+    questionnaire_url,
+    responses_bundle,
+)
+from icbt_content.export.loading import AnswersError, ExportError, publishable_measure
+
+__all__ = [
+    "BUNDLE_FORMAT",
+    "BUNDLE_FORMAT_VERSION",
+    "BUNDLE_SCHEMA_FILE",
+    "DEFAULT_BASE_URL",
+    "FHIR_VERSION",
+    "AnswersError",
+    "ExportError",
+    "bundle_schema",
+    "export_bundle",
+    "export_questionnaires",
+    "export_responses",
+    "programme_bundle",
+    "publishable_measure",
+    "questionnaire",
+    "questionnaire_response",
+    "questionnaire_responses",
+    "questionnaire_url",
+    "responses_bundle",
+]

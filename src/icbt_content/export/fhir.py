@@ -1,0 +1,578 @@
+"""FHIR R4 (4.0.1): each measure as a ``Questionnaire``; saved results as
+``QuestionnaireResponse`` resources.
+
+Names are derived from the measure so every export agrees:
+
+- ``Questionnaire.url`` is ``<base>/Questionnaire/<measure-id>`` (a translation adds
+  ``-<locale>`` and points back with ``derivedFrom``); ``version`` is the content version;
+  ``identifier`` is ``<id>|<version>`` in the system ``<base>/Questionnaire``.
+- item ``linkId`` is the item id; its ``code`` is the item id in ``<base>/measures/<id>/items``.
+- each answer is a ``valueCoding`` whose code is the answer's value in
+  ``<base>/measures/<id>/options/<option-set>``, with the score it adds to the total in the
+  ``ordinalValue`` extension (reverse-scored items carry the reversed score).
+- read-only items ``score.total``, ``score.band``, ``score.risk`` and ``subscale.<id>`` hold what
+  the scoring engine (:mod:`icbt_content.measures`) works out; ids cannot contain a dot, so
+  these never clash with an item.
+
+A measure whose wording needs permission that the service did not supply is exported without
+wording: no question text, no answer labels; codes, values and scores are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from icbt_content.export.loading import (
+    AnswersError,
+    ExportError,
+    json_text,
+    load_localised,
+    publishable_measure,
+    source_programmes,
+    write_text,
+)
+from icbt_content.i18n.localise import LocalisedProgramme
+from icbt_content.measures import score
+from icbt_content.model.measure import Measure, MeasureItem, OptionSet, ResponseOption
+from icbt_content.model.programme import Programme
+
+FHIR_VERSION = "4.0.1"
+#: A placeholder canonical base: a service sets its own (``--base-url``).
+DEFAULT_BASE_URL = "https://example.org/icbt"
+
+ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+SLIDER_STEP = "http://hl7.org/fhir/StructureDefinition/questionnaire-sliderStepValue"
+ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
+
+TOTAL_LINK_ID = "score.total"
+BAND_LINK_ID = "score.band"
+RISK_LINK_ID = "score.risk"
+SUBSCALE_PREFIX = "subscale."
+ANSWERS_FORMAT = "icbt-answers"
+ANSWERS_VERSION = 1
+
+#: Short statements of each licence, added to the measure's own copyright notice.
+LICENCE_TEXT = {
+    "public-domain": "No permission is needed to reproduce this questionnaire.",
+    "permission-required": "Permission from the copyright holder is needed to use the wording.",
+    "ogl": "Contains public sector information licensed under the Open Government Licence.",
+    "own": "Written for this programme.",
+}
+WORDING_WITHHELD = (
+    "The wording of this questionnaire needs permission from its copyright holder and was not "
+    "supplied, so questions and answers have no text: supply them under your own licence."
+)
+
+#: Interface strings of the read-only score items, in English; pass ``translate`` to change.
+SCORE_TEXT = {
+    TOTAL_LINK_ID: "Total score",
+    BAND_LINK_ID: "What the total means",
+    RISK_LINK_ID: "An answer to a risk question needs attention now",
+}
+
+Translate = Callable[[str], str]
+
+
+def _base(base_url: str) -> str:
+    return base_url.rstrip("/")
+
+
+def questionnaire_id(measure: Measure, locale: str | None = None) -> str:
+    """Return the Questionnaire id: the measure id, plus ``-<locale>`` for a translation."""
+    return measure.id if locale is None else f"{measure.id}-{locale.lower()}"
+
+
+def questionnaire_url(
+    measure: Measure, *, base_url: str = DEFAULT_BASE_URL, locale: str | None = None
+) -> str:
+    """Return the canonical URL of the measure's Questionnaire."""
+    return f"{_base(base_url)}/Questionnaire/{questionnaire_id(measure, locale)}"
+
+
+def measure_system(measure: Measure, what: str, *, base_url: str = DEFAULT_BASE_URL) -> str:
+    """Return the code system of a measure's ``items``, ``bands``, ``scores`` or option set."""
+    return f"{_base(base_url)}/measures/{measure.id}/{what}"
+
+
+def _name(measure: Measure) -> str:
+    """A computable name (``[A-Z][A-Za-z0-9_]*``) from the measure id: ``lsas-sr`` -> ``LsasSr``."""
+    return "".join(part[:1].upper() + part[1:] for part in measure.id.split("-"))
+
+
+def _scored(option_set: OptionSet, item: MeasureItem, value: int) -> int:
+    return option_set.min + option_set.max - value if item.reverse else value
+
+
+def _coding(
+    measure: Measure,
+    item: MeasureItem,
+    option_set: OptionSet,
+    value: int,
+    label: str,
+    base_url: str,
+) -> dict[str, Any]:
+    coding: dict[str, Any] = {
+        "extension": [{"url": ORDINAL_VALUE, "valueDecimal": _scored(option_set, item, value)}],
+        "system": measure_system(measure, f"options/{option_set.id}", base_url=base_url),
+        "code": str(value),
+    }
+    if label:
+        coding["display"] = label
+    return coding
+
+
+def _scale_labels(item: MeasureItem, option_set: OptionSet) -> list[dict[str, Any]]:
+    labels: list[dict[str, Any]] = []
+    for option in option_set.options:
+        if not option.label:
+            continue
+        label: dict[str, Any] = {
+            "linkId": f"{item.id}.label-{option.value}",
+            "type": "display",
+        }
+        if option.value in (option_set.min, option_set.max):
+            control = "lower" if option.value == option_set.min else "upper"
+            label["extension"] = [_item_control(control)]
+            label["text"] = option.label
+        else:
+            label["text"] = f"{option.value}: {option.label}"
+        labels.append(label)
+    return labels
+
+
+def _item_control(code: str) -> dict[str, Any]:
+    return {
+        "url": ITEM_CONTROL,
+        "valueCodeableConcept": {"coding": [{"system": ITEM_CONTROL_SYSTEM, "code": code}]},
+    }
+
+
+def _question(measure: Measure, item: MeasureItem, base_url: str) -> dict[str, Any]:
+    option_set = measure.option_set(item)
+    question: dict[str, Any] = {
+        "linkId": item.id,
+        "code": [{"system": measure_system(measure, "items", base_url=base_url), "code": item.id}],
+    }
+    if item.text:
+        question["text"] = item.text
+    question["required"] = measure.missing.policy == "none-allowed"
+    if option_set.kind == "choice":
+        question["type"] = "choice"
+        question["answerOption"] = [
+            {"valueCoding": _coding(measure, item, option_set, o.value, o.label, base_url)}
+            for o in option_set.options
+        ]
+        return question
+    question["type"] = "integer"
+    extensions = [
+        {"url": MIN_VALUE, "valueInteger": option_set.min},
+        {"url": MAX_VALUE, "valueInteger": option_set.max},
+    ]
+    if option_set.step != 1:
+        extensions.append({"url": SLIDER_STEP, "valueInteger": option_set.step})
+    question["extension"] = extensions
+    labels = _scale_labels(item, option_set)
+    if labels:
+        question["item"] = labels
+    return question
+
+
+def _score_items(measure: Measure, base_url: str, translate: Translate) -> list[dict[str, Any]]:
+    system = measure_system(measure, "scores", base_url=base_url)
+    items: list[dict[str, Any]] = []
+    if measure.scoring == "sum":
+        low, high = measure.total_range()
+        items.append(
+            {
+                "extension": [
+                    {"url": MIN_VALUE, "valueInteger": low},
+                    {"url": MAX_VALUE, "valueInteger": high},
+                ],
+                "linkId": TOTAL_LINK_ID,
+                "code": [{"system": system, "code": "total"}],
+                "text": translate(SCORE_TEXT[TOTAL_LINK_ID]),
+                "type": "integer",
+                "readOnly": True,
+            }
+        )
+        for subscale in measure.subscales:
+            items.append(
+                {
+                    "linkId": f"{SUBSCALE_PREFIX}{subscale.id}",
+                    "code": [{"system": system, "code": f"subscale-{subscale.id}"}],
+                    "text": subscale.title,
+                    "type": "integer",
+                    "readOnly": True,
+                }
+            )
+    if measure.bands:
+        bands = measure_system(measure, "bands", base_url=base_url)
+        items.append(
+            {
+                "linkId": BAND_LINK_ID,
+                "code": [{"system": system, "code": "band"}],
+                "text": translate(SCORE_TEXT[BAND_LINK_ID]),
+                "type": "choice",
+                "readOnly": True,
+                "answerOption": [
+                    {"valueCoding": {"system": bands, "code": band.id, "display": band.label}}
+                    for band in measure.bands
+                ],
+            }
+        )
+    if any(item.risk is not None for item in measure.items):
+        items.append(
+            {
+                "linkId": RISK_LINK_ID,
+                "code": [{"system": system, "code": "risk"}],
+                "text": translate(SCORE_TEXT[RISK_LINK_ID]),
+                "type": "boolean",
+                "readOnly": True,
+            }
+        )
+    return items
+
+
+def questionnaire(
+    measure: Measure,
+    *,
+    version: str | None = None,
+    base_url: str = DEFAULT_BASE_URL,
+    locale: str | None = None,
+    translate: Translate | None = None,
+) -> dict[str, Any]:
+    """Return ``measure`` as a FHIR R4 Questionnaire (JSON data).
+
+    ``version`` is the content version (the programme's). Give ``locale`` for a translated
+    measure: its id and URL get the locale, and ``derivedFrom`` names the source Questionnaire.
+    ``translate`` translates the labels of the read-only score items.
+    """
+    original = measure
+    measure = publishable_measure(measure)
+    qid = questionnaire_id(measure, locale)
+    resource: dict[str, Any] = {
+        "resourceType": "Questionnaire",
+        "id": qid,
+        "language": measure.language,
+        "url": questionnaire_url(measure, base_url=base_url, locale=locale),
+        "identifier": [
+            {
+                "system": f"{_base(base_url)}/Questionnaire",
+                "value": qid if version is None else f"{qid}|{version}",
+            }
+        ],
+    }
+    if version is not None:
+        resource["version"] = version
+    resource["name"] = _name(measure)
+    resource["title"] = measure.title
+    if locale is not None:
+        resource["derivedFrom"] = [questionnaire_url(measure, base_url=base_url)]
+    resource["status"] = "active"
+    resource["subjectType"] = ["Patient"]
+    description = [WORDING_WITHHELD] if original.needs_wording else []
+    description += [text for text in (measure.citation, measure.url) if text]
+    if description:
+        resource["description"] = "\n\n".join(description)
+    licence = LICENCE_TEXT[measure.licence]
+    notice = [measure.copyright] if measure.copyright else []
+    resource["copyright"] = "\n\n".join(
+        notice if licence in measure.copyright else [*notice, licence]
+    )
+    resource["code"] = [
+        {
+            "system": f"{_base(base_url)}/measures",
+            "code": measure.id,
+            "display": measure.short_title or measure.title,
+        }
+    ]
+    items: list[dict[str, Any]] = []
+    intro = (("intro.instructions", measure.instructions), ("intro.timeframe", measure.timeframe))
+    for link_id, text in intro:
+        if text:
+            items.append({"linkId": link_id, "text": text, "type": "display"})
+    items += [_question(measure, item, base_url) for item in measure.items]
+    items += _score_items(measure, base_url, translate or (lambda text: text))
+    resource["item"] = items
+    return resource
+
+
+def _authored(result: Mapping[str, Any]) -> str:
+    date = result.get("date")
+    if not isinstance(date, str):
+        raise AnswersError(["the result has no date"])
+    try:
+        parsed = datetime.fromisoformat(date)
+    except ValueError:
+        raise AnswersError([f"'{date}' is not an ISO 8601 date"]) from None
+    if "T" in date and parsed.tzinfo is None:
+        raise AnswersError([f"'{date}' has a time but no time zone"])
+    return date
+
+
+def _answers(measure: Measure, result: Mapping[str, Any]) -> dict[str, int | None]:
+    answers = result.get("answers")
+    if not isinstance(answers, Mapping):
+        raise AnswersError(["the result has no answers"])
+    for item_id, value in answers.items():
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise AnswersError([f"{value!r} is not an answer to item '{item_id}'"])
+    return dict(answers)
+
+
+def _option(option_set: OptionSet, value: int) -> ResponseOption | None:
+    return next((o for o in option_set.options if o.value == value), None)
+
+
+def questionnaire_response(
+    measure: Measure,
+    result: Mapping[str, Any],
+    *,
+    subject: str | None = None,
+    version: str | None = None,
+    base_url: str = DEFAULT_BASE_URL,
+    locale: str | None = None,
+) -> dict[str, Any]:
+    """Return one saved result of ``measure`` as a FHIR R4 QuestionnaireResponse (JSON data).
+
+    ``result`` is one entry of ``results`` in the site's answer export:
+    ``{"date": ISO, "answers": {item_id: value}, "total": n, "band": id, "risk": bool}``.
+    Total, band, subscales and risk are worked out again by the scoring engine from the
+    answers; the saved ones are not trusted. ``subject`` is a reference such as
+    ``Patient/123``. ``version`` and ``locale`` pick the Questionnaire it answers.
+    Raises AnswersError for an answer the measure does not allow.
+    """
+    authored = _authored(result)
+    answers = _answers(measure, result)
+    try:
+        scored = score(measure, answers)
+    except ValueError as exc:
+        raise AnswersError([str(exc)]) from None
+    measure = publishable_measure(measure)
+    canonical = questionnaire_url(measure, base_url=base_url, locale=locale)
+    resource: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": canonical if version is None else f"{canonical}|{version}",
+        "status": "completed",
+    }
+    if subject:
+        resource["subject"] = {"reference": subject}
+    resource["authored"] = authored
+    items: list[dict[str, Any]] = []
+    for item in measure.items:
+        value = answers.get(item.id)
+        if value is None:
+            continue
+        option_set = measure.option_set(item)
+        answer: dict[str, Any]
+        if option_set.kind == "choice":
+            option = _option(option_set, value)
+            label = option.label if option else ""
+            answer = {"valueCoding": _coding(measure, item, option_set, value, label, base_url)}
+        else:
+            answer = {"valueInteger": value}
+        entry: dict[str, Any] = {"linkId": item.id}
+        if item.text:
+            entry["text"] = item.text
+        entry["answer"] = [answer]
+        items.append(entry)
+    if scored.total is not None:
+        items.append({"linkId": TOTAL_LINK_ID, "answer": [{"valueInteger": scored.total}]})
+        for subscale_id, subtotal in scored.subscales.items():
+            if subtotal is not None:
+                items.append(
+                    {
+                        "linkId": f"{SUBSCALE_PREFIX}{subscale_id}",
+                        "answer": [{"valueInteger": subtotal}],
+                    }
+                )
+    if scored.band is not None:
+        band = {
+            "system": measure_system(measure, "bands", base_url=base_url),
+            "code": scored.band.id,
+            "display": scored.band.label,
+        }
+        items.append({"linkId": BAND_LINK_ID, "answer": [{"valueCoding": band}]})
+    if any(item.risk is not None for item in measure.items):
+        items.append({"linkId": RISK_LINK_ID, "answer": [{"valueBoolean": bool(scored.risk)}]})
+    if items:
+        resource["item"] = items
+    return resource
+
+
+def _measure_key(key: str) -> tuple[str, str] | None:
+    """Split ``icbt/v1/<programme>/measure/<measure-id>`` into its programme and measure ids."""
+    parts = key.split("/")
+    if len(parts) == 5 and parts[:2] == ["icbt", "v1"] and parts[3] == "measure":
+        return parts[2], parts[4]
+    return None
+
+
+def questionnaire_responses(
+    export: Mapping[str, Any],
+    programmes: Programme | Iterable[Programme],
+    *,
+    subject: str | None = None,
+    base_url: str = DEFAULT_BASE_URL,
+) -> list[dict[str, Any]]:
+    """Convert a whole answer export from the site into QuestionnaireResponses.
+
+    ``export`` is the parsed ``my-answers.json``
+    (``{"format": "icbt-answers", "version": 1, "items": {...}}``). Every saved result of
+    every measure of the given programmes becomes one response, in key then date order; each
+    names the programme's version. Exercise answers, progress and the answers of other
+    programmes are left out. Raises ExportError for a file that is not an answer export and
+    AnswersError, listing every problem, when a result does not fit its measure.
+    """
+    if export.get("format") != ANSWERS_FORMAT or not isinstance(export.get("items"), Mapping):
+        raise ExportError("this is not an answer export from the site (format 'icbt-answers')")
+    if export.get("version") != ANSWERS_VERSION:
+        raise ExportError(
+            f"answer export version {export.get('version')!r} is not supported "
+            f"(this version of icbt-content reads version {ANSWERS_VERSION})"
+        )
+    known = {p.id: p for p in ([programmes] if isinstance(programmes, Programme) else programmes)}
+    items: Mapping[str, Any] = export["items"]
+    responses: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for key in sorted(items):
+        ids = _measure_key(key)
+        if ids is None or ids[0] not in known:
+            continue
+        programme = known[ids[0]]
+        measure = programme.measure(ids[1])
+        if measure is None:
+            problems.append(f"{key}: programme '{programme.id}' has no measure '{ids[1]}'")
+            continue
+        saved = items[key]
+        results = saved.get("results") if isinstance(saved, Mapping) else None
+        if not isinstance(results, Sequence) or isinstance(results, str):
+            problems.append(f"{key}: no list of results")
+            continue
+        for number, result in enumerate(results, start=1):
+            if not isinstance(result, Mapping):
+                problems.append(f"{key}, result {number}: not an object")
+                continue
+            try:
+                responses.append(
+                    questionnaire_response(
+                        measure,
+                        result,
+                        subject=subject,
+                        version=programme.version,
+                        base_url=base_url,
+                    )
+                )
+            except AnswersError as exc:
+                problems += [f"{key}, result {number}: {problem}" for problem in exc.problems]
+    if problems:
+        raise AnswersError(problems)
+    return responses
+
+
+def _full_url(resource: Mapping[str, Any]) -> str:
+    content = json.dumps(resource, sort_keys=True, ensure_ascii=False)
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, content)}"
+
+
+def responses_bundle(responses: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Return a FHIR R4 Bundle of type ``collection`` holding ``responses``.
+
+    Each entry's ``fullUrl`` is a UUID derived from the resource's content, so exporting the
+    same answers twice gives the same bundle.
+    """
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "collection"}
+    if responses:  # FHIR JSON has no empty arrays
+        bundle["entry"] = [{"fullUrl": _full_url(r), "resource": dict(r)} for r in responses]
+    return bundle
+
+
+def questionnaire_file_name(measure: Measure, locale: str | None = None) -> str:
+    """Return the file name of a Questionnaire: ``Questionnaire-<id>.json``."""
+    return f"Questionnaire-{questionnaire_id(measure, locale)}.json"
+
+
+def write_questionnaires(
+    localised: Iterable[LocalisedProgramme], out: Path, *, base_url: str = DEFAULT_BASE_URL
+) -> list[Path]:
+    """Write each measure of each localised programme to
+    ``<out>/<programme>/<locale>/Questionnaire-<id>.json``; return the paths."""
+    written: list[Path] = []
+    for item in localised:
+        programme, code = item.programme, item.locale.code
+        locale = None if code == programme.source_locale else code
+        for measure in programme.measures:
+            resource = questionnaire(
+                measure,
+                version=programme.version,
+                base_url=base_url,
+                locale=locale,
+                translate=item.translate,
+            )
+            path = out / programme.id / code / questionnaire_file_name(measure, locale)
+            written.append(write_text(path, json_text(resource, sort_keys=False)))
+    return written
+
+
+def export_questionnaires(
+    project: Path,
+    out: Path,
+    *,
+    programmes: Iterable[str] | None = None,
+    locales: Iterable[str] | None = None,
+    base_url: str = DEFAULT_BASE_URL,
+) -> list[Path]:
+    """Write every measure of every programme and locale as a FHIR R4 Questionnaire.
+
+    Raises ContentError when a programme has errors and ExportError for an unknown programme
+    or locale.
+    """
+    localised = load_localised(Path(project), programmes=programmes, locales=locales)
+    return write_questionnaires(localised, Path(out), base_url=base_url)
+
+
+def read_answers(path: Path) -> dict[str, Any]:
+    """Read an answer export saved from the site; raise ExportError if it cannot be read."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ExportError(f"cannot read {path}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise ExportError(f"{path} is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ExportError(f"{path} is not an answer export from the site")
+    return data
+
+
+def export_responses(
+    project: Path,
+    answers: Path,
+    out: Path,
+    *,
+    programmes: Iterable[str] | None = None,
+    subject: str | None = None,
+    base_url: str = DEFAULT_BASE_URL,
+) -> list[Path]:
+    """Convert an answer export into a Bundle of QuestionnaireResponses at
+    ``<out>/<answers-file-name>.fhir.json``; return its path.
+
+    Responses name the source-locale Questionnaires: answers are the same in every language.
+    """
+    data = read_answers(Path(answers))
+    found = source_programmes(Path(project), programmes)
+    responses = questionnaire_responses(data, found, subject=subject, base_url=base_url)
+    return [write_responses(responses, Path(out), Path(answers).stem)]
+
+
+def write_responses(responses: Sequence[Mapping[str, Any]], out: Path, name: str) -> Path:
+    """Write ``responses`` as a collection Bundle to ``<out>/<name>.fhir.json``; return the path."""
+    path = out / f"{name}.fhir.json"
+    return write_text(path, json_text(responses_bundle(responses), sort_keys=False))
