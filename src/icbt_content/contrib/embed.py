@@ -1,0 +1,629 @@
+"""Place a programme's pages inside another site, rendered exactly as in our own site.
+
+The pages are rendered by the site's own :class:`~icbt_content.render.site.ProgrammeRenderer`
+and templates; only the contents of ``<main>`` are kept, wrapped in ``<div class="icbt">``
+together with the data attributes our scripts read from ``<body>``. The host site supplies the
+rest of the page. Nothing here depends on MkDocs: :mod:`icbt_content.contrib.mkdocs` is the
+MkDocs side, and the documentation uses :func:`render_example` for its rendered examples.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from markupsafe import escape
+
+from icbt_content.adaptation.resources import describe_locale
+from icbt_content.authoring.documents import parse_document
+from icbt_content.authoring.loader import LoadedProgramme, read_programme, relative
+from icbt_content.authoring.pages import read_blocks
+from icbt_content.diagnostics import ContentError, Diagnostics
+from icbt_content.i18n.localise import LocalisedProgramme, localise, localise_to
+from icbt_content.model.base import SourceLocation
+from icbt_content.model.blocks import QuestionnaireBlock
+from icbt_content.model.measure import Measure
+from icbt_content.model.programme import CrisisPage, Module, Page, Programme
+from icbt_content.render.environment import make_environment
+from icbt_content.render.site import Language, ProgrammeRenderer
+from icbt_content.sitemap import SiteMap, crisis_path, home_path, module_path, page_path
+from icbt_content.validate import validate_programme
+
+#: The class of the element every embedded page is wrapped in; the scoped styles apply inside it.
+SCOPE = "icbt"
+
+#: Copies the wrapper's data attributes to ``<body>``, where icbt.js and measures.js read them
+#: (the programme id for storage keys, translated messages, the crisis page address). It must
+#: run before those scripts. Kept here rather than as a file so it always ships with the package.
+BODY_DATA_JS = """\
+/* icbt-content inside another site: copy the programme's data attributes from its wrapper
+ * (<div data-icbt-root>) to <body>, where icbt.js and measures.js read them. Load it first. */
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-icbt-root]");
+  if (!root) return;
+  Object.keys(root.dataset).forEach(function (key) {
+    if (key !== "icbtRoot") document.body.dataset[key] = root.dataset[key];
+  });
+})();
+"""
+
+#: Styles for what only embedded pages have, added to site.css before it is scoped; and the
+#: browser defaults our site relies on, which host themes often change for their own forms.
+EMBED_CSS = """
+.icbt-help { margin: 0 0 1rem; text-align: end; }
+.icbt-help .help-now { border: 2px solid var(--help); }
+.icbt-privacy { border-block-start: 1px solid var(--border); margin-block-start: 2rem;
+  padding-block-start: 1rem; color: var(--muted); font-size: 0.9rem; }
+legend { font: inherit; font-weight: 600; color: inherit; border: 0; width: auto; margin: 0;
+  padding: 0 0.3rem; line-height: inherit; }
+.measure-option label { display: inline; font-weight: 400; }
+input[type="radio"], input[type="checkbox"] { margin-inline-end: 0.5rem; }
+.hint { background: none; border: 0; padding: 0; }
+"""
+
+PlaceKind = Literal["home", "module", "page", "crisis", "answers"]
+
+
+@dataclass(frozen=True)
+class Place:
+    """A page of the programme, by its path in our own site (relative to the programme)."""
+
+    path: str
+    """Like ``en-GB/introduction/welcome/``: always the locale, then folders, ending in ``/``."""
+    kind: PlaceKind
+    title: str
+    module: str = ""
+    page: str = ""
+
+    @property
+    def folder(self) -> str:
+        """The path without the locale: ``introduction/welcome/``, or ``""`` for the home page."""
+        return self.path.split("/", 1)[1]
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading with an id in an embedded page, for the host's table of contents."""
+
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class EmbeddedPage:
+    """One page of a programme as HTML to place in a host page."""
+
+    place: Place
+    html: str
+    """``<div class="icbt" data-icbt-root ...>`` holding what our site shows in ``<main>``."""
+    headings: tuple[Heading, ...]
+
+
+#: Maps a path in our own site (a :attr:`Place.path`, or ``media/<file>``) to the host site's
+#: URL for it, relative to the host site's root (like ``programmes/sad/introduction/``).
+UrlFor = Callable[[str], str]
+
+
+class ProgrammeEmbed:
+    """A checked programme in one locale, ready to be rendered into another site's pages."""
+
+    def __init__(self, loaded: LoadedProgramme, localised: LocalisedProgramme) -> None:
+        assert loaded.programme is not None
+        self.loaded = loaded
+        self.localised = localised
+
+    @property
+    def programme(self) -> Programme:
+        return self.localised.programme
+
+    @property
+    def locale(self) -> str:
+        return self.localised.locale.code
+
+    def places(self) -> list[Place]:
+        """Every page, in reading order: home, then each module and its pages, crisis, answers."""
+        code = self.locale
+        translate = self.localised.translate or (lambda text: text)
+        crisis = self.programme.crisis
+        found = [Place(home_path(code), "home", self.programme.title)]
+        for module in self.programme.modules:
+            found.append(
+                Place(module_path(code, module.id), "module", module.title, module=module.id)
+            )
+            found.extend(
+                Place(
+                    page_path(code, module.id, page.id),
+                    "page",
+                    page.title,
+                    module=module.id,
+                    page=page.id,
+                )
+                for page in module.pages
+            )
+        found.append(
+            Place(
+                crisis_path(code), "crisis", crisis.title if crisis else translate("Need help now?")
+            )
+        )
+        found.append(Place(f"{code}/answers/", "answers", translate("My answers")))
+        return found
+
+    def media(self) -> list[tuple[str, Path]]:
+        """The programme's media files: (``media/<file>``, where the file is on disk)."""
+        folder = self.loaded.root / "media"
+        if not folder.is_dir():
+            return []
+        return [
+            (f"media/{path.relative_to(folder).as_posix()}", path)
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and not path.is_symlink() and not path.name.startswith(".")
+        ]
+
+    def render(self, url_for: UrlFor) -> list[EmbeddedPage]:
+        """Render every place; links between pages and to media go through ``url_for``."""
+        renderer = _EmbedRenderer(self, url_for)
+        modules = list(self.programme.modules)
+        pages: list[EmbeddedPage] = []
+        for place in self.places():
+            if place.kind == "home":
+                rendered = renderer.home()
+            elif place.kind == "crisis":
+                rendered = renderer.crisis()
+            elif place.kind == "answers":
+                rendered = renderer.answers()
+            else:
+                m_index, module = next(
+                    (i, m) for i, m in enumerate(modules) if m.id == place.module
+                )
+                if place.kind == "module":
+                    rendered = renderer.module_page(module, m_index)
+                else:
+                    p_index, page = next(
+                        (i, p) for i, p in enumerate(module.pages) if p.id == place.page
+                    )
+                    rendered = renderer.content_page(module, m_index, page, p_index)
+            pages.append(self._embedded(place, rendered.content.decode("utf-8")))
+        return pages
+
+    def _embedded(self, place: Place, document: str) -> EmbeddedPage:
+        main = _MAIN.search(document)
+        if main is None:  # pragma: no cover - every site template has <main>
+            raise ValueError(f"the rendered page for {place.path} has no <main> element")
+        inner = main.group(1).strip("\n")
+        # The host's page has no header or footer of ours: keep "Need help now?" at the top of
+        # every page, and the note that answers stay on this device at the bottom.
+        help_link = _HELP_LINK.search(document)
+        footer = _FOOTER_NOTE.search(document)
+        content = "\n".join(
+            [
+                f'<p class="icbt-help">{help_link.group(0)}</p>' if help_link else "",
+                inner,
+                f'<p class="icbt-privacy">{footer.group(1).strip()}</p>' if footer else "",
+            ]
+        ).strip("\n")
+        info = self.localised.locale
+        return EmbeddedPage(
+            place=place,
+            html=wrap(content, _body_data(document), lang=info.code, direction=info.direction),
+            headings=tuple(headings(inner)),
+        )
+
+
+class _EmbedRenderer(ProgrammeRenderer):
+    """Our renderer, with addresses in the host site instead of ours."""
+
+    def __init__(self, embed: ProgrammeEmbed, url_for: UrlFor) -> None:
+        loaded, localised = embed.loaded, embed.localised
+        assert loaded.programme is not None
+        locale = localised.locale
+        super().__init__(
+            make_environment(loaded.project),
+            localised.programme,
+            locale,
+            SiteMap(loaded.programme, relative(loaded.root, loaded.project)),
+            [Language(locale.code, locale.name, locale.direction)],
+            translate=localised.translate,
+            notices=localised.notices,
+        )
+        self._url_for = url_for
+
+    def site_path(self, programme_path: str) -> str:
+        return self._url_for(programme_path)
+
+    def url(self, from_path: str, to_programme_path: str, anchor: str = "") -> str:
+        target = relative_url(self.site_path(to_programme_path), from_path)
+        return target + (f"#{anchor}" if anchor else "")
+
+
+def load_embed(
+    programme_dir: str | Path,
+    *,
+    locale: str | None = None,
+    project: str | Path | None = None,
+) -> tuple[ProgrammeEmbed, Diagnostics]:
+    """Load, check and localise a programme folder for embedding.
+
+    ``locale`` defaults to the programme's source locale; ``project`` (the folder holding
+    ``programmes/`` and ``locales/``) to the folder two levels up. Returns the embed and the
+    warnings. Raises :class:`~icbt_content.diagnostics.ContentError` when the content has errors,
+    and :class:`LookupError` when the programme is not published in ``locale``.
+    """
+    root = Path(programme_dir)
+    project_root = Path(project) if project is not None else root.resolve().parent.parent
+    loaded = read_programme(root, project_root)
+    validate_programme(loaded)
+    found = Diagnostics(loaded.diagnostics)
+    if found.errors or loaded.programme is None:
+        raise ContentError(found.errors or list(found))
+    # Only the locale asked for: problems of other locales are not this site's to fix.
+    wanted = locale or loaded.programme.source_locale
+    match: LocalisedProgramme | None
+    if wanted == loaded.programme.source_locale:
+        match = next(iter(localise(project_root, loaded, found)))
+    else:
+        match = localise_to(project_root, loaded, wanted, found)
+    if found.errors:
+        raise ContentError(found.errors)
+    if match is None:
+        others = localise(project_root, loaded, Diagnostics())
+        published = ", ".join(lp.locale.code for lp in others)
+        raise LookupError(
+            f"programme '{loaded.programme.id}' is not published in '{wanted}' "
+            f"(published: {published})"
+        )
+    return ProgrammeEmbed(loaded, match), found
+
+
+# -- rendered examples -------------------------------------------------------------------------
+
+
+def render_example(
+    markdown: str,
+    *,
+    programme_id: str = "example",
+    locale: str = "en-GB",
+    media: str = "",
+) -> str:
+    """Render a fragment of a page (Markdown with directives) as our site shows it.
+
+    Used for the rendered examples in the documentation. The fragment is read as a page of a
+    module, so media are written ``../../media/<file>``; they are linked to ``<media><file>``
+    (``media`` is a URL ending in ``/``, relative to the page showing the example). Links to
+    other pages lead nowhere. Questionnaires come from the built-in measures. Raises
+    :class:`~icbt_content.diagnostics.ContentError` when the fragment has an error, so an
+    example cannot show something ``icbt check`` would refuse.
+    """
+    source = f"{programme_id}/modules/example/01-example.md"
+    doc = parse_document(markdown, source)
+    parts = read_blocks(doc)
+    problems = Diagnostics([*doc.diagnostics, *parts.diagnostics])
+    measures = _builtin_measures(
+        [b.measure for b in parts.blocks if isinstance(b, QuestionnaireBlock)], problems
+    )
+    if problems.errors:
+        raise ContentError(problems.errors)
+    page = Page(
+        id="example",
+        title="Example",
+        blocks=tuple(parts.blocks),
+        headings=tuple(parts.headings),
+        source=SourceLocation(file=source),
+    )
+    programme = Programme(
+        id=programme_id,
+        title="Example",
+        version="0",
+        condition="Example",
+        source_locale=locale,
+        modules=(Module(id="example", title="Example", pages=(page,)),),
+        measures=tuple(measures),
+        crisis=CrisisPage(
+            title="Need help now?",
+            markdown="",
+            source=SourceLocation(file=f"{programme_id}/crisis.md"),
+        ),
+    )
+    info = describe_locale(locale)
+
+    def url_for(path: str) -> str:
+        if media and path.startswith("media/"):
+            return media + path.removeprefix("media/")
+        return "#"
+
+    renderer = _ExampleRenderer(
+        make_environment(),
+        programme,
+        info,
+        SiteMap(programme, programme_id),
+        [Language(info.code, info.name, info.direction)],
+    )
+    renderer.url_for = url_for
+    here = page_path(locale, "example", "example")
+    context = renderer.common(here, page.title)
+    html = "\n".join(renderer.block(block, here, source, context) for block in page.blocks)
+    return wrap(html, {"programme": programme_id}, lang=info.code, direction=info.direction)
+
+
+class _ExampleRenderer(ProgrammeRenderer):
+    """Our renderer for a fragment shown on its own: links come from ``url_for`` as they are."""
+
+    url_for: UrlFor = staticmethod(lambda path: "#")
+
+    def url(self, from_path: str, to_programme_path: str, anchor: str = "") -> str:
+        target = self.url_for(to_programme_path)
+        return target + (f"#{anchor}" if anchor and target != "#" else "")
+
+    def resolver(self, source_file: str, here: str) -> Callable[[str], str | None]:
+        resolve = super().resolver(source_file, here)
+        return lambda href: resolve(href) or "#"
+
+
+def _builtin_measures(ids: list[str], problems: Diagnostics) -> list[Measure]:
+    from icbt_content.diagnostics import diagnostic
+    from icbt_content.measures import builtin_measures, load_measure
+
+    installed = builtin_measures()
+    found = []
+    for measure_id in dict.fromkeys(ids):
+        path = installed.get(measure_id)
+        if path is None:
+            problems.add(
+                diagnostic(
+                    "ICBT205",
+                    f"no built-in measure called '{measure_id}'",
+                    "example.md",
+                    hint=f"built-in measures: {', '.join(sorted(installed))}",
+                )
+            )
+            continue
+        measure, diagnostics = load_measure(path, path.parent)
+        problems.extend(diagnostics)
+        if measure is not None:
+            found.append(measure)
+    return found
+
+
+# -- HTML helpers ------------------------------------------------------------------------------
+
+_MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.DOTALL)
+_BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+_HELP_LINK = re.compile(r'<a class="help-now"[^>]*>.*?</a>', re.DOTALL)
+_FOOTER_NOTE = re.compile(r'<footer class="site-footer">\s*<p>(.*?)</p>', re.DOTALL)
+
+
+def wrap(html: str, data: dict[str, str], *, lang: str, direction: str) -> str:
+    """Wrap rendered content in the scoped root element carrying our scripts' data attributes."""
+    attributes = "".join(f' data-{escape(k)}="{escape(v)}"' for k, v in data.items())
+    return (
+        f'<div class="{SCOPE}" data-icbt-root lang="{escape(lang)}" dir="{escape(direction)}"'
+        f"{attributes}>\n{html}\n</div>"
+    )
+
+
+class _StartTag(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.attributes: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.attributes:
+            self.attributes = attrs
+
+
+def _body_data(document: str) -> dict[str, str]:
+    """The ``data-*`` attributes of a rendered page's ``<body>``, without the ``data-``."""
+    match = _BODY.search(document)
+    if match is None:
+        return {}
+    parser = _StartTag()
+    parser.feed(match.group(0))
+    return {
+        name[5:]: value or ""
+        for name, value in parser.attributes
+        if name.startswith("data-") and name != "data-icbt-root"
+    }
+
+
+class _HeadingParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[Heading] = []
+        self._open: tuple[int, str] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if re.fullmatch(r"h[1-6]", tag) and self._open is None:
+            heading_id = dict(attrs).get("id")
+            if heading_id:
+                self._open, self._text = (int(tag[1]), heading_id), []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open is not None and tag == f"h{self._open[0]}":
+            text = " ".join("".join(self._text).split())
+            self.found.append(Heading(self._open[0], self._open[1], text))
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._text.append(data)
+
+
+def headings(html: str) -> Iterator[Heading]:
+    """The headings of some HTML that have an id, in order."""
+    parser = _HeadingParser()
+    parser.feed(html)
+    parser.close()
+    yield from parser.found
+
+
+def relative_url(url: str, start: str) -> str:
+    """``url`` relative to the page at ``start`` (both relative to the site root).
+
+    A last part of ``start`` with a dot in it is a file (``a/b.html``); otherwise ``start`` is a
+    folder. A trailing ``/`` on ``url`` is kept.
+    """
+    folder, _, last = start.rpartition("/")
+    if "." in last:
+        start = folder
+    start_parts = [p for p in posixpath.normpath("/" + start).split("/") if p]
+    url_parts = [p for p in posixpath.normpath("/" + url).split("/") if p]
+    common = 0
+    for a, b in zip(start_parts, url_parts, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(start_parts) - common) + url_parts[common:]
+    result = "/".join(parts) or "."
+    return result + "/" if url.endswith("/") and not result.endswith("/") else result
+
+
+# -- styles and scripts ------------------------------------------------------------------------
+
+
+def static_assets(scope: str = SCOPE) -> dict[str, bytes]:
+    """Our site's CSS and scripts for another site: CSS scoped to ``.<scope>``, the scripts as
+    they are, and ``icbt-body-data.js`` (which must be loaded before the others)."""
+    static = resources.files("icbt_content.render") / "static"
+    found: dict[str, bytes] = {"icbt-body-data.js": BODY_DATA_JS.encode("utf-8")}
+    for entry in sorted(static.iterdir(), key=lambda e: e.name):
+        if not entry.is_file() or entry.name.startswith("."):
+            continue
+        content = entry.read_bytes()
+        if entry.name.endswith(".css"):
+            css = content.decode("utf-8") + (EMBED_CSS if entry.name == "site.css" else "")
+            content = scope_css(css, f".{scope}").encode("utf-8")
+        found[entry.name] = content
+    return found
+
+
+def script_order(names: list[str]) -> list[str]:
+    """Scripts in the order a page must load them: the body data copier first."""
+    scripts = sorted(n for n in names if n.endswith(".js"))
+    return sorted(scripts, key=lambda n: (n != "icbt-body-data.js", n != "icbt.js", n))
+
+
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_ROOTS = (":root", "html", "body")
+_GROUPING_RULES = ("@media", "@supports", "@layer", "@container")
+
+
+def scope_css(css: str, scope: str) -> str:
+    """Make a style sheet apply only inside ``scope`` (a selector such as ``.icbt``).
+
+    Every selector is prefixed with the scope; ``:root``, ``html`` and ``body`` become the scope
+    itself, so custom properties and base styles land on the wrapper. ``@media``, ``@supports``
+    and similar rules are scoped inside; ``@font-face``, ``@keyframes`` and the like are kept.
+    """
+    return _scope_rules(_COMMENT.sub("", css), scope).strip() + "\n"
+
+
+def _scope_rules(css: str, scope: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(css):
+        brace = _find_top(css, "{", i)
+        semicolon = _find_top(css, ";", i)
+        if brace < 0 and semicolon < 0:
+            break
+        if semicolon >= 0 and (brace < 0 or semicolon < brace):
+            out.append(css[i : semicolon + 1].strip() + "\n")  # @charset, @import...
+            i = semicolon + 1
+            continue
+        prelude = " ".join(css[i:brace].split())
+        end = _matching(css, brace)
+        body = css[brace + 1 : end]
+        if prelude.startswith(_GROUPING_RULES):
+            out.append(f"{prelude} {{\n{_scope_rules(body, scope)}}}\n")
+        elif prelude.startswith("@"):
+            out.append(f"{prelude} {{{body}}}\n")
+        else:
+            selectors = ", ".join(_scope_selector(s, scope) for s in _split_top(prelude, ","))
+            out.append(f"{selectors} {{{body.strip()}}}\n")
+        i = end + 1
+    return "".join(out)
+
+
+def _scope_selector(selector: str, scope: str) -> str:
+    selector = selector.strip()
+    for root in _ROOTS:
+        if selector == root:
+            return scope
+        if selector.startswith(root + " ") or selector.startswith(root + ">"):
+            return scope + selector[len(root) :]
+    return f"{scope} {selector}"
+
+
+def _find_top(text: str, char: str, start: int) -> int:
+    """The index of ``char`` at or after ``start`` outside strings and parentheses, or -1."""
+    depth, quote, i = 0, "", start
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth = max(0, depth - 1)
+        elif c == char and depth == 0:
+            return i
+        i += 1
+    return -1
+
+
+def _matching(text: str, open_at: int) -> int:
+    """The index of the ``}`` closing the ``{`` at ``open_at``."""
+    depth, i = 0, open_at
+    while i < len(text):
+        found = min(
+            (j for j in (_find_top(text, "{", i), _find_top(text, "}", i)) if j >= 0),
+            default=-1,
+        )
+        if found < 0:
+            break
+        depth += 1 if text[found] == "{" else -1
+        if depth == 0:
+            return found
+        i = found + 1
+    raise ValueError("unbalanced braces in CSS")
+
+
+def _split_top(text: str, char: str) -> list[str]:
+    parts, i = [], 0
+    while True:
+        j = _find_top(text, char, i)
+        if j < 0:
+            parts.append(text[i:])
+            return [p.strip() for p in parts if p.strip()]
+        parts.append(text[i:j])
+        i = j + 1
+
+
+__all__ = [
+    "BODY_DATA_JS",
+    "SCOPE",
+    "EmbeddedPage",
+    "Heading",
+    "Place",
+    "ProgrammeEmbed",
+    "headings",
+    "load_embed",
+    "relative_url",
+    "render_example",
+    "scope_css",
+    "script_order",
+    "static_assets",
+    "wrap",
+]

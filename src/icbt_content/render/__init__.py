@@ -1,0 +1,1 @@
+"""Render stage: HTML pages, therapist guide, templates and static assets."""

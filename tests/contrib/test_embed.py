@@ -1,0 +1,121 @@
+"""Embedding a programme in another site: scoped styles, addresses, rendered examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from markdown_it.utils import read_fixture_file
+from plugin_helpers import FIXTURES, write_tree
+
+from icbt_content.contrib.embed import (
+    headings,
+    load_embed,
+    relative_url,
+    render_example,
+    scope_css,
+    script_order,
+    static_assets,
+)
+from icbt_content.diagnostics import ContentError
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "source", "expected"),
+    read_fixture_file(FIXTURES / "scope-css.md"),
+    ids=lambda value: value if isinstance(value, str) and "\n" not in value else "",
+)
+def test_scope_css(line: int, title: str, source: str, expected: str) -> None:
+    assert scope_css(source, ".icbt") == expected
+
+
+def test_the_site_styles_scope_cleanly() -> None:
+    css = static_assets()["site.css"].decode("utf-8")
+    for line in css.splitlines():
+        if "{" in line and not line.startswith("@"):
+            selectors = line.split("{")[0].split(",")
+            assert all(s.strip().startswith(".icbt") for s in selectors), line
+
+
+def test_scripts_start_with_the_body_data_copier() -> None:
+    order = script_order(list(static_assets()))
+    assert order[:2] == ["icbt-body-data.js", "icbt.js"]
+    assert "measures.js" in order
+
+
+@pytest.mark.parametrize(
+    ("url", "start", "expected"),
+    [
+        ("sad/intro/", "sad/intro/welcome/", "../"),
+        ("sad/", "sad/intro/welcome/", "../../"),
+        ("sad/intro/welcome/", "sad/intro/welcome/", "./"),
+        ("sad/media/cycle.svg", "sad/intro/welcome/", "../../media/cycle.svg"),
+        ("sad/intro/index.html", "sad/intro/welcome/index.html", "../index.html"),
+        ("other/", "sad/", "../other/"),
+    ],
+)
+def test_relative_url(url: str, start: str, expected: str) -> None:
+    assert relative_url(url, start) == expected
+
+
+def test_headings_with_ids_in_order() -> None:
+    html = '<h1>Title</h1><h2 id="a">First <em>one</em></h2><p>x</p><h3 id="b">Second</h3>'
+    assert [(h.level, h.id, h.text) for h in headings(html)] == [
+        (2, "a", "First one"),
+        (3, "b", "Second"),
+    ]
+
+
+def test_render_example_is_what_the_site_shows() -> None:
+    html = render_example(
+        "::: exercise checklist\n"
+        "id: habits\n"
+        "title: What do you do?\n"
+        "items:\n"
+        "  - {id: stay-in, label: I stay in}\n"
+        ":::\n"
+    )
+    assert html.startswith('<div class="icbt" data-icbt-root lang="en-GB" dir="ltr"')
+    assert 'data-programme="example"' in html
+    assert 'data-storage-key="icbt/v1/example/exercise/habits"' in html
+    assert '<label for="f-habits-stay-in">I stay in</label>' in html
+
+
+def test_render_example_refuses_what_icbt_check_refuses() -> None:
+    with pytest.raises(ContentError) as caught:
+        render_example("::: exercise ratin\nid: x\ntitle: X\n:::\n")
+    assert [d.code for d in caught.value.diagnostics] == ["ICBT301"]
+    with pytest.raises(ContentError) as caught:
+        render_example("::: questionnaire nothing\n:::\n")
+    assert [d.code for d in caught.value.diagnostics] == ["ICBT205"]
+
+
+def test_load_embed_places_in_reading_order(tmp_path: Path) -> None:
+    write_tree(tmp_path, (FIXTURES / "mini-project.txt").read_text(encoding="utf-8"))
+    embed, warnings = load_embed(tmp_path / "programmes" / "mini")
+    assert not list(warnings)
+    assert [(p.kind, p.folder) for p in embed.places()] == [
+        ("home", ""),
+        ("module", "start/"),
+        ("page", "start/welcome/"),
+        ("page", "start/check-in/"),
+        ("module", "practice/"),
+        ("page", "practice/try-it/"),
+        ("crisis", "crisis/"),
+        ("answers", "answers/"),
+    ]
+    assert embed.media() == [
+        ("media/cycle.svg", tmp_path / "programmes/mini/media/cycle.svg"),
+    ]
+
+
+def test_load_embed_errors(tmp_path: Path) -> None:
+    write_tree(tmp_path, (FIXTURES / "mini-project.txt").read_text(encoding="utf-8"))
+    with pytest.raises(LookupError, match="not published in 'ar'"):
+        load_embed(tmp_path / "programmes" / "mini", locale="ar")
+    (tmp_path / "programmes/mini/modules/practice/01-try-it.md").write_text(
+        "---\ntitle: Broken\n---\n\n::: nothing\n:::\n", encoding="utf-8"
+    )
+    with pytest.raises(ContentError) as caught:
+        load_embed(tmp_path / "programmes" / "mini")
+    assert "ICBT302" in {d.code for d in caught.value.diagnostics}
