@@ -180,6 +180,7 @@ def make_parser() -> argparse.ArgumentParser:
 COMMAND_MODULES: tuple[str, ...] = (
     "icbt_content.export.commands",
     "icbt_content.guidance.commands",
+    "icbt_content.i18n.commands",
 )
 
 

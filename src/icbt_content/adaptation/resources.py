@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from icbt_content.authoring.documents import read_text
 from icbt_content.authoring.yamlsafe import load_yaml, validate
@@ -30,6 +33,27 @@ class LocaleInfo:
     def babel(self) -> Locale:
         return Locale.parse(self.code, sep="-")
 
+    def format_date(self, iso: str, width: str = "long") -> str:
+        """A YYYY-MM-DD date as the locale writes it (CLDR); unchanged if it is not one."""
+        try:
+            return format_date(date.fromisoformat(iso), width, locale=self.babel)
+        except (ValueError, UnknownLocaleError):
+            return iso
+
+    def format_number(self, number: float) -> str:
+        """A number as the locale writes it (CLDR digits and separators)."""
+        try:
+            return format_decimal(number, locale=self.babel)
+        except (ValueError, UnknownLocaleError):
+            return str(number)
+
+    def language_name(self, code: str) -> str:
+        """The name of another locale's language, in this locale's language."""
+        try:
+            return Locale.parse(code, sep="-").get_language_name(self.babel) or code
+        except (ValueError, UnknownLocaleError):
+            return code
+
 
 def is_locale_code(code: str) -> bool:
     """True for BCP 47 codes of the form ``en``, ``en-GB``, ``zh-Hant-HK``."""
@@ -42,7 +66,7 @@ def describe_locale(code: str, resources: LocaleResources | None = None) -> Loca
     try:
         cldr = Locale.parse(code, sep="-")
         name = cldr.get_display_name(cldr) or code
-        direction = cldr.character_order == "right-to-left" and "rtl" or "ltr"
+        direction = "rtl" if cldr.character_order == "right-to-left" else "ltr"
     except (UnknownLocaleError, ValueError):
         name, direction = code, "ltr"
     if resources.direction != "auto":

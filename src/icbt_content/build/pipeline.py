@@ -93,6 +93,7 @@ def build_site(
                 languages,
                 notices=lp.notices,
                 translate=lp.translate,
+                fallback=lp.fallback,
             )
             total = sum(len(m.pages) for m in lp.programme.modules)
             done = 0

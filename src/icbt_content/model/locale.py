@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import Field
@@ -34,3 +35,87 @@ class LocaleResources(ContentModel):
     crisis: tuple[CrisisResource, ...] = ()
     values: dict[str, str] = Field(default_factory=dict)
     """Values content can use, such as a local service name."""
+
+
+# -- cultural adaptation ------------------------------------------------------------------------
+
+#: Who or what a change applies to, in FRAME's terms.
+FrameLevel = Literal[
+    "individual", "target-group", "cohort", "population", "clinic", "organisation", "network"
+]
+#: The nature of a content change, in FRAME's terms.
+FrameChange = Literal[
+    "tailoring",
+    "adding",
+    "removing",
+    "shortening",
+    "lengthening",
+    "substituting",
+    "reordering",
+    "integrating",
+    "repeating",
+    "loosening-structure",
+    "departing",
+]
+#: Why a change was made.
+FrameReason = Literal[
+    "language",
+    "culture",
+    "religion",
+    "literacy",
+    "health-system",
+    "legal",
+    "access",
+    "clinical",
+    "recipient-preference",
+    "other",
+]
+
+
+class FrameRecord(ContentModel):
+    """A record of one adaptation, following FRAME (Wiltsey Stirman et al., 2019)."""
+
+    what: str = Field(min_length=1)
+    """What was changed, in a sentence."""
+    who: tuple[str, ...] = Field(min_length=1)
+    """Who took part in the decision (names or roles)."""
+    when: date
+    """When the decision was made (YYYY-MM-DD)."""
+    planned: bool
+    """True for a planned (proactive) change, false for an unplanned (reactive) one."""
+    stage: Literal["pre-implementation", "implementation", "scale-up", "maintenance"] = (
+        "pre-implementation"
+    )
+    """When in the course of implementation it was made."""
+    modified: Literal["content", "context", "training", "evaluation", "implementation"] = "content"
+    """What kind of thing was modified."""
+    level: FrameLevel = "target-group"
+    """For whom: everyone served in this locale is 'target-group'."""
+    type: FrameChange
+    """The type of change."""
+    fidelity_consistent: bool
+    """True if the core elements of the treatment are preserved."""
+    reason: str = Field(min_length=1)
+    """Why the change was made, in a sentence or two."""
+    reasons: tuple[FrameReason, ...] = ()
+    """The kinds of reason, for reporting across locales."""
+
+
+class AdaptationFrontMatter(ContentModel):
+    """The front matter of locales/<locale>/adaptations/<programme>/<name>.md"""
+
+    replaces: str = Field(min_length=1)
+    """What this replaces: 'box <box-id>', 'page <module-id>/<page-id>' or 'image <path in the
+    programme folder>'."""
+    source_hash: str = ""
+    """The hash of the source passage this was made from (shown by `icbt i18n adaptations`)."""
+    title: str = ""
+    """The title of the adapted box or page (default: the translated source title)."""
+    style: Literal["case-example", "note", "tip", "warning", "help"] | None = None
+    """For a box: its style, if it changes."""
+    src: str = ""
+    """For an image: the replacement, as a path in the programme folder (media/...)."""
+    alt: str = ""
+    """For an image: its alt text in this locale."""
+    caption: str = ""
+    frame: FrameRecord

@@ -1,0 +1,220 @@
+"""Reports on adaptations: what each locale replaced, why, and whether its source has changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from icbt_content.adaptation.overrides import Adaptation, load_adaptations
+from icbt_content.authoring.loader import LoadedProgramme, relative
+from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.i18n.walk import walk_programme
+
+
+def source_hashes(loaded: LoadedProgramme) -> dict[str, str]:
+    """'box <id>' and 'page <module>/<page>' -> the hash of their source wording."""
+    assert loaded.programme is not None
+    walk = walk_programme(
+        loaded.programme,
+        project=loaded.project,
+        programme_dir=relative(loaded.root, loaded.project),
+    )
+    hashes = dict(walk.passages)
+    media = loaded.root / "media"
+    if media.is_dir():
+        for path in sorted(media.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                key = f"image {path.relative_to(loaded.root).as_posix()}"
+                hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return hashes
+
+
+@dataclass(frozen=True)
+class AdaptationStatus:
+    """One adaptation and how it stands against the current source."""
+
+    adaptation: Adaptation
+    current_hash: str | None
+    """None when the passage it replaces no longer exists."""
+
+    @property
+    def status(self) -> str:
+        if self.current_hash is None:
+            return "target-missing"
+        recorded = self.adaptation.front.source_hash
+        if not recorded:
+            return "no-hash"
+        return "current" if recorded == self.current_hash else "needs-review"
+
+    def as_dict(self) -> dict[str, Any]:
+        a = self.adaptation
+        return {
+            "locale": a.locale,
+            "programme": a.programme,
+            "file": a.file,
+            "replaces": a.key,
+            "status": self.status,
+            "source_hash": a.front.source_hash,
+            "current_hash": self.current_hash,
+            "frame": a.front.frame.model_dump(mode="json"),
+        }
+
+
+def adaptation_statuses(
+    project: Path, loaded: LoadedProgramme, locale: str
+) -> tuple[list[AdaptationStatus], list[Diagnostic]]:
+    """The adaptations of a programme in a locale, checked against the source."""
+    assert loaded.programme is not None
+    items, found = load_adaptations(project, locale, loaded.programme.id)
+    if not items:
+        return [], found
+    hashes = source_hashes(loaded)
+    return [AdaptationStatus(a, hashes.get(a.key)) for a in items], found
+
+
+def adaptation_diagnostics(project: Path, loaded: LoadedProgramme, locale: str) -> list[Diagnostic]:
+    """Problems of a locale's adaptations: unknown targets, changed sources, bad records."""
+    statuses, found = adaptation_statuses(project, loaded, locale)
+    for item in statuses:
+        a = item.adaptation
+        line = a.doc.front_matter.line_of(("replaces",))
+        if item.status == "target-missing":
+            found.append(
+                diagnostic(
+                    "ICBT610",
+                    f"'{a.key}' does not exist in the programme '{a.programme}'",
+                    a.file,
+                    line,
+                    hint="check the box id ({#id} on the box), the module/page ids, or the image "
+                    "path in the programme folder",
+                )
+            )
+        elif item.status in ("needs-review", "no-hash"):
+            what = "has changed since" if item.status == "needs-review" else "has no source_hash:"
+            found.append(
+                diagnostic(
+                    "ICBT609",
+                    f"the source of '{a.key}' {what} this adaptation was made "
+                    f"(now {item.current_hash})",
+                    a.file,
+                    a.doc.front_matter.line_of(("source_hash",)) if a.front.source_hash else line,
+                    hint=f"review the adaptation against the source, then set "
+                    f"'source_hash: {item.current_hash}'",
+                )
+            )
+        if a.kind == "image" and not (loaded.root / a.front.src).is_file():
+            found.append(
+                diagnostic(
+                    "ICBT610",
+                    f"the replacement image '{a.front.src}' is not in the programme folder",
+                    a.file,
+                    a.doc.front_matter.line_of(("src",)),
+                    hint="put the image in the programme's media/ folder and give its path, "
+                    "like 'src: media/cycle-hk.svg'",
+                )
+            )
+    return found
+
+
+def report_json(statuses: list[AdaptationStatus]) -> str:
+    return json.dumps([s.as_dict() for s in statuses], ensure_ascii=False, indent=2) + "\n"
+
+
+def report_markdown(statuses: list[AdaptationStatus]) -> str:
+    """The adaptations as a Markdown report, per locale and programme."""
+    if not statuses:
+        return "# Adaptations\n\nNo locale adapts any passage.\n"
+    out = ["# Adaptations", ""]
+    groups: dict[tuple[str, str], list[AdaptationStatus]] = {}
+    for item in statuses:
+        groups.setdefault((item.adaptation.locale, item.adaptation.programme), []).append(item)
+    for (locale, programme), items in sorted(groups.items()):
+        out += [f"## {locale}: {programme}", ""]
+        out += [
+            "| replaces | type | planned | fidelity-consistent | decided | by | status |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for item in items:
+            f = item.adaptation.front.frame
+            out.append(
+                f"| `{item.adaptation.key}` | {f.type} | {'planned' if f.planned else 'reactive'}"
+                f" | {'yes' if f.fidelity_consistent else 'no'} | {f.when.isoformat()} | "
+                f"{', '.join(f.who)} | {item.status} |"
+            )
+        out.append("")
+        for item in items:
+            a = item.adaptation
+            f = a.front.frame
+            out += [
+                f"### `{a.key}`",
+                "",
+                f"- file: `{a.file}`",
+                f"- what: {f.what}",
+                f"- why: {f.reason}" + (f" ({', '.join(f.reasons)})" if f.reasons else ""),
+                f"- FRAME: {f.modified} modified at {f.level} level, {f.stage}, "
+                f"{'planned' if f.planned else 'reactive'}, {f.type}, "
+                f"{'fidelity-consistent' if f.fidelity_consistent else 'NOT fidelity-consistent'}",
+                f"- source hash: recorded `{a.front.source_hash or '-'}`, current "
+                f"`{item.current_hash or '-'}` ({item.status})",
+                "",
+            ]
+    return "\n".join(out)
+
+
+def start_adaptation(project: Path, locale: str, programme: str, target: str) -> Path:
+    """Write a new adaptation file for ``target`` with its source hash and an empty record."""
+    from datetime import date
+
+    from icbt_content.i18n.workflow import I18nError, check_locale_code, programmes
+
+    check_locale_code(locale)
+    found = [p for p in programmes(project, [programme]) if p.programme is not None]
+    if not found:
+        raise I18nError(f"there is no programme '{programme}'")
+    loaded = found[0]
+    hashes = source_hashes(loaded)
+    if target not in hashes:
+        known = ", ".join(sorted(k for k in hashes if not k.startswith("page"))[:8])
+        raise I18nError(f"'{target}' is not a box, page or image of '{programme}' ({known}...)")
+    kind, _, name = target.partition(" ")
+    folder = project / "locales" / locale / "adaptations" / programme
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name.replace('/', '--').replace('.', '-')}.md"
+    if path.exists():
+        raise I18nError(f"{path} exists already")
+    body = _source_text(loaded, kind, name)
+    path.write_text(
+        "---\n"
+        f"replaces: {target}\n"
+        f"source_hash: {hashes[target]}\n"
+        + ('src: media/\nalt: ""\n' if kind == "image" else 'title: ""\n')
+        + "frame:\n"
+        '  what: ""\n'
+        "  who: []\n"
+        f"  when: {date.today().isoformat()}\n"
+        "  planned: true\n"
+        "  type: substituting\n"
+        "  fidelity_consistent: true\n"
+        '  reason: ""\n'
+        "  reasons: [culture]\n"
+        "---\n\n" + body + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _source_text(loaded: LoadedProgramme, kind: str, name: str) -> str:
+    from icbt_content.model.blocks import Callout
+
+    assert loaded.programme is not None
+    for module, page in loaded.programme.pages():
+        if kind == "page" and f"{module.id}/{page.id}" == name and page.source:
+            text = (loaded.project / page.source.file).read_text(encoding="utf-8")
+            return text.split("---", 2)[2].strip() if text.startswith("---") else text
+        for block in page.blocks:
+            if kind == "box" and isinstance(block, Callout) and block.id == name:
+                return block.markdown
+    return ""

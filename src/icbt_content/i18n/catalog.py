@@ -1,0 +1,358 @@
+"""PO files: read with the line of every entry, write deterministically, keep previous msgids.
+
+Babel's reader drops ``#| msgid`` lines and the line numbers translators need in error messages,
+so catalogs are read here; strings are quoted and wrapped with Babel's own helpers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.pofile import normalize, unescape
+
+from icbt_content.diagnostics import Diagnostic, diagnostic
+
+WIDTH = 76
+
+
+@dataclass
+class Entry:
+    """One message of a catalog."""
+
+    msgid: str
+    msgstr: str = ""
+    context: str | None = None
+    msgid_plural: str | None = None
+    plurals: dict[int, str] = field(default_factory=dict)
+    """``msgstr[n]`` of a plural entry."""
+    locations: list[str] = field(default_factory=list)
+    """``file:line`` references (``#:``)."""
+    notes: list[str] = field(default_factory=list)
+    """Extracted comments for the translator (``#.``)."""
+    comments: list[str] = field(default_factory=list)
+    """The translator's own comments (``#``), kept across updates."""
+    flags: set[str] = field(default_factory=set)
+    previous_id: str | None = None
+    """``#| msgid``: the source text the translation was made from, when it has changed."""
+    previous_context: str | None = None
+    obsolete: bool = False
+    line: int = 0
+    """1-based line of ``msgid`` in the file it was read from (0 when not read from a file)."""
+    msgstr_line: int = 0
+    """1-based line of the first ``msgstr``."""
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.context, self.msgid)
+
+    @property
+    def fuzzy(self) -> bool:
+        return "fuzzy" in self.flags
+
+    @property
+    def translated(self) -> bool:
+        """Has a translation in every form (fuzzy or not)."""
+        if self.msgid_plural is not None:
+            return bool(self.plurals) and all(self.plurals.values())
+        return bool(self.msgstr)
+
+    @property
+    def strings(self) -> list[str]:
+        """Every translated string of the entry."""
+        if self.msgid_plural is not None:
+            return [self.plurals[k] for k in sorted(self.plurals)]
+        return [self.msgstr]
+
+
+@dataclass
+class Catalog:
+    """A PO or POT file: a header and entries in order."""
+
+    header: list[tuple[str, str]] = field(default_factory=list)
+    header_comments: list[str] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    path: str = ""
+    """The path shown in diagnostics."""
+
+    def get_header(self, name: str) -> str:
+        return next((v for k, v in self.header if k.lower() == name.lower()), "")
+
+    def set_header(self, name: str, value: str) -> None:
+        for i, (k, _) in enumerate(self.header):
+            if k.lower() == name.lower():
+                self.header[i] = (k, value)
+                return
+        self.header.append((name, value))
+
+    def active(self) -> Iterator[Entry]:
+        return (e for e in self.entries if not e.obsolete)
+
+    def index(self) -> dict[tuple[str | None, str], Entry]:
+        return {e.key: e for e in self.active()}
+
+    @property
+    def nplurals(self) -> int | None:
+        match = re.search(r"nplurals\s*=\s*(\d+)", self.get_header("Plural-Forms"))
+        return int(match.group(1)) if match else None
+
+    @property
+    def header_line(self) -> int:
+        return 1
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+_KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(\".*\")\s*$")
+
+
+class _Reader:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.catalog = Catalog(path=path)
+        self.problems: list[Diagnostic] = []
+        self._reset()
+
+    def _reset(self) -> None:
+        self.entry: Entry | None = None
+        self.current: str | None = None
+        self.pending = Entry(msgid="")
+        self.prev_key: str | None = None
+        self.header_done = False
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.append(
+            diagnostic(
+                "ICBT601",
+                message,
+                self.path,
+                line,
+                hint="open the file in a PO editor (Poedit) or compare with the lines around it",
+            )
+        )
+
+    def finish(self) -> None:
+        entry = self.entry
+        if entry is None:
+            return
+        if entry.msgid == "" and entry.context is None and not self.header_done:
+            self.header_done = True
+            self.catalog.header_comments = entry.comments
+            for raw in entry.msgstr.split("\n"):
+                if ":" in raw:
+                    key, value = raw.split(":", 1)
+                    self.catalog.header.append((key.strip(), value.strip()))
+        else:
+            self.catalog.entries.append(entry)
+        self.entry = None
+        self.current = None
+        self.pending = Entry(msgid="")
+        self.prev_key = None
+
+    def comment(self, line: str) -> None:
+        if self.entry is not None and self.current is not None and self.current != "previous":
+            self.finish()
+        pending = self.pending
+        if line.startswith("#."):
+            pending.notes.append(line[2:].strip())
+        elif line.startswith("#:"):
+            pending.locations.extend(line[2:].split())
+        elif line.startswith("#,"):
+            pending.flags.update(f.strip() for f in line[2:].split(",") if f.strip())
+        elif line.startswith("#|"):
+            self.previous(line[2:].strip())
+        else:
+            pending.comments.append(line[1:].strip() if line[1:2] == " " else line[1:])
+
+    def previous(self, text: str) -> None:
+        match = re.match(r"^(msgctxt|msgid|msgid_plural)\s+(\".*\")$", text)
+        if match:
+            self.prev_key = match.group(1)
+            value = unescape(match.group(2))
+            if self.prev_key == "msgctxt":
+                self.pending.previous_context = value
+            elif self.prev_key == "msgid":
+                self.pending.previous_id = value
+        elif text.startswith('"') and self.prev_key:
+            value = unescape(text)
+            if self.prev_key == "msgctxt":
+                self.pending.previous_context = (self.pending.previous_context or "") + value
+            elif self.prev_key == "msgid":
+                self.pending.previous_id = (self.pending.previous_id or "") + value
+
+    def keyword(self, lineno: int, text: str, obsolete: bool) -> None:
+        match = _KEYWORD.match(text)
+        if not match:
+            if text.startswith('"') and self.entry is not None and self.current:
+                self.append(lineno, text)
+                return
+            self.error(lineno, f"cannot read this line: {text[:60]}")
+            return
+        word, index, quoted = match.group(1), match.group(2), match.group(3)
+        try:
+            value = unescape(quoted)
+        except Exception:  # malformed escapes
+            self.error(lineno, "a string has a malformed escape")
+            value = ""
+        if (
+            word in ("msgctxt", "msgid")
+            and self.entry is not None
+            and self.current
+            in (
+                "msgstr",
+                "msgstr[]",
+            )
+        ):
+            self.finish()
+        if self.entry is None:
+            if word not in ("msgctxt", "msgid"):
+                self.error(lineno, f"'{word}' without a msgid before it")
+                return
+            pending = self.pending
+            self.entry = Entry(
+                msgid="",
+                locations=pending.locations,
+                notes=pending.notes,
+                comments=pending.comments,
+                flags=pending.flags,
+                previous_id=pending.previous_id,
+                previous_context=pending.previous_context,
+                obsolete=obsolete,
+            )
+        entry = self.entry
+        if word == "msgctxt":
+            entry.context = value
+            self.current = "msgctxt"
+        elif word == "msgid":
+            entry.msgid = value
+            entry.line = lineno
+            self.current = "msgid"
+        elif word == "msgid_plural":
+            entry.msgid_plural = value
+            self.current = "msgid_plural"
+        elif index is not None:
+            entry.plurals[int(index)] = value
+            if not entry.msgstr_line:
+                entry.msgstr_line = lineno
+            self.current = "msgstr[]"
+            self._plural_index = int(index)
+        else:
+            entry.msgstr = value
+            entry.msgstr_line = lineno
+            self.current = "msgstr"
+
+    def append(self, lineno: int, text: str) -> None:
+        entry = self.entry
+        assert entry is not None
+        try:
+            value = unescape(text)
+        except Exception:
+            self.error(lineno, "a string has a malformed escape")
+            return
+        if self.current == "msgctxt":
+            entry.context = (entry.context or "") + value
+        elif self.current == "msgid":
+            entry.msgid += value
+        elif self.current == "msgid_plural":
+            entry.msgid_plural = (entry.msgid_plural or "") + value
+        elif self.current == "msgstr":
+            entry.msgstr += value
+        elif self.current == "msgstr[]":
+            entry.plurals[self._plural_index] += value
+
+    def feed(self, text: str) -> Catalog:
+        for lineno, raw in enumerate(text.split("\n"), start=1):
+            line = raw.strip()
+            if not line:
+                if self.entry is not None and self.current in ("msgstr", "msgstr[]"):
+                    self.finish()
+                continue
+            if line.startswith("#~"):
+                body = line[2:].strip()
+                if body.startswith("|"):
+                    self.previous(body[1:].strip())
+                else:
+                    self.keyword(lineno, body, obsolete=True)
+            elif line.startswith("#"):
+                self.comment(line)
+            else:
+                self.keyword(lineno, line, obsolete=False)
+        self.finish()
+        return self.catalog
+
+
+def read_po(text: str, path: str = "") -> tuple[Catalog, list[Diagnostic]]:
+    """Parse PO text; syntax problems are diagnostics at their line."""
+    reader = _Reader(path)
+    catalog = reader.feed(text)
+    seen: dict[tuple[str | None, str], int] = {}
+    for entry in catalog.active():
+        if entry.key in seen:
+            reader.error(
+                entry.line,
+                f"msgid {entry.msgid[:40]!r} appears twice (first at line {seen[entry.key]})",
+            )
+        seen.setdefault(entry.key, entry.line)
+    return catalog, reader.problems
+
+
+def load_po(path: Path, shown: str) -> tuple[Catalog | None, list[Diagnostic]]:
+    """Read a PO file; None when it cannot be read at all."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [diagnostic("ICBT601", f"cannot read catalog: {exc}", shown)]
+    return read_po(text.replace("\r\n", "\n"), shown)
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+
+def _string(keyword: str, value: str, prefix: str = "") -> str:
+    # Babel's normalize() counts the prefix once per word, so wrap without it and add it here.
+    lines = normalize(value, width=WIDTH - len(prefix)).split("\n")
+    return "\n".join([f"{prefix}{keyword} {lines[0]}", *(prefix + line for line in lines[1:])])
+
+
+def _entry_lines(entry: Entry) -> list[str]:
+    out = [f"# {c}".rstrip() for c in entry.comments]
+    out += [f"#. {n}".rstrip() for n in entry.notes]
+    out += [f"#: {loc}" for loc in entry.locations]
+    if entry.flags:
+        out.append("#, " + ", ".join(sorted(entry.flags)))
+    prefix = "#~ " if entry.obsolete else ""
+    previous = "#~| " if entry.obsolete else "#| "
+    if entry.previous_context is not None:
+        out.append(_string("msgctxt", entry.previous_context, previous))
+    if entry.previous_id is not None:
+        out.append(_string("msgid", entry.previous_id, previous))
+    if entry.context is not None:
+        out.append(_string("msgctxt", entry.context, prefix))
+    out.append(_string("msgid", entry.msgid, prefix))
+    if entry.msgid_plural is not None:
+        out.append(_string("msgid_plural", entry.msgid_plural, prefix))
+        for index in sorted(entry.plurals) or [0]:
+            out.append(_string(f"msgstr[{index}]", entry.plurals.get(index, ""), prefix))
+    else:
+        out.append(_string("msgstr", entry.msgstr, prefix))
+    return out
+
+
+def write_po(catalog: Catalog) -> str:
+    """The catalog as PO text. Output depends only on the catalog, so diffs stay small."""
+    out = [f"# {c}".rstrip() for c in catalog.header_comments]
+    header = "".join(f"{k}: {v}\n" for k, v in catalog.header)
+    out.append('msgid ""')
+    out.append(_string("msgstr", header))
+    for entry in catalog.entries:
+        out.append("")
+        out.extend(_entry_lines(entry))
+    return "\n".join(out) + "\n"
+
+
+def save_po(catalog: Catalog, path: Path) -> None:
+    """Write a catalog, creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(write_po(catalog), encoding="utf-8")
