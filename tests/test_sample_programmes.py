@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,64 @@ def test_permission_required_measures_are_listed_but_never_published() -> None:
             if measure.id in licensed:
                 assert measure.licence == "permission-required"
                 assert all(not item.text for item in measure.items)
+
+
+def _status(capsys: pytest.CaptureFixture) -> dict[tuple[str, str], dict[str, dict]]:
+    from icbt_content.cli import run
+
+    assert run(["i18n", "status", "--json", "--project", str(REPO)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    return {
+        (c["locale"], c["catalog"]): {m["unit"]: m for m in c["modules"]} for c in data["catalogs"]
+    }
+
+
+def test_translated_locales_are_as_the_issue_asks(capsys: pytest.CaptureFixture) -> None:
+    status = _status(capsys)
+    # SAD fully translated into Traditional Chinese for Hong Kong, guidance and notes included.
+    assert all(unit["published"] for unit in status[("zh-Hant-HK", "sad")].values())
+    assert status[("zh-Hant-HK", "interface")]["(interface)"]["percent"] == 100.0
+    # PTSD only partly, so the fallback is exercised for real.
+    ptsd = status[("zh-Hant-HK", "ptsd")]
+    assert ptsd["introduction"]["published"] and not ptsd["reclaiming-your-life"]["published"]
+    # Arabic: the interface and the first two SAD modules.
+    assert status[("ar", "interface")]["(interface)"]["percent"] == 100.0
+    assert status[("ar", "sad")]["introduction"]["published"]
+    assert status[("ar", "sad")]["your-model"]["published"]
+
+
+def test_hong_kong_case_examples_are_recorded_adaptations() -> None:
+    from icbt_content.model.blocks import Callout
+
+    programme = load_programme(REPO / "programmes" / "sad")
+    boxes = {
+        b.id
+        for _, page in programme.pages()
+        for b in page.blocks
+        if isinstance(b, Callout) and b.style == "case-example"
+    }
+    adapted = {p.stem for p in (REPO / "locales/zh-Hant-HK/adaptations/sad").glob("*.md")}
+    assert boxes <= adapted
+    for path in (REPO / "locales/zh-Hant-HK/adaptations/sad").glob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        for field in (
+            "what:",
+            "who:",
+            "when:",
+            "planned:",
+            "type:",
+            "fidelity_consistent:",
+            "reason:",
+        ):
+            assert f"\n  {field}" in text, (path.name, field)
+
+
+def test_crisis_lines_of_each_locale_are_dated(tmp_path: Path) -> None:
+    report = build_site(REPO, tmp_path / "site", programmes=["sad"], strict=True)
+    assert report.ok
+    hong_kong = (tmp_path / "site/sad/zh-Hant-HK/crisis/index.html").read_text()
+    for number in ("999", "2896 0000", "2389 2222", "2382 0000", "18111"):
+        assert number in hong_kong
+    assert '<html lang="zh-Hant-HK" dir="ltr">' in hong_kong
+    arabic = (tmp_path / "site/sad/ar/your-model/index.html").read_text()
+    assert '<html lang="ar" dir="rtl">' in arabic

@@ -168,6 +168,7 @@ def test_in_order_modules_open_after_the_previous_one_is_read(
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("This module opens when you have finished Getting started.")
     expect(page.locator('li[data-module="practice"]')).to_have_class("module current locked")
+    expect(page.locator('li[data-module="practice"] .locked-tag')).to_have_text("not open yet")
     page.goto(base + "start/welcome/")
     page.goto(base + "start/reflect/")
     page.goto(base + "practice/try-it/")
@@ -184,6 +185,7 @@ def test_by_therapist_modules_open_when_the_client_confirms(
     expect(page.locator("#locked-notice")).to_be_visible()
     page.get_by_role("button", name="Yes, my therapist has opened it").click()
     expect(page.locator("#locked-notice")).to_be_hidden()
+    expect(page.locator('li[data-module="practice"] .locked-tag')).to_have_count(0)
     page.reload()
     expect(page.locator("#locked-notice")).to_be_hidden()
 

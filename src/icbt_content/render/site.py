@@ -392,8 +392,22 @@ def _questionnaire(
     measure = r.programme.measure(block.measure)
     if measure is None:  # reported by validation; never published half-made
         return Markup("")
+    if _language(measure.language) != _language(r.locale.code):
+        # No validated translation: never mix languages on the page, point to the source one.
+        source_page = here[len(r.root) + 1 :].replace(
+            f"{r.code}/", f"{r.programme.source_locale}/", 1
+        )
+        return Markup(
+            r.env.get_template("blocks/questionnaire-elsewhere.html").render(
+                ctx, measure=measure, url=r.url(here, source_page, f"q-{measure.id}")
+            )
+        )
     template = r.env.get_template("questionnaire.html")
     return Markup(template.render(ctx, measure=measure, measure_json=Markup(measure_json(measure))))
+
+
+def _language(tag: str) -> str:
+    return tag.split("-")[0].lower()
 
 
 BlockRenderer = Callable[[ProgrammeRenderer, Any, str, str, dict[str, Any]], Markup]

@@ -209,7 +209,14 @@
     modules.forEach(function (m, index) {
       var waiting = blocker(index);
       var li = document.querySelector('li[data-module="' + m.id + '"]');
-      if (li && waiting) li.classList.add("locked");
+      if (li && waiting && !li.classList.contains("locked")) {
+        li.classList.add("locked");
+        var tag = document.createElement("span");
+        tag.className = "tag locked-tag";
+        tag.textContent = body.dataset.msgLocked || "not open yet";
+        li.insertBefore(tag, li.children[1] || null);
+        li.insertBefore(document.createTextNode(" "), tag);
+      }
       if (m.id !== body.dataset.module || !waiting) return;
       var notice = document.getElementById("locked-notice");
       if (!notice) return;
@@ -223,14 +230,20 @@
           now.opened = (now.opened || []).concat([m.id]);
           write(base + "progress", now);
           notice.hidden = true;
-          if (li) li.classList.remove("locked");
+          if (li) {
+            li.classList.remove("locked");
+            var tag = li.querySelector(".locked-tag");
+            if (tag) tag.remove();
+          }
         });
       } else {
         var parts = notice.dataset.msgInOrder.split("{module}");
         text.textContent = parts[0];
         var link = document.createElement("a");
         link.href = (body.dataset.home || "") + waiting.path;
-        link.textContent = waiting.title;
+        // The page's own navigation names the module in the page's language.
+        var named = document.querySelector('li[data-module="' + waiting.id + '"] > a');
+        link.textContent = named ? named.textContent : waiting.title;
         text.appendChild(link);
         text.appendChild(document.createTextNode(parts[1] || ""));
       }
