@@ -52,3 +52,12 @@ def test_links_resolve_through_the_site_map() -> None:
 )
 def test_link_scheme_allowlist(url: str, safe: bool) -> None:
     assert is_safe_url(url) is safe
+
+
+def test_fill_replaces_only_plain_names() -> None:
+    from icbt_content.render.environment import fill
+
+    assert fill("Module {module} of {modules}", module="2", modules="10") == "Module 2 of 10"
+    assert (
+        fill("{module.__class__} {module!r} {0}", module="x") == "{module.__class__} {module!r} {0}"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,7 +33,22 @@ def make_environment(project: Path | None = None) -> Environment:
     )
     env.globals["csp"] = CSP
     env.globals["_"] = _identity
+    env.globals["fill"] = fill
     return env
+
+
+_NAME = re.compile(r"\{([a-z_]+)\}")
+
+
+def fill(text: str, **values: object) -> str:
+    """Put values into ``{name}`` slots of a (translated) string.
+
+    Unlike ``str.format``, nothing but a plain ``{name}`` is ever replaced, so a translation
+    cannot reach attributes (``{x.__class__}``) or format specs. Numbers are written by the caller.
+    """
+    return _NAME.sub(
+        lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), text
+    )
 
 
 def _identity(text: str) -> str:
