@@ -7,8 +7,6 @@
   build.
 - The API reference: one page per package and module of ``icbt_content`` (mkdocstrings), listed
   under "API reference" in the navigation.
-- Pages other people are writing (``translating.md``, ``integrating.md``) get a short placeholder
-  until they exist.
 """
 
 from __future__ import annotations
@@ -55,21 +53,6 @@ CODE_GROUPS = {
     "5": "Guidance templates",
     "6": "Translation",
     "7": "Build and site",
-}
-
-#: Pages written by other people: until they exist, a placeholder says what they will cover.
-PLACEHOLDERS = {
-    "translating.md": (
-        "Translating and adapting",
-        "how to take a programme from an empty locale to a published one: extracting the text "
-        "with `pybabel`, translating it in Poedit, locale resources such as crisis lines, "
-        "cultural adaptations, and checking a translation",
-    ),
-    "integrating.md": (
-        "Integrating",
-        "using icbt-content from Python, and the JSON bundle and FHIR Questionnaire exports, "
-        "with runnable examples",
-    ),
 }
 
 _examples: dict[str, list[str]] = {}
@@ -122,10 +105,6 @@ def reference_page(name: str) -> str:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     for name in api_modules():
         files.append(File.generated(config, f"reference/{name}.md", content=reference_page(name)))
-    for uri, (title, covers) in PLACEHOLDERS.items():
-        if files.get_file_from_path(uri) is None:
-            content = f"# {title}\n\nThis page is being written. It will cover {covers}.\n"
-            files.append(File.generated(config, uri, content=content))
     for name, content in static_assets().items():
         files.append(File.generated(config, f"{ASSETS}/{name}", content=content))
     css = HtmlFormatter(style="default").get_style_defs(".highlight")
