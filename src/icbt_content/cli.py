@@ -25,7 +25,8 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _print_diagnostics(diagnostics: Diagnostics | Sequence[Diagnostic]) -> None:
+def print_diagnostics(diagnostics: Diagnostics | Sequence[Diagnostic]) -> None:
+    """Print diagnostics and a count to standard error."""
     items = list(diagnostics)
     for item in items:
         print(item.format(), file=sys.stderr)
@@ -35,7 +36,8 @@ def _print_diagnostics(diagnostics: Diagnostics | Sequence[Diagnostic]) -> None:
         print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
 
 
-def _project(args: argparse.Namespace) -> Path:
+def project_folder(args: argparse.Namespace) -> Path:
+    """The --project folder; a usage error (exit 2) when it does not exist."""
     project = Path(args.project)
     if not project.is_dir():
         print(f"icbt: error: project folder '{project}' does not exist", file=sys.stderr)
@@ -46,7 +48,7 @@ def _project(args: argparse.Namespace) -> Path:
 def cmd_build(args: argparse.Namespace) -> int:
     from icbt_content.build import build_site
 
-    project = _project(args)
+    project = project_folder(args)
 
     def progress(programme: str, locale: str, done: int, total: int) -> None:
         if not args.quiet:
@@ -61,7 +63,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         strict=args.strict,
         progress=progress,
     )
-    _print_diagnostics(report.diagnostics)
+    print_diagnostics(report.diagnostics)
     if not report.ok:
         print("icbt: build failed; the previous site was left as it was", file=sys.stderr)
         return EXIT_CONTENT
@@ -77,12 +79,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from icbt_content.validate import check_project
 
-    project = _project(args)
+    project = project_folder(args)
     found = Diagnostics()
     loaded = check_project(project, args.programme or None)
     for item in loaded:
         found.extend(item.diagnostics)
-    _print_diagnostics(found)
+    print_diagnostics(found)
     if not loaded:
         print("icbt: no programmes found under programmes/", file=sys.stderr)
         return EXIT_CONTENT
@@ -98,12 +100,12 @@ def cmd_lock(args: argparse.Namespace) -> int:
     from icbt_content.idslock import write_lock
     from icbt_content.validate import programme_folders
 
-    project = _project(args)
+    project = project_folder(args)
     for folder in programme_folders(project, args.programme or None):
         try:
             programme = load_programme(folder)
         except ContentError as exc:
-            _print_diagnostics(exc.diagnostics)
+            print_diagnostics(exc.diagnostics)
             return EXIT_CONTENT
         path = write_lock(programme, folder)
         print(f"wrote {path}", file=sys.stderr)
@@ -114,7 +116,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from icbt_content.scaffold import ScaffoldError, new_programme
 
     try:
-        folder = new_programme(_project(args), args.id, title=args.title)
+        folder = new_programme(project_folder(args), args.id, title=args.title)
     except ScaffoldError as exc:
         print(f"icbt: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -125,7 +127,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from icbt_content.serve import serve
 
-    return serve(_project(args), host=args.host, port=args.port, strict=args.strict)
+    return serve(project_folder(args), host=args.host, port=args.port, strict=args.strict)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -193,7 +195,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except ContentError as exc:
-        _print_diagnostics(exc.diagnostics)
+        print_diagnostics(exc.diagnostics)
         return EXIT_CONTENT
     except KeyboardInterrupt:
         return 130

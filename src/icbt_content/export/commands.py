@@ -68,10 +68,9 @@ def _error(message: str) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Run ``icbt export``; return the exit code."""
-    project = Path(args.project)
-    if not project.is_dir():
-        _error(f"project folder '{project}' does not exist")
-        return EXIT_USAGE
+    from icbt_content.cli import project_folder
+
+    project = project_folder(args)
     if args.format == "fhir-responses" and not args.answers:
         _error("--format fhir-responses needs --answers FILE (the my-answers.json from the site)")
         return EXIT_USAGE

@@ -25,8 +25,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         context = load_context(Path(args.context), args.context)
         message = render_guidance(project, programme, template, context, locale=args.locale)
     except ContentError as exc:
-        for item in exc.diagnostics:
-            print(item.format(), file=sys.stderr)
+        from icbt_content.cli import print_diagnostics
+
+        print_diagnostics(exc.diagnostics)
         return 1
     print(message.html if args.html else message.markdown)
     return 0

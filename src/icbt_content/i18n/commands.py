@@ -72,11 +72,9 @@ def register(subparsers: Any) -> None:
 
 
 def _project(args: argparse.Namespace) -> Path:
-    project = Path(args.project)
-    if not project.is_dir():
-        print(f"icbt: error: project folder '{project}' does not exist", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
-    return project
+    from icbt_content.cli import project_folder
+
+    return project_folder(args)
 
 
 def _say(args: argparse.Namespace, text: str) -> None:
@@ -85,9 +83,9 @@ def _say(args: argparse.Namespace, text: str) -> None:
 
 
 def _problems(items: Any) -> None:
-    from icbt_content.cli import _print_diagnostics
+    from icbt_content.cli import print_diagnostics
 
-    _print_diagnostics(items)
+    print_diagnostics(items)
 
 
 def _extract(args: argparse.Namespace) -> int:
