@@ -9,7 +9,6 @@ MkDocs side, and the documentation uses :func:`render_example` for its rendered 
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -467,22 +466,11 @@ def headings(html: str) -> Iterator[Heading]:
 def relative_url(url: str, start: str) -> str:
     """``url`` relative to the page at ``start`` (both relative to the site root).
 
-    A last part of ``start`` with a dot in it is a file (``a/b.html``); otherwise ``start`` is a
-    folder. A trailing ``/`` on ``url`` is kept.
+    ``start`` ending in ``/`` is a folder, otherwise a file (``a/b.html``); the site map decides.
     """
-    folder, _, last = start.rpartition("/")
-    if "." in last:
-        start = folder
-    start_parts = [p for p in posixpath.normpath("/" + start).split("/") if p]
-    url_parts = [p for p in posixpath.normpath("/" + url).split("/") if p]
-    common = 0
-    for a, b in zip(start_parts, url_parts, strict=False):
-        if a != b:
-            break
-        common += 1
-    parts = [".."] * (len(start_parts) - common) + url_parts[common:]
-    result = "/".join(parts) or "."
-    return result + "/" if url.endswith("/") and not result.endswith("/") else result
+    from icbt_content.sitemap import relative_url as site_relative_url
+
+    return site_relative_url(start, url)
 
 
 # -- styles and scripts ------------------------------------------------------------------------
