@@ -30,7 +30,7 @@ FORMATS = ("json", "fhir", "fhir-responses")
 DEFAULT_OUT = "exports"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``export`` subcommand."""
     parser = subparsers.add_parser(
         "export",

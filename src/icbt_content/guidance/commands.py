@@ -33,7 +33,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `guidance` command group."""
     guidance = subparsers.add_parser("guidance", help="therapist guidance message templates")
     actions = guidance.add_subparsers(dest="action", required=True, parser_class=type(guidance))
