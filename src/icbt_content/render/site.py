@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import groupby
 from typing import Any
 
@@ -298,22 +299,30 @@ class ProgrammeRenderer:
         context["migrations"] = self.migrations_json()
         return self._file(here, "page.html", context)
 
+    @cached_property
+    def _reading_order(self) -> tuple[list[tuple[Module, Page]], dict[tuple[str, str], int]]:
+        """Every page in the order a client reads them, and each page's place in it."""
+        flat = [(m, p) for m in self.programme.modules for p in m.pages]
+        return flat, {(m.id, p.id): i for i, (m, p) in enumerate(flat)}
+
     def _neighbour(
         self, here: str, module: Module, m_index: int, p_index: int, step: int
     ) -> dict[str, str] | None:
-        flat = [(m, p) for m in self.programme.modules for p in m.pages]
-        position = next(
-            i for i, (m, p) in enumerate(flat) if m is module and p is module.pages[p_index]
-        )
-        target = position + step
+        flat, position = self._reading_order
+        target = position[(module.id, module.pages[p_index].id)] + step
         if not 0 <= target < len(flat):
             return None
         m, p = flat[target]
         return {"title": p.title, "url": self.url(here, page_path(self.code, m.id, p.id))}
 
-    def migrations_json(self) -> Markup:
+    @cached_property
+    def _migrations_json(self) -> Markup:
         data = [m.model_dump(mode="json") for m in self.programme.migrations]
         return Markup(safe_json(data))
+
+    def migrations_json(self) -> Markup:
+        """The programme's id migrations, for icbt.js to apply to saved answers."""
+        return self._migrations_json
 
     # -- blocks ---------------------------------------------------------------------------------
 
