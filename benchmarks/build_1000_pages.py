@@ -80,10 +80,25 @@ def generate(root: Path, pages: int) -> None:
             (docs / module_id / f"page-{count}.md").write_text(f"# Page {count}\n\n{body}")
 
 
-def timed(command: list[str], cwd: Path) -> float:
+# Runs a module as `python -m` would, then writes the process's peak memory (KiB) to a file.
+PEAK_MEMORY = """
+import atexit, resource, runpy, sys
+report = sys.argv.pop(1)
+atexit.register(lambda: open(report, "w").write(
+    str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
+sys.argv = sys.argv[1:]
+runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
+"""
+
+
+def timed(module_and_args: list[str], cwd: Path) -> tuple[float, int]:
+    """Seconds taken and peak memory (MiB) of one build in a fresh process."""
+    report = cwd / "peak-memory.txt"
+    command = [sys.executable, "-c", PEAK_MEMORY, str(report), *module_and_args]
     started = time.perf_counter()
     subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    return seconds, int(report.read_text()) // 1024
 
 
 def main() -> int:
@@ -94,18 +109,24 @@ def main() -> int:
     root = Path(tempfile.mkdtemp(prefix="icbt-bench-"))
     try:
         generate(root, args.pages)
-        icbt = [sys.executable, "-m", "icbt_content", "build", "-q", "--out", "out"]
-        mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-d", "out"]
-        icbt_times = [timed(icbt, root / "icbt") for _ in range(args.repeat)]
-        mkdocs_times = [timed(mkdocs, root / "mkdocs") for _ in range(args.repeat)]
+        icbt = ["icbt_content", "build", "-q", "--out", "out"]
+        mkdocs = ["mkdocs", "build", "-q", "-d", "out"]
+        icbt_runs = [timed(icbt, root / "icbt") for _ in range(args.repeat)]
+        mkdocs_runs = [timed(mkdocs, root / "mkdocs") for _ in range(args.repeat)]
         pages_built = len(list((root / "icbt" / "out" / "bench").rglob("index.html")))
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    icbt_times = [round(t, 2) for t, _ in icbt_runs]
+    mkdocs_times = [round(t, 2) for t, _ in mkdocs_runs]
     best_icbt, best_mkdocs = min(icbt_times), min(mkdocs_times)
     print(f"pages:        {args.pages} ({pages_built} HTML files written by icbt)")
     print(f"icbt build:   {best_icbt:.2f} s (best of {args.repeat}: {icbt_times})")
     print(f"mkdocs build: {best_mkdocs:.2f} s (best of {args.repeat}: {mkdocs_times})")
     print(f"ratio:        icbt is {best_mkdocs / best_icbt:.2f}x the speed of mkdocs")
+    print(
+        f"peak memory:  icbt {max(m for _, m in icbt_runs)} MiB, "
+        f"mkdocs {max(m for _, m in mkdocs_runs)} MiB"
+    )
     return 0
 
 

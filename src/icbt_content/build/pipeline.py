@@ -11,12 +11,12 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from icbt_content.authoring.loader import LoadedProgramme, relative
-from icbt_content.build.writer import write_atomically
+from icbt_content.build.writer import StagedSite
 from icbt_content.diagnostics import Diagnostics, diagnostic
 from icbt_content.i18n.localise import localise
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.environment import CSP, make_environment
-from icbt_content.render.site import Language, ProgrammeRenderer, RenderedFile
+from icbt_content.render.site import Language, ProgrammeRenderer
 from icbt_content.sitemap import SiteMap, home_path
 from icbt_content.validate import check_project
 
@@ -72,7 +72,38 @@ def build_site(
         report.seconds = time.perf_counter() - started
         return report
 
-    files: dict[str, bytes] = {}
+    try:
+        with StagedSite(out) as site:
+            _render_into(site, project, loaded, report, progress)
+            if report.diagnostics.fails(strict):
+                report.seconds = time.perf_counter() - started
+                return report
+            site.commit()
+            report.files = site.files
+    except OSError as exc:
+        report.diagnostics.add(
+            diagnostic("ICBT703", f"could not write {out}: {exc.strerror or exc}", str(out))
+        )
+        report.seconds = time.perf_counter() - started
+        return report
+    report.written = True
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _render_into(
+    site: StagedSite,
+    project: Path,
+    loaded: list[LoadedProgramme],
+    report: BuildReport,
+    progress: Progress | None,
+) -> None:
+    """Render every programme in every locale into the staged site, checking each file."""
+
+    def write(path: str, content: bytes) -> None:
+        report.diagnostics.extend(find_external_resources({path: content}))
+        site.write(path, content)
+
     env = make_environment(project)
     index_entries = []
     for item in loaded:
@@ -99,7 +130,7 @@ def build_site(
             done = 0
             try:
                 for rendered in renderer.render():
-                    files[rendered.path] = rendered.content
+                    write(rendered.path, rendered.content)
                     if rendered.path.count("/") >= 4 and "/therapist/" not in rendered.path:
                         done += 1
                         report.pages += 1
@@ -114,7 +145,8 @@ def build_site(
                         getattr(exc, "lineno", 1) or 1,
                     )
                 )
-        files.update(_media_files(item))
+        for path, content in _media_files(item).items():
+            write(path, content)
         index_entries.append(
             {
                 "title": item.programme.title,
@@ -130,28 +162,12 @@ def build_site(
                 ],
             }
         )
-    files["index.html"] = (
-        env.get_template("site_index.html")
-        .render(title="Programmes", programmes=index_entries, csp=CSP, lang="en")
-        .encode("utf-8")
+    index = env.get_template("site_index.html").render(
+        title="Programmes", programmes=index_entries, csp=CSP, lang="en"
     )
-    files.update(_static_files())
-    report.diagnostics.extend(find_external_resources(files))
-    if report.diagnostics.fails(strict):
-        report.seconds = time.perf_counter() - started
-        return report
-    try:
-        write_atomically(out, files)
-    except OSError as exc:
-        report.diagnostics.add(
-            diagnostic("ICBT703", f"could not write {out}: {exc.strerror or exc}", str(out))
-        )
-        report.seconds = time.perf_counter() - started
-        return report
-    report.files = len(files)
-    report.written = True
-    report.seconds = time.perf_counter() - started
-    return report
+    write("index.html", index.encode("utf-8"))
+    for path, content in _static_files().items():
+        write(path, content)
 
 
 def _static_files() -> dict[str, bytes]:
@@ -175,7 +191,3 @@ def _media_files(loaded: LoadedProgramme) -> dict[str, bytes]:
                 path.read_bytes()
             )
     return found
-
-
-def rendered_pages(files: dict[str, bytes]) -> list[RenderedFile]:
-    return [RenderedFile(path, content) for path, content in sorted(files.items())]
