@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from icbt_content.authoring.loader import LoadedProgramme, relative
@@ -46,36 +46,40 @@ def check_duplicate_ids(
                 )
             seen_pages[page.id] = file
             yield from _duplicate_anchors(page)
-    seen_exercises: dict[str, str] = {}
+    yield from _reused_ids(
+        "exercise",
+        ((e.id, e) for e in programme.exercises()),
+        hint="each exercise needs its own id: clients' answers are saved under it",
+    )
     for exercise in programme.exercises():
-        file, line = _where(exercise)
-        if exercise.id in seen_exercises:
-            yield diagnostic(
-                "ICBT201",
-                f"exercise id '{exercise.id}' is also used at {seen_exercises[exercise.id]}",
-                file,
-                line,
-                hint="each exercise needs its own id: clients' answers are saved under it",
-            )
-        seen_exercises[exercise.id] = f"{file}:{line}"
         field_ids = [f.id for f in exercise.fields]
         for field_id in sorted({f for f in field_ids if field_ids.count(f) > 1}):
             yield diagnostic(
-                "ICBT201", f"field id '{field_id}' is used twice in '{exercise.id}'", file, line
+                "ICBT201",
+                f"field id '{field_id}' is used twice in '{exercise.id}'",
+                *_where(exercise),
             )
-    seen_callouts: dict[str, str] = {}
-    for _, page in programme.pages():
-        for block in page.blocks:
-            if isinstance(block, Callout) and block.id:
-                file, line = _where(block)
-                if block.id in seen_callouts:
-                    yield diagnostic(
-                        "ICBT201",
-                        f"box id '{block.id}' is also used at {seen_callouts[block.id]}",
-                        file,
-                        line,
-                    )
-                seen_callouts[block.id] = f"{file}:{line}"
+    boxes = (b for _, p in programme.pages() for b in p.blocks if isinstance(b, Callout) and b.id)
+    yield from _reused_ids("box", ((str(b.id), b) for b in boxes))
+
+
+def _reused_ids(
+    what: str, items: Iterable[tuple[str, object]], hint: str = ""
+) -> Iterator[Diagnostic]:
+    """ICBT201 for every item whose id an earlier item already has, naming the first use."""
+    first: dict[str, str] = {}
+    for item_id, item in items:
+        file, line = _where(item)
+        if item_id in first:
+            yield diagnostic(
+                "ICBT201",
+                f"{what} id '{item_id}' is also used at {first[item_id]}",
+                file,
+                line,
+                hint=hint,
+            )
+        else:
+            first[item_id] = f"{file}:{line}"
 
 
 def _duplicate_anchors(page: Page) -> Iterator[Diagnostic]:

@@ -104,18 +104,11 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
     crisis = _read_crisis(root, project, result)
     try:
         result.programme = Programme(
-            id=manifest.id,
-            title=manifest.title,
-            version=manifest.version,
-            condition=manifest.condition,
-            description=manifest.description,
-            source_locale=manifest.source_locale,
-            unlock=manifest.unlock,
+            **manifest.model_dump(exclude={"modules", "measures"}),
             modules=tuple(modules),
             measures=tuple(measures),
             guidance=tuple(guidance),
             crisis=crisis,
-            migrations=manifest.migrations,
             source=SourceLocation(file=shown, line=1),
         )
     except ValueError as exc:  # pragma: no cover - every field was validated above

@@ -403,9 +403,7 @@ def _questionnaire(
         return Markup("")
     if _language(measure.language) != _language(r.locale.code):
         # No validated translation: never mix languages on the page, point to the source one.
-        source_page = here[len(r.root) + 1 :].replace(
-            f"{r.code}/", f"{r.programme.source_locale}/", 1
-        )
+        source_page = page_path(r.programme.source_locale, ctx["module"].id, ctx["page"].id)
         return Markup(
             r.env.get_template("blocks/questionnaire-elsewhere.html").render(
                 ctx, measure=measure, url=r.url(here, source_page, f"q-{measure.id}")
