@@ -12,7 +12,9 @@
 
 import {
   OperationOutcomeError,
+  allOk,
   getReferenceString,
+  getSearchParameter,
   getStatus,
   isOk,
   normalizeOperationOutcome,
@@ -232,6 +234,22 @@ function withBundleUrls(bundle, requestUrl) {
   return result;
 }
 
+/** Refuse a search parameter that R4 does not define for the type, as HAPI does by default. */
+function checkSearchParameters(method, url, body) {
+  const route = router.find(method, url);
+  if (route?.data?.interaction !== 'search-type') {
+    return;
+  }
+  const type = route.params.resourceType;
+  const query = method === 'POST' ? { ...(route.query ?? {}), ...(body ?? {}) } : (route.query ?? {});
+  for (const filter of parseSearchRequest(type, query).filters ?? []) {
+    if (!getSearchParameter(type, filter.code)) {
+      // Medplum would match nothing and answer an empty Bundle: say why instead.
+      throw new HttpError(400, `Unknown search parameter for ${type}: ${filter.code}`);
+    }
+  }
+}
+
 /** Search within the patient's compartment: filter, then count and page. */
 async function compartmentSearch(type, query, policy) {
   const search = parseSearchRequest(type, query);
@@ -288,6 +306,7 @@ async function answerFhir(request, fhirPath, search, body) {
   const input = withoutCreateIds(method, url, body);
   ensureIndexed(typesUsedBy(router.find(method, url)?.params?.resourceType, input));
   const mode = await policy.check(method, url, input);
+  checkSearchParameters(method, url, input);
 
   let outcome;
   let resource;
@@ -295,7 +314,7 @@ async function answerFhir(request, fhirPath, search, body) {
     const route = router.find(method, url);
     const query = method === 'POST' ? { ...(route.query ?? {}), ...(input ?? {}) } : (route.query ?? {});
     resource = await compartmentSearch(route.params.resourceType, query, policy);
-    outcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational' }] };
+    outcome = allOk;
   } else {
     [outcome, resource] = await router.handleRequest(
       { method, url, pathname: '', body: input, params: {}, query: {}, headers: request.headers, config: { transactions: true } },
