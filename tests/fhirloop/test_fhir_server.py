@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 import urllib.parse
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -109,6 +110,29 @@ def test_a_therapist_is_not_given_patient_scopes(fhir_servers: FhirServers) -> N
 def test_a_client_is_not_given_user_scopes(fhir_servers: FhirServers) -> None:
     token = fhir_servers.sign_in("alex", "icbt-site", "openid user/*.cruds patient/*.rs")
     assert set(token.scope.split()) == {"openid", "patient/*.rs"}
+
+
+def test_a_refresh_token_gives_a_new_access_token_with_the_same_context(
+    fhir_servers: FhirServers,
+) -> None:
+    first = fhir_servers.sign_in("alex", "icbt-site", f"{CLIENT_SCOPE} offline_access")
+    assert first.response.get("refresh_token")
+    smart = http("GET", f"{fhir_servers.fhir_base}/.well-known/smart-configuration").body
+    answer = http(
+        "POST",
+        smart["token_endpoint"],
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": first.response["refresh_token"],
+            "client_id": "icbt-site",
+        },
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status == 200, answer.body
+    refreshed = Token(answer.body["access_token"], answer.body["scope"], answer.body)
+    assert refreshed.access_token != first.access_token
+    assert refreshed.patient == "alex"
+    assert ok(fhir_servers.request(refreshed, "GET", "Patient/alex"))["id"] == "alex"
 
 
 def test_requests_without_a_valid_token_are_refused(fhir_servers: FhirServers, alex: Token) -> None:
@@ -253,6 +277,30 @@ def test_an_update_with_a_stale_etag_is_refused_with_412(
         )
     )
     assert old["status"] == "completed"
+
+
+def test_retries_can_be_made_safe_with_client_ids_or_if_none_exist(
+    fhir_servers: FhirServers, alex: Token, jordan: Token
+) -> None:
+    # A client-chosen id with PUT: sending the same save twice makes one resource.
+    chosen = str(uuid.uuid4())
+    resource = response_for("alex", id=chosen)
+    first = fhir_servers.request(alex, "PUT", f"QuestionnaireResponse/{chosen}", resource)
+    assert ok(first, 200, 201)["id"] == chosen
+    ok(fhir_servers.request(alex, "PUT", f"QuestionnaireResponse/{chosen}", resource), 200)
+    assert search_ids(fhir_servers, alex, f"QuestionnaireResponse?_id={chosen}") == [chosen]
+    # ...but never over another patient's resource.
+    theirs = fhir_servers.request(
+        jordan, "PUT", f"QuestionnaireResponse/{chosen}", {**response_for("jordan"), "id": chosen}
+    )
+    assert theirs.status == 403
+    # A conditional create: the second POST finds the first instead of making another.
+    key = {"system": "https://icbt.test/fhir/saves", "value": str(uuid.uuid4())}
+    condition = {"If-None-Exist": f"identifier={key['system']}|{key['value']}"}
+    once = response_for("alex", identifier=key)
+    made = ok(fhir_servers.request(alex, "POST", "QuestionnaireResponse", once, condition), 201)
+    again = ok(fhir_servers.request(alex, "POST", "QuestionnaireResponse", once, condition), 200)
+    assert again["id"] == made["id"]
 
 
 def test_the_server_owns_ids_and_versions(
