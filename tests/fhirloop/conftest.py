@@ -10,15 +10,19 @@ serves the test pages of ``pages/`` with the vendored fhirclient under ``/vendor
 from __future__ import annotations
 
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 from browser_thread import BrowserThread
 from fhir_servers import FhirServers, NodeServer, start_servers
+
+from icbt_content.render.environment import CSP
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -43,9 +47,17 @@ def fhir_server_control(fhir_servers: FhirServers) -> Iterator[NodeServer]:
 
 
 class _TestPages(SimpleHTTPRequestHandler):
-    """The test pages, and the package's vendored scripts under /vendor/."""
+    """The test pages, and the package's vendored scripts under /vendor/, with a CSP."""
 
     vendor = Path(str(resources.files("icbt_content.render") / "static" / "vendor"))
+
+    def __init__(self, *args: Any, csp: str, **kwargs: Any) -> None:
+        self.csp = csp
+        super().__init__(*args, **kwargs)
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", self.csp)
+        super().end_headers()
 
     def translate_path(self, path: str) -> str:
         if path.startswith("/vendor/"):
@@ -56,10 +68,22 @@ class _TestPages(SimpleHTTPRequestHandler):
         return
 
 
+def connected_site_csp(servers: FhirServers) -> str:
+    """The site's Content-Security-Policy, with connect-src opened to the two servers only."""
+    fhir_origin = "{0.scheme}://{0.netloc}".format(urllib.parse.urlsplit(servers.fhir_base))
+    csp = CSP.replace("connect-src 'none'", f"connect-src {fhir_origin} {servers.issuer}")
+    assert csp != CSP, "the site's CSP no longer has connect-src 'none'"
+    return csp
+
+
 @pytest.fixture(scope="session")
-def smart_app_origin() -> Iterator[str]:
-    """The origin (http://127.0.0.1:PORT) serving ``pages/`` and ``/vendor/fhirclient/``."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_TestPages, directory=str(PAGES)))
+def smart_app_origin(fhir_servers: FhirServers) -> Iterator[str]:
+    """The origin (http://127.0.0.1:PORT) serving ``pages/`` and ``/vendor/fhirclient/``.
+
+    Pages are served with the site's CSP, connect-src allowing the FHIR and authorisation servers.
+    """
+    handler = partial(_TestPages, directory=str(PAGES), csp=connected_site_csp(fhir_servers))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -4,6 +4,8 @@
  * vendored fhirclient (authorisation code + PKCE, public client). app.html is the redirect target:
  * it finishes the launch, answers the Questionnaire (the second option of every choice item),
  * creates the QuestionnaireResponse, reads it back, and shows what happened in #result as JSON.
+ * The pages are served with the site's Content-Security-Policy (no inline script), so the page
+ * to run is named by <body data-page>.
  */
 "use strict";
 
@@ -62,3 +64,11 @@ async function completeAndSave() {
     show("Failed: " + error.message, { error: String(error) });
   }
 }
+
+document.addEventListener("DOMContentLoaded", function () {
+  if (document.body.dataset.page === "launch") {
+    launch();
+  } else if (document.body.dataset.page === "app") {
+    completeAndSave();
+  }
+});
