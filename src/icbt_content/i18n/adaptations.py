@@ -169,6 +169,7 @@ def start_adaptation(project: Path, locale: str, programme: str, target: str) ->
     from datetime import date
 
     from icbt_content.i18n.workflow import I18nError, check_locale_code, programmes
+    from icbt_content.outputs import write_owned
 
     check_locale_code(locale)
     found = [p for p in programmes(project, [programme]) if p.programme is not None]
@@ -181,12 +182,11 @@ def start_adaptation(project: Path, locale: str, programme: str, target: str) ->
         raise I18nError(f"'{target}' is not a box, page or image of '{programme}' ({known}...)")
     kind, _, name = target.partition(" ")
     folder = project / "locales" / locale / "adaptations" / programme
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name.replace('/', '--').replace('.', '-')}.md"
     if path.exists():
         raise I18nError(f"{path} exists already")
     body = _source_text(loaded, kind, name)
-    path.write_text(
+    text = (
         "---\n"
         f"replaces: {target}\n"
         f"source_hash: {hashes[target]}\n"
@@ -200,9 +200,9 @@ def start_adaptation(project: Path, locale: str, programme: str, target: str) ->
         "  fidelity_consistent: true\n"
         '  reason: ""\n'
         "  reasons: [culture]\n"
-        "---\n\n" + body + "\n",
-        encoding="utf-8",
+        "---\n\n" + body + "\n"
     )
+    write_owned(project, path, text.encode("utf-8"))
     return path
 
 
