@@ -11,8 +11,9 @@ media file opened on its own has none. The server must send, for every file:
 - ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: no-referrer``.
 
 The build writes a ``_headers`` file (the format of Netlify and Cloudflare Pages) into the
-site (:func:`headers_file`); :func:`server_config` gives the same rules for nginx, Apache and Caddy (the hosting page
-of the documentation is generated from it). All of them come from the constants here.
+site (:func:`headers_file`); :func:`server_config` gives the same rules for nginx, Apache and
+Caddy (the hosting page of the documentation is generated from it). All of them come from the
+constants here.
 """
 
 from __future__ import annotations
