@@ -246,3 +246,20 @@ def test_server_configs_carry_the_same_headers(server: str) -> None:
 def test_the_hosting_page_shows_the_generated_configs() -> None:
     page = (Path(__file__).parents[2] / "docs" / "hosting.md").read_text(encoding="utf-8")
     assert "<!-- server configs -->" in page
+
+
+def test_the_mkdocs_embedding_refuses_the_same_media(basic_project: Path, tmp_path: Path) -> None:
+    from icbt_content.contrib.embed import load_embed
+    from icbt_content.diagnostics import ContentError
+
+    (_media(basic_project) / "worksheet.html").write_bytes(NOT_ALLOWED["worksheet.html"])
+    secret = tmp_path / "id_rsa"
+    secret.write_text("PRIVATE KEY")
+    (_media(basic_project) / "key.png").symlink_to(secret)
+    embed, _ = load_embed(basic_project / "programmes" / "demo")
+    with pytest.raises(ContentError) as refused:
+        embed.media()
+    assert {(d.code, d.file) for d in refused.value.diagnostics} == {
+        ("ICBT111", "programmes/demo/media/worksheet.html"),
+        ("ICBT110", "programmes/demo/media/key.png"),
+    }
