@@ -12,6 +12,7 @@ from icbt_content.adaptation.overrides import Adaptation, load_adaptations
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.diagnostics import Diagnostic, diagnostic
 from icbt_content.i18n.walk import walk_programme
+from icbt_content.inputs import files_under
 
 
 def source_hashes(loaded: LoadedProgramme) -> dict[str, str]:
@@ -25,10 +26,10 @@ def source_hashes(loaded: LoadedProgramme) -> dict[str, str]:
     hashes = dict(walk.passages)
     media = loaded.root / "media"
     if media.is_dir():
-        for path in sorted(media.rglob("*")):
-            if path.is_file() and not path.is_symlink():
-                key = f"image {path.relative_to(loaded.root).as_posix()}"
-                hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        # Only what the build may read (links out are refused there, and not read here).
+        for path in files_under(media, loaded.project)[0]:
+            key = f"image {path.relative_to(loaded.root).as_posix()}"
+            hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     return hashes
 
 
