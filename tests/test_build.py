@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from icbt_content import build_site, load_programme
-from icbt_content.build.writer import write_atomically
+from icbt_content.build.writer import StagedSite
 from icbt_content.render.assets import find_external_resources
 
 
@@ -69,11 +69,18 @@ def test_failed_build_leaves_previous_site_untouched(basic_project: Path) -> Non
     assert sorted(p.name for p in basic_project.iterdir() if p.name.startswith(".site")) == []
 
 
-def test_write_atomically_keeps_old_site_when_writing_fails(tmp_path: Path) -> None:
+def _stage(out: Path, files: dict[str, bytes]) -> None:
+    with StagedSite(out) as site:
+        for relative_path, content in sorted(files.items()):
+            site.write(relative_path, content)
+        site.commit()
+
+
+def test_staged_site_keeps_old_site_when_writing_fails(tmp_path: Path) -> None:
     out = tmp_path / "site"
-    write_atomically(out, {"index.html": b"old"})
+    _stage(out, {"index.html": b"old"})
     with pytest.raises(OSError):
-        write_atomically(out, {"index.html": b"new", "../escape.html": b"x"})
+        _stage(out, {"index.html": b"new", "../escape.html": b"x"})
     assert (out / "index.html").read_bytes() == b"old"
     assert not (tmp_path / "escape.html").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["site"]

@@ -5,6 +5,8 @@
 - Rendered examples: a ```` ```markdown ```` block right after a ``<!-- rendered -->`` line is
   followed by its rendering by our own renderer. An example ``icbt check`` would refuse stops the
   build.
+- ``hosting.md``: the ``<!-- server configs -->`` line becomes the nginx, Apache and Caddy
+  configuration of the hosting headers, from ``icbt_content.build.headers``.
 - The API reference: one page per package and module of ``icbt_content`` (mkdocstrings), listed
   under "API reference" in the navigation.
 """
@@ -38,6 +40,7 @@ EXAMPLE_MEDIA = "assets/media/"
 CODES_MARKER = "<!-- diagnostic codes -->"
 MODULES_MARKER = "<!-- reference modules -->"
 MEASURES_MARKER = "<!-- built-in measures -->"
+SERVERS_MARKER = "<!-- server configs -->"
 RENDERED = re.compile(
     r"^<!-- rendered -->[ \t]*\n(?P<fence>`{3,}|~{3,})markdown[ \t]*\n"
     r"(?P<body>.*?)\n(?P=fence)[ \t]*$",
@@ -123,6 +126,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         markdown = markdown.replace(MODULES_MARKER, listing)
     if MEASURES_MARKER in markdown:
         markdown = markdown.replace(MEASURES_MARKER, builtin_measures_markdown())
+    if SERVERS_MARKER in markdown:
+        markdown = markdown.replace(SERVERS_MARKER, server_configs_markdown())
     return _render_examples(markdown, page)
 
 
@@ -189,6 +194,24 @@ def diagnostics_markdown() -> str:
             if code.example:
                 lines += ["", "For example:", "", "```text", code.example, "```"]
     return "\n".join(lines) + "\n"
+
+
+def server_configs_markdown() -> str:
+    """The hosting headers for each server, generated from the policies the build uses."""
+    from icbt_content.build.headers import server_config
+
+    names = {"nginx": ("nginx", "nginx"), "apache": ("Apache", "apache"), "caddy": ("Caddy", "")}
+    lines = []
+    for server, (title, language) in names.items():
+        lines += [
+            f"### {title}",
+            "",
+            f"```{language or 'text'}",
+            server_config(server).rstrip(),
+            "```",
+            "",
+        ]
+    return "\n".join(lines)
 
 
 def builtin_measures_markdown() -> str:

@@ -88,6 +88,38 @@ CODES: dict[str, Code] = {
             "A file the programme needs (programme.yaml, a module folder or module.md) is missing.",
         ),
         _c(
+            "ICBT110",
+            E,
+            "Path leaves the project",
+            "A symbolic link in the project's sources (a media folder, a page, a module folder, a "
+            "whole programme, a PO file, a locale file...) leads outside the source folders "
+            "programmes/, locales/, templates/ and licensed/. Nothing is read through it, so no "
+            "file from elsewhere on the machine can be published. Links between source folders "
+            "are followed.",
+            "programmes/sad/media -> /home/me/Pictures",
+        ),
+        _c(
+            "ICBT111",
+            E,
+            "Media file not allowed",
+            "Only passive media are published from media/: PNG, JPEG, GIF, WebP and AVIF images, "
+            "SVG drawings without scripts, MP3, M4A, Ogg, Opus and WAV audio, MP4 and WebM video, "
+            "and WebVTT captions. Anything else (HTML, scripts, PDF, office files...) or a file "
+            "whose content is not what its name says could run in the site's origin and read "
+            "clients' saved answers.",
+            "programmes/sad/media/worksheet.html",
+        ),
+        _c(
+            "ICBT112",
+            E,
+            "SVG with active content",
+            "An SVG drawing in media/ contains a script, an event attribute (onload=...), a "
+            "foreignObject, an element from another language (HTML), an animation of a link, or "
+            "a reference to another file or site (href, url(), @import, xml-stylesheet). Export "
+            "it again as a plain drawing, or as PNG.",
+            '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">',
+        ),
+        _c(
             "ICBT201",
             E,
             "Duplicate id",
@@ -478,6 +510,33 @@ CODES: dict[str, Code] = {
             E,
             "Output folder not writable",
             "The build could not write or swap in the output folder.",
+        ),
+        _c(
+            "ICBT704",
+            E,
+            "Output folder would replace sources",
+            "The output folder is, contains, or is inside the project or one of its sources "
+            "(programmes/, locales/, templates/, licensed/, a programme, its media/), or is the "
+            "home folder, the root or one of their parents. Writing there would replace an "
+            "author's work, so nothing is written.",
+            "icbt build --out programmes",
+        ),
+        _c(
+            "ICBT705",
+            E,
+            "Output folder not made by icbt",
+            "The output is an existing file, a symbolic link, or a folder that is not empty and "
+            "has no marker file (.icbt-site for a site, .icbt-export for an export) showing that "
+            "an earlier run made it. It may be someone's work, so nothing is written or removed.",
+            "icbt build --out ~/Documents",
+        ),
+        _c(
+            "ICBT706",
+            E,
+            "Write outside the command's own files",
+            "A command that updates files in the project (the i18n commands) would write through "
+            "a symbolic link, or outside the folder it owns (locales/). Nothing is written.",
+            "locales/fr/sad.po -> /etc/passwd",
         ),
     ]
 }

@@ -1,20 +1,71 @@
-"""`icbt serve`: build into a temporary folder, serve it on 127.0.0.1, rebuild on change."""
+"""`icbt serve`: build into a temporary folder, serve it on 127.0.0.1, rebuild on change.
+
+The preview is built with :data:`PREVIEW_CSP`: the site's policy with ``connect-src 'self'``,
+so the reload script may ask the server for the build version (the published site keeps
+``connect-src 'none'``). A rebuild that fails, with content errors or any exception, keeps the
+last good site on show and shows the problem in the terminal and at the top of the open page.
+The server answers only requests addressed to the host and port it listens on (a page on
+another site cannot reach it by DNS rebinding), lists no folders, and sends the hosting headers
+(:mod:`icbt_content.build.headers`). The temporary folder is removed when the preview stops,
+by Ctrl+C or SIGTERM.
+"""
 
 from __future__ import annotations
 
+import json
+import shutil
+import signal
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import FrameType
+
+from icbt_content.build.headers import headers_for
+from icbt_content.render.environment import CSP
+
+
+def with_directive(policy: str, name: str, value: str) -> str:
+    """``policy`` with the directive ``name`` set to ``value`` (added when missing)."""
+    directives = [d.strip() for d in policy.split(";") if d.strip()]
+    changed = [f"{name} {value}" if d.split()[0] == name else d for d in directives]
+    if changed == directives and not any(d.split()[0] == name for d in directives):
+        changed.append(f"{name} {value}")
+    return "; ".join(changed)
+
+
+#: The pages' policy in the preview: the reload script may ask this server for the version.
+PREVIEW_CSP = with_directive(CSP, "connect-src", "'self'")
 
 RELOAD_SCRIPT = b"""(function () {
   var seen = null;
+  function show(problems) {
+    var box = document.getElementById("icbt-preview-problems");
+    if (!problems.length) { if (box) box.remove(); return; }
+    if (!box) {
+      box = document.createElement("pre");
+      box.id = "icbt-preview-problems";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0 0 auto 0;z-index:99;margin:0;padding:1rem;" +
+        "max-height:50vh;overflow:auto;white-space:pre-wrap;background:#fff3f3;color:#5c0000;" +
+        "border-bottom:3px solid #b00020;font:14px/1.4 monospace";
+      document.body.prepend(box);
+    }
+    box.textContent = "The last change could not be built; showing the last good build.\\n\\n" +
+      problems.join("\\n");
+  }
   function poll() {
-    fetch("/__icbt_version", {cache: "no-store"}).then(function (r) { return r.text(); })
-      .then(function (v) { if (seen !== null && v !== seen) location.reload(); seen = v; })
-      .catch(function () {}).finally(function () { setTimeout(poll, 1000); });
+    fetch("/__icbt_status", {cache: "no-store"}).then(function (r) { return r.json(); })
+      .then(function (status) {
+        if (seen !== null && status.version !== seen) { location.reload(); return; }
+        seen = status.version;
+        show(status.problems);
+      })
+      .catch(function () {}).finally(function () { setTimeout(poll, 500); });
   }
   poll();
 })();
@@ -22,10 +73,27 @@ RELOAD_SCRIPT = b"""(function () {
 
 
 class _State:
-    version = 0
+    """What the server shows: the build version, and the problems of the last failed rebuild."""
+
+    def __init__(self) -> None:
+        self.version = 0
+        self.problems: list[str] = []
 
 
-def _handler(site: Path, state: _State) -> type[SimpleHTTPRequestHandler]:
+def allowed_hosts(host: str, port: int) -> set[str]:
+    """Host header values this preview answers: the address it listens on, by name or number."""
+    names = {host}
+    if host in ("127.0.0.1", "localhost"):
+        names = {"127.0.0.1", "localhost"}
+    elif host == "::1":
+        names = {"[::1]", "localhost"}
+    found = {f"{name}:{port}" for name in names}
+    if port == 80:
+        found |= names
+    return found
+
+
+def _handler(site: Path, state: _State, hosts: set[str]) -> type[SimpleHTTPRequestHandler]:
     class PreviewHandler(SimpleHTTPRequestHandler):
         def __init__(self, *args: object, **kwargs: object) -> None:
             super().__init__(*args, directory=str(site), **kwargs)  # type: ignore[arg-type]
@@ -33,23 +101,52 @@ def _handler(site: Path, state: _State) -> type[SimpleHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:
             return
 
+        def do_HEAD(self) -> None:
+            if self._host_allowed():
+                super().do_HEAD()
+
         def do_GET(self) -> None:
-            if self.path == "/__icbt_version":
+            if not self._host_allowed():
+                return None
+            path = self.path.split("?", 1)[0]
+            if path == "/__icbt_status":
+                status = {"version": state.version, "problems": state.problems}
+                return self._send(json.dumps(status).encode(), "application/json")
+            if path == "/__icbt_version":
                 return self._send(str(state.version).encode(), "text/plain")
-            if self.path == "/__icbt_reload.js":
+            if path == "/__icbt_reload.js":
                 return self._send(RELOAD_SCRIPT, "text/javascript")
+            if not site.is_dir():
+                text = "The first build failed:\n\n" + "\n".join(state.problems)
+                return self._send(text.encode(), "text/plain; charset=utf-8", 503)
             target = Path(self.translate_path(self.path))
-            if target.is_dir():
+            if target.is_dir() and (target / "index.html").is_file():
                 target = target / "index.html"
-            if target.suffix == ".html" and target.is_file():
-                # Preview only: allow the reload script to ask for the build version.
-                html = target.read_bytes().replace(b"connect-src 'none'", b"connect-src 'self'")
-                html = html.replace(b"</body>", b'<script src="/__icbt_reload.js"></script></body>')
+            if target.suffix == ".html" and target.is_file() and path.endswith(("/", ".html")):
+                # Preview only: the reload script, allowed by the preview CSP's connect-src.
+                html = target.read_bytes().replace(
+                    b"</body>", b'<script src="/__icbt_reload.js"></script></body>', 1
+                )
                 return self._send(html, "text/html; charset=utf-8")
             return super().do_GET()
 
-        def _send(self, body: bytes, content_type: str) -> None:
-            self.send_response(200)
+        def end_headers(self) -> None:
+            for name, value in headers_for(self.path.split("?", 1)[0], PREVIEW_CSP):
+                self.send_header(name, value)
+            super().end_headers()
+
+        def list_directory(self, path: str | object) -> None:
+            self.send_error(404, "Not found")
+            return None
+
+        def _host_allowed(self) -> bool:
+            if self.headers.get("Host", "").lower() in hosts:
+                return True
+            self.send_error(400, "Unknown host")
+            return False
+
+        def _send(self, body: bytes, content_type: str, code: int = 200) -> None:
+            self.send_response(code)
             self.send_header("Content-Type", content_type)
             self.send_header("Cache-Control", "no-store")
             self.send_header("Content-Length", str(len(body)))
@@ -59,35 +156,75 @@ def _handler(site: Path, state: _State) -> type[SimpleHTTPRequestHandler]:
     return PreviewHandler
 
 
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """Turn SIGTERM (and SIGHUP) into KeyboardInterrupt, so clean-up runs as for Ctrl+C."""
+
+    def interrupt(number: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, interrupt)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def serve(project: Path, *, host: str = "127.0.0.1", port: int = 8000, strict: bool = False) -> int:
-    """Serve a live preview until interrupted."""
+    """Serve a live preview until interrupted; remove its temporary folder on the way out."""
     from watchfiles import watch
 
     from icbt_content.build import build_site
 
-    site = Path(tempfile.mkdtemp(prefix="icbt-preview-")) / "site"
+    folder = Path(tempfile.mkdtemp(prefix="icbt-preview-"))
+    site = folder / "site"
     state = _State()
 
     def rebuild() -> None:
-        report = build_site(project, site, strict=strict)
-        for item in report.diagnostics:
-            print(item.format(), file=sys.stderr)
-        if report.ok:
+        report = None
+        try:
+            report = build_site(project, site, strict=strict, csp=PREVIEW_CSP)
+            problems = [item.format() for item in report.diagnostics]
+        except Exception as exc:  # keep serving the last good site whatever happens
+            problems = [
+                f"icbt: internal error while rebuilding: {type(exc).__name__}: {exc}",
+                "This is a bug in icbt-content, not in your content. Please report it.",
+            ]
+        for line in problems:
+            print(line, file=sys.stderr)
+        if report is not None and report.ok:
+            state.problems = []
             state.version += 1
             print(f"rebuilt {report.pages} pages in {report.seconds:.2f}s", file=sys.stderr)
         else:
+            state.problems = problems
             print("build failed; still showing the last good build", file=sys.stderr)
 
-    rebuild()
-    server = ThreadingHTTPServer((host, port), partial(_handler(site, state)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"serving on http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)", file=sys.stderr)
-    watched = [p for p in (project / "programmes", project / "locales", project / "templates")]
+    server = None
     try:
-        for _ in watch(*[p for p in watched if p.exists()]):
+        with _stopped_by_sigterm():
             rebuild()
+            hosts: set[str] = set()  # filled once the port is known (it may be 0: any free one)
+            server = ThreadingHTTPServer((host, port), partial(_handler(site, state, hosts)))
+            hosts |= allowed_hosts(host, int(server.server_address[1]))
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            print(
+                f"serving on http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)",
+                file=sys.stderr,
+            )
+            watched = [project / name for name in ("programmes", "locales", "templates")]
+            for _ in watch(*[p for p in watched if p.exists()]):
+                rebuild()
     except KeyboardInterrupt:
         pass
     finally:
-        server.shutdown()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        shutil.rmtree(folder, ignore_errors=True)
     return 0

@@ -102,7 +102,9 @@ def test_answers_that_do_not_fit(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_content_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = copy_project(tmp_path)
     (project / "programmes" / "mini" / "modules" / "start" / "module.md").unlink()
-    code = run(["export", "--project", str(project), "--format", "fhir", "--out", str(tmp_path)])
+    code = run(
+        ["export", "--project", str(project), "--format", "fhir", "--out", str(tmp_path / "out")]
+    )
     assert code == 1
     assert "[ICBT106]" in capsys.readouterr().err
     assert not (tmp_path / "fhir").exists()

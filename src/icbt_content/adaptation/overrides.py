@@ -81,7 +81,7 @@ def load_adaptations(
         return result, found
     for path in sorted(folder.glob("*.md")):
         shown = path.relative_to(project).as_posix()
-        doc, problems = read_document(path, shown)
+        doc, problems = read_document(path, shown, project)
         found.extend(problems)
         if doc is None:
             continue

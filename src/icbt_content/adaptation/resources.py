@@ -89,7 +89,7 @@ def load_locale(project: Path, code: str) -> tuple[LocaleInfo, list[Diagnostic]]
         ]
     if not path.is_file():
         return describe_locale(code), []
-    text, problems = read_text(path, shown)
+    text, problems = read_text(path, shown, project)
     if text is None:
         return describe_locale(code), problems
     located, problems = load_yaml(text, shown)

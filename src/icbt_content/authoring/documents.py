@@ -9,6 +9,7 @@ from markdown_it.token import Token
 
 from icbt_content.authoring.yamlsafe import LocatedYaml, load_yaml
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.inputs import leaves_project
 from icbt_content.markdown import checking_parser
 
 MAX_FILE_BYTES = 1_000_000
@@ -35,8 +36,14 @@ class Document:
         return "\n".join(self.lines[start:end])
 
 
-def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
-    """Read a UTF-8 text file within the size limit."""
+def read_text(
+    path: Path, shown: str, project: Path | None = None
+) -> tuple[str | None, list[Diagnostic]]:
+    """Read a UTF-8 text file within the size limit; of ``project``, only where it may be read."""
+    if project is not None:
+        outside = leaves_project(path, project)
+        if outside is not None:
+            return None, [outside]
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -81,9 +88,11 @@ def parse_document(text: str, shown: str) -> Document:
     return Document(shown, text, lines, front, tokens, body_start, found, ok)
 
 
-def read_document(path: Path, shown: str) -> tuple[Document | None, list[Diagnostic]]:
+def read_document(
+    path: Path, shown: str, project: Path | None = None
+) -> tuple[Document | None, list[Diagnostic]]:
     """Read and parse a Markdown file; diagnostics when it cannot be read."""
-    text, problems = read_text(path, shown)
+    text, problems = read_text(path, shown, project)
     if text is None:
         return None, problems
     return parse_document(text, shown), []

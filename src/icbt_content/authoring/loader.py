@@ -16,6 +16,7 @@ from icbt_content.authoring.pages import LinkRef, read_blocks
 from icbt_content.authoring.yamlsafe import load_yaml, validate
 from icbt_content.diagnostics import ContentError, Diagnostic, Diagnostics, diagnostic
 from icbt_content.ids import is_valid_id, page_id_from_filename
+from icbt_content.inputs import leaves_project
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.guidance import GuidanceTemplate
 from icbt_content.model.measure import Measure
@@ -57,7 +58,7 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
     found = result.diagnostics
     manifest_path = root / "programme.yaml"
     shown = relative(manifest_path, project)
-    text, problems = read_text(manifest_path, shown)
+    text, problems = read_text(manifest_path, shown, project)
     found.extend(problems)
     if text is None:
         if not manifest_path.exists():
@@ -133,7 +134,9 @@ def _read_module(
             )
         )
         return None
-    doc, problems = read_document(module_file, relative(module_file, result.project))
+    doc, problems = read_document(
+        module_file, relative(module_file, result.project), result.project
+    )
     found.extend(problems)
     if doc is None:
         return None
@@ -170,7 +173,7 @@ def _read_module(
 def _read_page(path: Path, result: LoadedProgramme) -> Page | None:
     found = result.diagnostics
     shown = relative(path, result.project)
-    doc, problems = read_document(path, shown)
+    doc, problems = read_document(path, shown, result.project)
     found.extend(problems)
     if doc is None:
         return None
@@ -251,6 +254,11 @@ def _read_guidance(root: Path, project: Path, found: Diagnostics) -> list[Guidan
         return []
     from icbt_content.guidance import load_guidance
 
+    outside = leaves_project(folder, project)
+    refused = [outside] if outside else [leaves_project(p, project) for p in folder.glob("*.md")]
+    if any(refused):
+        found.extend(d for d in refused if d is not None)
+        return []
     templates, problems = load_guidance(folder, project)
     found.extend(problems)
     return templates
@@ -260,7 +268,7 @@ def _read_crisis(root: Path, project: Path, result: LoadedProgramme) -> CrisisPa
     path = root / "crisis.md"
     if not path.is_file():
         return None
-    doc, problems = read_document(path, relative(path, project))
+    doc, problems = read_document(path, relative(path, project), project)
     result.diagnostics.extend(problems)
     if doc is None:
         return None

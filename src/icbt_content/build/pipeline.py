@@ -11,9 +11,13 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from icbt_content.authoring.loader import LoadedProgramme, relative
+from icbt_content.build.headers import HEADERS_FILE, headers_file
+from icbt_content.build.media import media_problem
 from icbt_content.build.writer import StagedSite
-from icbt_content.diagnostics import Diagnostics, diagnostic
+from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
 from icbt_content.i18n.localise import localise
+from icbt_content.inputs import files_under
+from icbt_content.outputs import SITE, check_output_folder
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.environment import CSP, make_environment
 from icbt_content.render.site import Language, ProgrammeRenderer
@@ -49,12 +53,23 @@ def build_site(
     programmes: list[str] | None = None,
     strict: bool = False,
     progress: Progress | None = None,
+    csp: str = CSP,
 ) -> BuildReport:
-    """Build the static site of a project. Nothing is written unless the whole build succeeds."""
+    """Build the static site of a project. Nothing is written unless the whole build succeeds.
+
+    ``out`` must be a new or empty folder, or a site an earlier build made
+    (:mod:`icbt_content.outputs`); ``csp`` is the Content-Security-Policy of every page (a
+    preview relaxes it).
+    """
     started = time.perf_counter()
     project = Path(project)
     out = Path(out) if out is not None else project / "site"
     report = BuildReport(out=out, diagnostics=Diagnostics())
+    refused = check_output_folder(out, project, SITE)
+    if refused is not None:
+        report.diagnostics.add(refused)
+        report.seconds = time.perf_counter() - started
+        return report
     loaded = check_project(project, programmes)
     for item in loaded:
         report.diagnostics.extend(item.diagnostics)
@@ -74,7 +89,7 @@ def build_site(
 
     try:
         with StagedSite(out) as site:
-            _render_into(site, project, loaded, report, progress)
+            _render_into(site, project, loaded, report, progress, csp)
             if report.diagnostics.fails(strict):
                 report.seconds = time.perf_counter() - started
                 return report
@@ -97,14 +112,18 @@ def _render_into(
     loaded: list[LoadedProgramme],
     report: BuildReport,
     progress: Progress | None,
+    csp: str = CSP,
 ) -> None:
     """Render every programme in every locale into the staged site, checking each file."""
+    written: list[str] = [SITE.name]
 
     def write(path: str, content: bytes) -> None:
         report.diagnostics.extend(find_external_resources({path: content}))
         site.write(path, content)
+        written.append(path)
 
     env = make_environment(project)
+    env.globals["csp"] = csp
     index_entries = []
     for item in loaded:
         assert item.programme is not None
@@ -145,7 +164,9 @@ def _render_into(
                         getattr(exc, "lineno", 1) or 1,
                     )
                 )
-        for path, content in _media_files(item).items():
+        media, problems = _media_files(item)
+        report.diagnostics.extend(problems)
+        for path, content in media.items():
             write(path, content)
         index_entries.append(
             {
@@ -163,11 +184,12 @@ def _render_into(
             }
         )
     index = env.get_template("site_index.html").render(
-        title="Programmes", programmes=index_entries, csp=CSP, lang="en"
+        title="Programmes", programmes=index_entries, csp=csp, lang="en"
     )
     write("index.html", index.encode("utf-8"))
     for path, content in _static_files().items():
         write(path, content)
+    write(HEADERS_FILE, headers_file(written).encode("utf-8"))
 
 
 def _static_files() -> dict[str, bytes]:
@@ -179,15 +201,28 @@ def _static_files() -> dict[str, bytes]:
     }
 
 
-def _media_files(loaded: LoadedProgramme) -> dict[str, bytes]:
+def _media_files(loaded: LoadedProgramme) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """The programme's media that may be published; a diagnostic for each one that may not."""
     assert loaded.programme is not None
     media = loaded.root / "media"
     if not media.is_dir():
-        return {}
-    found = {}
-    for path in sorted(media.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            found[f"{loaded.programme.id}/media/{path.relative_to(media).as_posix()}"] = (
-                path.read_bytes()
-            )
-    return found
+        return {}, []
+    files, found = files_under(media, loaded.project)
+    published = {}
+    for path in files:
+        shown = _lexical(path, loaded.project)
+        content = path.read_bytes()
+        problem = media_problem(path.name, content, shown)
+        if problem is not None:
+            found.append(problem)
+            continue
+        published[f"{loaded.programme.id}/media/{path.relative_to(media).as_posix()}"] = content
+    return published, found
+
+
+def _lexical(path: Path, project: Path) -> str:
+    """The path as the author wrote the folders, links not followed."""
+    try:
+        return path.relative_to(project).as_posix()
+    except ValueError:
+        return relative(path, project)

@@ -156,15 +156,26 @@ class ProgrammeEmbed:
         return found
 
     def media(self) -> list[tuple[str, Path]]:
-        """The programme's media files: (``media/<file>``, where the file is on disk)."""
+        """The programme's media files: (``media/<file>``, where the file is on disk).
+
+        Raise :class:`ContentError` for a file that may not be published: the same rules as
+        ``icbt build`` (:mod:`icbt_content.inputs`, :mod:`icbt_content.build.media`).
+        """
+        from icbt_content.build.media import media_problem
+        from icbt_content.inputs import files_under
+
         folder = self.loaded.root / "media"
         if not folder.is_dir():
             return []
-        return [
-            (f"media/{path.relative_to(folder).as_posix()}", path)
-            for path in sorted(folder.rglob("*"))
-            if path.is_file() and not path.is_symlink() and not path.name.startswith(".")
-        ]
+        files, problems = files_under(folder, self.loaded.project)
+        for path in files:
+            shown = relative(path, self.loaded.project)
+            problem = media_problem(path.name, path.read_bytes(), shown)
+            if problem is not None:
+                problems.append(problem)
+        if problems:
+            raise ContentError(problems)
+        return [(f"media/{path.relative_to(folder).as_posix()}", path) for path in files]
 
     def render(self, url_for: UrlFor) -> list[EmbeddedPage]:
         """Render every place; links between pages and to media go through ``url_for``."""

@@ -173,6 +173,7 @@ class IcbtPlugin(BasePlugin[IcbtPluginConfig]):  # type: ignore[no-untyped-call]
             embed, warnings = load_embed(
                 self.config.programme, locale=self.config.locale, project=self._project()
             )
+            embed.media()  # refuses media the site may not publish, before anything is built
         except ContentError as exc:
             details = "\n".join(d.format() for d in exc.diagnostics)
             raise PluginError(f"icbt: the programme has errors:\n{details}") from exc

@@ -25,6 +25,7 @@ from icbt_content.export.loading import (
     load_localised,
     source_programmes,
 )
+from icbt_content.outputs import EXPORT, guard_output_folder, mark
 
 FORMATS = ("json", "fhir", "fhir-responses")
 DEFAULT_OUT = "exports"
@@ -83,6 +84,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             "every language"
         )
         return EXIT_USAGE
+    # The same rules as a built site: never the sources, only a folder an export made.
+    guard_output_folder(Path(args.out), project, EXPORT)
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    mark(Path(args.out), EXPORT)
     out = Path(args.out) / args.format
     try:
         written = _export(args, project, out)

@@ -12,6 +12,7 @@ from icbt_content.adaptation.overrides import Adaptation, load_adaptations
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.diagnostics import Diagnostic, diagnostic
 from icbt_content.i18n.walk import walk_programme
+from icbt_content.inputs import files_under
 
 
 def source_hashes(loaded: LoadedProgramme) -> dict[str, str]:
@@ -25,10 +26,10 @@ def source_hashes(loaded: LoadedProgramme) -> dict[str, str]:
     hashes = dict(walk.passages)
     media = loaded.root / "media"
     if media.is_dir():
-        for path in sorted(media.rglob("*")):
-            if path.is_file() and not path.is_symlink():
-                key = f"image {path.relative_to(loaded.root).as_posix()}"
-                hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        # Only what the build may read (links out are refused there, and not read here).
+        for path in files_under(media, loaded.project)[0]:
+            key = f"image {path.relative_to(loaded.root).as_posix()}"
+            hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     return hashes
 
 
@@ -169,6 +170,7 @@ def start_adaptation(project: Path, locale: str, programme: str, target: str) ->
     from datetime import date
 
     from icbt_content.i18n.workflow import I18nError, check_locale_code, programmes
+    from icbt_content.outputs import write_owned
 
     check_locale_code(locale)
     found = [p for p in programmes(project, [programme]) if p.programme is not None]
@@ -181,12 +183,11 @@ def start_adaptation(project: Path, locale: str, programme: str, target: str) ->
         raise I18nError(f"'{target}' is not a box, page or image of '{programme}' ({known}...)")
     kind, _, name = target.partition(" ")
     folder = project / "locales" / locale / "adaptations" / programme
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name.replace('/', '--').replace('.', '-')}.md"
     if path.exists():
         raise I18nError(f"{path} exists already")
     body = _source_text(loaded, kind, name)
-    path.write_text(
+    text = (
         "---\n"
         f"replaces: {target}\n"
         f"source_hash: {hashes[target]}\n"
@@ -200,9 +201,9 @@ def start_adaptation(project: Path, locale: str, programme: str, target: str) ->
         "  fidelity_consistent: true\n"
         '  reason: ""\n'
         "  reasons: [culture]\n"
-        "---\n\n" + body + "\n",
-        encoding="utf-8",
+        "---\n\n" + body + "\n"
     )
+    write_owned(project, path, text.encode("utf-8"))
     return path
 
 

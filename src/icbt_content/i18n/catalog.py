@@ -14,6 +14,7 @@ from pathlib import Path
 from babel.messages.pofile import normalize, unescape
 
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.inputs import leaves_project
 
 WIDTH = 76
 
@@ -298,8 +299,13 @@ def read_po(text: str, path: str = "") -> tuple[Catalog, list[Diagnostic]]:
     return catalog, reader.problems
 
 
-def load_po(path: Path, shown: str) -> tuple[Catalog | None, list[Diagnostic]]:
-    """Read a PO file; None when it cannot be read at all."""
+def load_po(
+    path: Path, shown: str, project: Path | None = None
+) -> tuple[Catalog | None, list[Diagnostic]]:
+    """Read a PO file; None when it cannot be read at all (or, of ``project``, may not be)."""
+    outside = leaves_project(path, project) if project is not None else None
+    if outside is not None:
+        return None, [outside]
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:

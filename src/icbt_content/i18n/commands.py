@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+#: What every coverage dashboard contains, so a later run may replace it.
+DASHBOARD_SIGNATURE = b"<title>Translation coverage</title>"
 
 
 def register(subparsers: Any) -> None:
@@ -160,7 +162,15 @@ def _status(args: argparse.Namespace) -> int:
         coverage_text,
     )
 
-    items = coverage(_project(args), args.locale)
+    project = _project(args)
+    if args.html:
+        from icbt_content.outputs import OutputRefused, check_output_file
+
+        # Only a new file, or a dashboard written before: never a source, never through a link.
+        refused = check_output_file(Path(args.html), project, DASHBOARD_SIGNATURE)
+        if refused is not None:
+            raise OutputRefused(refused)
+    items = coverage(project, args.locale)
     print(coverage_json(items) if args.json else coverage_text(items))
     if args.html:
         Path(args.html).write_text(coverage_html(items), encoding="utf-8")

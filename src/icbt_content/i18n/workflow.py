@@ -13,6 +13,7 @@ Layout::
 from __future__ import annotations
 
 import difflib
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,11 +26,12 @@ from babel.messages.plurals import get_plural
 from icbt_content.adaptation.resources import is_locale_code, project_locales
 from icbt_content.authoring.loader import LoadedProgramme, read_programme, relative
 from icbt_content.diagnostics import Diagnostic, diagnostic
-from icbt_content.i18n.catalog import Catalog, Entry, load_po, save_po
+from icbt_content.i18n.catalog import Catalog, Entry, load_po, write_po
 from icbt_content.i18n.checks import check_catalog, header_problem, markdown_entry
 from icbt_content.i18n.interface import interface_strings
 from icbt_content.i18n.segments import Segment
 from icbt_content.i18n.walk import walk_programme
+from icbt_content.outputs import write_owned
 
 INTERFACE = "interface"
 TEMPLATES = "templates"
@@ -54,6 +56,11 @@ def template_path(project: Path, domain: str) -> Path:
 
 def po_path(project: Path, locale: str, domain: str) -> Path:
     return locales_dir(project) / locale / f"{domain}.po"
+
+
+def _save(project: Path, catalog: Catalog, path: Path) -> None:
+    """Write a catalog or template: only inside locales/, never through a symbolic link."""
+    write_owned(project, path, write_po(catalog).encode("utf-8"))
 
 
 def shown(path: Path, project: Path) -> str:
@@ -184,7 +191,7 @@ def extract(project: Path, ids: list[str] | None = None) -> list[Path]:
     written = []
     for domain, (catalog, _) in templates(project, ids).items():
         path = template_path(project, domain)
-        save_po(catalog, path)
+        _save(project, catalog, path)
         written.append(path)
     return written
 
@@ -338,17 +345,17 @@ def init(project: Path, locale: str, ids: list[str] | None = None) -> list[Path]
     cldr = check_locale_code(locale)
     written: list[Path] = []
     for domain, (template, _) in templates(project, ids).items():
-        save_po(template, template_path(project, domain))
+        _save(project, template, template_path(project, domain))
         path = po_path(project, locale, domain)
         if path.exists():
             continue
         catalog, _ = merge(template, None, locale)
         catalog.header_comments = [f"Translations into {cldr.get_display_name('en')} ({locale})."]
-        save_po(catalog, path)
+        _save(project, catalog, path)
         written.append(path)
     resources = locales_dir(project) / locale / "locale.yaml"
     if not resources.exists():
-        resources.write_text(_locale_yaml(locale, cldr), encoding="utf-8")
+        write_owned(project, resources, _locale_yaml(locale, cldr).encode("utf-8"))
         written.append(resources)
     return written
 
@@ -385,20 +392,20 @@ def update(
     results = []
     domains = templates(project, ids)
     for domain, (template, _) in domains.items():
-        save_po(template, template_path(project, domain))
+        _save(project, template, template_path(project, domain))
     for locale in locales or translated_locales(project):
         check_locale_code(locale)
         for domain, (template, _) in domains.items():
             path = po_path(project, locale, domain)
             if not path.is_file():
                 continue
-            old, problems = load_po(path, shown(path, project))
+            old, problems = load_po(path, shown(path, project), project)
             if old is None or problems:
                 raise I18nError("\n".join(d.format() for d in problems) or f"cannot read {path}")
             catalog, report = merge(
                 template, old, locale, fuzzy_matching=fuzzy_matching, keep_obsolete=keep_obsolete
             )
-            save_po(catalog, path)
+            _save(project, catalog, path)
             results.append(UpdateResult(path, report))
     return results
 
@@ -437,7 +444,7 @@ def load_translations(
         return None
     where = shown(path, project)
     result = Translations(where)
-    catalog, problems = load_po(path, where)
+    catalog, problems = load_po(path, where, project)
     result.diagnostics.extend(problems)
     if catalog is None:
         return result
@@ -493,8 +500,9 @@ def compile_catalogs(project: Path) -> tuple[list[Path], list[Diagnostic]]:
                 else:
                     babel.add(entry.msgid, entry.msgstr, context=entry.context)
             target = path.with_suffix(".mo")
-            with target.open("wb") as handle:
-                write_mo(handle, babel, use_fuzzy=False)
+            compiled = io.BytesIO()
+            write_mo(compiled, babel, use_fuzzy=False)
+            write_owned(project, target, compiled.getvalue())
             written.append(target)
     return written, found
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from icbt_content.authoring.yamlsafe import LocatedYaml, load_yaml, validate
 from icbt_content.diagnostics import Diagnostic, Severity, diagnostic
+from icbt_content.inputs import leaves_project
 from icbt_content.measures.wording import apply_wording, wording_problems
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.measure import Measure, MeasureProblem, MeasureWording, measure_problems
@@ -75,6 +76,9 @@ def _load(
     model: type[M], path: Path, project_root: Path, what: str
 ) -> tuple[M | None, LocatedYaml | None, list[Diagnostic]]:
     file = _display(path, project_root)
+    outside = leaves_project(path, project_root)
+    if outside is not None:
+        return None, None, [outside]
     located, found = _read(path, file)
     if located is None:
         return None, None, found
