@@ -77,7 +77,7 @@ class NestingGuard(Extension):
         operators = 0
         tag: str | None = ""  # None just after "{%": the next name is the tag
         assigns = False
-        line = 1
+        line = after = 1
         tokens = iter(stream)
         while True:
             try:
@@ -85,11 +85,13 @@ class NestingGuard(Extension):
             except StopIteration:
                 return
             except ValueError:
-                # Python refuses to read an integer of thousands of digits while Jinja lexes it.
+                # Python refuses to read an integer of thousands of digits while Jinja lexes it
+                # (one token ahead of the last one seen, so on the line where that one ends).
                 raise _too_deep(
-                    Limit.NUMBER, "this number is too long to read", line, stream
+                    Limit.NUMBER, "this number is too long to read", after, stream
                 ) from None
             line = token.lineno
+            after = line + (token.value.count("\n") if isinstance(token.value, str) else 0)
             kind = token.type
             if kind == "integer" and abs(cast(int, token.value)) > limits.max_integer:
                 raise _too_deep(
