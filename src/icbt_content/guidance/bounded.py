@@ -35,7 +35,7 @@ from jinja2.filters import (
 )
 from jinja2.lexer import Token, TokenStream
 from jinja2.runtime import Context, LoopContext, Undefined, markup_join, str_join
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
 from jinja2.utils import pass_eval_context
 from markupsafe import Markup, soft_str
 
@@ -224,6 +224,18 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         self._finalize_value: Callable[[Any], Any] | None = options.pop("finalize", None)
         extensions = [*options.pop("extensions", ()), NestingGuard]
         super().__init__(optimized=False, extensions=extensions, finalize=self._print, **options)
+        self.globals["range"] = self._range
+
+    def _range(self, *args: Any) -> range:
+        """Jinja's sandboxed ``range()``, refusing large numbers and long ranges with limits."""
+        budget = active_budget()
+        for arg in args:
+            if _whole(arg):
+                budget.check_number(arg)
+        numbers = range(*args)
+        if len(numbers) > MAX_RANGE:
+            raise LimitExceeded(Limit.SIZE, f"range() would make more than {MAX_RANGE:,} numbers")
+        return numbers
 
     # -- hooks called from compiled templates ----------------------------------------------------
 
