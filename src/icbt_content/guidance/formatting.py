@@ -30,7 +30,9 @@ _SPEC: Final = re.compile(
     re.DOTALL,
 )
 
-_REPR_HINT: Final = "'%r' and '!r' show a value's internal form; use %s or {} for its text"
+_REPR_HINT: Final = (
+    "'%r' and '%a' (and '!r' in format()) show a value's internal form; use %s for its text"
+)
 
 
 def check_plain(value: Any, what: str) -> None:
