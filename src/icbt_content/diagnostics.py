@@ -394,6 +394,68 @@ CODES: dict[str, Code] = {
             "A guidance template has front matter but no message text.",
         ),
         _c(
+            "ICBT512",
+            E,
+            "Message too long",
+            "A guidance template produced more than 100,000 characters while rendering (its own "
+            "text and every printed value, counted also inside `{% set %}` blocks). A message "
+            "is a few hundred words.",
+            "{% for title in exercises_done %}...a very long text...{% endfor %}",
+        ),
+        _c(
+            "ICBT513",
+            E,
+            "Too many loop iterations",
+            "A guidance template's loops ran more than 10,000 times in one message, all loops "
+            "together. Loop over a list of the context once; do not nest loops.",
+            "{% for a in exercises_done %}{% for b in exercises_done %}"
+            "{% for c in exercises_done %}...",
+        ),
+        _c(
+            "ICBT514",
+            E,
+            "Nested too deeply",
+            "A guidance template nests statements and brackets more than 16 deep (`{% if %}` "
+            "inside `{% if %}`, brackets inside brackets, or a run of `not` or `-`), or makes "
+            "an expression more than 50 levels deep (a long chain of operators or filters). "
+            "Found while reading the template, before it runs.",
+            "{{ ((((((((((((((((((1)))))))))))))))))) }}",
+        ),
+        _c(
+            "ICBT515",
+            E,
+            "Number too large",
+            "A guidance template writes or makes a whole number larger than "
+            "1,000,000,000,000,000 (by multiplying, adding or formatting). Messages use small "
+            "numbers such as scores and days.",
+            "{{ 99999999 * 99999999 * 99999999 }}",
+        ),
+        _c(
+            "ICBT516",
+            E,
+            "Text or list too long",
+            "A guidance template would make a text or list longer than 100,000 characters or "
+            "items, by joining (`~`, `+`, `join`) or repeating it. The check happens before the "
+            "text is made, so the machine never runs out of memory.",
+            "{% set s = s ~ s %} repeated twenty times",
+        ),
+        _c(
+            "ICBT517",
+            E,
+            "Template took too long",
+            "Rendering a guidance template took longer than 2 seconds. A real message renders "
+            "in a few milliseconds: the template does far more work than a message needs.",
+        ),
+        _c(
+            "ICBT518",
+            E,
+            "Formatting not allowed",
+            "`%` formatting and the `format` filter take only text and numbers, never a whole "
+            "object; `%r` and `%a` (a value's internal form), `*` widths, and widths or "
+            "precisions over 100 are refused.",
+            "{{ '%r' % client }}",
+        ),
+        _c(
             "ICBT601",
             E,
             "Catalog cannot be read",
@@ -505,6 +567,35 @@ CODES: dict[str, Code] = {
             "third-party requests.",
         ),
         _c("ICBT702", E, "Template error", "A project template override could not be rendered."),
+        _c(
+            "ICBT715",
+            E,
+            "Site template not allowed",
+            "A site template in the project's `templates/` folder tried something the site "
+            "template sandbox refuses: a name or attribute starting with `_`, an attribute or "
+            "method that is not a field of the page's data or one of the listed methods, "
+            "calling something that cannot be called, or formatting a whole object. Project "
+            "templates are not trusted: they run in the same sandbox as guidance templates.",
+            "{{ ''.__class__.__mro__ }}",
+        ),
+        _c(
+            "ICBT716",
+            E,
+            "Site template limit",
+            "A site template went past a limit of the sandbox: it produced more than "
+            "20,000,000 characters, ran its loops more than 1,000,000 times, nested more than "
+            "16 deep (or called a macro more than 32 deep), made a number larger than "
+            "1,000,000,000,000,000 or a text or list longer than 10,000,000, took longer than "
+            "20 seconds, or the template file is larger than 1 MB.",
+            "{% for i in range(100000) %}{% for j in range(100000) %}...",
+        ),
+        _c(
+            "ICBT717",
+            E,
+            "Site template outside the project",
+            "A file in the project's `templates/` folder is a link to a file outside that "
+            "folder. Site templates are read only from the project itself.",
+        ),
         _c(
             "ICBT703",
             E,

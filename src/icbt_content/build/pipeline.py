@@ -19,7 +19,7 @@ from icbt_content.i18n.localise import localise
 from icbt_content.inputs import files_under
 from icbt_content.outputs import SITE, check_output_folder
 from icbt_content.render.assets import find_external_resources
-from icbt_content.render.environment import CSP, make_environment
+from icbt_content.render.environment import CSP, make_environment, template_diagnostic
 from icbt_content.render.site import Language, ProgrammeRenderer
 from icbt_content.sitemap import SiteMap, home_path
 from icbt_content.validate import check_project
@@ -156,14 +156,7 @@ def _render_into(
                         if progress and (done % 25 == 0 or done == total):
                             progress(item.programme.id, lp.locale.code, done, total)
             except TemplateError as exc:
-                report.diagnostics.add(
-                    diagnostic(
-                        "ICBT702",
-                        f"template error: {exc.message}",
-                        getattr(exc, "filename", None) or "templates/",
-                        getattr(exc, "lineno", 1) or 1,
-                    )
-                )
+                report.diagnostics.add(template_diagnostic(exc, project))
         media, problems = _media_files(item)
         report.diagnostics.extend(problems)
         for path, content in media.items():
@@ -183,9 +176,13 @@ def _render_into(
                 ],
             }
         )
-    index = env.get_template("site_index.html").render(
-        title="Programmes", programmes=index_entries, csp=csp, lang="en"
-    )
+    try:
+        index = env.get_template("site_index.html").render(
+            title="Programmes", programmes=index_entries, csp=csp, lang="en"
+        )
+    except TemplateError as exc:
+        report.diagnostics.add(template_diagnostic(exc, project))
+        return
     write("index.html", index.encode("utf-8"))
     for path, content in _static_files().items():
         write(path, content)

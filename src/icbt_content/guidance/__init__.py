@@ -16,7 +16,8 @@ A template is Markdown with Jinja placeholders. It sees only the typed
 
 Everything printed with ``{{ ... }}`` is plain text: Markdown or HTML in a name is shown as typed,
 never as formatting or a link. Translations pass their body as ``body=`` to the render and check
-functions.
+functions. Every render is held to limits on output, loops, nesting, numbers, text and time
+(:mod:`icbt_content.guidance.limits`); going past one is a diagnostic at the template's line.
 """
 
 from icbt_content.guidance.check import check_body, check_template

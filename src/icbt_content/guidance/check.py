@@ -8,6 +8,21 @@ from dataclasses import dataclass
 from jinja2 import TemplateSyntaxError, meta, nodes
 
 from icbt_content.diagnostics import Diagnostic, diagnostic, did_you_mean
+from icbt_content.guidance.failures import (
+    FORMATTING_CODE,
+    FORMATTING_HINT,
+    LIMIT_CODES,
+    TEMPLATE_FAILURES,
+    render_failure,
+)
+from icbt_content.guidance.formatting import check_percent_format
+from icbt_content.guidance.limits import (
+    GUIDANCE_LIMITS,
+    FormattingRefused,
+    Limit,
+    TemplateTooDeep,
+    check_tree_depth,
+)
 from icbt_content.guidance.sandbox import (
     ALLOWED_FILTERS,
     ALLOWED_TESTS,
@@ -16,9 +31,12 @@ from icbt_content.guidance.sandbox import (
     context_objects,
     context_variables,
     environment,
+    make_helpers,
+    parse_locale,
+    template_variables,
 )
 from icbt_content.markdown import checking_parser, is_safe_url
-from icbt_content.model.guidance import GuidanceTemplate
+from icbt_content.model.guidance import GuidanceContext, GuidanceTemplate
 
 _FORBIDDEN_TAGS: dict[type[nodes.Node], str] = {
     nodes.Extends: "extends",
@@ -66,11 +84,50 @@ def check_body(
     body: str | None = None,
     *,
     sections: Mapping[str, Collection[str]] | None = None,
+    trial: bool = True,
 ) -> list[Diagnostic]:
-    """Check the body (or a translated ``body``); sections are checked only when given."""
+    """Check the body (or a translated ``body``); sections are checked only when given.
+
+    With ``trial``, a body that passes the checks is also rendered once for an example client,
+    so that a template that runs away (too many loops, too long a text, too much time) is
+    reported here rather than when a therapist first uses it.
+    """
     source = template.body if body is None else body
-    checker = _Checker(_Where.of(template, translated=body is not None), sections)
-    return checker.run(source)
+    where = _Where.of(template, translated=body is not None)
+    found = _Checker(where, sections).run(source)
+    if trial and not found:
+        found.extend(_trial_render(template, source, where))
+    return found
+
+
+#: The example client a template is tried with: every fact known, three exercises done.
+EXAMPLE_CONTEXT: dict[str, object] = {
+    "client": {"first_name": "Alex"},
+    "therapist": {"name": "Sam"},
+    "module": {"id": "example", "title": "An example module"},
+    "exercises_done": ["A first exercise", "A second exercise", "A third exercise"],
+    "measure": {"id": "example", "title": "An example questionnaire"},
+    "latest_score": 12,
+    "previous_score": 15,
+    "change": "no-reliable-change",
+    "days_since_login": 9,
+}
+
+
+def _trial_render(template: GuidanceTemplate, source: str, where: _Where) -> list[Diagnostic]:
+    """Render once for the example client; report only failures of the template itself."""
+    example = dict(EXAMPLE_CONTEXT)
+    if template.module is not None:
+        example["module"] = {"id": template.module, "title": "An example module"}
+    context = GuidanceContext.model_validate(example)
+    helpers = make_helpers(parse_locale("en-GB"), lambda module, anchor: f"{module}/#{anchor}")
+    try:
+        environment().from_string(source).render(template_variables(context, helpers))
+    except TEMPLATE_FAILURES as exc:
+        return [render_failure(exc, where.file, where.first_line, translated=where.translated)]
+    except Exception:  # depends on the client (a none value...): reported when rendering
+        return []
+    return []
 
 
 @dataclass(frozen=True)
@@ -126,6 +183,13 @@ class _Checker:
             return self.found
         try:
             tree = environment().parse(source)
+            check_tree_depth(tree, GUIDANCE_LIMITS)
+        except TemplateTooDeep as exc:
+            self._add_limit(exc.limit, str(exc.message), exc.lineno)
+            return self.found
+        except RecursionError:  # the limits above stop this first; never an internal error
+            self._add_limit(Limit.NESTING, "the template is nested too deeply to read", 1)
+            return self.found
         except TemplateSyntaxError as exc:
             self.add(
                 "ICBT501",
@@ -142,6 +206,18 @@ class _Checker:
         self._check_names(tree)
         return sorted(self.found, key=lambda d: (d.line, d.col))
 
+    def _add_limit(self, limit: Limit, message: str, lineno: int) -> None:
+        code, hint = LIMIT_CODES[limit]
+        self.add(code, message, lineno, hint)
+
+    def _check_format(self, node: nodes.Mod) -> None:
+        if not (isinstance(node.left, nodes.Const) and isinstance(node.left.value, str)):
+            return  # text made while rendering is checked by the sandbox then
+        try:
+            check_percent_format(node.left.value, GUIDANCE_LIMITS.format_width)
+        except FormattingRefused as exc:
+            self.add(FORMATTING_CODE, str(exc), node.lineno, FORMATTING_HINT)
+
     def _check_node(self, node: nodes.Node) -> None:
         tag = _FORBIDDEN_TAGS.get(type(node))
         if tag is not None:
@@ -153,6 +229,8 @@ class _Checker:
             )
         elif isinstance(node, nodes.Pow):
             self.add("ICBT506", "the ** operator is not allowed in guidance templates", node.lineno)
+        elif isinstance(node, nodes.Mod):
+            self._check_format(node)
         elif isinstance(node, nodes.Mul) and not (_numeric(node.left) and _numeric(node.right)):
             self.add(
                 "ICBT506",

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
-
-from jinja2 import TemplateError, UndefinedError
-from jinja2.exceptions import SecurityError
 
 from icbt_content.authoring.documents import read_text
 from icbt_content.authoring.yamlsafe import load_yaml
-from icbt_content.diagnostics import ContentError, Diagnostic, Severity, diagnostic, did_you_mean
+from icbt_content.diagnostics import ContentError, Severity, diagnostic, did_you_mean
 from icbt_content.guidance.check import check_body
+from icbt_content.guidance.failures import render_failure
 from icbt_content.guidance.load import load_template, validate_context
 from icbt_content.guidance.sandbox import (
     SectionUrl,
-    TemplateValueError,
-    UnknownSectionError,
     environment,
     make_helpers,
     parse_locale,
@@ -30,7 +24,6 @@ from icbt_content.ids import is_valid_id
 from icbt_content.model.guidance import GuidanceContext, GuidanceTemplate
 
 DEFAULT_LOCALE = "en-GB"
-_NONE_FIELD = re.compile(r"^'None' has no attribute '([^']*)'$")
 
 
 @dataclass(frozen=True)
@@ -72,7 +65,7 @@ def render_guidance_template(
     """
     source = template.body if body is None else body
     file = template.source.file if template.source else f"guidance/{template.id}.md"
-    errors = [d for d in check_body(template, body) if d.severity is Severity.ERROR]
+    errors = [d for d in check_body(template, body, trial=False) if d.severity is Severity.ERROR]
     if errors:
         raise ContentError(errors)
     try:
@@ -86,7 +79,7 @@ def render_guidance_template(
         text = environment().from_string(source).render(variables)
     except Exception as exc:  # every failure becomes a diagnostic, never a traceback
         raise ContentError(
-            [_failure(exc, file, template.body_line, translated=body is not None)]
+            [render_failure(exc, file, template.body_line, translated=body is not None)]
         ) from None
     from icbt_content.markdown import render_markdown
 
@@ -183,61 +176,3 @@ def _source_locale(manifest: Path, project: Path) -> str:
     data = located.data if located is not None else None
     value = data.get("source_locale") if isinstance(data, dict) else None
     return value if isinstance(value, str) else DEFAULT_LOCALE
-
-
-def _failure(exc: Exception, file: str, body_line: int, *, translated: bool) -> Diagnostic:
-    """Turn an exception raised while rendering into a diagnostic at the template line."""
-    lineno = _template_line(exc.__traceback__)
-    line = body_line if translated else body_line + lineno - 1
-    where = f"in the translation, line {lineno}: " if translated else ""
-    if isinstance(exc, SecurityError):
-        return diagnostic(
-            "ICBT503",
-            f"{where}the template tried something not allowed: {exc}",
-            file,
-            line,
-            hint="a guidance template can only use the message context and its helpers",
-        )
-    if isinstance(exc, UndefinedError):
-        none_field = _NONE_FIELD.match(str(exc))
-        message = (
-            f"the message reads '{none_field.group(1)}' of a value that is none for this client"
-            if none_field
-            else f"the message needs a value this context does not have: {exc}"
-        )
-        return diagnostic(
-            "ICBT509",
-            f"{where}{message}",
-            file,
-            line,
-            hint="guard it, as in {% if module %}...{% endif %}, or add the value to the context",
-        )
-    if isinstance(exc, UnknownSectionError):
-        return diagnostic("ICBT507", f"{where}{exc}", file, line)
-    if isinstance(exc, TemplateValueError):
-        return diagnostic("ICBT510", f"{where}{exc}", file, line)
-    if isinstance(exc, TemplateError):
-        return diagnostic("ICBT501", f"{where}template error: {exc}", file, line)
-    hint = ""
-    if isinstance(exc, TypeError) and "NoneType" in str(exc):
-        hint = (
-            "a value is none for this client; check it first, as in "
-            "{% if days_since_login is not none and days_since_login > 7 %}"
-        )
-    return diagnostic(
-        "ICBT510",
-        f"{where}the message could not be rendered for this context: {exc}",
-        file,
-        line,
-        hint=hint,
-    )
-
-
-def _template_line(tb: TracebackType | None) -> int:
-    """The template line of the innermost Jinja frame (Jinja rewrites tracebacks to show them)."""
-    line = 1
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == "<template>":
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line

@@ -8,7 +8,9 @@ untrusted code. It runs in Jinja's ``ImmutableSandboxedEnvironment`` narrowed fu
 - calls only to the helpers :func:`section_link` and :func:`plural`;
 - a short allowlist of filters and tests;
 - no ``**``, and ``*`` only between numbers (``"x" * 10**9`` would exhaust memory);
-- ``StrictUndefined``: a missing value is an error, never an empty string.
+- ``StrictUndefined``: a missing value is an error, never an empty string;
+- the limits of :data:`~icbt_content.guidance.limits.GUIDANCE_LIMITS` on output, loops, nesting,
+  numbers, text and time (see :mod:`icbt_content.guidance.bounded`).
 
 Every printed value becomes literal Markdown text (see :func:`markdown_text`), so nothing a client
 or therapist types into their name can turn into a link, an image, HTML or formatting.
@@ -29,13 +31,13 @@ from babel.messages.plurals import get_plural
 from babel.numbers import format_decimal
 from jinja2 import StrictUndefined
 from jinja2.exceptions import SecurityError
-from jinja2.filters import FILTERS
 from jinja2.runtime import Context, LoopContext, Undefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.tests import TESTS
 from markupsafe import Markup
 from pydantic import BaseModel
 
+from icbt_content.guidance.bounded import BoundedSandbox
+from icbt_content.guidance.limits import GUIDANCE_LIMITS
 from icbt_content.ids import is_valid_id
 from icbt_content.markdown.links import is_safe_url
 from icbt_content.model.guidance import GuidanceContext
@@ -179,10 +181,8 @@ class Helper:
         return f"<helper {self._name}()>"
 
 
-class GuidanceSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, narrowed to what a guidance message needs."""
-
-    intercepted_binops = frozenset({"*", "**"})
+class GuidanceSandbox(BoundedSandbox):
+    """The bounded sandbox, narrowed to what a guidance message needs."""
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Allow only the fields of context objects and the documented ``loop`` attributes."""
@@ -202,16 +202,14 @@ class GuidanceSandbox(ImmutableSandboxedEnvironment):
         """Allow calling the helpers only."""
         return isinstance(obj, Helper)
 
-    def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
-        """Call ``obj`` if it is a helper; refuse everything else."""
-        if not isinstance(obj, Helper):
-            raise SecurityError(
-                f"{_describe(obj)} cannot be called; only section_link() and plural() can"
-            )
-        return obj(*args, **kwargs)
+    def refuse_call(self, obj: Any) -> Exception:
+        """Name what was called, and what can be."""
+        return SecurityError(
+            f"{_describe(obj)} cannot be called; only section_link() and plural() can"
+        )
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-        """Refuse ``**``, and ``*`` on anything but numbers, which could exhaust memory."""
+        """Refuse ``**``, and ``*`` on anything but numbers; the limits do the rest."""
         if operator == "**":
             raise SecurityError("the ** operator is not allowed in guidance templates")
         if operator == "*" and not (_is_number(left) and _is_number(right)):
@@ -292,13 +290,14 @@ def finalize(value: Any) -> Markup:
 def environment() -> GuidanceSandbox:
     """The shared sandbox (it keeps no per-message state)."""
     env = GuidanceSandbox(
+        GUIDANCE_LIMITS,
         autoescape=True,
         undefined=StrictUndefined,
         finalize=finalize,
         auto_reload=False,
     )
     env.globals.clear()
-    env.filters = {name: FILTERS[name] for name in sorted(ALLOWED_FILTERS)}
+    env.filters = env.bounded_filters(ALLOWED_FILTERS)
     env.tests = {name: TESTS[name] for name in sorted(ALLOWED_TESTS)}
     return env
 
