@@ -38,6 +38,8 @@ from icbt_content.model.programme import Programme
 from icbt_content.render.site import Fallback
 
 MISSING_MEASURE_TRANSLATION = "ICBT413"
+STALE_MEASURE_TRANSLATION = "ICBT414"
+NOT_TRANSLATED = frozenset({MISSING_MEASURE_TRANSLATION, STALE_MEASURE_TRANSLATION})
 
 
 @dataclass
@@ -304,7 +306,8 @@ def _measures(
 
 
 def measure_notes(project: Path, programme: Programme, locale: str) -> list[Diagnostic]:
-    """Measures used in ``locale`` that have no validated translation there (ICBT413)."""
+    """Measures of the programme without a usable validated translation in ``locale``: none at
+    all (ICBT413), or one made from other wording (ICBT414)."""
     try:
         from icbt_content.measures import localise_measure
     except ImportError:
@@ -312,5 +315,5 @@ def measure_notes(project: Path, programme: Programme, locale: str) -> list[Diag
     found: list[Diagnostic] = []
     for measure in programme.measures:
         _, problems = localise_measure(measure, project, locale)
-        found.extend(d for d in problems if d.code == MISSING_MEASURE_TRANSLATION)
+        found.extend(d for d in problems if d.code in NOT_TRANSLATED)
     return found
