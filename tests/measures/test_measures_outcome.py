@@ -31,9 +31,7 @@ def pairs() -> dict[str, ScorePair]:
     }
 
 
-@pytest.mark.parametrize(
-    ("programme_id", "anxiety"), [("sad", "spin"), ("ptsd", "pcl5")]
-)
+@pytest.mark.parametrize(("programme_id", "anxiety"), [("sad", "spin"), ("ptsd", "pcl5")])
 def test_sample_programmes_use_their_disorder_specific_measure(
     programme_id: str, anxiety: str
 ) -> None:

@@ -140,6 +140,6 @@ def test_the_risk_alert_says_no_one_is_told_and_what_to_do(
     alert = text[start : text.index("</div>", start)]
     assert words in alert
     assert 'class="crisis-link"' in alert  # what to do now if not safe
-    therapist = (sample_site / page.split("/")[0] / page.split("/")[1] / "therapist/index.html")
+    therapist = sample_site / page.split("/")[0] / page.split("/")[1] / "therapist/index.html"
     guide = therapist.read_text(encoding="utf-8")
     assert promises(guide) == []

@@ -292,7 +292,5 @@ def crisis_problems(
     max_age_months: int = DEFAULT_MAX_AGE_MONTHS,
 ) -> list[Diagnostic]:
     """Every problem of the crisis services of locale ``code`` (its ``locale.yaml`` is ``file``)."""
-    checker = _Checker(
-        code, resources, located, file, today or build_date(), max_age_months
-    )
+    checker = _Checker(code, resources, located, file, today or build_date(), max_age_months)
     return list(checker.run())

@@ -19,8 +19,8 @@ from markupsafe import Markup
 
 from icbt_content.adaptation.overrides import AdaptationSet, load_adaptations
 from icbt_content.adaptation.resources import LocaleInfo, load_locale
-from icbt_content.deployment import load_deployment
 from icbt_content.authoring.loader import LoadedProgramme, relative
+from icbt_content.deployment import load_deployment
 from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
 from icbt_content.i18n.interface import NOTICE
 from icbt_content.i18n.safety import safety_strings
@@ -67,14 +67,10 @@ def localise(
     source = programme.source_locale
     deployment, problems = load_deployment(project)
     found.extend(problems)
-    info, problems = load_locale(
-        project, source, max_age_months=deployment.crisis_max_age_months
-    )
+    info, problems = load_locale(project, source, max_age_months=deployment.crisis_max_age_months)
     found.extend(problems)
     source_ui = _interface(project, source, found)
-    yield LocalisedProgramme(
-        programme, info, translate=source_ui, connection=deployment.connection
-    )
+    yield LocalisedProgramme(programme, info, translate=source_ui, connection=deployment.connection)
     for code in translated_locales(project):
         if code == source:
             continue

@@ -81,8 +81,7 @@ def _problems(programme: Programme) -> Iterator[OutcomeProblem]:
         allowed = ("depression",) if role == "depression" else ANXIETY_ROLES
         if measure.role not in allowed:
             yield OutcomeProblem(
-                f"'{measure_id}' has the role '{measure.role}', so it cannot be the {role} "
-                "measure",
+                f"'{measure_id}' has the role '{measure.role}', so it cannot be the {role} measure",
                 paths[role],
                 f"name a measure whose role is {' or '.join(allowed)}",
             )

@@ -229,8 +229,7 @@ def paired_measures(
         for when, value in (("first", pair.before), ("last", pair.after)):
             if isinstance(value, MeasureScore) and value.total is None:
                 return RecoveryNotComputable(
-                    f"the {when} score of '{measure_id}' has no total (too many answers left "
-                    "out)",
+                    f"the {when} score of '{measure_id}' has no total (too many answers left out)",
                     chosen.depression,
                     chosen.anxiety,
                 )

@@ -195,9 +195,7 @@ def wording_hash(measure: Measure) -> str:
         "timeframe": measure.timeframe,
         "instructions": measure.instructions,
         "items": {item.id: item.text for item in measure.items},
-        "options": {
-            s.id: {str(o.value): o.label for o in s.options} for s in measure.option_sets
-        },
+        "options": {s.id: {str(o.value): o.label for o in s.options} for s in measure.option_sets},
         "bands": {b.id: [b.label, b.meaning] for b in measure.bands},
         "subscales": {s.id: s.title for s in measure.subscales},
     }
