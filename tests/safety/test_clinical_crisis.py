@@ -340,3 +340,20 @@ def test_hong_kong_lines_on_the_hong_kong_pages(sample_site: Path) -> None:
         for href in ("tel:999", "tel:+85228960000", "tel:+85223892222", "tel:+85223820000"):
             assert f'href="{href}"' in page
         assert "tel:116123" not in page and "111" not in page.replace("18111", "")
+
+
+def test_a_programme_written_in_another_language_needs_the_safety_words_too(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(I18N, project)
+    manifest = project / "programmes/demo/programme.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("source_locale: en-GB", "source_locale: ar"), "utf-8")
+    assert "source_locale: ar" in manifest.read_text(encoding="utf-8")
+    set_translation(project / "locales/ar/interface.po", None, "", msgid="Get help now")
+    report = build_site(project, project / "site")
+    assert report.locales["demo"] == []
+    assert [(d.code, d.file) for d in report.diagnostics if d.code == "ICBT807"] == [
+        ("ICBT807", "locales/ar/interface.po")
+    ]

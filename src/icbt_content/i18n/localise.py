@@ -40,6 +40,8 @@ from icbt_content.render.site import Fallback
 MISSING_MEASURE_TRANSLATION = "ICBT413"
 STALE_MEASURE_TRANSLATION = "ICBT414"
 NOT_TRANSLATED = frozenset({MISSING_MEASURE_TRANSLATION, STALE_MEASURE_TRANSLATION})
+#: The language the site's own words (interface.po msgids) are written in.
+TEMPLATE_LANGUAGE = "en"
 
 
 @dataclass
@@ -70,6 +72,8 @@ def localise(
     info, problems = load_locale(project, source, max_age_months=deployment.crisis_max_age_months)
     found.extend(problems)
     source_ui = _interface(project, source, found)
+    if not _safety_translated(project, source, deployment, found):
+        return  # a programme written in another language than the site's words: none is safe
     yield LocalisedProgramme(programme, info, translate=source_ui, connection=deployment.connection)
     for code in translated_locales(project):
         if code == source:
@@ -126,7 +130,7 @@ def localise_to(
             project, programme.source_locale, max_age_months=max_age
         )
     ui = _interface(project, locale, found)
-    if not _safety_translated(project, locale, programme.source_locale, deployment, found):
+    if not _safety_translated(project, locale, deployment, found):
         return None
     items, problems = load_adaptations(project, locale, programme.id)
     found.extend(problems)
@@ -192,10 +196,10 @@ def localise_to(
 
 
 def _safety_translated(
-    project: Path, locale: str, source: str, deployment: Deployment, found: Diagnostics
+    project: Path, locale: str, deployment: Deployment, found: Diagnostics
 ) -> bool:
     """Whether the site's safety words are all translated into ``locale`` (ICBT807 if not)."""
-    if _language(locale) == _language(source):
+    if _language(locale) == TEMPLATE_LANGUAGE:
         return True
     wanted = safety_strings(deployment.connection, project)
     translations = load_translations(project, locale, INTERFACE)
