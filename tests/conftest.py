@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from icbt_content.adaptation.crisis import BUILD_DATE_ENV
-
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
 
@@ -26,6 +24,7 @@ def basic_project(tmp_path: Path) -> Path:
 #: older than 12 months, so a test must not depend on the day it runs. The sample programmes'
 #: real lines are checked against the real date in tests/safety/test_clinical_crisis.py.
 BUILD_DATE_EPOCH = "1796169600"
+BUILD_DATE_ENV = "SOURCE_DATE_EPOCH"  # icbt_content.adaptation.crisis.BUILD_DATE_ENV
 
 
 @pytest.fixture(autouse=True, scope="session")
