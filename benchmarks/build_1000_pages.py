@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 PAGES_PER_MODULE = 50
@@ -57,6 +58,13 @@ def generate(root: Path, pages: int) -> None:
     (docs / "index.md").write_text("# Bench\n")
     ids = [f"module-{m + 1}" for m in range(modules)]
     programme.mkdir(parents=True)
+    # A published locale needs checked crisis services; dated today so the check always passes.
+    locale = root / "icbt" / "locales" / "en-GB"
+    locale.mkdir(parents=True)
+    (locale / "locale.yaml").write_text(
+        f'crisis_checked: "{datetime.now(UTC).date().isoformat()}"\ncrisis:\n'
+        '  - {name: Samaritans, contact: "116 123", href: "tel:116123", hours: 24 hours}\n'
+    )
     (programme / "programme.yaml").write_text(
         "id: bench\ntitle: Benchmark\nversion: 1.0.0\ncondition: Benchmark\nmodules:\n"
         + "".join(f"  - {i}\n" for i in ids)

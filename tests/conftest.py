@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,3 +18,17 @@ def basic_project(tmp_path: Path) -> Path:
     target = tmp_path / "project"
     shutil.copytree(FIXTURES / "projects" / "basic", target)
     return target
+
+
+#: The date every test builds on (2026-12-02): crisis services are refused when their check is
+#: older than 12 months, so a test must not depend on the day it runs. The sample programmes'
+#: real lines are checked against the real date in tests/safety/test_clinical_crisis.py.
+BUILD_DATE_EPOCH = "1796169600"
+BUILD_DATE_ENV = "SOURCE_DATE_EPOCH"  # icbt_content.adaptation.crisis.BUILD_DATE_ENV
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _pinned_build_date() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(BUILD_DATE_ENV, BUILD_DATE_EPOCH)
+        yield

@@ -39,9 +39,26 @@ def test_strict_turns_warnings_into_failure(basic_project: Path) -> None:
     assert run(["check", "--project", str(basic_project), "--strict"]) == 1
 
 
-def test_new_programme_scaffold_checks_clean_and_builds(tmp_path: Path) -> None:
+def test_new_programme_scaffold_checks_clean_and_builds(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     assert run(["new", "programme", "low-mood", "--project", str(tmp_path)]) == 0
     assert (tmp_path / "programmes/low-mood/programme.yaml").is_file()
+    # The scaffold's locale file has no crisis services: nothing is published until a person
+    # fills them in.
+    capsys.readouterr()
+    assert run(["check", "--project", str(tmp_path), "--strict"]) == 1
+    assert "[ICBT800]" in capsys.readouterr().err
+    assert run(["build", "-q", "--project", str(tmp_path), "--out", str(tmp_path / "out")]) == 1
+    locale = tmp_path / "locales/en-GB/locale.yaml"
+    locale.write_text(
+        locale.read_text(encoding="utf-8").replace(
+            "crisis: []",
+            'crisis:\n  - {name: Samaritans, contact: "116 123", href: "tel:116123",'
+            ' hours: 24 hours, checked: "2026-11-27"}',
+        ),
+        encoding="utf-8",
+    )
     assert run(["check", "--project", str(tmp_path), "--strict"]) == 0
     assert run(["build", "-q", "--project", str(tmp_path), "--out", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out/low-mood/en-GB/getting-started/welcome/index.html").is_file()

@@ -56,6 +56,7 @@ CODE_GROUPS = {
     "5": "Guidance templates",
     "6": "Translation",
     "7": "Build and site",
+    "8": "Clinical safety",
 }
 
 _examples: dict[str, list[str]] = {}

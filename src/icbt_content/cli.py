@@ -77,6 +77,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from icbt_content.i18n.localise import check_locales
     from icbt_content.validate import check_project
 
     project = project_folder(args)
@@ -84,6 +85,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     loaded = check_project(project, args.programme or None)
     for item in loaded:
         found.extend(item.diagnostics)
+        # What the build would refuse to publish: crisis services, safety words, translations.
+        found.extend(check_locales(project, item))
     print_diagnostics(found)
     if not loaded:
         print("icbt: no programmes found under programmes/", file=sys.stderr)
@@ -113,14 +116,23 @@ def cmd_lock(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from icbt_content.scaffold import ScaffoldError, new_programme
+    from icbt_content.adaptation.resources import LOCALE_FILE
+    from icbt_content.scaffold import SOURCE_LOCALE, ScaffoldError, new_programme
 
+    project = project_folder(args)
+    locale_file = project / "locales" / SOURCE_LOCALE / LOCALE_FILE
+    had_locale = locale_file.exists()
     try:
-        folder = new_programme(project_folder(args), args.id, title=args.title)
+        folder = new_programme(project, args.id, title=args.title)
     except ScaffoldError as exc:
         print(f"icbt: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(f"created {folder}; next: icbt serve", file=sys.stderr)
+    if not had_locale:
+        print(
+            f"created {locale_file}: fill in its crisis services before publishing",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

@@ -37,7 +37,8 @@ def _c(code: str, severity: Severity, title: str, explanation: str, example: str
 E, W = Severity.ERROR, Severity.WARNING
 
 #: Every diagnostic code. 1xx files and YAML, 2xx ids and references, 3xx content,
-#: 4xx measures, 5xx guidance templates, 6xx translation, 7xx build and site.
+#: 4xx measures, 5xx guidance templates, 6xx translation, 7xx build and site, 8xx clinical
+#: safety (crisis services, safety text).
 CODES: dict[str, Code] = {
     c.code: c
     for c in [
@@ -306,6 +307,38 @@ CODES: dict[str, Code] = {
             "Clients will see the original wording.",
         ),
         _c(
+            "ICBT414",
+            W,
+            "Measure translation out of date",
+            "A validated translation of a measure records the hash of the source wording it was "
+            "made from (`source_hash:`). When the measure's wording has changed since, or the "
+            "translation records no hash, the translation is not used: the questionnaire is "
+            "shown with its original wording, inside the client's language, until the "
+            "translation is checked against the new wording and its `source_hash` updated.",
+            "source_hash: 0123456789abcdef   # the wording has changed since",
+        ),
+        _c(
+            "ICBT415",
+            E,
+            "Programme measure shadows a built-in measure",
+            "A programme's measures/<id>.yaml has the id of a built-in or installed measure. It "
+            "would replace it, and could publish wording whose licence needs permission. Give "
+            "the programme's measure its own id, or remove the file to use the built-in one.",
+            "programmes/sad/measures/spin.yaml  (id: spin, licence: own)",
+        ),
+        _c(
+            "ICBT416",
+            E,
+            "Outcome measures cannot be decided",
+            "Recovery and reliable change (NHS Talking Therapies) are worked out from the "
+            "programme's depression measure and its anxiety measure (a disorder-specific measure "
+            "such as SPIN or the PCL-5 when there is one). They are named in `outcome_measures:` "
+            "of programme.yaml, or found from the roles of the measures it lists. A named "
+            "measure that is not listed, has the wrong role or no caseness and reliable-change "
+            "values, or two measures with the same role and no `outcome_measures:`, is an error.",
+            "outcome_measures: {depression: phq9, anxiety: gad7}   # gad7 for social anxiety",
+        ),
+        _c(
             "ICBT501",
             E,
             "Template syntax error",
@@ -548,9 +581,10 @@ CODES: dict[str, Code] = {
         _c(
             "ICBT612",
             W,
-            "Crisis page not translated",
-            "The crisis page of a published locale is shown in the source language because its "
-            "translation is incomplete. Translate it first: clients in crisis must understand it.",
+            "Crisis page not translated: locale not published",
+            "The crisis page of a programme is not fully translated into a locale, so the "
+            "programme is not published in that locale: a client in crisis must understand the "
+            "page in their own language. Translate the crisis page first.",
         ),
         _c(
             "ICBT613",
@@ -558,6 +592,78 @@ CODES: dict[str, Code] = {
             "Translation refused",
             "A translated guidance message failed its checks (see the message), so the source "
             "message is used in that locale until the translation is fixed.",
+        ),
+        _c(
+            "ICBT800",
+            E,
+            "No crisis services",
+            "A published locale has no locale.yaml or lists no crisis services, so its crisis "
+            "page would have no number to call. Every published locale lists the services of "
+            "its country, checked by a clinician.",
+            "crisis: []",
+        ),
+        _c(
+            "ICBT801",
+            E,
+            "Crisis services for no named country",
+            "Crisis services differ from country to country. A locale with a region (zh-Hant-HK) "
+            "lists that region's services; a language-only locale (ar) must say which country's "
+            "services it lists with `country:` (an ISO 3166 code such as GB).",
+            "country: Arabia",
+        ),
+        _c(
+            "ICBT802",
+            E,
+            "Crisis service incomplete",
+            "Every crisis service needs a name, the number or words shown, a link (`href:`) and "
+            "the hours it answers.",
+        ),
+        _c(
+            "ICBT803",
+            E,
+            "Unsafe crisis link",
+            "A crisis service's link must be `tel:`, `sms:` or `https://`. Any other scheme "
+            "(`javascript:`, `data:`, `http:`, `//host`) is refused.",
+            'href: "javascript:alert(1)"',
+        ),
+        _c(
+            "ICBT804",
+            E,
+            "Wrong crisis number",
+            "A crisis number is checked against the numbering plan of the locale's country "
+            "(with the phonenumbers package): it must be a valid full or short number there, and "
+            "the number shown must be the number the link dials. A real number the numbering "
+            "data does not list yet is accepted only with `unlisted_number:` saying who "
+            "confirmed it.",
+            'contact: "116 123"\nhref: "tel:116124"',
+        ),
+        _c(
+            "ICBT805",
+            E,
+            "Crisis services not checked recently",
+            "Every crisis service carries the date a person last checked it (`checked:` on the "
+            "service, or `crisis_checked:` for all). No date, a date in the future, or a date "
+            "older than the deployment allows (12 months unless `crisis_max_age_months:` in "
+            "deploy.yaml says otherwise) is an error.",
+            'crisis_checked: "2024-01-10"',
+        ),
+        _c(
+            "ICBT806",
+            W,
+            "Crisis service not verified",
+            "A crisis service is marked `verified: false`: nobody has confirmed it yet. It is "
+            "shown, but `--strict` refuses to publish the site until a clinician has confirmed "
+            "it and the line is removed.",
+            "verified: false",
+        ),
+        _c(
+            "ICBT807",
+            W,
+            "Locale not published: safety text untranslated",
+            "A locale is published only when a client in crisis can understand it: the site's "
+            "safety words in interface.po (the risk alert of questionnaires, 'Need help now?', "
+            "the crisis links and the crisis page's own words) must be translated, like the "
+            "crisis page itself (ICBT612). Until they are, no programme is built in that locale.",
         ),
         _c(
             "ICBT701",

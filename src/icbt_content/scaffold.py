@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from icbt_content.adaptation.resources import LOCALE_FILE, locale_file_to_fill
 from icbt_content.ids import is_valid_id
+
+SOURCE_LOCALE = "en-GB"
 
 
 class ScaffoldError(Exception):
@@ -18,7 +21,7 @@ title: {title}
 version: 0.1.0
 condition: Describe the condition this programme helps with
 description: One or two sentences that tell a client what this programme is.
-source_locale: en-GB
+source_locale: {SOURCE_LOCALE}
 unlock: in-order
 modules:
   - getting-started
@@ -91,7 +94,8 @@ module when you are ready.
 
 
 def new_programme(project: Path, programme_id: str, *, title: str | None = None) -> Path:
-    """Create ``programmes/<id>/`` with one module, one page and one guidance template."""
+    """Create ``programmes/<id>/`` with one module, one page and one guidance template, and the
+    source locale's ``locale.yaml`` (crisis services to fill in) when the project has none."""
     if not is_valid_id(programme_id):
         raise ScaffoldError(
             f"'{programme_id}' is not a valid id: use lower-case letters, digits and hyphens"
@@ -105,4 +109,10 @@ def new_programme(project: Path, programme_id: str, *, title: str | None = None)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     (folder / "media").mkdir()
+    # The source locale needs its crisis services before anything can be published: write a
+    # locale file that fails the checks until a person fills it in (never invented numbers).
+    locale_file = project / "locales" / SOURCE_LOCALE / LOCALE_FILE
+    if not locale_file.exists():
+        locale_file.parent.mkdir(parents=True, exist_ok=True)
+        locale_file.write_text(locale_file_to_fill(SOURCE_LOCALE), encoding="utf-8")
     return folder

@@ -303,6 +303,29 @@ def check_guidance_templates(
         yield from check_template(template, sections=sections, modules=modules)
 
 
+def check_outcome_measures(
+    loaded: LoadedProgramme, programme: Programme, sites: SiteMap
+) -> Iterator[Diagnostic]:
+    from icbt_content.measures.outcome import outcome_problems
+
+    problems = outcome_problems(programme)
+    if not problems:
+        return
+    from icbt_content.authoring.yamlsafe import load_yaml
+
+    manifest = programme.source.file if programme.source else "programme.yaml"
+    try:
+        text = (loaded.root / "programme.yaml").read_text(encoding="utf-8")
+        located, _ = load_yaml(text, manifest)
+    except (OSError, UnicodeDecodeError):
+        located = None
+    for problem in problems:
+        line, col = (
+            (located.line_of(problem.path), located.col_of(problem.path)) if located else (1, 1)
+        )
+        yield diagnostic("ICBT416", problem.message, manifest, line, col, hint=problem.hint)
+
+
 #: The checks, in the order they run. Add a function here to add a check.
 CHECKS: tuple[Check, ...] = (
     check_duplicate_ids,
@@ -313,6 +336,7 @@ CHECKS: tuple[Check, ...] = (
     check_readability,
     check_id_migrations,
     check_guidance_templates,
+    check_outcome_measures,
 )
 
 

@@ -275,7 +275,8 @@ def test_phq9_scores_shows_meaning_risk_help_and_stores(
     status = page.locator("#q-phq9-result")
     expect(status).to_contain_text("Your score is 17 out of 27.")
     expect(status).to_contain_text("Moderately severe.")
-    expect(status).to_contain_text("marked for your therapist")
+    expect(status).to_contain_text("No one is told about it automatically")
+    expect(status).not_to_contain_text("marked for your therapist")
     saved = stored(page, "phq9")
     assert len(saved["results"]) == 1
     result = saved["results"][0]

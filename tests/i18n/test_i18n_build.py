@@ -82,17 +82,23 @@ def test_untranslated_module_falls_back_whole_with_a_notice(site: Path) -> None:
     assert "التمرين" in _read(site, "ar")
 
 
-def test_questionnaire_is_whole_in_one_language(site: Path) -> None:
+def test_questionnaire_stays_in_the_readers_language(site: Path) -> None:
     french = _read(site, "fr/start/reflect")
     assert "[Lîttlé îñtéréšt ör pléàšûré îñ döîñg thîñgš]" in french
     assert "Little interest or pleasure" not in french
     arabic = _read(site, "ar/start/reflect")
-    # No validated Arabic wording: the page does not show the English questionnaire inside
-    # Arabic text; it points to the questionnaire in its own language instead.
-    assert "Little interest or pleasure in doing things" not in arabic
+    # No validated Arabic wording: the questionnaire stays on the Arabic page, with only the
+    # measure's own words in English and marked as English; it never sends the client to the
+    # English site (and its crisis lines).
+    assert '<legend lang="en" dir="ltr">Little interest or pleasure in doing things</legend>' in (
+        arabic
+    )
     assert "Lîttlé" not in arabic
-    assert 'class="callout callout-note measure-elsewhere"' in arabic
-    assert 'href="../../../en-GB/start/reflect/#q-phq9" hreflang="en"' in arabic
+    assert "en-GB/start/reflect" not in arabic
+    alert = arabic[arabic.index('data-risk-alert="q9"') :]
+    alert = alert[: alert.index("</div>")]
+    assert 'href="../../crisis/"' in alert and "lang=" not in alert.split(">")[0]
+    assert "اطلب المساعدة الآن" in alert
 
 
 def test_guidance_is_translated_whole(project: Path) -> None:

@@ -7,6 +7,8 @@ from measure_helpers import FIXTURES, REPO, builtin
 
 from icbt_content.measures import (
     ChangeCategory,
+    Recovery,
+    RecoveryNotComputable,
     ScorePair,
     compare,
     load_measure,
@@ -14,6 +16,7 @@ from icbt_content.measures import (
     score,
 )
 from icbt_content.model.measure import Measure
+from icbt_content.model.programme import OutcomeMeasures
 
 
 def answers_for(measure: Measure, total: int, risk_item: str | None = None) -> dict[str, int]:
@@ -255,6 +258,10 @@ def test_process_measure_scores_items_without_total() -> None:
 
 # Recovery (NHS Talking Therapies) --------------------------------------------------------
 
+GAD = OutcomeMeasures(depression="phq9", anxiety="gad7")
+SAD = OutcomeMeasures(depression="phq9", anxiety="spin")
+PTSD = OutcomeMeasures(depression="phq9", anxiety="pcl5")
+
 
 @pytest.fixture(scope="module")
 def spin() -> Measure:
@@ -262,35 +269,41 @@ def spin() -> Measure:
     return builtin("spin")
 
 
+def _recovered(pairs: list[ScorePair], measures: OutcomeMeasures) -> Recovery:
+    outcome = recovery(pairs, measures)
+    assert isinstance(outcome, Recovery), outcome
+    return outcome
+
+
 def test_recovered_and_reliably_improved(phq9: Measure, gad7: Measure) -> None:
-    outcome = recovery([ScorePair(phq9, 15, 8), ScorePair(gad7, 12, 6)])
+    outcome = _recovered([ScorePair(phq9, 15, 8), ScorePair(gad7, 12, 6)], GAD)
     assert outcome.case_at_start and outcome.recovered is True
     assert outcome.change is ChangeCategory.RELIABLE_IMPROVEMENT and outcome.reliable_recovery
 
 
 def test_case_on_one_measure_is_enough_at_the_start(phq9: Measure, gad7: Measure) -> None:
-    outcome = recovery([ScorePair(phq9, 6, 4), ScorePair(gad7, 8, 3)])
+    outcome = _recovered([ScorePair(phq9, 6, 4), ScorePair(gad7, 8, 3)], GAD)
     assert outcome.case_at_start and outcome.recovered is True
 
 
 def test_not_recovered_while_above_either_threshold(phq9: Measure, gad7: Measure) -> None:
-    outcome = recovery([ScorePair(phq9, 14, 9), ScorePair(gad7, 12, 8)])
+    outcome = _recovered([ScorePair(phq9, 14, 9), ScorePair(gad7, 12, 8)], GAD)
     assert outcome.case_at_start and outcome.recovered is False
 
 
 def test_no_recovery_when_not_a_case_at_the_start(phq9: Measure, gad7: Measure) -> None:
-    outcome = recovery([ScorePair(phq9, 9, 2), ScorePair(gad7, 7, 1)])
+    outcome = _recovered([ScorePair(phq9, 9, 2), ScorePair(gad7, 7, 1)], GAD)
     assert not outcome.case_at_start and outcome.recovered is None
     assert outcome.change is ChangeCategory.RELIABLE_IMPROVEMENT and not outcome.reliable_recovery
 
 
 def test_improvement_on_one_and_deterioration_on_the_other(phq9: Measure, gad7: Measure) -> None:
-    outcome = recovery([ScorePair(phq9, 20, 10), ScorePair(gad7, 5, 12)])
+    outcome = _recovered([ScorePair(phq9, 20, 10), ScorePair(gad7, 5, 12)], GAD)
     assert outcome.change is ChangeCategory.NO_RELIABLE_CHANGE
 
 
 def test_deterioration_on_one_measure(phq9: Measure, gad7: Measure) -> None:
-    outcome = recovery([ScorePair(phq9, 10, 16), ScorePair(gad7, 10, 11)])
+    outcome = _recovered([ScorePair(phq9, 10, 16), ScorePair(gad7, 10, 11)], GAD)
     assert outcome.change is ChangeCategory.RELIABLE_DETERIORATION and outcome.recovered is False
 
 
@@ -298,22 +311,24 @@ def test_disorder_specific_measure_replaces_gad7(
     phq9: Measure, gad7: Measure, pcl5: Measure
 ) -> None:
     pairs = [ScorePair(phq9, 12, 6), ScorePair(gad7, 15, 15), ScorePair(pcl5, 50, 20)]
-    outcome = recovery(pairs)
+    outcome = _recovered(pairs, PTSD)
     assert outcome.anxiety == "pcl5" and outcome.depression == "phq9"
     assert outcome.recovered is True and outcome.change is ChangeCategory.RELIABLE_IMPROVEMENT
 
 
 def test_spin_replaces_gad7_for_social_anxiety(phq9: Measure, gad7: Measure, spin: Measure) -> None:
-    outcome = recovery([ScorePair(gad7, 3, 3), ScorePair(phq9, 8, 8), ScorePair(spin, 40, 18)])
+    pairs = [ScorePair(gad7, 3, 3), ScorePair(phq9, 8, 8), ScorePair(spin, 40, 18)]
+    outcome = _recovered(pairs, SAD)
     assert outcome.anxiety == "spin" and outcome.case_at_start and outcome.recovered is True
 
 
 def test_recovery_needs_both_measures(phq9: Measure) -> None:
-    with pytest.raises(ValueError):
-        recovery([ScorePair(phq9, 12, 3)])
+    outcome = recovery([ScorePair(phq9, 12, 3)], GAD)
+    assert isinstance(outcome, RecoveryNotComputable) and "gad7" in outcome.reason
 
 
 def test_recovery_needs_totals(phq9: Measure, gad7: Measure) -> None:
     incomplete = score(phq9, {"q1": 3})
-    with pytest.raises(ValueError):
-        recovery([ScorePair(phq9, incomplete, 3), ScorePair(gad7, 10, 3)])
+    outcome = recovery([ScorePair(phq9, incomplete, 3), ScorePair(gad7, 10, 3)], GAD)
+    assert isinstance(outcome, RecoveryNotComputable)
+    assert outcome.reason == "the first score of 'phq9' has no total (too many answers left out)"

@@ -11,6 +11,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from icbt_content.adaptation.crisis import DEFAULT_MAX_AGE_MONTHS, crisis_problems, locale_region
 from icbt_content.authoring.documents import read_text
 from icbt_content.authoring.yamlsafe import load_yaml, validate
 from icbt_content.diagnostics import Diagnostic, diagnostic
@@ -74,8 +75,18 @@ def describe_locale(code: str, resources: LocaleResources | None = None) -> Loca
     return LocaleInfo(code, resources.name or name, direction, resources)
 
 
-def load_locale(project: Path, code: str) -> tuple[LocaleInfo, list[Diagnostic]]:
-    """Load a locale's resources (empty when it has no locale.yaml)."""
+def load_locale(
+    project: Path,
+    code: str,
+    *,
+    today: date | None = None,
+    max_age_months: int = DEFAULT_MAX_AGE_MONTHS,
+) -> tuple[LocaleInfo, list[Diagnostic]]:
+    """Load a locale to publish: its resources, and every problem of its crisis services.
+
+    A locale without a locale.yaml has no crisis services, which is an error: a published site
+    must never show a crisis page with nothing to call.
+    """
     path = project / "locales" / code / LOCALE_FILE
     shown = f"locales/{code}/{LOCALE_FILE}"
     if not is_locale_code(code):
@@ -88,7 +99,16 @@ def load_locale(project: Path, code: str) -> tuple[LocaleInfo, list[Diagnostic]]
             )
         ]
     if not path.is_file():
-        return describe_locale(code), []
+        info = describe_locale(code)
+        return info, [
+            diagnostic(
+                "ICBT800",
+                f"the locale {code} has no {LOCALE_FILE}, so no crisis services",
+                shown,
+                hint=f"create {shown} with the country and its crisis services ('icbt i18n init "
+                f"{code}' writes one to fill in)",
+            )
+        ]
     text, problems = read_text(path, shown, project)
     if text is None:
         return describe_locale(code), problems
@@ -96,6 +116,10 @@ def load_locale(project: Path, code: str) -> tuple[LocaleInfo, list[Diagnostic]]
     if located is None:
         return describe_locale(code), problems
     resources, problems = validate(LocaleResources, located, what=LOCALE_FILE)
+    if resources is not None:
+        problems += crisis_problems(
+            code, resources, located, shown, today=today, max_age_months=max_age_months
+        )
     return describe_locale(code, resources), problems
 
 
@@ -105,3 +129,40 @@ def project_locales(project: Path) -> list[str]:
     if not root.is_dir():
         return []
     return sorted(p.name for p in root.iterdir() if p.is_dir() and is_locale_code(p.name))
+
+
+def locale_file_to_fill(code: str) -> str:
+    """A locale.yaml for a new locale: its name and direction from CLDR, and crisis services
+    left for a person to fill in. It fails the checks (ICBT800) until they are filled in."""
+    try:
+        cldr = Locale.parse(code, sep="-")
+        english = cldr.get_display_name("en") or code
+        own = cldr.get_display_name(cldr) or code
+        direction = "rtl" if cldr.character_order == "right-to-left" else "ltr"
+    except (UnknownLocaleError, ValueError):
+        english, own, direction = code, code, "ltr"
+    region = locale_region(code)
+    country = (
+        f"country: {region}\n"
+        if region
+        else 'country: ""  # REQUIRED: the ISO code of the country whose services are listed\n'
+    )
+    return (
+        f"# Locale resources for {english}.\n"
+        "# Not ready to publish: the build refuses this locale until a clinician has filled in\n"
+        "# the crisis services a client in crisis can contact (see docs/translating.md).\n"
+        f"name: {own}\n"
+        f"direction: {direction}\n"
+        f"{country}"
+        'emergency_number: ""\n'
+        "crisis_checked: null  # YYYY-MM-DD: the day a clinician checked the services below\n"
+        "crisis: []\n"
+        "# crisis:\n"
+        "#   - name: ...          the service's name\n"
+        "#     contact: ...       what to dial or text, as shown\n"
+        "#     href: ...          tel:NUMBER, sms:NUMBER or https://...\n"
+        "#     hours: ...         when it answers, in this language\n"
+        "#     description: ...   who it is for; say if it answers in another language only\n"
+        "#     checked: YYYY-MM-DD\n"
+        "values: {}\n"
+    )

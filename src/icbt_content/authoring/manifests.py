@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from icbt_content.model.base import ContentModel, Id
-from icbt_content.model.programme import Rename, Unlock
+from icbt_content.model.programme import OutcomeMeasures, Rename, Unlock
 
 
 class ProgrammeManifest(ContentModel):
@@ -21,6 +21,9 @@ class ProgrammeManifest(ContentModel):
     modules: tuple[Id, ...] = Field(min_length=1)
     measures: tuple[Id, ...] = ()
     migrations: tuple[Rename, ...] = ()
+    outcome_measures: OutcomeMeasures | None = None
+    """The depression and anxiety measures for NHS Talking Therapies outcomes; by default, the
+    listed measures with those roles (a disorder-specific one in place of the anxiety one)."""
 
 
 class ModuleFrontMatter(ContentModel):

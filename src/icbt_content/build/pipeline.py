@@ -144,6 +144,7 @@ def _render_into(
                 notices=lp.notices,
                 translate=lp.translate,
                 fallback=lp.fallback,
+                connection=lp.connection,
             )
             total = sum(len(m.pages) for m in lp.programme.modules)
             done = 0

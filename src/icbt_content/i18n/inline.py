@@ -66,7 +66,9 @@ def escape_line_start(text: str) -> str:
 def _code(content: str) -> str:
     runs = [len(m) for m in re.findall(r"`+", content)]
     fence = "`" * (max(runs, default=0) + 1)
-    pad = " " if content.startswith(("`", " ")) or content.endswith(("`", " ")) else ""
+    # CommonMark strips one space from each end of a code span unless it is only spaces.
+    edges = content.startswith(("`", " ")) or content.endswith(("`", " "))
+    pad = " " if edges and content.strip(" ") else ""
     return f"{fence}{pad}{content}{pad}{fence}"
 
 

@@ -1,10 +1,12 @@
 """Localise stage: a programme in each locale it is published in.
 
-A locale is published when it has a catalog for the programme (``locales/<locale>/<id>.po``).
-Its translations are checked first; a translation that fails a check is never used. A module,
-the crisis page or a guidance message with any client text untranslated is served whole in the
-source locale, with a notice in the reader's language: a page never mixes languages, and a
-questionnaire is shown in its validated translation or not translated at all.
+A locale is published when it has a catalog for the programme (``locales/<locale>/<id>.po``),
+its crisis page and the site's safety words are translated, and its crisis services pass their
+checks. Its translations are checked first; a translation that fails a check is never used. A
+module or a guidance message with any client text untranslated is served whole in the source
+locale, with a notice and the safety advice in the reader's language. A questionnaire is shown in
+its validated translation, or in the reader's language with only the measure's own words in the
+language they were validated in.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from markupsafe import Markup
 from icbt_content.adaptation.overrides import AdaptationSet, load_adaptations
 from icbt_content.adaptation.resources import LocaleInfo, load_locale
 from icbt_content.authoring.loader import LoadedProgramme, relative
+from icbt_content.deployment import load_deployment
 from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
 from icbt_content.i18n.interface import NOTICE
+from icbt_content.i18n.safety import safety_strings
 from icbt_content.i18n.walk import CRISIS_UNIT, walk_programme
 from icbt_content.i18n.workflow import (
     INTERFACE,
@@ -27,12 +31,17 @@ from icbt_content.i18n.workflow import (
     load_translations,
     translated_locales,
 )
+from icbt_content.model.deployment import Deployment
 from icbt_content.model.guidance import GuidanceTemplate
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import Programme
 from icbt_content.render.site import Fallback
 
 MISSING_MEASURE_TRANSLATION = "ICBT413"
+STALE_MEASURE_TRANSLATION = "ICBT414"
+NOT_TRANSLATED = frozenset({MISSING_MEASURE_TRANSLATION, STALE_MEASURE_TRANSLATION})
+#: The language the site's own words (interface.po msgids) are written in.
+TEMPLATE_LANGUAGE = "en"
 
 
 @dataclass
@@ -47,6 +56,8 @@ class LocalisedProgramme:
     """Translates interface strings of the templates into this locale."""
     fallback: Fallback | None = None
     """The modules served whole in the source locale, and how to render them."""
+    connection: str = "none"
+    """deploy.yaml's connection: what the site can say happens to a client's answers."""
 
 
 def localise(
@@ -56,16 +67,31 @@ def localise(
     assert loaded.programme is not None
     programme = loaded.programme
     source = programme.source_locale
-    info, problems = load_locale(project, source)
+    deployment, problems = load_deployment(project)
+    found.extend(problems)
+    info, problems = load_locale(project, source, max_age_months=deployment.crisis_max_age_months)
     found.extend(problems)
     source_ui = _interface(project, source, found)
-    yield LocalisedProgramme(programme, info, translate=source_ui)
+    if not _safety_translated(project, source, deployment, found):
+        return  # a programme written in another language than the site's words: none is safe
+    yield LocalisedProgramme(programme, info, translate=source_ui, connection=deployment.connection)
     for code in translated_locales(project):
         if code == source:
             continue
-        localised = localise_to(project, loaded, code, found, source_info=info)
+        localised = localise_to(
+            project, loaded, code, found, source_info=info, deployment=deployment
+        )
         if localised is not None:
             yield localised
+
+
+def check_locales(project: Path, loaded: LoadedProgramme) -> list[Diagnostic]:
+    """Every problem of publishing the programme in its locales, without rendering anything."""
+    found = Diagnostics()
+    if loaded.programme is not None:
+        for _ in localise(project, loaded, found):
+            pass
+    return list(found)
 
 
 def _interface(project: Path, locale: str, found: Diagnostics) -> Callable[[str], str] | None:
@@ -83,19 +109,29 @@ def localise_to(
     found: Diagnostics,
     *,
     source_info: LocaleInfo | None = None,
+    deployment: Deployment | None = None,
 ) -> LocalisedProgramme | None:
-    """The programme in ``locale``; None when the locale has no catalog for it."""
+    """The programme in ``locale``; None when the locale has no catalog for it, or when a client
+    in crisis could not read it (its crisis page or the site's safety words untranslated)."""
     assert loaded.programme is not None
     programme = loaded.programme
     translations = load_translations(project, locale, programme.id)
     if translations is None:
         return None
     found.extend(translations.diagnostics)
-    info, problems = load_locale(project, locale)
+    if deployment is None:
+        deployment, problems = load_deployment(project)
+        found.extend(problems)
+    max_age = deployment.crisis_max_age_months
+    info, problems = load_locale(project, locale, max_age_months=max_age)
     found.extend(problems)
     if source_info is None:
-        source_info, problems = load_locale(project, programme.source_locale)
+        source_info, problems = load_locale(
+            project, programme.source_locale, max_age_months=max_age
+        )
     ui = _interface(project, locale, found)
+    if not _safety_translated(project, locale, deployment, found):
+        return None
     items, problems = load_adaptations(project, locale, programme.id)
     found.extend(problems)
     adaptations = AdaptationSet(items)
@@ -117,12 +153,14 @@ def localise_to(
         found.add(
             diagnostic(
                 "ICBT612",
-                f"the crisis page is not fully translated into {locale}; it is shown in "
-                f"{programme.source_locale}",
+                f"the crisis page is not fully translated into {locale}, so '{programme.id}' "
+                f"is not published in {locale}",
                 translations.path,
-                hint=f"translate the messages of {crisis_file} first",
+                _first_untranslated_line(translations, "crisis."),
+                hint=f"translate the messages of {crisis_file} (msgctxt crisis.*) first",
             )
         )
+        return None
     translated = walk.programme.model_copy(
         update={"guidance": _checked_guidance(programme, walk.programme, translations, found)}
     )
@@ -147,7 +185,57 @@ def localise_to(
             modules=frozenset(walk.fallback_modules),
             translate=_interface(project, programme.source_locale, Diagnostics()),
         )
-    return LocalisedProgramme(translated, info, notices, translate=ui, fallback=fallback)
+    return LocalisedProgramme(
+        translated,
+        info,
+        notices,
+        translate=ui,
+        fallback=fallback,
+        connection=deployment.connection,
+    )
+
+
+def _safety_translated(
+    project: Path, locale: str, deployment: Deployment, found: Diagnostics
+) -> bool:
+    """Whether the site's safety words are all translated into ``locale`` (ICBT807 if not)."""
+    if _language(locale) == TEMPLATE_LANGUAGE:
+        return True
+    wanted = safety_strings(deployment.connection, project)
+    translations = load_translations(project, locale, INTERFACE)
+    published = translations.published if translations is not None else {}
+    missing = [text for text in wanted if (None, text) not in published]
+    if not missing:
+        return True
+    where = translations.path if translations is not None else f"locales/{locale}/interface.po"
+    entry = translations.entries.get((None, missing[0])) if translations is not None else None
+    found.add(
+        diagnostic(
+            "ICBT807",
+            f"{len(missing)} of the site's safety messages are not translated into {locale} "
+            f"(the first: {missing[0]!r}), so nothing is published in {locale}",
+            where,
+            entry.line if entry is not None else 1,
+            hint="translate the risk alert, 'Need help now?' and the crisis page's words in "
+            f"interface.po (run 'icbt i18n update --locale {locale}' to add missing messages)",
+        )
+    )
+    return False
+
+
+def _language(tag: str) -> str:
+    return tag.split("-")[0].lower()
+
+
+def _first_untranslated_line(translations: Translations, prefix: str) -> int:
+    lines = [
+        entry.line
+        for (context, _), entry in translations.entries.items()
+        if context
+        and context.startswith(prefix)
+        and (context, entry.msgid) not in translations.published
+    ]
+    return min(lines, default=1)
 
 
 def _checked_guidance(
@@ -218,7 +306,8 @@ def _measures(
 
 
 def measure_notes(project: Path, programme: Programme, locale: str) -> list[Diagnostic]:
-    """Measures used in ``locale`` that have no validated translation there (ICBT413)."""
+    """Measures of the programme without a usable validated translation in ``locale``: none at
+    all (ICBT413), or one made from other wording (ICBT414)."""
     try:
         from icbt_content.measures import localise_measure
     except ImportError:
@@ -226,5 +315,5 @@ def measure_notes(project: Path, programme: Programme, locale: str) -> list[Diag
     found: list[Diagnostic] = []
     for measure in programme.measures:
         _, problems = localise_measure(measure, project, locale)
-        found.extend(d for d in problems if d.code == MISSING_MEASURE_TRANSLATION)
+        found.extend(d for d in problems if d.code in NOT_TRANSLATED)
     return found

@@ -23,7 +23,11 @@ from babel.messages.catalog import Catalog as BabelCatalog
 from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 
-from icbt_content.adaptation.resources import is_locale_code, project_locales
+from icbt_content.adaptation.resources import (
+    is_locale_code,
+    locale_file_to_fill,
+    project_locales,
+)
 from icbt_content.authoring.loader import LoadedProgramme, read_programme, relative
 from icbt_content.diagnostics import Diagnostic, diagnostic
 from icbt_content.i18n.catalog import Catalog, Entry, load_po, write_po
@@ -361,17 +365,8 @@ def init(project: Path, locale: str, ids: list[str] | None = None) -> list[Path]
 
 
 def _locale_yaml(locale: str, cldr: Locale) -> str:
-    direction = "rtl" if cldr.character_order == "right-to-left" else "ltr"
-    return (
-        f"# Locale resources for {cldr.get_display_name('en')}.\n"
-        f"name: {cldr.get_display_name(cldr)}\n"
-        f"direction: {direction}\n"
-        "# Fill in and check every crisis service with a local clinician before publishing.\n"
-        'emergency_number: ""\n'
-        'crisis_checked: ""\n'
-        "crisis: []\n"
-        "values: {}\n"
-    )
+    # Crisis services are left for a person to fill in: the checks refuse the file until then.
+    return locale_file_to_fill(locale)
 
 
 @dataclass

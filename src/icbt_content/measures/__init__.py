@@ -12,10 +12,12 @@ from icbt_content.measures.loading import (
     resolve_measures,
     translation_path,
 )
+from icbt_content.measures.outcome import outcome_measures, outcome_problems
 from icbt_content.measures.scoring import (
     ChangeCategory,
     MeasureScore,
     Recovery,
+    RecoveryNotComputable,
     RiskFlag,
     ScorePair,
     compare,
@@ -25,12 +27,13 @@ from icbt_content.measures.scoring import (
     score,
 )
 from icbt_content.measures.site import measure_json
-from icbt_content.measures.wording import apply_wording, wording_problems
+from icbt_content.measures.wording import apply_wording, wording_hash, wording_problems
 
 __all__ = [
     "ChangeCategory",
     "MeasureScore",
     "Recovery",
+    "RecoveryNotComputable",
     "RiskFlag",
     "ScorePair",
     "apply_wording",
@@ -42,10 +45,13 @@ __all__ = [
     "load_wording",
     "localise_measure",
     "measure_json",
+    "outcome_measures",
+    "outcome_problems",
     "paired_measures",
     "recovery",
     "resolve_measures",
     "score",
     "translation_path",
+    "wording_hash",
     "wording_problems",
 ]

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from icbt_content.authoring.yamlsafe import LocatedYaml, load_yaml, validate
 from icbt_content.diagnostics import Diagnostic, Severity, diagnostic
 from icbt_content.inputs import leaves_project
-from icbt_content.measures.wording import apply_wording, wording_problems
+from icbt_content.measures.wording import apply_wording, wording_hash, wording_problems
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.measure import Measure, MeasureProblem, MeasureWording, measure_problems
 
@@ -123,13 +123,48 @@ def load_wording(
     path: Path, project_root: Path, measure: Measure, *, whole: bool
 ) -> tuple[MeasureWording | None, list[Diagnostic]]:
     """Read a wording file for ``measure`` and check that it fits; None when it has errors."""
+    wording, _, found = _load_wording(path, project_root, measure, whole=whole)
+    return wording, found
+
+
+def _load_wording(
+    path: Path, project_root: Path, measure: Measure, *, whole: bool
+) -> tuple[MeasureWording | None, LocatedYaml | None, list[Diagnostic]]:
     wording, located, found = _load(MeasureWording, path, project_root, "measure wording")
     if wording is None or located is None:
-        return None, found
+        return None, located, found
     found += _to_diagnostics(wording_problems(measure, wording, whole=whole), located)
     if any(d.severity is Severity.ERROR for d in found):
-        return None, found
-    return wording, found
+        return None, located, found
+    return wording, located, found
+
+
+def _stale(measure: Measure, wording: MeasureWording, located: LocatedYaml) -> Diagnostic | None:
+    """ICBT414 when a translation was made from other wording than the measure's, or says not."""
+    current = wording_hash(measure)
+    if wording.source_hash == current:
+        return None
+    where = measure.source.file if measure.source else measure.id
+    if not wording.source_hash:
+        message = (
+            f"this translation of '{measure.id}' does not record the wording it was made from, "
+            "so it is not used"
+        )
+        line = located.line_of(("measure",))
+    else:
+        message = (
+            f"the wording of '{measure.id}' ({where}) has changed since this translation was "
+            "made, so it is not used"
+        )
+        line = located.line_of(("source_hash",))
+    return diagnostic(
+        "ICBT414",
+        message,
+        located.file,
+        line,
+        hint=f"check the translation against the current wording, then set "
+        f"'source_hash: \"{current}\"'",
+    )
 
 
 def licensed_wording_path(project_root: Path, measure_id: str, locale: str | None = None) -> Path:
@@ -169,9 +204,14 @@ def localise_measure(
                 )
             ]
         return measure, []
-    wording, found = load_wording(path, project_root, measure, whole=True)
-    if wording is None:
+    wording, located, found = _load_wording(path, project_root, measure, whole=True)
+    if wording is None or located is None:
         return measure, found
+    # Licensed translations come with the licensed source from the service, as one supply.
+    stale = None if measure.licence == "permission-required" else _stale(measure, wording, located)
+    if stale is not None:
+        # Made from other wording: never served; the measure follows the no-translation rule.
+        return measure, [*found, stale]
     translated = apply_wording(
         measure, wording, licensed=measure.licence == "permission-required"
     ).model_copy(update={"language": locale})
@@ -202,6 +242,11 @@ def resolve_measures(
         line = manifest_line(index)
         local = programme_dir / "measures" / f"{measure_id}.yaml"
         path = local if local.is_file() else installed.get(measure_id)
+        if local.is_file() and measure_id in installed:
+            # A programme cannot replace a built-in measure: its scoring would change, and its
+            # licence could be bypassed. The built-in one is used, and this is an error.
+            found.append(_shadowing(local, project_root, measure_id))
+            path = installed[measure_id]
         if path is None:
             found.append(
                 diagnostic(
@@ -242,6 +287,23 @@ def resolve_measures(
             found += problems
         measures.append(measure)
     return measures, found
+
+
+def _shadowing(local: Path, project_root: Path, measure_id: str) -> Diagnostic:
+    outside = leaves_project(local, project_root)
+    if outside is not None:
+        return outside
+    file = _display(local, project_root)
+    located, _ = _read(local, file)
+    line = located.line_of(("id",)) if located is not None else 1
+    return diagnostic(
+        "ICBT415",
+        f"this file would replace the built-in measure '{measure_id}'",
+        file,
+        line,
+        hint=f"give the programme's measure its own id (rename the file and its 'id:'), or "
+        f"remove the file to use the built-in '{measure_id}'",
+    )
 
 
 def _manifest_lines(programme_dir: Path, project_root: Path) -> Callable[[int], int]:

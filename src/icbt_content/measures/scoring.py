@@ -11,7 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from icbt_content.measures.outcome import outcome_measures
 from icbt_content.model.measure import Band, Measure, RiskTrigger
+from icbt_content.model.programme import OutcomeMeasures, Programme
 
 Answers = Mapping[str, int | None]
 
@@ -181,23 +183,69 @@ class Recovery:
         return bool(self.recovered) and self.change is ChangeCategory.RELIABLE_IMPROVEMENT
 
 
-def paired_measures(pairs: Sequence[ScorePair]) -> tuple[ScorePair, ScorePair]:
-    """Pick the depression and anxiety pairs; a disorder-specific measure replaces GAD-7."""
-    depression = next((p for p in pairs if p.measure.role == "depression"), None)
-    anxiety = next((p for p in pairs if p.measure.role == "disorder-specific"), None) or next(
-        (p for p in pairs if p.measure.role == "anxiety"), None
-    )
-    if depression is None or anxiety is None:
-        raise ValueError("recovery needs a depression measure and an anxiety measure")
-    for pair in (depression, anxiety):
+@dataclass(frozen=True)
+class RecoveryNotComputable:
+    """Recovery cannot be worked out from these scores, and why (never a guess on other
+    measures)."""
+
+    reason: str
+    depression: str
+    """Id of the depression measure the programme uses."""
+    anxiety: str
+    """Id of the anxiety measure the programme uses (its disorder-specific one, if any)."""
+
+
+def paired_measures(
+    pairs: Sequence[ScorePair], measures: OutcomeMeasures | Programme
+) -> tuple[ScorePair, ScorePair] | RecoveryNotComputable:
+    """The scores of the programme's depression and anxiety measures, or why there are none.
+
+    ``measures`` is the programme (its ``outcome_measures``, named or found from roles), or the
+    measures themselves. Only those measures are used: when the disorder-specific measure has no
+    scores, GAD-7 does not take its place.
+    """
+    chosen = outcome_measures(measures) if isinstance(measures, Programme) else measures
+    if chosen is None:
+        return RecoveryNotComputable(
+            "the programme has no depression and anxiety measures to work recovery out from",
+            "",
+            "",
+        )
+    found: list[ScorePair] = []
+    for role, measure_id in (("depression", chosen.depression), ("anxiety", chosen.anxiety)):
+        pair = next((p for p in pairs if p.measure.id == measure_id), None)
+        if pair is None:
+            return RecoveryNotComputable(
+                f"there are no scores of '{measure_id}', the programme's {role} measure",
+                chosen.depression,
+                chosen.anxiety,
+            )
         if pair.measure.caseness is None or pair.measure.reliable_change is None:
-            raise ValueError(f"{pair.measure.id} has no caseness or reliable-change value")
-    return depression, anxiety
+            return RecoveryNotComputable(
+                f"'{measure_id}' has no caseness threshold or reliable-change value",
+                chosen.depression,
+                chosen.anxiety,
+            )
+        for when, value in (("first", pair.before), ("last", pair.after)):
+            if isinstance(value, MeasureScore) and value.total is None:
+                return RecoveryNotComputable(
+                    f"the {when} score of '{measure_id}' has no total (too many answers left out)",
+                    chosen.depression,
+                    chosen.anxiety,
+                )
+        found.append(pair)
+    return found[0], found[1]
 
 
-def recovery(pairs: Sequence[ScorePair]) -> Recovery:
-    """Work out recovery and reliable change by NHS Talking Therapies rules."""
-    depression, anxiety = paired_measures(pairs)
+def recovery(
+    pairs: Sequence[ScorePair], measures: OutcomeMeasures | Programme
+) -> Recovery | RecoveryNotComputable:
+    """Work out recovery and reliable change by NHS Talking Therapies rules, on the measures the
+    programme declares (``measures``: the programme, or its outcome measures)."""
+    paired = paired_measures(pairs, measures)
+    if isinstance(paired, RecoveryNotComputable):
+        return paired
+    depression, anxiety = paired
     case_at_start = is_case(depression.measure, depression.before) or is_case(
         anxiety.measure, anxiety.before
     )

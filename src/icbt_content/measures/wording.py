@@ -7,6 +7,8 @@ values, thresholds and scoring never do.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator, Mapping
 
 from icbt_content.model.measure import (
@@ -178,3 +180,24 @@ def _reword_set(option_set: OptionSet, labels: dict[int, str]) -> OptionSet:
 
 def _shallow(measure: Measure) -> dict[str, object]:
     return {name: getattr(measure, name) for name in Measure.model_fields}
+
+
+def wording_hash(measure: Measure) -> str:
+    """A short hash of every word of ``measure`` a translation translates.
+
+    A validated translation records the hash of the wording it was made from (``source_hash``):
+    when the source wording changes, the hashes differ and the translation is stale. Scoring
+    fields, the copyright notice and the citation are not wording a translator translates.
+    """
+    words = {
+        "title": measure.title,
+        "short_title": measure.short_title,
+        "timeframe": measure.timeframe,
+        "instructions": measure.instructions,
+        "items": {item.id: item.text for item in measure.items},
+        "options": {s.id: {str(o.value): o.label for o in s.options} for s in measure.option_sets},
+        "bands": {b.id: [b.label, b.meaning] for b in measure.bands},
+        "subscales": {s.id: s.title for s in measure.subscales},
+    }
+    text = json.dumps(words, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

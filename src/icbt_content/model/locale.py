@@ -11,15 +11,26 @@ from icbt_content.model.base import ContentModel
 
 
 class CrisisResource(ContentModel):
-    """A service a client can contact in a crisis."""
+    """A service a client can contact in a crisis, checked by a person on a date."""
 
     name: str
     contact: str
     """What to dial or text, as shown (for example '116 123' or 'Text SHOUT to 85258')."""
     href: str = ""
-    """A tel:, sms: style link is built from this if given (tel: or https: only)."""
+    """The number or link: ``tel:``, ``sms:`` or ``https:`` only. Numbers are checked against the
+    numbering plan of the locale's country."""
     hours: str = ""
+    """When the service answers ('24 hours, free'), in the locale's language."""
     description: str = ""
+    """Who it is for, in the locale's language; say here if it answers in another language only."""
+    checked: date | None = None
+    """When a person last checked this service (YYYY-MM-DD); default: the locale's
+    ``crisis_checked``."""
+    verified: bool = True
+    """False for a line nobody has confirmed yet: ``--strict`` refuses to publish it."""
+    unlisted_number: str = ""
+    """Why a number the numbering data does not list is right (a new national hotline, say), and
+    who confirmed it. Only a number of a possible length for the country is accepted this way."""
 
 
 class LocaleResources(ContentModel):
@@ -29,12 +40,29 @@ class LocaleResources(ContentModel):
     """The language's name in itself; taken from CLDR when empty."""
     direction: Literal["ltr", "rtl", "auto"] = "auto"
     """Text direction; 'auto' takes it from CLDR."""
+    country: str = ""
+    """The country or region (ISO 3166 code such as GB or HK) whose crisis services are listed.
+    Default: the locale's own region (HK for zh-Hant-HK); a language-only locale such as ``ar``
+    must name one."""
     emergency_number: str = ""
-    crisis_checked: str = ""
-    """The date (YYYY-MM-DD) the crisis resources were last checked."""
+    """The country's emergency number (999, 112...), checked against the country."""
+    crisis_checked: date | None = None
+    """The date (YYYY-MM-DD) the crisis services were last checked, for lines without their own."""
     crisis: tuple[CrisisResource, ...] = ()
     values: dict[str, str] = Field(default_factory=dict)
     """Values content can use, such as a local service name."""
+
+    def checked_dates(self) -> list[date | None]:
+        """The date each crisis service was last checked (None when it has none)."""
+        return [service.checked or self.crisis_checked for service in self.crisis]
+
+    @property
+    def oldest_check(self) -> date | None:
+        """The oldest check of any crisis service: the date the page can honestly show."""
+        dates = self.checked_dates()
+        if not dates or any(d is None for d in dates):
+            return None
+        return min(d for d in dates if d is not None)
 
 
 # -- cultural adaptation ------------------------------------------------------------------------

@@ -270,6 +270,9 @@ class MeasureWording(ContentModel):
     """The licence or permission under which this wording is used."""
     translation: str = ""
     """For a translation: who translated and validated it, and where."""
+    source_hash: str = ""
+    """For a translation: the hash of the source wording it was made from (the diagnostic that
+    asks for it gives the current one). A translation made from other wording is not used."""
     source: SourceLocation | None = None
 
 

@@ -78,6 +78,17 @@ class CrisisPage(ContentModel):
     source: SourceLocation | None = None
 
 
+class OutcomeMeasures(ContentModel):
+    """The measures a programme's NHS Talking Therapies outcome (caseness, recovery, reliable
+    change) is worked out from."""
+
+    depression: Id
+    """The depression measure, such as phq9."""
+    anxiety: Id
+    """The anxiety measure: for a specific anxiety disorder its disorder-specific measure (spin for
+    social anxiety, pcl5 for PTSD), which replaces gad7."""
+
+
 class Programme(ContentModel):
     """A therapist-guided internet programme, as authored in its source locale."""
 
@@ -94,6 +105,8 @@ class Programme(ContentModel):
     guidance: tuple[GuidanceTemplate, ...] = ()
     crisis: CrisisPage | None = None
     migrations: tuple[Rename, ...] = ()
+    outcome_measures: OutcomeMeasures | None = None
+    """Named in programme.yaml, or found from the roles of the listed measures when left out."""
     source: SourceLocation | None = None
 
     def module(self, module_id: str) -> Module | None:

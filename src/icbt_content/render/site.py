@@ -12,7 +12,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from icbt_content.adaptation.resources import LocaleInfo
+from icbt_content.adaptation.resources import LocaleInfo, describe_locale
 from icbt_content.ids import storage_key
 from icbt_content.markdown import render_markdown
 from icbt_content.markdown.links import is_relative
@@ -56,6 +56,27 @@ class Fallback:
     translate: Callable[[str], str] | None = None
 
 
+@dataclass(frozen=True)
+class SafetyText:
+    """How a page gives safety advice (the risk alert, "Need help now?", crisis links): always in
+    the reader's language, marked with it when the page itself is in another (a module served in
+    the source language until its translation is finished)."""
+
+    gettext: Callable[[str], str]
+    """Translates into the reader's language."""
+    attrs: Markup
+    """``lang`` and ``dir`` attributes for an element holding safety advice ('' when the page is
+    in the reader's language)."""
+
+
+def lang_attrs(code: str, direction: str, page_direction: str) -> Markup:
+    """``lang`` (and ``dir`` when it differs from the page's) attributes for a passage."""
+    attrs = Markup(' lang="{}"').format(code)
+    if direction != page_direction:
+        attrs += Markup(' dir="{}"').format(direction)
+    return attrs
+
+
 CALLOUT_LABELS = {
     "case-example": "Example",
     "note": "Note",
@@ -80,6 +101,8 @@ class ProgrammeRenderer:
         notices: dict[str, str] | None = None,
         fallback: Fallback | None = None,
         url_locale: str | None = None,
+        connection: str = "none",
+        reader: tuple[LocaleInfo, Callable[[str], str]] | None = None,
     ) -> None:
         self.env = env
         self.programme = programme
@@ -92,6 +115,15 @@ class ProgrammeRenderer:
         self.notices = notices or {}
         """Module id -> a notice shown on its pages (for example, 'not yet translated')."""
         self.root = programme.id
+        self.connection = connection
+        """deploy.yaml's connection: chooses what the risk wording says happens to an answer."""
+        reader_locale, reader_gettext = reader or (locale, self._)
+        self.safety = SafetyText(
+            reader_gettext,
+            lang_attrs(reader_locale.code, reader_locale.direction, locale.direction)
+            if reader_locale.code != locale.code
+            else Markup(""),
+        )
         self.fallback = fallback
         self._fallback = (
             ProgrammeRenderer(
@@ -103,6 +135,9 @@ class ProgrammeRenderer:
                 translate=fallback.translate,
                 notices=self.notices,
                 url_locale=self.code,
+                connection=connection,
+                # Safety advice stays in the reader's language on pages served in the source.
+                reader=(locale, self._),
             )
             if fallback
             else None
@@ -153,6 +188,8 @@ class ProgrammeRenderer:
             "notice": "",
             "_": self._,
             "page": None,
+            "safety": self.safety,
+            "connection": self.connection,
         }
 
     def modules_script(self) -> RenderedFile:
@@ -246,8 +283,9 @@ class ProgrammeRenderer:
             nav=self.nav(here, None, None),
             intro=intro,
             resources=resources.crisis,
-            checked=self.locale.format_date(resources.crisis_checked)
-            if resources.crisis_checked
+            # The oldest check of any line: the page never claims more than is true.
+            checked=self.locale.format_date(resources.oldest_check.isoformat())
+            if resources.oldest_check
             else "",
         )
         return self._file(here, "crisis.html", context)
@@ -401,16 +439,30 @@ def _questionnaire(
     measure = r.programme.measure(block.measure)
     if measure is None:  # reported by validation; never published half-made
         return Markup("")
+    wording_lang = Markup("")
+    notice = Markup("")
     if _language(measure.language) != _language(r.locale.code):
-        # No validated translation: never mix languages on the page, point to the source one.
-        source_page = page_path(r.programme.source_locale, ctx["module"].id, ctx["page"].id)
-        return Markup(
+        # No validated translation: the questionnaire stays here, in the reader's language and
+        # with the reader's crisis help; only the measure's own words keep their language.
+        wording = describe_locale(measure.language)
+        wording_lang = lang_attrs(measure.language, wording.direction, r.locale.direction)
+        notice = Markup(
             r.env.get_template("blocks/questionnaire-elsewhere.html").render(
-                ctx, measure=measure, url=r.url(here, source_page, f"q-{measure.id}")
+                ctx,
+                measure=measure,
+                language=r.locale.language_name(measure.language),
+                wording_lang=wording_lang,
             )
         )
     template = r.env.get_template("questionnaire.html")
-    return Markup(template.render(ctx, measure=measure, measure_json=Markup(measure_json(measure))))
+    return notice + Markup(
+        template.render(
+            ctx,
+            measure=measure,
+            measure_json=Markup(measure_json(measure)),
+            wording_lang=wording_lang,
+        )
+    )
 
 
 def _language(tag: str) -> str:

@@ -316,7 +316,8 @@
       }
       if (result.flagTherapist) {
         status.appendChild(el("p", {"class": "measure-flagged"}, msg("flagged",
-          "One of your answers has been marked for your therapist. Please also tell them about it.")));
+          "One of your answers needs attention. No one is told about it automatically, so please " +
+          "contact your therapist or your service yourself. If you are not safe right now, get help now.")));
       }
       status.appendChild(el("p", {"class": "measure-saved"}, saved
         ? msg("saved", "Your result is saved on this device.")
