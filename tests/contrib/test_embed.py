@@ -88,7 +88,7 @@ def test_render_example_is_what_the_site_shows() -> None:
     )
     assert html.startswith('<div class="icbt" data-icbt-root lang="en-GB" dir="ltr"')
     assert '"programme": {"id": "example", "title": "Example"}' in html
-    assert "<script type=\"application/json\" data-icbt-messages>" in html
+    assert '<script type="application/json" data-icbt-messages>' in html
     assert 'data-storage-key="icbt/v1/example/exercise/habits"' in html
     assert '<label for="f-habits-stay-in">I stay in</label>' in html
 

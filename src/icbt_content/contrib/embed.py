@@ -2,9 +2,10 @@
 
 The pages are rendered by the site's own :class:`~icbt_content.render.site.ProgrammeRenderer`
 and templates; only the contents of ``<main>`` are kept (with the page data and messages our
-scripts read, which the templates write inside it), wrapped in ``<div class="icbt">``. The host
-site supplies the rest of the page. Nothing here depends on MkDocs: :mod:`icbt_content.contrib.mkdocs` is the
-MkDocs side, and the documentation uses :func:`render_example` for its rendered examples.
+scripts read, which the templates write inside it), wrapped in ``<div class="icbt">``. The
+host site supplies the rest of the page. Nothing here depends on MkDocs:
+:mod:`icbt_content.contrib.mkdocs` is the MkDocs side, and the documentation uses
+:func:`render_example` for its rendered examples.
 """
 
 from __future__ import annotations
@@ -336,9 +337,7 @@ def render_example(
     here = page_path(locale, "example", "example")
     context = renderer.common(here, page.title)
     html = "\n".join(renderer.block(block, here, source, context) for block in page.blocks)
-    context["page_data"] = renderer.page_data(
-        context["urls"], records=renderer.page_records(page)
-    )
+    context["page_data"] = renderer.page_data(context["urls"], records=renderer.page_records(page))
     html += "\n" + renderer.env.get_template("script_data.html").render(context)
     return wrap(html, {"programme": programme_id}, lang=info.code, direction=info.direction)
 

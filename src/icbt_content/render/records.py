@@ -163,10 +163,9 @@ def _answer(measure: Measure, item_id: str) -> Schema:
     if options.kind == "choice":
         return {"enum": [*(o.value for o in options.options), None]}
     answer: Schema = {"type": ["integer", "null"], "minimum": options.min, "maximum": options.max}
-    if options.step > 1:
-        # multipleOf counts from 0; a scale that starts elsewhere is checked by its range only.
-        if options.min % options.step == 0:
-            answer["multipleOf"] = options.step
+    # multipleOf counts from 0; a scale that starts elsewhere is checked by its range only.
+    if options.step > 1 and options.min % options.step == 0:
+        answer["multipleOf"] = options.step
     return answer
 
 
@@ -197,9 +196,7 @@ def removed_fields(programme: Programme) -> dict[str, tuple[str, ...]]:
     """Exercise id -> the field ids its migrations say were removed on purpose."""
     found: dict[str, set[str]] = {}
     for migration in programme.migrations:
-        found.setdefault(migration.to or migration.exercise, set()).update(
-            migration.removed_fields
-        )
+        found.setdefault(migration.to or migration.exercise, set()).update(migration.removed_fields)
     return {exercise: tuple(sorted(ids)) for exercise, ids in found.items()}
 
 
