@@ -22,6 +22,7 @@ from icbt_content.render.records import answers_file_schema
 
 pytestmark = pytest.mark.browser
 
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 MOOD = "icbt/v1/demo/exercise/mood-now"
 HABITS = "icbt/v1/demo/exercise/habits"
 REVIEW = "icbt/v1/demo/exercise/week-review"
@@ -29,11 +30,14 @@ PROGRESS = "icbt/v1/demo/progress"
 OTHER_MOOD = "icbt/v1/other/exercise/mood-now"
 
 
-@pytest.fixture
-def two_programmes(basic_project: Path) -> Path:
-    """The basic project with a second programme ('other', "Other programme") beside 'demo'."""
-    source = basic_project / "programmes" / "demo"
-    other = basic_project / "programmes" / "other"
+@pytest.fixture(scope="module")
+def two_programmes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The basic project with a second programme ('other', "Other programme") beside 'demo',
+    built once: each test has a fresh browser context, so nothing saved is shared."""
+    project = tmp_path_factory.mktemp("answers") / "project"
+    shutil.copytree(FIXTURES / "projects" / "basic", project)
+    source = project / "programmes" / "demo"
+    other = project / "programmes" / "other"
     shutil.copytree(source, other)
     manifest = other / "programme.yaml"
     manifest.write_text(
@@ -41,9 +45,9 @@ def two_programmes(basic_project: Path) -> Path:
         .replace("id: demo", "id: other")
         .replace("title: Demo programme", "title: Other programme")
     )
-    report = build_site(basic_project, basic_project / "site")
+    report = build_site(project, project / "site")
     assert report.ok, [d.format() for d in report.diagnostics]
-    return basic_project
+    return project
 
 
 @pytest.fixture
