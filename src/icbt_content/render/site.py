@@ -207,8 +207,11 @@ class ProgrammeRenderer:
 
     @cached_property
     def _modules_data(self) -> list[dict[str, Any]]:
-        """Module order, titles and page keys, for the unlock rules (none when all are open)."""
-        if self.programme.unlock == "all-open":
+        """Module order, titles, addresses (from the home page) and, for "in-order", the page ids
+        of core modules: what the unlock rules need (nothing when all are open). Every page
+        carries it, so it is kept small."""
+        rule = self.programme.unlock
+        if rule == "all-open":
             return []
         return [
             {
@@ -216,7 +219,7 @@ class ProgrammeRenderer:
                 "title": m.title,
                 "core": m.core,
                 "path": f"{m.id}/",
-                "pages": [f"{m.id}/{p.id}" for p in m.pages],
+                "pages": [p.id for p in m.pages] if m.core and rule == "in-order" else [],
             }
             for m in self.programme.modules
         ]

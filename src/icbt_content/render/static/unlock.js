@@ -36,8 +36,9 @@ export function startUnlock() {
   const modules = page.modules.filter((m) => typeof m.id === "string");
   if (!modules.length || !rule || rule === "all-open") return;
   const progress = loadProgress();
+  // Page keys are "<module>/<page>", as the page data's "page" and the progress record have them.
   const complete = (m) => (Array.isArray(m.pages) ? m.pages : [])
-    .every((key) => progress.visited.includes(key));
+    .every((pageId) => progress.visited.includes(`${m.id}/${pageId}`));
   function blocker(index) {
     const m = modules[index];
     if (!m.core || index === 0) return null;
