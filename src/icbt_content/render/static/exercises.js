@@ -67,8 +67,10 @@ function setupExercise(form) {
     for (const input of form.elements) {
       if (!checkNumber(form, input, announce)) valid = false;
     }
+    // Answers the form does not show (renamed or removed fields) are kept as they were.
     const previous = load(key);
-    const fields = Object.assign({}, previous ? previous.fields : {}, collect(form));
+    const fields = previous ? {...previous.fields} : {};
+    for (const [name, value] of Object.entries(collect(form))) put(fields, name, value);
     const saved = save(key, {version: 1, fields, updated: new Date().toISOString()});
     if (status && announce) {
       status.textContent = message(!valid ? "fix" : saved ? "saved" : "notSaved");
