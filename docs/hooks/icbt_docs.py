@@ -75,7 +75,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config.extra_css.append(f"{ASSETS}/{name}")
     for name in script_order(names):
         script = config_options.ExtraScriptValue(f"{ASSETS}/{name}")
-        script.defer = True
+        script.type = "module"
         config.extra_javascript.append(script)
     return config
 

@@ -39,6 +39,36 @@ def unique(slug: str, taken: set[str]) -> str:
     return candidate
 
 
-def storage_key(programme_id: str, exercise_id: str) -> str:
-    """The browser storage key a client's answers to an exercise are saved under."""
-    return f"icbt/v1/{programme_id}/exercise/{exercise_id}"
+#: The start of every browser storage key the site uses; the version changes only when the
+#: shape of saved records changes incompatibly. The site's scripts get every key from the page
+#: data the build writes (:func:`storage_keys`), so this is the only place that spells it.
+STORAGE_ROOT = "icbt/v1/"
+
+#: Kinds of record kept once per item id (``<programme prefix><kind>/<id>``).
+ITEM_KINDS = ("exercise", "measure")
+
+
+def storage_prefix(programme_id: str) -> str:
+    """The start of every storage key of one programme: ``icbt/v1/<programme>/``."""
+    return f"{STORAGE_ROOT}{programme_id}/"
+
+
+def storage_key(programme_id: str, exercise_id: str, kind: str = "exercise") -> str:
+    """The browser storage key a client's answers to an exercise (or a measure) are saved under."""
+    return f"{storage_prefix(programme_id)}{kind}/{exercise_id}"
+
+
+def progress_key(programme_id: str) -> str:
+    """The storage key of the pages a client has read and the modules opened for them."""
+    return f"{storage_prefix(programme_id)}progress"
+
+
+def storage_keys(programme_id: str) -> dict[str, str]:
+    """The key scheme of one programme, as the site's scripts receive it in the page data.
+
+    ``programme`` starts every key of the programme; ``exercise`` and ``measure`` are followed
+    by an exercise or measure id; ``progress`` is a whole key.
+    """
+    keys = {"programme": storage_prefix(programme_id), "progress": progress_key(programme_id)}
+    keys.update({kind: storage_key(programme_id, "", kind) for kind in ITEM_KINDS})
+    return keys

@@ -1,4 +1,5 @@
-"""measures.js in a real browser: it scores exactly like Python, and the questionnaire works.
+"""scoring.js and questionnaire.js in a real browser: scoring exactly like Python, and the
+questionnaire works.
 
 Agreement is checked on every possible answer set of PHQ-9 (4^9) and GAD-7 (4^7), on 20,000
 seeded random PCL-5 answer sets, on PCL-5 variants with missing answers and reverse-scored
@@ -20,14 +21,16 @@ from axe_playwright_python.sync_playwright import Axe
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from playwright.sync_api import Page, expect
 
+from icbt_content.ids import storage_key, storage_keys
 from icbt_content.measures import builtin_measures, compare, load_measure, measure_json, score
 from icbt_content.measures.scoring import MeasureScore
 from icbt_content.model.measure import Measure, MeasureItem, MissingAnswers
+from icbt_content.render.records import measure_record, record_kinds
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).parent.parent.parent
-MEASURES_JS = REPO / "src" / "icbt_content" / "render" / "static" / "measures.js"
+STATIC = REPO / "src" / "icbt_content" / "render" / "static"
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "media-src 'self'; connect-src 'none'; form-action 'none'; base-uri 'none'"
@@ -67,10 +70,12 @@ def pack(measure: Measure, result: MeasureScore) -> int:
 
 
 @pytest.fixture
-def scoring_page(page: Page) -> Page:
-    page.set_content("<!doctype html><html lang='en'><body data-programme='test'></body></html>")
-    page.add_script_tag(path=str(MEASURES_JS))
-    assert page.evaluate("typeof window.ICBTMeasures.score") == "function"
+def scoring_page(page: Page, serve: Callable[[Path], str]) -> Page:
+    """A page with the site's scoring module as ``window.scoring`` (the site itself sets no
+    global: the test does, to call it)."""
+    page.goto(serve(STATIC) + "scoring.js")
+    page.evaluate("async () => { window.scoring = await import('./scoring.js'); }")
+    assert page.evaluate("typeof window.scoring.score") == "function"
     return page
 
 
@@ -92,7 +97,7 @@ def every_answer_set_in_js(page: Page, measure: Measure) -> list[int]:
               answers[ids[k]] = choices[k][rest % choices[k].length];
               rest = Math.floor(rest / choices[k].length);
             }
-            out[index] = pack(def, window.ICBTMeasures.score(def, answers));
+            out[index] = pack(def, window.scoring.score(def, answers));
           }
           return out;
         }"""
@@ -114,7 +119,7 @@ def all_pairs_agree(page: Page, measure: Measure) -> None:
     low, high = measure.total_range()
     pairs = [[a, b] for a in range(low, high + 1) for b in range(low, high + 1)]
     in_js = page.evaluate(
-        "([def, pairs]) => pairs.map(([a, b]) => window.ICBTMeasures.compare(def, a, b))",
+        "([def, pairs]) => pairs.map(([a, b]) => window.scoring.compare(def, a, b))",
         [definition(measure), pairs],
     )
     assert in_js == [str(compare(measure, a, b)) for a, b in pairs]
@@ -143,7 +148,7 @@ def score_sets_in_js(
           return sets.map(values => {
             const answers = {};
             ids.forEach((id, k) => { answers[id] = values[k]; });
-            const r = window.ICBTMeasures.score(def, answers);
+            const r = window.scoring.score(def, answers);
             const parts = subs.map(s => (r.subscales[s] === null ? -1 : r.subscales[s]));
             return [pack(def, r)].concat(parts);
           });
@@ -196,24 +201,49 @@ def test_js_agrees_with_missing_answers_and_reverse_scoring(scoring_page: Page) 
 # The questionnaire on a page ---------------------------------------------------------------
 
 
-def render(measure: Measure) -> str:
+def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("icbt_content.render", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
     )
     env.globals["_"] = lambda text: text
-    return env.get_template("questionnaire.html").render(
-        measure=measure, measure_json=measure_json(measure)
+    return env
+
+
+def render(measure: Measure) -> str:
+    return (
+        _environment()
+        .get_template("questionnaire.html")
+        .render(measure=measure, measure_json=measure_json(measure))
     )
+
+
+def script_data(measures: Sequence[Measure]) -> str:
+    """The page data and messages the site's templates write, for a programme called 'test'."""
+    page_data = {
+        "programme": {"id": "test", "title": "Test"},
+        "crisis": "crisis.html",
+        "storage": storage_keys("test"),
+        "kinds": record_kinds(),
+        "records": {storage_key("test", m.id, "measure"): measure_record(m) for m in measures},
+    }
+    return _environment().get_template("script_data.html").render(page_data=page_data)
+
+
+def copy_static(folder: Path) -> None:
+    """The site's scripts, as the build puts them in assets/."""
+    for path in STATIC.glob("*.js"):
+        (folder / path.name).write_bytes(path.read_bytes())
 
 
 @pytest.fixture
 def questionnaire_url(tmp_path: Path, serve: Callable[[Path], str]) -> str:
     sad_weekly, found = load_measure(REPO / "programmes/sad/measures/sad-weekly.yaml", REPO)
     assert sad_weekly is not None and not found
-    body = render(builtin("phq9")) + render(sad_weekly)
-    (tmp_path / "measures.js").write_text(MEASURES_JS.read_text("utf-8"), "utf-8")
+    measures = [builtin("phq9"), sad_weekly]
+    body = "".join(render(m) for m in measures) + script_data(measures)
+    copy_static(tmp_path)
     (tmp_path / "crisis.html").write_text("<!doctype html><title>Help</title>", "utf-8")
     (tmp_path / "favicon.ico").write_bytes(b"")
     (tmp_path / "index.html").write_text(
@@ -223,9 +253,9 @@ def questionnaire_url(tmp_path: Path, serve: Callable[[Path], str]) -> str:
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <title>Questionnaires</title>
-<script src="measures.js" defer></script>
+<script type="module" src="icbt.js"></script>
 </head>
-<body data-programme="test" data-crisis-url="crisis.html">
+<body>
 <main><h1>Check in</h1>
 {body}
 </main>

@@ -72,7 +72,7 @@ def test_export_delete_import_round_trip(page: Page, site_url: str, tmp_path: Pa
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Delete all my answers").click()
     expect(page.locator("#answers-status")).to_have_text(
-        "All your answers were deleted from this device."
+        "Your answers to Demo programme were deleted from this device."
     )
     assert page.evaluate("localStorage.length") == 0
 

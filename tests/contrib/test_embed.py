@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -37,10 +38,20 @@ def test_the_site_styles_scope_cleanly() -> None:
             assert all(s.strip().startswith(".icbt") for s in selectors), line
 
 
-def test_scripts_start_with_the_body_data_copier() -> None:
-    order = script_order(list(static_assets()))
-    assert order[:2] == ["icbt-body-data.js", "icbt.js"]
-    assert "measures.js" in order
+def test_a_page_loads_one_module_that_finds_every_other() -> None:
+    assets = static_assets()
+    assert script_order(list(assets)) == ["icbt.js"]
+    reached, todo = set(), ["icbt.js"]
+    while todo:
+        name = todo.pop()
+        reached.add(name)
+        text = assets[name].decode("utf-8")
+        for imported in re.findall(r'^import .* from "\./([\w-]+\.js)";$', text, re.MULTILINE):
+            assert imported in assets, f"{name} imports {imported}, which is not shipped"
+            if imported not in reached:
+                todo.append(imported)
+    assert {"scoring.js", "storage.js", "questionnaire.js", "answers.js"} <= reached
+    assert reached == {name for name in assets if name.endswith(".js")}
 
 
 @pytest.mark.parametrize(
@@ -76,7 +87,8 @@ def test_render_example_is_what_the_site_shows() -> None:
         ":::\n"
     )
     assert html.startswith('<div class="icbt" data-icbt-root lang="en-GB" dir="ltr"')
-    assert 'data-programme="example"' in html
+    assert '"programme": {"id": "example", "title": "Example"}' in html
+    assert '<script type="application/json" data-icbt-messages>' in html
     assert 'data-storage-key="icbt/v1/example/exercise/habits"' in html
     assert '<label for="f-habits-stay-in">I stay in</label>' in html
 

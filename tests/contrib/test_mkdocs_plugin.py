@@ -41,19 +41,32 @@ def _programme_part(html: str) -> str:
     return html[start:]
 
 
+def _script_data(html: str, name: str) -> dict:
+    """The JSON of ``<script type="application/json" data-icbt-<name>>`` in the programme part."""
+    found = re.search(
+        rf'<script type="application/json" data-icbt-{name}>(.*?)</script>',
+        _programme_part(html),
+        re.DOTALL,
+    )
+    assert found is not None, name
+    return json.loads(found.group(1))
+
+
 def test_exercises_are_real_forms_saved_under_the_programme(built: Built) -> None:
     html = built.html(WELCOME)
     assert (
-        '<form class="exercise-form" data-exercise="mood-now" '
-        'data-storage-key="icbt/v1/mini/exercise/mood-now" novalidate>'
+        '<form class="exercise-form" data-exercise="mood-now" data-icbt-exercise="mood-now" '
+        'data-storage-key="icbt/v1/mini/exercise/mood-now" method="dialog" novalidate>'
     ) in html
     assert 'name="rating"' in html
     root = re.search(r"<div class=\"icbt\" data-icbt-root[^>]*>", html)
     assert root is not None
-    assert 'data-programme="mini"' in root.group(0)
-    assert 'data-page-key="start/welcome"' in root.group(0)
     assert 'lang="en-GB" dir="ltr"' in root.group(0)
-    assert 'data-msg-saved="Saved on this device."' in root.group(0)
+    data = _script_data(html, "page")
+    assert data["programme"]["id"] == "mini"
+    assert data["page"] == "start/welcome"
+    assert data["storage"]["exercise"] == "icbt/v1/mini/exercise/"
+    assert _script_data(html, "messages")["saved"] == "Saved on this device."
 
 
 def test_every_page_of_the_programme_is_published(built: Built) -> None:
@@ -74,7 +87,7 @@ def test_every_page_of_the_programme_is_published(built: Built) -> None:
     assert 'id="export-answers"' in built.html("therapy/mini/answers/index.html")
     check_in = built.html("therapy/mini/start/check-in/index.html")
     assert '<form class="questionnaire" id="q-phq9-form" data-measure="phq9"' in check_in
-    assert '<script type="application/json" id="measure-phq9">' in check_in
+    assert '<script type="application/json" data-icbt-measure="phq9">' in check_in
 
 
 def test_every_page_offers_help_and_says_where_answers_are(built: Built) -> None:
@@ -88,8 +101,11 @@ def test_every_page_offers_help_and_says_where_answers_are(built: Built) -> None
 
 def test_scripts_load_in_order_and_styles_are_scoped(built: Built) -> None:
     html = built.html(WELCOME)
-    scripts = re.findall(r'<script src="[./]*assets/icbt/([^"]+)" defer>', html)
-    assert scripts[:3] == ["icbt-body-data.js", "icbt.js", "measures.js"]
+    scripts = re.findall(r'<script src="[./]*assets/icbt/([^"]+)"[^>]*>', html)
+    assert scripts == ["icbt.js"]
+    assert re.search(r'<script src="[./]*assets/icbt/icbt.js" type="module">', html)
+    for name in ("scoring.js", "storage.js", "questionnaire.js"):
+        assert (built.site / "assets/icbt" / name).is_file(), name
     assert re.search(r'<link href="[./]*assets/icbt/site.css" rel="stylesheet">', html)
     css = (built.site / "assets/icbt/site.css").read_text(encoding="utf-8")
     rules = [line for line in css.splitlines() if line.endswith("{") or "{" in line]
@@ -245,7 +261,9 @@ with sync_playwright() as playwright:
     expect(page.locator("form[data-exercise='mood-now'] .save-status")).to_have_text(
         "Saved on this device."
     )
-    programme = page.evaluate("document.body.dataset.programme")
+    programme = page.evaluate(
+        "JSON.parse(document.querySelector('script[data-icbt-page]').textContent).programme.id"
+    )
     stored = page.evaluate("localStorage.getItem('icbt/v1/mini/exercise/mood-now')")
     page.reload()
     expect(page.get_by_label("How low do you feel right now?")).to_have_value("42")

@@ -80,12 +80,15 @@ def test_phq9_form_is_accessible(phq9: Measure) -> None:
 
 
 def test_embedded_json_is_the_model(phq9: Measure) -> None:
-    page = parse(render(phq9))
-    data = json.loads(page.text["measure-phq9"])
-    assert data == phq9.model_dump(mode="json", exclude={"source"})
+    html = render(phq9)
+    page = parse(html)
+    # Found by an attribute only templates write, never by an id an author's heading could take.
     assert [a for t, a in page.tags if t == "script"] == [
-        {"type": "application/json", "id": "measure-phq9"}
+        {"type": "application/json", "data-icbt-measure": "phq9"}
     ]
+    text = html.split('<script type="application/json" data-icbt-measure="phq9">')[1]
+    data = json.loads(text.split("</script>")[0])
+    assert data == phq9.model_dump(mode="json", exclude={"source"})
 
 
 def test_json_cannot_close_the_script(phq9: Measure) -> None:

@@ -1,10 +1,11 @@
 """Place a programme's pages inside another site, rendered exactly as in our own site.
 
 The pages are rendered by the site's own :class:`~icbt_content.render.site.ProgrammeRenderer`
-and templates; only the contents of ``<main>`` are kept, wrapped in ``<div class="icbt">``
-together with the data attributes our scripts read from ``<body>``. The host site supplies the
-rest of the page. Nothing here depends on MkDocs: :mod:`icbt_content.contrib.mkdocs` is the
-MkDocs side, and the documentation uses :func:`render_example` for its rendered examples.
+and templates; only the contents of ``<main>`` are kept (with the page data and messages our
+scripts read, which the templates write inside it), wrapped in ``<div class="icbt">``. The
+host site supplies the rest of the page. Nothing here depends on MkDocs:
+:mod:`icbt_content.contrib.mkdocs` is the MkDocs side, and the documentation uses
+:func:`render_example` for its rendered examples.
 """
 
 from __future__ import annotations
@@ -37,21 +38,9 @@ from icbt_content.validate import validate_programme
 #: The class of the element every embedded page is wrapped in; the scoped styles apply inside it.
 SCOPE = "icbt"
 
-#: Copies the wrapper's data attributes to ``<body>``, where icbt.js and measures.js read them
-#: (the programme id for storage keys, translated messages, the crisis page address). It must
-#: run before those scripts. Kept here rather than as a file so it always ships with the package.
-BODY_DATA_JS = """\
-/* icbt-content inside another site: copy the programme's data attributes from its wrapper
- * (<div data-icbt-root>) to <body>, where icbt.js and measures.js read them. Load it first. */
-(function () {
-  "use strict";
-  var root = document.querySelector("[data-icbt-root]");
-  if (!root) return;
-  Object.keys(root.dataset).forEach(function (key) {
-    if (key !== "icbtRoot") document.body.dataset[key] = root.dataset[key];
-  });
-})();
-"""
+#: The scripts a host page loads, each as ``<script type="module">``; they import the others
+#: (which must be in the same folder).
+ENTRY_SCRIPTS = ("icbt.js",)
 
 #: Styles for what only embedded pages have, added to site.css before it is scoped; and the
 #: browser defaults our site relies on, which host themes often change for their own forms.
@@ -359,6 +348,8 @@ def render_example(
     here = page_path(locale, "example", "example")
     context = renderer.common(here, page.title)
     html = "\n".join(renderer.block(block, here, source, context) for block in page.blocks)
+    context["page_data"] = renderer.page_data(context["urls"], records=renderer.page_records(page))
+    html += "\n" + renderer.env.get_template("script_data.html").render(context)
     return wrap(html, {"programme": programme_id}, lang=info.code, direction=info.direction)
 
 
@@ -488,10 +479,10 @@ def relative_url(url: str, start: str) -> str:
 
 
 def static_assets(scope: str = SCOPE) -> dict[str, bytes]:
-    """Our site's CSS and scripts for another site: CSS scoped to ``.<scope>``, the scripts as
-    they are, and ``icbt-body-data.js`` (which must be loaded before the others)."""
+    """Our site's CSS and scripts for another site: CSS scoped to ``.<scope>``, the scripts (ES
+    modules, to be kept together in one folder) as they are."""
     static = resources.files("icbt_content.render") / "static"
-    found: dict[str, bytes] = {"icbt-body-data.js": BODY_DATA_JS.encode("utf-8")}
+    found: dict[str, bytes] = {}
     for entry in sorted(static.iterdir(), key=lambda e: e.name):
         if not entry.is_file() or entry.name.startswith("."):
             continue
@@ -504,9 +495,9 @@ def static_assets(scope: str = SCOPE) -> dict[str, bytes]:
 
 
 def script_order(names: list[str]) -> list[str]:
-    """Scripts in the order a page must load them: the body data copier first."""
-    scripts = sorted(n for n in names if n.endswith(".js"))
-    return sorted(scripts, key=lambda n: (n != "icbt-body-data.js", n != "icbt.js", n))
+    """The scripts a page loads (as ``type="module"``), of the asset ``names``: the entry
+    modules only, since they import the rest."""
+    return [name for name in ENTRY_SCRIPTS if name in names]
 
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
@@ -611,7 +602,7 @@ def _split_top(text: str, char: str) -> list[str]:
 
 
 __all__ = [
-    "BODY_DATA_JS",
+    "ENTRY_SCRIPTS",
     "SCOPE",
     "EmbeddedPage",
     "Heading",

@@ -93,10 +93,10 @@ class IcbtPlugin(BasePlugin[IcbtPluginConfig]):  # type: ignore[no-untyped-call]
         for name in script_order(names):
             path = f"{ASSETS}/{name}"
             if path not in scripts:
-                # defer keeps the order and runs after the page is parsed, wherever the theme
-                # puts the tags: our scripts read <body> and the forms when they start.
+                # Our scripts are ES modules: they run after the page is parsed, wherever the
+                # theme puts the tags, and import the rest of assets/icbt/ themselves.
                 script = c.ExtraScriptValue(path)
-                script.defer = True
+                script.type = "module"
                 config.extra_javascript.append(script)
         return config
 

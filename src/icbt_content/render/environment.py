@@ -72,8 +72,8 @@ SITE_LIMITS: Final = Limits(
 TEMPLATE_FILE_BYTES: Final = 1_000_000
 
 #: Filters site templates may use. Left out: ``center``, ``indent`` and ``wordwrap`` (they
-#: allocate by a width), ``pprint`` (internals), ``random`` (the build is deterministic) and
-#: ``tojson`` (use the page's prepared JSON).
+#: allocate by a width), ``pprint`` (internals) and ``random`` (the build is deterministic).
+#: ``tojson`` stays: it writes only JSON data (sorted keys, HTML-safe), for the scripts' data.
 SITE_FILTERS: Final = frozenset(
     {
         "abs",
@@ -116,6 +116,7 @@ SITE_FILTERS: Final = frozenset(
         "striptags",
         "sum",
         "title",
+        "tojson",
         "trim",
         "truncate",
         "unique",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from importlib import resources
 from itertools import groupby
 from typing import Any
 
@@ -13,11 +13,21 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from icbt_content.adaptation.resources import LocaleInfo, describe_locale
-from icbt_content.ids import storage_key
+from icbt_content.ids import progress_key, storage_key, storage_keys
 from icbt_content.markdown import render_markdown
 from icbt_content.markdown.links import is_relative
 from icbt_content.model.blocks import Callout, ExerciseBlock, Media, Prose, QuestionnaireBlock
 from icbt_content.model.programme import Module, Page, Programme
+from icbt_content.render.records import (
+    Schema,
+    exercise_schema,
+    file_envelope,
+    measure_record,
+    programme_records,
+    progress_record,
+    record_kinds,
+    removed_fields,
+)
 from icbt_content.sitemap import (
     SiteMap,
     crisis_path,
@@ -169,18 +179,21 @@ class ProgrammeRenderer:
 
     # -- shared context -------------------------------------------------------------------------
 
-    def common(self, here: str, title: str, *, page_key: str = "") -> dict[str, Any]:
+    def common(
+        self, here: str, title: str, *, page_key: str = "", module_id: str = ""
+    ) -> dict[str, Any]:
+        urls = {
+            "home": self.url(here, home_path(self.code)),
+            "crisis": self.url(here, crisis_path(self.code)),
+            "answers": self.url(here, f"{self.code}/answers/"),
+        }
         return {
             "programme": self.programme,
             "locale": self.locale,
             "title": title,
             "assets": self.assets(here),
             "page_key": page_key,
-            "urls": {
-                "home": self.url(here, home_path(self.code)),
-                "crisis": self.url(here, crisis_path(self.code)),
-                "answers": self.url(here, f"{self.code}/answers/"),
-            },
+            "urls": urls,
             "languages": [
                 Language(lang.code, lang.name, lang.direction, self.url(here, home_path(lang.code)))
                 for lang in self.languages
@@ -190,23 +203,88 @@ class ProgrammeRenderer:
             "page": None,
             "safety": self.safety,
             "connection": self.connection,
+            "page_data": self.page_data(urls, page_key=page_key, module_id=module_id),
+            "script_modules": script_modules(),
         }
 
-    def modules_script(self) -> RenderedFile:
-        """modules.js: module order, titles and page keys, for the unlock rules in icbt.js."""
-        data = [
+    # -- data for the site's scripts ------------------------------------------------------------
+
+    def page_data(
+        self,
+        urls: dict[str, str],
+        *,
+        page_key: str = "",
+        module_id: str = "",
+        records: dict[str, Schema] | None = None,
+        answers_file: bool = False,
+    ) -> dict[str, Any]:
+        """What the site's scripts need to know about a page; base.html writes it as JSON.
+
+        ``storage`` is the key scheme (from :mod:`icbt_content.ids`: the scripts never spell a
+        key themselves); ``records`` the schema of each record the page reads (progress on every
+        page); ``kinds`` the schema of any other record by its kind; ``file`` (on "My answers")
+        the shape of an answers file.
+        """
+        data: dict[str, Any] = {
+            "programme": {"id": self.programme.id, "title": self.programme.title},
+            "page": page_key,
+            "module": module_id,
+            "home": urls["home"],
+            "crisis": urls["crisis"],
+            "unlock": self.programme.unlock,
+            "modules": self._modules_data,
+            "migrations": self._migrations_data,
+            "storage": storage_keys(self.programme.id),
+            "kinds": record_kinds(),
+            "records": {progress_key(self.programme.id): progress_record(), **(records or {})},
+        }
+        if answers_file:
+            data["file"] = file_envelope()
+        return data
+
+    @cached_property
+    def _modules_data(self) -> list[dict[str, Any]]:
+        """Module order, titles, addresses (from the home page) and, for "in-order", the page ids
+        of core modules: what the unlock rules need (nothing when all are open). Every page
+        carries it, so it is kept small."""
+        rule = self.programme.unlock
+        if rule == "all-open":
+            return []
+        return [
             {
                 "id": m.id,
                 "title": m.title,
                 "core": m.core,
                 "path": f"{m.id}/",
-                "pages": [f"{m.id}/{p.id}" for p in m.pages],
+                "pages": [p.id for p in m.pages] if m.core and rule == "in-order" else [],
             }
             for m in self.programme.modules
         ]
-        script = f"window.ICBT_MODULES = {safe_json(data)};\n"
-        path = self.site_path(home_path(self.code)) + "modules.js"
-        return RenderedFile(path, script.encode("utf-8"))
+
+    @cached_property
+    def _migrations_data(self) -> list[dict[str, Any]]:
+        """The programme's id migrations, applied to saved answers on every page."""
+        return [m.model_dump(mode="json") for m in self.programme.migrations]
+
+    @cached_property
+    def _removed_fields(self) -> dict[str, tuple[str, ...]]:
+        return removed_fields(self.programme)
+
+    def page_records(self, page: Page) -> dict[str, Schema]:
+        """The schema of each record a page's exercises and questionnaires save."""
+        found: dict[str, Schema] = {}
+        kept = self._removed_fields
+        for block in page.blocks:
+            if isinstance(block, ExerciseBlock):
+                exercise = block.exercise
+                key = storage_key(self.programme.id, exercise.id)
+                found[key] = exercise_schema(exercise, kept.get(exercise.id, ()))
+            elif isinstance(block, QuestionnaireBlock):
+                measure = self.programme.measure(block.measure)
+                if measure is not None:
+                    key = storage_key(self.programme.id, measure.id, "measure")
+                    found[key] = measure_record(measure)
+        return found
 
     def nav(
         self, here: str, current_module: Module | None, current_page: Page | None
@@ -241,7 +319,6 @@ class ProgrammeRenderer:
     def render(self) -> Iterator[RenderedFile]:
         """Every file of this programme in this locale."""
         yield self.home()
-        yield self.modules_script()
         yield self.crisis()
         yield self.answers()
         modules = self.programme.modules
@@ -294,11 +371,14 @@ class ProgrammeRenderer:
         here = self.site_path(f"{self.code}/answers/")
         context = self.common(here, self._("My answers"))
         context.update(nav=self.nav(here, None, None))
+        context["page_data"] = self.page_data(
+            context["urls"], records=programme_records(self.programme), answers_file=True
+        )
         return self._file(here, "answers.html", context)
 
     def module_page(self, module: Module, index: int) -> RenderedFile:
         here = self.site_path(module_path(self.code, module.id))
-        context = self.common(here, module.title)
+        context = self.common(here, module.title, module_id=module.id)
         context.update(
             module=module,
             nav=self.nav(here, module, None),
@@ -318,7 +398,15 @@ class ProgrammeRenderer:
     def content_page(self, module: Module, m_index: int, page: Page, p_index: int) -> RenderedFile:
         here = self.site_path(page_path(self.code, module.id, page.id))
         source = page.source.file if page.source else ""
-        context = self.common(here, page.title, page_key=f"{module.id}/{page.id}")
+        context = self.common(
+            here, page.title, page_key=f"{module.id}/{page.id}", module_id=module.id
+        )
+        context["page_data"] = self.page_data(
+            context["urls"],
+            page_key=f"{module.id}/{page.id}",
+            module_id=module.id,
+            records=self.page_records(page),
+        )
         context.update(
             module=module,
             page=page,
@@ -334,7 +422,6 @@ class ProgrammeRenderer:
             next=self._neighbour(here, module, m_index, p_index, +1),
         )
         context["blocks"] = [self.block(b, here, source, context) for b in page.blocks]
-        context["migrations"] = self.migrations_json()
         return self._file(here, "page.html", context)
 
     @cached_property
@@ -353,15 +440,6 @@ class ProgrammeRenderer:
         m, p = flat[target]
         return {"title": p.title, "url": self.url(here, page_path(self.code, m.id, p.id))}
 
-    @cached_property
-    def _migrations_json(self) -> Markup:
-        data = [m.model_dump(mode="json") for m in self.programme.migrations]
-        return Markup(safe_json(data))
-
-    def migrations_json(self) -> Markup:
-        """The programme's id migrations, for icbt.js to apply to saved answers."""
-        return self._migrations_json
-
     # -- blocks ---------------------------------------------------------------------------------
 
     def block(self, block: Any, here: str, source: str, context: dict[str, Any]) -> Markup:
@@ -376,10 +454,18 @@ class ProgrammeRenderer:
         )
 
 
-def safe_json(data: Any) -> str:
-    """JSON that is safe inside a <script type="application/json"> element."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+@cache
+def script_modules() -> tuple[str, ...]:
+    """The modules icbt.js imports (every other script in static/), for the pages to preload:
+    fetched at once instead of one import level after another."""
+    static = resources.files("icbt_content.render") / "static"
+    return tuple(
+        sorted(
+            entry.name
+            for entry in static.iterdir()
+            if entry.is_file() and entry.name.endswith(".js") and entry.name != "icbt.js"
+        )
+    )
 
 
 def _prose(
