@@ -84,6 +84,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     loaded = check_project(project, args.programme or None)
     for item in loaded:
         found.extend(item.diagnostics)
+    found.extend(check_safety_files(project))
     print_diagnostics(found)
     if not loaded:
         print("icbt: no programmes found under programmes/", file=sys.stderr)
@@ -93,6 +94,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"checked {len(loaded)} programme(s): no problems", file=sys.stderr)
     return EXIT_OK
+
+
+def check_safety_files(project: Path) -> list[Diagnostic]:
+    """Problems of the project's hazard log (its controls must name real codes and tests)."""
+    from icbt_content.safety.hazards import check_hazard_log
+
+    return check_hazard_log(project)
 
 
 def cmd_lock(args: argparse.Namespace) -> int:
@@ -183,6 +191,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "icbt_content.export.commands",
     "icbt_content.guidance.commands",
     "icbt_content.i18n.commands",
+    "icbt_content.safety.commands",
 )
 
 

@@ -20,6 +20,8 @@ class ProgrammeManifest(ContentModel):
     unlock: Unlock = "in-order"
     modules: tuple[Id, ...] = Field(min_length=1)
     measures: tuple[Id, ...] = ()
+    weekly: tuple[Id, ...] = ()
+    """Measures asked every week on the check-in page; each must also be under `measures:`."""
     migrations: tuple[Rename, ...] = ()
 
 
@@ -37,6 +39,13 @@ class PageFrontMatter(ContentModel):
     title: str
     id: Id | None = None
     distressing: bool = False
+
+
+class CheckInFrontMatter(ContentModel):
+    """The front matter of check-in.md"""
+
+    title: str = Field(min_length=1)
+    summary: str = ""
 
 
 class CrisisFrontMatter(ContentModel):

@@ -17,6 +17,7 @@ from icbt_content.i18n.localise import localise
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.environment import CSP, make_environment
 from icbt_content.render.site import Language, ProgrammeRenderer
+from icbt_content.safety.release import signed_release
 from icbt_content.sitemap import SiteMap, home_path
 from icbt_content.validate import check_project
 
@@ -115,6 +116,7 @@ def _render_into(
         report.programmes.append(item.programme.id)
         report.locales[item.programme.id] = [lp.locale.code for lp in localised]
         sitemap = SiteMap(item.programme, relative(item.root, project))
+        release = signed_release(project, item.programme)
         for lp in localised:
             renderer = ProgrammeRenderer(
                 env,
@@ -125,6 +127,7 @@ def _render_into(
                 notices=lp.notices,
                 translate=lp.translate,
                 fallback=lp.fallback,
+                signed_off=release.date if release else None,
             )
             total = sum(len(m.pages) for m in lp.programme.modules)
             done = 0

@@ -17,9 +17,10 @@ from icbt_content.ids import storage_key
 from icbt_content.markdown import render_markdown
 from icbt_content.markdown.links import is_relative
 from icbt_content.model.blocks import Callout, ExerciseBlock, Media, Prose, QuestionnaireBlock
-from icbt_content.model.programme import Module, Page, Programme
+from icbt_content.model.programme import CHECK_IN_UNIT, Module, Page, Programme
 from icbt_content.sitemap import (
     SiteMap,
+    check_in_path,
     crisis_path,
     home_path,
     module_path,
@@ -80,6 +81,7 @@ class ProgrammeRenderer:
         notices: dict[str, str] | None = None,
         fallback: Fallback | None = None,
         url_locale: str | None = None,
+        signed_off: str | None = None,
     ) -> None:
         self.env = env
         self.programme = programme
@@ -92,6 +94,8 @@ class ProgrammeRenderer:
         self.notices = notices or {}
         """Module id -> a notice shown on its pages (for example, 'not yet translated')."""
         self.root = programme.id
+        self.signed_off = signed_off
+        """The date (YYYY-MM-DD) this version was signed off; None for a draft."""
         self.fallback = fallback
         self._fallback = (
             ProgrammeRenderer(
@@ -103,6 +107,7 @@ class ProgrammeRenderer:
                 translate=fallback.translate,
                 notices=self.notices,
                 url_locale=self.code,
+                signed_off=signed_off,
             )
             if fallback
             else None
@@ -135,6 +140,7 @@ class ProgrammeRenderer:
     # -- shared context -------------------------------------------------------------------------
 
     def common(self, here: str, title: str, *, page_key: str = "") -> dict[str, Any]:
+        check_in = self.check_in_link(here)
         return {
             "programme": self.programme,
             "locale": self.locale,
@@ -153,6 +159,19 @@ class ProgrammeRenderer:
             "notice": "",
             "_": self._,
             "page": None,
+            "check_in": check_in,
+            "signed_off": self.locale.format_date(self.signed_off) if self.signed_off else "",
+        }
+
+    def check_in_link(self, here: str) -> dict[str, str] | None:
+        """The weekly check-in as linked from every page (its title in the reader's language)."""
+        page = self.programme.check_in
+        if page is None or not self.programme.weekly:
+            return None
+        return {
+            "title": page.title,
+            "summary": page.summary,
+            "url": self.url(here, check_in_path(self.code)),
         }
 
     def modules_script(self) -> RenderedFile:
@@ -207,6 +226,8 @@ class ProgrammeRenderer:
         yield self.modules_script()
         yield self.crisis()
         yield self.answers()
+        if self.programme.check_in is not None and self.programme.weekly:
+            yield self._renderer_of(CHECK_IN_UNIT).check_in_page()
         modules = self.programme.modules
         for m_index, module in enumerate(modules):
             renderer, shown = self, module
@@ -219,6 +240,12 @@ class ProgrammeRenderer:
         from icbt_content.render.therapist import TherapistGuide
 
         yield from TherapistGuide(self).render()
+
+    def _renderer_of(self, unit: str) -> ProgrammeRenderer:
+        """The renderer of a unit: the fallback one when it is served in the source locale."""
+        if self._fallback is not None and self.fallback and unit in self.fallback.modules:
+            return self._fallback
+        return self
 
     def _file(self, here: str, template: str, context: dict[str, Any]) -> RenderedFile:
         html = self.env.get_template(template).render(context)
@@ -251,6 +278,26 @@ class ProgrammeRenderer:
             else "",
         )
         return self._file(here, "crisis.html", context)
+
+    def check_in_page(self) -> RenderedFile:
+        """The weekly check-in: a few words, then every weekly questionnaire, in order."""
+        page = self.programme.check_in
+        assert page is not None
+        here = self.site_path(check_in_path(self.code))
+        source = page.source.file if page.source else ""
+        context = self.common(here, page.title)
+        context.update(
+            nav=self.nav(here, None, None),
+            notice=self.notices.get(CHECK_IN_UNIT, ""),
+            intro=self.markdown(page.markdown, here, source),
+            # A measure without a validated translation points to this page in the source locale.
+            questionnaire_source=check_in_path(self.programme.source_locale),
+        )
+        context["questionnaires"] = [
+            self.block(QuestionnaireBlock(measure=measure_id), here, source, context)
+            for measure_id in self.programme.weekly
+        ]
+        return self._file(here, "check-in.html", context)
 
     def answers(self) -> RenderedFile:
         here = self.site_path(f"{self.code}/answers/")
@@ -403,7 +450,9 @@ def _questionnaire(
         return Markup("")
     if _language(measure.language) != _language(r.locale.code):
         # No validated translation: never mix languages on the page, point to the source one.
-        source_page = page_path(r.programme.source_locale, ctx["module"].id, ctx["page"].id)
+        source_page = ctx.get("questionnaire_source") or page_path(
+            r.programme.source_locale, ctx["module"].id, ctx["page"].id
+        )
         return Markup(
             r.env.get_template("blocks/questionnaire-elsewhere.html").render(
                 ctx, measure=measure, url=r.url(here, source_page, f"q-{measure.id}")
