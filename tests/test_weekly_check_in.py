@@ -56,8 +56,9 @@ def test_the_weekly_pcl5_asks_about_the_past_week_only() -> None:
     ptsd = load_programme(REPO / "programmes" / "ptsd")
     for module, page in ptsd.pages():
         text = (REPO / page.source.file).read_text(encoding="utf-8") if page.source else ""
-        if "weekly check-in" in text.lower():
-            assert "::: questionnaire pcl5\n" not in text, f"{module.id}/{page.id}"
+        for section in re.split(r"^## ", text, flags=re.MULTILINE)[1:]:
+            if section.lower().startswith("your weekly check-in"):
+                assert "::: questionnaire pcl5\n" not in section, f"{module.id}/{page.id}"
 
 
 def test_a_past_month_measure_cannot_be_weekly(tmp_path: Path) -> None:
@@ -103,13 +104,17 @@ def test_the_check_in_is_linked_from_home_every_module_and_the_menu(tmp_path: Pa
         assert f'<form class="questionnaire" id="q-{measure_id}-form"' in check_in
     # PHQ-9 item 9 on the check-in page shows crisis help at once.
     assert 'data-risk-alert="q9"' in check_in
-    # In Traditional Chinese the page and its link are translated; Arabic, which translates only
-    # the first two modules, shows the page whole in English with a notice in Arabic.
+    # The page and its links are translated in both sample locales, with the weekly ratings in
+    # their validated translation.
     chinese = (site / "zh-Hant-HK/check-in/index.html").read_text(encoding="utf-8")
-    assert '<html lang="zh-Hant-HK"' in chinese and "每週" in chinese
+    assert '<html lang="zh-Hant-HK"' in chinese and "<h1>你的每週問卷</h1>" in chinese
     assert "Please fill in these questionnaires" not in chinese
+    assert 'href="../check-in/">你的每週問卷</a>' in (
+        site / "zh-Hant-HK/surveys/index.html"
+    ).read_text(encoding="utf-8")
     arabic = (site / "ar/check-in/index.html").read_text(encoding="utf-8")
-    assert 'class="notice"' in arabic and 'lang="ar"' in arabic
+    assert '<html lang="ar" dir="rtl">' in arabic and "<h1>استبياناتك الأسبوعية</h1>" in arabic
+    assert 'id="q-sad-weekly-form"' in arabic and "How much did you avoid" not in arabic
 
 
 def test_check_in_md_holds_plain_markdown(tmp_path: Path) -> None:
