@@ -93,8 +93,10 @@ class Hazard(ContentModel):
 class HazardLog(ContentModel):
     """safety/hazard-log.yaml"""
 
-    system: str = Field(min_length=1)
-    """What the log covers."""
+    system: str = Field(min_length=1, max_length=120)
+    """The name of what the log covers, such as the tool and its programmes."""
+    scope: str = ""
+    """What exactly the log covers: versions, programmes, languages, how it is deployed."""
     clinical_safety_officer: str = ""
     """Who reviews and approves the log, or who will."""
     reviewed: str = ""
@@ -237,17 +239,18 @@ class _LogChecker:
                         "ICBT821",
                         f"the diagnostic code {reference} does not exist",
                         where,
-                        hint=did_you_mean(reference, CODES)
-                        or "the codes are listed in docs/diagnostics.md",
+                        hint="every code is listed on the Diagnostics page of the documentation",
                     )
                 continue
             match = TEST_RE.match(reference)
             if match is None:
+                near = did_you_mean(reference, CODES) if reference.startswith("ICBT") else ""
                 yield self.at(
                     "ICBT823",
                     f"'{reference}' is neither a diagnostic code nor a test",
                     where,
-                    hint="write a code like ICBT306 or a test like tests/test_build.py::test_name",
+                    hint=near
+                    or "write a code like ICBT306 or a test like tests/test_build.py::test_name",
                 )
                 continue
             problem = missing_test(self.project, match.group("file"), match.group("names"))

@@ -77,6 +77,7 @@ class SafetyReport:
     """Everything the report shows."""
 
     project: str
+    """What the report covers: the hazard log's system, else the project folder's name."""
     date: str
     tool: str
     hazard_log: LoadedHazardLog | None
@@ -127,7 +128,7 @@ def build_report(
 
     hazard_log, _ = load_hazard_log(project)
     report = SafetyReport(
-        project=project.resolve().name,
+        project=hazard_log.log.system.strip() if hazard_log else project.resolve().name,
         date=(today or dt.date.today()).isoformat(),
         tool=f"icbt-content {__version__}",
         hazard_log=hazard_log,
