@@ -493,8 +493,8 @@ CODES: dict[str, Code] = {
             E,
             "Control names an unknown diagnostic code",
             "A control in the hazard log says a diagnostic code enforces it, but no such code "
-            "exists, so nothing checks it.",
-            "enforced_by: [ICBT999]",
+            "exists, so nothing checks it. A name that is not a code at all, such as a mistyped "
+            "one, is reported as ICBT823.",
         ),
         _c(
             "ICBT822",
