@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -82,8 +83,11 @@ def test_release_records_every_file_of_the_programme_and_its_translations(projec
     assert "surveys" in data["translations"]["zh-Hant-HK"]["published"]
     assert "surveys" in data["translations"]["ar"]["fallback"]
     assert "introduction" in data["translations"]["ar"]["published"]
-    # Written whole: nothing half-written is left beside it.
+    # Written whole: nothing half-written is left beside it; readable like any project file.
     assert [p.name for p in path.parent.iterdir()] == ["1.0.0.yaml"]
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_a_release_is_never_overwritten(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -117,6 +117,7 @@ def test_the_markdown_report_has_everything_a_safety_officer_signs(project: Path
     assert "| Strict check (`icbt check --strict`) | passed |" in md
     assert "| Tests | 3 passed, 0 failed, 1 skipped (from junit.xml) |" in md
     assert "| `tests/test_demo.py::TestPages::test_help_box` | test passed |" in md
+    assert "These tests failed" not in md
     assert "| Ready to sign | yes: the checks are clean" in md
     assert md.rstrip().endswith("| Date | |")
     # The same sources give the same document.
@@ -134,6 +135,7 @@ def test_the_report_says_plainly_what_stands_in_the_way(project: Path) -> None:
     assert "error ICBT830: version 1.0.0 was signed off on 2025-06-02" in md
     assert "checked by icbt check: 1 warning(s) in this build" in md
     assert "| `tests/test_demo.py::TestPages::test_help_box` | test failed |" in md
+    assert "These tests failed;" in md and "- `tests/test_demo.py::TestPages::test_help_box`" in md
     assert "| Ready to sign | no: see the problems below |" in md
     # Without test results the tests are not evidence.
     md = _report(project, "safety/report.md")
@@ -191,6 +193,7 @@ def test_junit_results_are_matched_to_controls(tmp_path: Path) -> None:
     assert results.outcome("tests/test_other.py::test_unrelated") == "passed"
     assert results.outcome("tests/test_other.py::test_unrelated[b]") == "passed"
     assert results.outcome("tests/test_nowhere.py::test_x") == "not run"
+    assert results.failed == ["tests/test_demo.py::TestPages::test_help_box"]
     bad = tmp_path / "bad.xml"
     bad.write_text("<testsuites><testcase")
     with pytest.raises(EvidenceError, match="not valid XML"):

@@ -40,6 +40,11 @@ class TestResults:
         return "passed"
 
     @property
+    def failed(self) -> list[str]:
+        """Every test with a failed case, sorted."""
+        return sorted(ref for ref, cases in self.outcomes.items() if "failed" in cases)
+
+    @property
     def counts(self) -> dict[str, int]:
         """How many test cases passed, failed and were skipped."""
         totals = {"passed": 0, "failed": 0, "skipped": 0}

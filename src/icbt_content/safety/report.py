@@ -111,6 +111,8 @@ class SafetyReport:
             return False
         if any(p.release is not None and p.changed for p in self.programmes):
             return False
+        if self.tests is not None and self.tests.failed:
+            return False
         return all(e.ok for e in self.evidence.values())
 
 
