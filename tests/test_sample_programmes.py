@@ -95,28 +95,6 @@ def _status(capsys: pytest.CaptureFixture) -> dict[tuple[str, str], dict[str, di
     }
 
 
-#: Interface strings added after the sample locales were translated: they show in English until
-#: the translators add them (``icbt i18n update``, then translate). Remove each one translated.
-AWAITING_TRANSLATION = {
-    "Could not save: this browser's storage is full or turned off.",
-    "Your answers are saved only in this browser, on this device. Nothing is sent over the "
-    "internet. Here you can save a copy of your answers to {programme} as a file, load a copy "
-    "back, or delete them.",
-    "The file holds your answers to {programme} only: your exercises, your questionnaire results "
-    "and the pages you have read. Answers to other programmes on this site are not in it.",
-    "Delete your answers",
-    "This deletes your answers to {programme} from this device. Answers to other programmes on "
-    "this site are kept.",
-    "Some items in the file were left out: they do not belong to {programme} or do not fit it.",
-    "That file holds no answers to {programme}.",
-    "This file holds answers to {other}, not to {programme}. Load them into {programme} anyway? "
-    "Answers already saved here under the same names will be replaced.",
-    "Nothing was loaded.",
-    "Delete all your answers to {programme} from this device? This cannot be undone.",
-    "Your answers to {programme} were deleted from this device.",
-}
-
-
 def _untranslated_interface(locale: str) -> set[str]:
     from icbt_content.i18n.catalog import load_po
     from icbt_content.i18n.workflow import interface_template
@@ -131,12 +109,12 @@ def test_translated_locales_are_as_the_issue_asks(capsys: pytest.CaptureFixture)
     status = _status(capsys)
     # SAD fully translated into Traditional Chinese for Hong Kong, guidance and notes included.
     assert all(unit["published"] for unit in status[("zh-Hant-HK", "sad")].values())
-    assert _untranslated_interface("zh-Hant-HK") <= AWAITING_TRANSLATION
+    assert _untranslated_interface("zh-Hant-HK") == set()
     # PTSD only partly, so the fallback is exercised for real.
     ptsd = status[("zh-Hant-HK", "ptsd")]
     assert ptsd["introduction"]["published"] and not ptsd["reclaiming-your-life"]["published"]
     # Arabic: the interface and the first two SAD modules.
-    assert _untranslated_interface("ar") <= AWAITING_TRANSLATION
+    assert _untranslated_interface("ar") == set()
     assert status[("ar", "sad")]["introduction"]["published"]
     assert status[("ar", "sad")]["your-model"]["published"]
 

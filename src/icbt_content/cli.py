@@ -87,6 +87,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         found.extend(item.diagnostics)
         # What the build would refuse to publish: crisis services, safety words, translations.
         found.extend(check_locales(project, item))
+    found.extend(check_safety_files(project))
     print_diagnostics(found)
     if not loaded:
         print("icbt: no programmes found under programmes/", file=sys.stderr)
@@ -96,6 +97,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"checked {len(loaded)} programme(s): no problems", file=sys.stderr)
     return EXIT_OK
+
+
+def check_safety_files(project: Path) -> list[Diagnostic]:
+    """Problems of the project's hazard log (its controls must name real codes and tests)."""
+    from icbt_content.safety.hazards import check_hazard_log
+
+    return check_hazard_log(project)
 
 
 def cmd_lock(args: argparse.Namespace) -> int:
@@ -195,6 +203,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "icbt_content.export.commands",
     "icbt_content.guidance.commands",
     "icbt_content.i18n.commands",
+    "icbt_content.safety.commands",
 )
 
 

@@ -38,7 +38,7 @@ E, W = Severity.ERROR, Severity.WARNING
 
 #: Every diagnostic code. 1xx files and YAML, 2xx ids and references, 3xx content,
 #: 4xx measures, 5xx guidance templates, 6xx translation, 7xx build and site, 8xx clinical
-#: safety (crisis services, safety text).
+#: safety (crisis services, safety text, hazard log, releases, weekly monitoring).
 CODES: dict[str, Code] = {
     c.code: c
     for c in [
@@ -353,7 +353,8 @@ CODES: dict[str, Code] = {
             "A guidance template uses a variable or field the message context does not have. "
             "The hint names the closest one. Available: client.first_name, therapist.name, "
             "module.id, module.title, exercises_done, measure.id, measure.title, latest_score, "
-            "previous_score, change, days_since_login, and section_link() and plural().",
+            "previous_score, change, days_since_login, risk_flagged, and section_link() and "
+            "plural().",
             "{{ client.first_nme }}",
         ),
         _c(
@@ -734,6 +735,107 @@ CODES: dict[str, Code] = {
             "A command that updates files in the project (the i18n commands) would write through "
             "a symbolic link, or outside the folder it owns (locales/). Nothing is written.",
             "locales/fr/sad.po -> /etc/passwd",
+        ),
+        _c(
+            "ICBT820",
+            E,
+            "Risk does not match the risk matrix",
+            "A hazard's written risk differs from the risk its severity and likelihood give on the "
+            "DCB0129 risk matrix. Correct the severity, the likelihood or the risk.",
+            "initial: {severity: major, likelihood: medium, risk: 4}    # the matrix gives 3",
+        ),
+        _c(
+            "ICBT821",
+            E,
+            "Control names an unknown diagnostic code",
+            "A control in the hazard log says a diagnostic code enforces it, but no such code "
+            "exists, so nothing checks it. A name that is not a code at all, such as a mistyped "
+            "one, is reported as ICBT823.",
+        ),
+        _c(
+            "ICBT822",
+            E,
+            "Control names a test that does not exist",
+            "A control in the hazard log names a test (`tests/<file>.py::<test name>`) whose file "
+            "or test function does not exist, so nothing checks it.",
+            "enforced_by: [tests/test_build.py::test_that_was_renamed]",
+        ),
+        _c(
+            "ICBT823",
+            E,
+            "Control enforced by nothing",
+            "A control the manufacturer owns must name the diagnostic code (`ICBT306`) or the test "
+            "(`tests/<file>.py::<test name>`) that enforces it. A control only the deploying "
+            "service can carry out says `owner: deployer` instead.",
+            "enforced_by: [a careful reviewer]",
+        ),
+        _c(
+            "ICBT824",
+            W,
+            "Residual risk not acceptable",
+            "After its controls a hazard is still at risk 4 or 5, which DCB0129 does not accept "
+            "for release, or at risk 3 without a `rationale` saying why further reduction is "
+            "impractical.",
+        ),
+        _c(
+            "ICBT825",
+            W,
+            "Residual risk above the initial risk",
+            "A hazard's risk after its controls is higher than before them. Controls reduce risk: "
+            "check the two assessments.",
+        ),
+        _c(
+            "ICBT830",
+            E,
+            "Released version changed",
+            "programme.yaml names a version that was released and signed off, but its sources or "
+            "translations have changed since. A released version never changes: set a new "
+            "`version:` and record a release with `icbt release` once it is signed off.",
+        ),
+        _c(
+            "ICBT831",
+            E,
+            "Release record does not match",
+            "A release record under releases/ names another programme or version than its file "
+            "name, or its total hash does not match its files: records are written by "
+            "`icbt release` and never edited.",
+        ),
+        _c(
+            "ICBT840",
+            E,
+            "Weekly measure not listed",
+            "A measure under `weekly:` in programme.yaml is not under `measures:`.",
+            "weekly: [phq9]    # but measures: [gad7]",
+        ),
+        _c(
+            "ICBT841",
+            E,
+            "Weekly measure asks about too long a period",
+            "A measure asked every week looks back more than two weeks (its `recall_days`), so "
+            "answers overlap and a change shows weeks late. Use a past-week version, such as "
+            "`pcl5-weekly` for the PCL-5.",
+            "weekly: [pcl5]    # asks about the past month",
+        ),
+        _c(
+            "ICBT842",
+            W,
+            "Risk asked only at the start and end",
+            "The programme has a measure with a risk question (such as PHQ-9 item 9) but none of "
+            "its weekly measures has one, so risk is not asked during treatment.",
+        ),
+        _c(
+            "ICBT843",
+            E,
+            "Check-in page missing or empty",
+            "A programme with weekly measures needs check-in.md, the page they are shown on; a "
+            "check-in.md needs weekly measures under `weekly:` in programme.yaml.",
+        ),
+        _c(
+            "ICBT844",
+            W,
+            "Message about worse scores ignores risk",
+            "A guidance template for `scores-worse` never reads `risk_flagged`, so it reads the "
+            "same to a client who has just reported thoughts of self-harm.",
         ),
     ]
 }

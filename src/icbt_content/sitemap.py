@@ -42,6 +42,10 @@ def crisis_path(locale: str) -> str:
     return f"{locale}/crisis/"
 
 
+def check_in_path(locale: str) -> str:
+    return f"{locale}/check-in/"
+
+
 def home_path(locale: str) -> str:
     return f"{locale}/"
 
@@ -82,6 +86,10 @@ class SiteMap:
                     self._pages[page.source.file] = (module.id, page.id, anchors)
         if programme.crisis and programme.crisis.source:
             self._pages[programme.crisis.source.file] = ("crisis", "", frozenset())
+        if programme.check_in and programme.check_in.source:
+            # Each weekly questionnaire is a section of the page: links can go straight to one.
+            anchors = frozenset(f"q-{measure_id}" for measure_id in programme.weekly)
+            self._pages[programme.check_in.source.file] = ("check-in", "", anchors)
         self.crisis_file = f"{self.programme_dir}/crisis.md"
 
     def site_path(self, file: str, locale: str) -> str | None:
@@ -94,6 +102,8 @@ class SiteMap:
             return module_path(locale, page_id)
         if kind == "crisis":
             return crisis_path(locale)
+        if kind == "check-in":
+            return check_in_path(locale)
         return page_path(locale, kind, page_id)
 
     def resolve(self, from_file: str, href: str, locale: str) -> Resolution:
@@ -167,6 +177,6 @@ class SiteMap:
         """Module id -> every anchor on its pages."""
         sections: dict[str, set[str]] = {}
         for kind, _, anchors in self._pages.values():
-            if kind not in ("module", "crisis"):
+            if kind not in ("module", "crisis", "check-in"):
                 sections.setdefault(kind, set()).update(anchors)
         return sections

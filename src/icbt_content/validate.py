@@ -326,6 +326,22 @@ def check_outcome_measures(
         yield diagnostic("ICBT416", problem.message, manifest, line, col, hint=problem.hint)
 
 
+def check_weekly_measures(
+    loaded: LoadedProgramme, programme: Programme, sites: SiteMap
+) -> Iterator[Diagnostic]:
+    from icbt_content.safety.monitoring import check_weekly_measures as check
+
+    yield from check(loaded, programme, sites)
+
+
+def check_released_version(
+    loaded: LoadedProgramme, programme: Programme, sites: SiteMap
+) -> Iterator[Diagnostic]:
+    from icbt_content.safety.release import check_released_version as check
+
+    yield from check(loaded, programme, sites)
+
+
 #: The checks, in the order they run. Add a function here to add a check.
 CHECKS: tuple[Check, ...] = (
     check_duplicate_ids,
@@ -337,6 +353,8 @@ CHECKS: tuple[Check, ...] = (
     check_id_migrations,
     check_guidance_templates,
     check_outcome_measures,
+    check_weekly_measures,
+    check_released_version,
 )
 
 

@@ -113,6 +113,7 @@ def test_load_embed_places_in_reading_order(tmp_path: Path) -> None:
         ("page", "start/check-in/"),
         ("module", "practice/"),
         ("page", "practice/try-it/"),
+        ("check-in", "check-in/"),
         ("crisis", "crisis/"),
         ("answers", "answers/"),
     ]

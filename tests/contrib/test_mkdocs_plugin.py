@@ -77,6 +77,7 @@ def test_every_page_of_the_programme_is_published(built: Built) -> None:
         "therapy/mini/start/check-in/index.html",
         "therapy/mini/practice/index.html",
         "therapy/mini/practice/try-it/index.html",
+        "therapy/mini/check-in/index.html",
         "therapy/mini/crisis/index.html",
         "therapy/mini/answers/index.html",
         "therapy/mini/media/cycle.svg",
@@ -92,7 +93,7 @@ def test_every_page_of_the_programme_is_published(built: Built) -> None:
 
 def test_every_page_offers_help_and_says_where_answers_are(built: Built) -> None:
     pages = sorted((built.site / "therapy/mini").rglob("index.html"))
-    assert len(pages) == 8
+    assert len(pages) == 9  # with the weekly check-in
     for page in pages:
         part = _programme_part(page.read_text(encoding="utf-8"))
         assert '<p class="icbt-help"><a class="help-now" href="' in part, page
@@ -146,7 +147,8 @@ def test_automatic_navigation_follows_the_programme_order(built: Built) -> None:
     assert theme_next("therapy/mini/start/index.html") == "therapy/mini/start/welcome"
     assert theme_next(WELCOME) == "therapy/mini/start/check-in"
     assert theme_next("therapy/mini/start/check-in/index.html") == "therapy/mini/practice"
-    assert theme_next("therapy/mini/practice/try-it/index.html") == "therapy/mini/crisis"
+    assert theme_next("therapy/mini/practice/try-it/index.html") == "therapy/mini/check-in"
+    assert theme_next("therapy/mini/check-in/index.html") == "therapy/mini/crisis"
     assert ">Mini programme<" in built.html("index.html")
 
 

@@ -41,7 +41,8 @@ CHINESE = (
     r"(?:治療師|服務單位|醫護)",
     r"治療師(?:會|將)(?:即時)?(?:收到|看到|得知|知道)(?:你的)?(?:答案|結果|分數)",
     r"(?:會|將)(?:主動)?(?:聯絡|致電)你",
-    r"自動(?:通知|傳送|發送|轉交|通報|標示)",
+    # "不會自動傳送" (is not sent automatically) is the honest wording, not a promise.
+    r"(?<!不會)(?<!不)自動(?:通知|傳送|發送|轉交|通報|標示)",
 )
 #: The same in Arabic (matched with diacritics and tatweel removed).
 ARABIC = (

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from icbt_content.authoring.documents import Document, read_document, read_text
 from icbt_content.authoring.manifests import (
+    CheckInFrontMatter,
     CrisisFrontMatter,
     ModuleFrontMatter,
     PageFrontMatter,
@@ -20,10 +21,18 @@ from icbt_content.inputs import leaves_project
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.guidance import GuidanceTemplate
 from icbt_content.model.measure import Measure
-from icbt_content.model.programme import CrisisPage, Module, Page, Programme
+from icbt_content.model.programme import (
+    CHECK_IN_UNIT,
+    CheckInPage,
+    CrisisPage,
+    Module,
+    Page,
+    Programme,
+)
 
 MODULE_FILE = "module.md"
-RESERVED_MODULE_IDS = frozenset({"crisis", "therapist", "answers", "assets"})
+RESERVED_MODULE_IDS = frozenset({"crisis", "therapist", "answers", "assets", CHECK_IN_UNIT})
+CHECK_IN_FILE = "check-in.md"
 
 
 @dataclass
@@ -100,9 +109,12 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
         if module is not None:
             modules.append(module)
 
+    # Weekly measures are shown on the check-in page: they are published like any on a page.
+    result.used_measures.update(manifest.weekly)
     measures = _read_measures(root, project, manifest, located.line_of(("measures",)), result)
     guidance = _read_guidance(root, project, found)
     crisis = _read_crisis(root, project, result)
+    check_in = _read_check_in(root, project, result)
     try:
         result.programme = Programme(
             **manifest.model_dump(exclude={"modules", "measures"}),
@@ -110,6 +122,7 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
             measures=tuple(measures),
             guidance=tuple(guidance),
             crisis=crisis,
+            check_in=check_in,
             source=SourceLocation(file=shown, line=1),
         )
     except ValueError as exc:  # pragma: no cover - every field was validated above
@@ -282,6 +295,46 @@ def _read_crisis(root: Path, project: Path, result: LoadedProgramme) -> CrisisPa
         return None
     return CrisisPage(
         title=front.title,
+        markdown="\n".join(doc.lines[doc.body_start - 1 :]).strip("\n"),
+        source=SourceLocation(file=doc.path, line=1),
+    )
+
+
+def _read_check_in(root: Path, project: Path, result: LoadedProgramme) -> CheckInPage | None:
+    path = root / CHECK_IN_FILE
+    if not path.is_file():
+        return None
+    doc, problems = read_document(path, relative(path, project))
+    result.diagnostics.extend(problems)
+    if doc is None:
+        return None
+    result.diagnostics.extend(doc.diagnostics)
+    front = None
+    if doc.front_matter_ok:
+        front, problems = validate(CheckInFrontMatter, doc.front_matter, what="check-in page")
+        result.diagnostics.extend(problems)
+    parts = read_blocks(doc)
+    result.diagnostics.extend(parts.diagnostics)
+    result.links.extend(parts.links)
+    result.page_text[doc.path] = parts.text
+    for block in parts.blocks:
+        if block.kind != "prose":
+            where = getattr(block, "source", None)
+            result.diagnostics.add(
+                diagnostic(
+                    "ICBT302",
+                    f"a {block.kind} cannot go on the check-in page",
+                    doc.path,
+                    where.line if where else 1,
+                    hint="check-in.md is plain Markdown; its questionnaires are the ones under "
+                    "'weekly:' in programme.yaml",
+                )
+            )
+    if front is None:
+        return None
+    return CheckInPage(
+        title=front.title,
+        summary=front.summary,
         markdown="\n".join(doc.lines[doc.body_start - 1 :]).strip("\n"),
         source=SourceLocation(file=doc.path, line=1),
     )

@@ -20,6 +20,8 @@ class ProgrammeManifest(ContentModel):
     unlock: Unlock = "in-order"
     modules: tuple[Id, ...] = Field(min_length=1)
     measures: tuple[Id, ...] = ()
+    weekly: tuple[Id, ...] = ()
+    """Measures asked every week on the check-in page; each must also be under `measures:`."""
     migrations: tuple[Rename, ...] = ()
     outcome_measures: OutcomeMeasures | None = None
     """The depression and anxiety measures for NHS Talking Therapies outcomes; by default, the
@@ -40,6 +42,13 @@ class PageFrontMatter(ContentModel):
     title: str
     id: Id | None = None
     distressing: bool = False
+
+
+class CheckInFrontMatter(ContentModel):
+    """The front matter of check-in.md"""
+
+    title: str = Field(min_length=1)
+    summary: str = ""
 
 
 class CrisisFrontMatter(ContentModel):

@@ -21,6 +21,7 @@ from icbt_content.outputs import SITE, check_output_folder
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.environment import CSP, make_environment, template_diagnostic
 from icbt_content.render.site import Language, ProgrammeRenderer
+from icbt_content.safety.release import signed_release
 from icbt_content.sitemap import SiteMap, home_path
 from icbt_content.validate import check_project
 
@@ -134,6 +135,7 @@ def _render_into(
         report.programmes.append(item.programme.id)
         report.locales[item.programme.id] = [lp.locale.code for lp in localised]
         sitemap = SiteMap(item.programme, relative(item.root, project))
+        release = signed_release(project, item.programme)
         for lp in localised:
             renderer = ProgrammeRenderer(
                 env,
@@ -145,6 +147,7 @@ def _render_into(
                 translate=lp.translate,
                 fallback=lp.fallback,
                 connection=lp.connection,
+                signed_off=release.date if release else None,
             )
             total = sum(len(m.pages) for m in lp.programme.modules)
             done = 0

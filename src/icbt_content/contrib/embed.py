@@ -32,7 +32,14 @@ from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CrisisPage, Module, Page, Programme
 from icbt_content.render.environment import make_environment
 from icbt_content.render.site import Language, ProgrammeRenderer
-from icbt_content.sitemap import SiteMap, crisis_path, home_path, module_path, page_path
+from icbt_content.sitemap import (
+    SiteMap,
+    check_in_path,
+    crisis_path,
+    home_path,
+    module_path,
+    page_path,
+)
 from icbt_content.validate import validate_programme
 
 #: The class of the element every embedded page is wrapped in; the scoped styles apply inside it.
@@ -56,7 +63,7 @@ input[type="radio"], input[type="checkbox"] { margin-inline-end: 0.5rem; }
 .hint { background: none; border: 0; padding: 0; }
 """
 
-PlaceKind = Literal["home", "module", "page", "crisis", "answers"]
+PlaceKind = Literal["home", "module", "page", "check-in", "crisis", "answers"]
 
 
 @dataclass(frozen=True)
@@ -117,7 +124,8 @@ class ProgrammeEmbed:
         return self.localised.locale.code
 
     def places(self) -> list[Place]:
-        """Every page, in reading order: home, then each module and its pages, crisis, answers."""
+        """Every page, in reading order: home, each module and its pages, the weekly check-in,
+        crisis, answers."""
         code = self.locale
         translate = self.localised.translate or (lambda text: text)
         crisis = self.programme.crisis
@@ -136,6 +144,9 @@ class ProgrammeEmbed:
                 )
                 for page in module.pages
             )
+        check_in = self.programme.check_in
+        if check_in is not None and self.programme.weekly:
+            found.append(Place(check_in_path(code), "check-in", check_in.title))
         found.append(
             Place(
                 crisis_path(code), "crisis", crisis.title if crisis else translate("Need help now?")
@@ -174,6 +185,8 @@ class ProgrammeEmbed:
         for place in self.places():
             if place.kind == "home":
                 rendered = renderer.home()
+            elif place.kind == "check-in":
+                rendered = renderer.check_in_page()
             elif place.kind == "crisis":
                 rendered = renderer.crisis()
             elif place.kind == "answers":
@@ -348,7 +361,8 @@ def render_example(
     here = page_path(locale, "example", "example")
     context = renderer.common(here, page.title)
     html = "\n".join(renderer.block(block, here, source, context) for block in page.blocks)
-    context["page_data"] = renderer.page_data(context["urls"], records=renderer.page_records(page))
+    records = renderer.page_records(page.blocks)
+    context["page_data"] = renderer.page_data(context["urls"], records=records)
     html += "\n" + renderer.env.get_template("script_data.html").render(context)
     return wrap(html, {"programme": programme_id}, lang=info.code, direction=info.direction)
 

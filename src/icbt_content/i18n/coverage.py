@@ -20,6 +20,7 @@ from icbt_content.i18n.workflow import (
     programmes,
     translated_locales,
 )
+from icbt_content.model.programme import CHECK_IN_UNIT
 
 NOTES_ROW = "(therapist notes)"
 GUIDANCE_ROW = "(guidance messages)"
@@ -108,7 +109,7 @@ def _row_name(segment: Segment) -> str:
         return NOTES_ROW
     if segment.unit.startswith("guidance:"):
         return GUIDANCE_ROW
-    if segment.unit in (PROGRAMME_UNIT, CRISIS_UNIT):
+    if segment.unit in (PROGRAMME_UNIT, CRISIS_UNIT, CHECK_IN_UNIT):
         return f"({segment.unit})"
     return segment.unit
 
@@ -145,6 +146,7 @@ def coverage(project: Path, locales: list[str] | None = None) -> list[Coverage]:
             for name in [
                 "(programme)",
                 "(crisis)",
+                *(["(check-in)"] if loaded.programme.check_in else []),
                 *(m.id for m in loaded.programme.modules),
                 GUIDANCE_ROW,
                 NOTES_ROW,

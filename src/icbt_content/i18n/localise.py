@@ -34,7 +34,7 @@ from icbt_content.i18n.workflow import (
 from icbt_content.model.deployment import Deployment
 from icbt_content.model.guidance import GuidanceTemplate
 from icbt_content.model.measure import Measure
-from icbt_content.model.programme import Programme
+from icbt_content.model.programme import CHECK_IN_UNIT, Programme
 from icbt_content.render.site import Fallback
 
 MISSING_MEASURE_TRANSLATION = "ICBT413"
@@ -164,13 +164,19 @@ def localise_to(
     translated = walk.programme.model_copy(
         update={"guidance": _checked_guidance(programme, walk.programme, translations, found)}
     )
-    served = {m.id for m in translated.modules} - set(walk.fallback_modules)
+    # The check-in page falls back whole, like a module, when its text is not all translated.
+    fallback_units = list(walk.fallback_modules)
+    if programme.check_in is not None and not walk.complete(CHECK_IN_UNIT):
+        fallback_units.append(CHECK_IN_UNIT)
+    served = {m.id for m in translated.modules} - set(fallback_units)
+    if CHECK_IN_UNIT not in fallback_units:
+        served.add(CHECK_IN_UNIT)
     translated = translated.model_copy(
         update={"measures": _measures(project, translated, locale, served, found)}
     )
     notices: dict[str, str] = {}
     text = (ui or (lambda s: s))(NOTICE)
-    for module_id in walk.fallback_modules:
+    for module_id in fallback_units:
         message = text.replace("{language}", info.name).replace(
             "{fallback}", info.language_name(programme.source_locale)
         )
@@ -178,11 +184,11 @@ def localise_to(
             info.code, info.direction, message
         )
     fallback = None
-    if walk.fallback_modules:
+    if fallback_units:
         fallback = Fallback(
             programme=programme,
             locale=source_info,
-            modules=frozenset(walk.fallback_modules),
+            modules=frozenset(fallback_units),
             translate=_interface(project, programme.source_locale, Diagnostics()),
         )
     return LocalisedProgramme(
@@ -292,6 +298,8 @@ def _measures(
         for block in page.blocks
         if block.kind == "questionnaire"
     }
+    if CHECK_IN_UNIT in served:
+        used.update(programme.weekly)
     result = []
     for measure in programme.measures:
         if measure.id not in used:

@@ -35,7 +35,15 @@ from icbt_content.i18n.segments import (
 from icbt_content.model.blocks import Block, Callout, ExerciseBlock, Media, Prose
 from icbt_content.model.exercise import Choice, Exercise, ExerciseField
 from icbt_content.model.guidance import GuidanceTemplate
-from icbt_content.model.programme import CrisisPage, Heading, Module, Page, Programme
+from icbt_content.model.programme import (
+    CHECK_IN_UNIT,
+    CheckInPage,
+    CrisisPage,
+    Heading,
+    Module,
+    Page,
+    Programme,
+)
 
 PROGRAMME_UNIT = "programme"
 CRISIS_UNIT = "crisis"
@@ -165,6 +173,21 @@ class _Walker:
         )
         markdown = self.seg.markdown(crisis.markdown, Scope("crisis"), self.lines.body(file))
         return crisis.model_copy(update={"title": title, "markdown": markdown})
+
+    def check_in(self, page: CheckInPage) -> CheckInPage:
+        file = page.source.file if page.source else "check-in.md"
+        self.seg.at(file, CHECK_IN_UNIT)
+        title = self.seg.text(
+            "check-in.title", page.title, "check-in page title", self.lines.field(file, "title")
+        )
+        summary = self.seg.text(
+            "check-in.summary",
+            page.summary,
+            "check-in summary, shown with the link to the page",
+            self.lines.field(file, "summary"),
+        )
+        markdown = self.seg.markdown(page.markdown, Scope("check-in"), self.lines.body(file))
+        return page.model_copy(update={"title": title, "summary": summary, "markdown": markdown})
 
     # -- modules and pages ---------------------------------------------------------------------
 
@@ -467,6 +490,7 @@ def walk_programme(
     walker = _Walker(seg, interface, adaptations, project, programme_dir)
     fields = walker.programme_fields(programme)
     crisis = walker.crisis(programme.crisis) if programme.crisis else None
+    check_in = walker.check_in(programme.check_in) if programme.check_in else None
     modules = [walker.module(m) for m in programme.modules]
     guidance = [walker.guidance(g) for g in programme.guidance]
 
@@ -481,6 +505,11 @@ def walk_programme(
             fields = {name: getattr(programme, name) for name in fields}
         if crisis is not None and missing.get(CRISIS_UNIT):
             crisis = programme.crisis
+        if check_in is not None and programme.check_in and missing.get(CHECK_IN_UNIT):
+            # Served whole in the source language; its name in links is translated, if it is.
+            check_in = programme.check_in.model_copy(
+                update={"title": check_in.title, "summary": check_in.summary}
+            )
         modules = [
             _fallback_module(source, built) if missing.get(source.id) else built
             for source, built in zip(programme.modules, modules, strict=True)
@@ -499,6 +528,7 @@ def walk_programme(
         update={
             **fields,
             "crisis": crisis,
+            "check_in": check_in,
             "modules": tuple(modules),
             "guidance": tuple(guidance),
         }

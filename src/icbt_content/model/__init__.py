@@ -13,6 +13,7 @@ from icbt_content.model.exercise import Choice, Exercise, ExerciseField
 from icbt_content.model.guidance import GuidanceTemplate
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import (
+    CheckInPage,
     CrisisPage,
     Heading,
     Module,
@@ -24,6 +25,7 @@ from icbt_content.model.programme import (
 __all__ = [
     "Block",
     "Callout",
+    "CheckInPage",
     "Choice",
     "ContentModel",
     "CrisisPage",

@@ -89,3 +89,7 @@ class GuidanceContext(ContentModel):
     change: ChangeCategory | None = None
     """The change from the previous to the latest score."""
     days_since_login: int | None = Field(default=None, ge=0)
+    risk_flagged: bool | None = None
+    """Whether the latest questionnaires had a risk answer (a risk question answered above its
+    threshold, such as PHQ-9 item 9, thoughts of being better off dead or of self-harm). `None`
+    when it is not known, which a message must treat as possible risk, never as no risk."""

@@ -142,6 +142,9 @@ class Measure(ContentModel):
     """Choices made when encoding the measure, such as which published cut-off is used."""
     timeframe: str = ""
     """The period asked about, as the client reads it ('Over the last 2 weeks, ...')."""
+    recall_days: int | None = Field(default=None, ge=1, le=366)
+    """The same period in days (7 for the last week, 14 for the last 2 weeks, 30 for the past
+    month). A measure asked every week must look back no more than 14 days."""
     instructions: str = ""
     option_sets: tuple[OptionSet, ...]
     items: tuple[MeasureItem, ...]

@@ -89,6 +89,21 @@ class OutcomeMeasures(ContentModel):
     social anxiety, pcl5 for PTSD), which replaces gad7."""
 
 
+#: The check-in page's name where modules are named: its site folder, its translation unit and
+#: its place among fallback modules. No module can have this id.
+CHECK_IN_UNIT = "check-in"
+
+
+class CheckInPage(ContentModel):
+    """The weekly check-in: the questionnaires a client fills in every week, and why."""
+
+    title: str
+    summary: str = ""
+    """One sentence shown where the check-in is linked from (the home page and each module)."""
+    markdown: str
+    source: SourceLocation | None = None
+
+
 class Programme(ContentModel):
     """A therapist-guided internet programme, as authored in its source locale."""
 
@@ -102,8 +117,13 @@ class Programme(ContentModel):
     """How modules open: all at once, one after another, or when the therapist opens them."""
     modules: tuple[Module, ...]
     measures: tuple[Measure, ...] = ()
+    weekly: tuple[Id, ...] = ()
+    """Measures the client fills in every week on the check-in page (programme.yaml `weekly:`), so
+    risk and progress are seen at every session, not only at the start and the end."""
     guidance: tuple[GuidanceTemplate, ...] = ()
     crisis: CrisisPage | None = None
+    check_in: CheckInPage | None = None
+    """The weekly check-in page (check-in.md), where the weekly measures are shown."""
     migrations: tuple[Rename, ...] = ()
     outcome_measures: OutcomeMeasures | None = None
     """Named in programme.yaml, or found from the roles of the listed measures when left out."""

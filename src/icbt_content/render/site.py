@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -16,8 +16,15 @@ from icbt_content.adaptation.resources import LocaleInfo, describe_locale
 from icbt_content.ids import progress_key, storage_key, storage_keys
 from icbt_content.markdown import render_markdown
 from icbt_content.markdown.links import is_relative
-from icbt_content.model.blocks import Callout, ExerciseBlock, Media, Prose, QuestionnaireBlock
-from icbt_content.model.programme import Module, Page, Programme
+from icbt_content.model.blocks import (
+    Block,
+    Callout,
+    ExerciseBlock,
+    Media,
+    Prose,
+    QuestionnaireBlock,
+)
+from icbt_content.model.programme import CHECK_IN_UNIT, Module, Page, Programme
 from icbt_content.render.records import (
     Schema,
     exercise_schema,
@@ -30,6 +37,7 @@ from icbt_content.render.records import (
 )
 from icbt_content.sitemap import (
     SiteMap,
+    check_in_path,
     crisis_path,
     home_path,
     module_path,
@@ -113,6 +121,7 @@ class ProgrammeRenderer:
         url_locale: str | None = None,
         connection: str = "none",
         reader: tuple[LocaleInfo, Callable[[str], str]] | None = None,
+        signed_off: str | None = None,
     ) -> None:
         self.env = env
         self.programme = programme
@@ -134,6 +143,8 @@ class ProgrammeRenderer:
             if reader_locale.code != locale.code
             else Markup(""),
         )
+        self.signed_off = signed_off
+        """The date (YYYY-MM-DD) this version was signed off; None for a draft."""
         self.fallback = fallback
         self._fallback = (
             ProgrammeRenderer(
@@ -148,6 +159,7 @@ class ProgrammeRenderer:
                 connection=connection,
                 # Safety advice stays in the reader's language on pages served in the source.
                 reader=(locale, self._),
+                signed_off=signed_off,
             )
             if fallback
             else None
@@ -187,6 +199,7 @@ class ProgrammeRenderer:
             "crisis": self.url(here, crisis_path(self.code)),
             "answers": self.url(here, f"{self.code}/answers/"),
         }
+        check_in = self.check_in_link(here)
         return {
             "programme": self.programme,
             "locale": self.locale,
@@ -205,6 +218,19 @@ class ProgrammeRenderer:
             "connection": self.connection,
             "page_data": self.page_data(urls, page_key=page_key, module_id=module_id),
             "script_modules": script_modules(),
+            "check_in": check_in,
+            "signed_off": self.locale.format_date(self.signed_off) if self.signed_off else "",
+        }
+
+    def check_in_link(self, here: str) -> dict[str, str] | None:
+        """The weekly check-in as linked from every page (its title in the reader's language)."""
+        page = self.programme.check_in
+        if page is None or not self.programme.weekly:
+            return None
+        return {
+            "title": page.title,
+            "summary": page.summary,
+            "url": self.url(here, check_in_path(self.code)),
         }
 
     # -- data for the site's scripts ------------------------------------------------------------
@@ -270,11 +296,11 @@ class ProgrammeRenderer:
     def _removed_fields(self) -> dict[str, tuple[str, ...]]:
         return removed_fields(self.programme)
 
-    def page_records(self, page: Page) -> dict[str, Schema]:
+    def page_records(self, blocks: Iterable[Block]) -> dict[str, Schema]:
         """The schema of each record a page's exercises and questionnaires save."""
         found: dict[str, Schema] = {}
         kept = self._removed_fields
-        for block in page.blocks:
+        for block in blocks:
             if isinstance(block, ExerciseBlock):
                 exercise = block.exercise
                 key = storage_key(self.programme.id, exercise.id)
@@ -321,6 +347,8 @@ class ProgrammeRenderer:
         yield self.home()
         yield self.crisis()
         yield self.answers()
+        if self.programme.check_in is not None and self.programme.weekly:
+            yield self._renderer_of(CHECK_IN_UNIT).check_in_page()
         modules = self.programme.modules
         for m_index, module in enumerate(modules):
             renderer, shown = self, module
@@ -333,6 +361,12 @@ class ProgrammeRenderer:
         from icbt_content.render.therapist import TherapistGuide
 
         yield from TherapistGuide(self).render()
+
+    def _renderer_of(self, unit: str) -> ProgrammeRenderer:
+        """The renderer of a unit: the fallback one when it is served in the source locale."""
+        if self._fallback is not None and self.fallback and unit in self.fallback.modules:
+            return self._fallback
+        return self
 
     def _file(self, here: str, template: str, context: dict[str, Any]) -> RenderedFile:
         html = self.env.get_template(template).render(context)
@@ -366,6 +400,23 @@ class ProgrammeRenderer:
             else "",
         )
         return self._file(here, "crisis.html", context)
+
+    def check_in_page(self) -> RenderedFile:
+        """The weekly check-in: a few words, then every weekly questionnaire, in order."""
+        page = self.programme.check_in
+        assert page is not None
+        here = self.site_path(check_in_path(self.code))
+        source = page.source.file if page.source else ""
+        context = self.common(here, page.title)
+        blocks = [QuestionnaireBlock(measure=measure_id) for measure_id in self.programme.weekly]
+        context["page_data"] = self.page_data(context["urls"], records=self.page_records(blocks))
+        context.update(
+            nav=self.nav(here, None, None),
+            notice=self.notices.get(CHECK_IN_UNIT, ""),
+            intro=self.markdown(page.markdown, here, source),
+        )
+        context["questionnaires"] = [self.block(b, here, source, context) for b in blocks]
+        return self._file(here, "check-in.html", context)
 
     def answers(self) -> RenderedFile:
         here = self.site_path(f"{self.code}/answers/")
@@ -405,7 +456,7 @@ class ProgrammeRenderer:
             context["urls"],
             page_key=f"{module.id}/{page.id}",
             module_id=module.id,
-            records=self.page_records(page),
+            records=self.page_records(page.blocks),
         )
         context.update(
             module=module,

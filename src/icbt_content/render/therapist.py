@@ -133,5 +133,6 @@ class TherapistGuide:
                 "previous_score": previous if measure else None,
                 "change": change if measure else None,
                 "days_since_login": 9 if template.when == "overdue" else 2,
+                "risk_flagged": False,
             }
         )
