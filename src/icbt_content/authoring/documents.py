@@ -9,9 +9,12 @@ from markdown_it.token import Token
 
 from icbt_content.authoring.yamlsafe import LocatedYaml, load_yaml
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.limits import MAX_PAGE_BYTES, kilobytes
 from icbt_content.markdown import checking_parser
+from icbt_content.markdown.budget import text_over_budget, tokens_over_budget
 
-MAX_FILE_BYTES = 1_000_000
+#: Kept for callers that imported it from here; the limits live in :mod:`icbt_content.limits`.
+MAX_FILE_BYTES = MAX_PAGE_BYTES
 
 
 @dataclass
@@ -35,20 +38,24 @@ class Document:
         return "\n".join(self.lines[start:end])
 
 
-def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
-    """Read a UTF-8 text file within the size limit."""
+def read_text(
+    path: Path, shown: str, limit: int = MAX_PAGE_BYTES
+) -> tuple[str | None, list[Diagnostic]]:
+    """Read a UTF-8 text file of at most ``limit`` bytes."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        # Read one byte past the limit rather than trusting stat(): a file can grow, and a
+        # device or pipe has no size.
+        with path.open("rb") as stream:
+            raw = stream.read(limit + 1)
+        if len(raw) > limit:
             return None, [
                 diagnostic(
                     "ICBT100",
-                    f"file is larger than {MAX_FILE_BYTES // 1000} kB",
+                    f"file is larger than {kilobytes(limit)}",
                     shown,
-                    hint="split it into smaller pages",
+                    hint="split it into smaller files",
                 )
             ]
-        raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
@@ -82,8 +89,14 @@ def parse_document(text: str, shown: str) -> Document:
 
 
 def read_document(path: Path, shown: str) -> tuple[Document | None, list[Diagnostic]]:
-    """Read and parse a Markdown file; diagnostics when it cannot be read."""
+    """Read and parse a Markdown file; diagnostics when it cannot be read or is too complex."""
     text, problems = read_text(path, shown)
     if text is None:
         return None, problems
-    return parse_document(text, shown), []
+    excess = text_over_budget(text)
+    if excess is None:
+        doc = parse_document(text, shown)
+        excess = tokens_over_budget(doc.tokens)
+        if excess is None:
+            return doc, []
+    return None, [diagnostic("ICBT116", excess.message, shown, excess.line, hint=excess.hint)]

@@ -17,6 +17,7 @@ from icbt_content.i18n.localise import localise
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.environment import CSP, make_environment
 from icbt_content.render.site import Language, ProgrammeRenderer
+from icbt_content.render.unique_ids import duplicate_ids
 from icbt_content.sitemap import SiteMap, home_path
 from icbt_content.validate import check_project
 
@@ -100,8 +101,9 @@ def _render_into(
 ) -> None:
     """Render every programme in every locale into the staged site, checking each file."""
 
-    def write(path: str, content: bytes) -> None:
+    def write(path: str, content: bytes, source: str = "") -> None:
         report.diagnostics.extend(find_external_resources({path: content}))
+        report.diagnostics.extend(duplicate_ids(path, content, source))
         site.write(path, content)
 
     env = make_environment(project)
@@ -130,7 +132,7 @@ def _render_into(
             done = 0
             try:
                 for rendered in renderer.render():
-                    write(rendered.path, rendered.content)
+                    write(rendered.path, rendered.content, rendered.source)
                     if rendered.path.count("/") >= 4 and "/therapist/" not in rendered.path:
                         done += 1
                         report.pages += 1
