@@ -12,12 +12,14 @@ from typing import Final
 
 # -- files, by kind (bytes on disk) -------------------------------------------------------------
 
-#: A Markdown page, module.md, crisis.md, an adaptation or a guidance template.
+#: A Markdown page, module.md, crisis.md or an adaptation.
 MAX_PAGE_BYTES: Final = 1_000_000
+#: A guidance template (one message to a client; the sample ones are under 2 kB).
+MAX_TEMPLATE_BYTES: Final = 100_000
 #: programme.yaml, locale.yaml, a measure file, ids.lock.
 MAX_MANIFEST_BYTES: Final = 200_000
 #: A PO or POT catalog (the largest sample catalog is about 450 kB).
-MAX_CATALOG_BYTES: Final = 10_000_000
+MAX_CATALOG_BYTES: Final = 5_000_000
 #: An answers file exported from the site, read by ``icbt export --format fhir-responses``.
 MAX_ANSWERS_BYTES: Final = 20_000_000
 
@@ -60,6 +62,9 @@ MAX_PAGES_PER_MODULE: Final = 200
 MAX_CATALOG_ENTRIES: Final = 50_000
 #: Characters of one string (msgid, msgstr, msgstr[n]) of a catalog.
 MAX_STRING_CHARS: Final = 100_000
+#: A catalog holds the translations of many pages: its Markdown may hold this many times the
+#: emphasis markers, brackets, backticks and table bars of one page.
+CATALOG_MARKDOWN_FACTOR: Final = 5
 #: Plural forms a catalog may declare (CLDR languages need at most 6).
 MAX_PLURAL_FORMS: Final = 10
 

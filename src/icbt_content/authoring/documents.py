@@ -88,9 +88,12 @@ def parse_document(text: str, shown: str) -> Document:
     return Document(shown, text, lines, front, tokens, body_start, found, ok)
 
 
-def read_document(path: Path, shown: str) -> tuple[Document | None, list[Diagnostic]]:
-    """Read and parse a Markdown file; diagnostics when it cannot be read or is too complex."""
-    text, problems = read_text(path, shown)
+def read_document(
+    path: Path, shown: str, limit: int = MAX_PAGE_BYTES
+) -> tuple[Document | None, list[Diagnostic]]:
+    """Read and parse a Markdown file of at most ``limit`` bytes; diagnostics when it cannot
+    be read or is too complex."""
+    text, problems = read_text(path, shown, limit)
     if text is None:
         return None, problems
     excess = text_over_budget(text)

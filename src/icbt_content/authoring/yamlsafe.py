@@ -94,10 +94,11 @@ class _PlainComposer(_NoAliasLoader):
         self.depth = 0
         self.nodes = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
-        event = self.peek_event()
-        line = event.start_mark.line + 1 + self.offset
-        col = event.start_mark.column + 1
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+        mark = event.start_mark
+        line = (mark.line if mark else 0) + 1 + self.offset
+        col = (mark.column if mark else 0) + 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _Refused(_ALIASES_REFUSED, line, col, hint=_WRITE_IN_FULL)
         self.nodes += 1
@@ -119,10 +120,9 @@ class _PlainComposer(_NoAliasLoader):
             )
         self.depth += 1
         try:
-            node: yaml.Node = super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+            return super().compose_node(parent, index)
         finally:
             self.depth -= 1
-        return node
 
 
 def _build(

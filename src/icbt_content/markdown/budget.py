@@ -45,12 +45,16 @@ _MARKS: tuple[tuple[str, int, str], ...] = (
 )
 
 
-def text_over_budget(text: str) -> Excess | None:
-    """The first character limit ``text`` goes over, before it is parsed."""
-    for chars, limit, what in _MARKS:
+def text_over_budget(text: str, factor: int = 1) -> Excess | None:
+    """The first character limit ``text`` goes over, before it is parsed.
+
+    ``factor`` scales the counted limits for a file that holds many pages' text (a catalog).
+    """
+    for chars, page_limit, what in _MARKS:
+        limit = page_limit * factor
         if sum(text.count(c) for c in chars) > limit:
             return Excess(f"more than {limit} {what} in one file", _line_of(text, chars, limit))
-    if text.count("|") > MAX_TABLE_COLUMNS:
+    if factor == 1 and text.count("|") > MAX_TABLE_COLUMNS:
         for number, line in enumerate(text.split("\n"), start=1):
             # A row of n columns is written with up to n + 1 bars.
             if line.count("|") > MAX_TABLE_COLUMNS + 1:
