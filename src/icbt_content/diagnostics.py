@@ -169,10 +169,13 @@ CODES: dict[str, Code] = {
             "ICBT209",
             E,
             "Reserved id",
-            "The site uses some ids for its own elements: `main`, and ids starting with `q-`, "
-            "`measure-`, `icbt-`, `ex-`, `f-` or `message-` (questionnaires, exercises, "
-            "scripts). An author's `{#id}` or box id cannot be one of them, or the page's own "
-            "elements (such as a questionnaire's crisis alert) would stop working.",
+            "The site keeps some ids for its own elements, or the page's own elements (such as "
+            "a questionnaire and its crisis alert) would stop working: `main`, `locked-notice`, "
+            "`module-opened`, `export-title`, `export-answers`, `import-answers`, "
+            "`delete-answers`, `answers-status`, `notes`, `pages`, `messages`, `modules`, "
+            "`measures`, and every id starting with `q-`, `measure-`, `icbt-`, `ex-`, `f-` or "
+            "`message-`. An author's `{#id}` or box id cannot be one of them. A heading whose "
+            "words would make one gets `section-` in front of its id.",
             "{#measure-phq9}",
         ),
         _c(

@@ -13,14 +13,7 @@ from icbt_content.authoring.documents import Document, parse_document
 from icbt_content.authoring.yamlsafe import LocatedYaml, load_yaml, validate
 from icbt_content.diagnostics import Diagnostic, diagnostic, did_you_mean
 from icbt_content.exercises import exercise_types
-from icbt_content.ids import (
-    MAX_ID_LENGTH,
-    RESERVED_IDS,
-    RESERVED_PREFIXES,
-    is_reserved_id,
-    is_valid_id,
-    slugify,
-)
+from icbt_content.ids import MAX_ID_LENGTH, is_reserved_id, is_valid_id, slugify
 from icbt_content.model.base import ContentModel, SourceLocation
 from icbt_content.model.blocks import (
     Block,
@@ -171,17 +164,27 @@ def _check_attributes(doc: Document, token: Token, parts: PageParts) -> None:
         return
     line = int(token.meta.get("attrs_line", (token.map or [1])[0] - 1)) + 1
     col = _column(doc, line, "{")
-    if refused_attrs:
-        written = ", ".join(refused_attrs)
+    others = [name for name in refused_attrs or () if name != "id"]
+    if others:
         parts.diagnostics.append(
             diagnostic(
                 "ICBT210",
-                f"only {{#id}} before a heading is allowed here, not: {written}",
+                f"attributes other than {{#id}} are not allowed: {', '.join(others)}",
                 doc.path,
                 line,
                 col,
-                hint="remove the attribute; to link to a section, put {#my-section} on the "
-                "line before its heading",
+                hint="remove them; content is styled by the site, not by attributes",
+            )
+        )
+    if "id" in (refused_attrs or ()):
+        parts.diagnostics.append(
+            diagnostic(
+                "ICBT210",
+                "{#id} is allowed only on the line before a heading",
+                doc.path,
+                line,
+                col,
+                hint="remove it, or put it before the heading of the section to link to",
             )
         )
     if refused_id:
@@ -206,10 +209,8 @@ def _id_problem(written: str, file: str, line: int, col: int = 1) -> Diagnostic:
         file,
         line,
         col,
-        hint="choose another id; the site reserves "
-        + ", ".join(sorted(RESERVED_IDS))
-        + " and ids starting with "
-        + ", ".join(RESERVED_PREFIXES),
+        hint=f"choose another id, such as {{#{slugify(written)}}}; the ids the site keeps are "
+        "listed under ICBT209 in the diagnostics reference",
     )
 
 
