@@ -92,7 +92,9 @@ def tokens_over_budget(tokens: Iterable[Token]) -> Excess | None:
             if headings > MAX_HEADINGS:
                 return Excess(f"more than {MAX_HEADINGS} headings in one file", line)
         for child in token.children or ():
-            if child.type in ("link_open", "image"):
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type in ("link_open", "image"):
                 links += 1
                 if links > MAX_LINKS:
                     return Excess(f"more than {MAX_LINKS} links and images in one file", line)
