@@ -12,14 +12,16 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from jinja2 import Environment
 
 from icbt_content.authoring.loader import read_programme, relative
 from icbt_content.diagnostics import CODES, Diagnostic, Diagnostics
-from icbt_content.i18n.localise import localise
+from icbt_content.i18n.localise import localise, localise_to
 from icbt_content.render.environment import make_environment
 from icbt_content.render.site import Language, ProgrammeRenderer
 from icbt_content.render.unique_ids import duplicate_ids
@@ -31,10 +33,10 @@ BASIC = FIXTURES / "projects" / "basic"
 I18N = FIXTURES / "i18n" / "project"
 PAGE = "programmes/demo/modules/start/02-reflect.md"
 
-#: Fixed seed, no deadline (the machine may be busy), a few dozen examples per channel: the
+#: Fixed seed, no deadline (the machine may be busy), 75 examples per channel: the
 #: harness runs in the ordinary suite in about half a minute.
 FUZZ = settings(
-    max_examples=40,
+    max_examples=75,
     deadline=None,
     derandomize=True,
     database=None,
@@ -116,6 +118,12 @@ def assert_reported(diagnostics: Diagnostics | list[Diagnostic]) -> None:
         assert "internal error" not in item.message.lower(), item
 
 
+@cache
+def _environment(project: Path) -> Environment:
+    """One template environment per project: compiling the templates is the slow part."""
+    return make_environment(project)
+
+
 def load_and_render(project: Path, page: str = PAGE, locale: str | None = None) -> str | None:
     """Load and validate the programme, then render ``page`` (a source file) in ``locale``
     (the source locale by default); the page's HTML, or None when diagnostics stop it."""
@@ -125,13 +133,16 @@ def load_and_render(project: Path, page: str = PAGE, locale: str | None = None) 
     assert_reported(found)
     if found.errors or loaded.programme is None:
         return None
-    wanted = [lp for lp in localise(project, loaded, found) if locale in (None, lp.locale.code)]
+    lp = (
+        next(localise(project, loaded, found))
+        if locale is None
+        else localise_to(project, loaded, locale, found)
+    )
     assert_reported(found)
-    if not wanted:
+    if lp is None:
         return None
-    lp = wanted[0]
     renderer = ProgrammeRenderer(
-        make_environment(project),
+        _environment(project),
         lp.programme,
         lp.locale,
         SiteMap(loaded.programme, relative(loaded.root, project)),
