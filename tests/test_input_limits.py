@@ -176,3 +176,14 @@ def test_too_complex_page_is_refused_before_it_is_parsed(tmp_path: Path) -> None
     path.write_text("*_" * 400_000, "utf-8")
     doc, found = read_document(path, "page.md")
     assert doc is None and [d.code for d in found] == ["ICBT116"]
+
+
+def test_every_limit_is_documented() -> None:
+    docs = (Path(__file__).parent.parent / "docs/authoring.md").read_text("utf-8")
+    section = docs[docs.index("## Limits") : docs.index("## Changing exercises safely")]
+    for name in dir(limits):
+        value = getattr(limits, name)
+        if not name.isupper() or not isinstance(value, int):
+            continue
+        shown = limits.kilobytes(value) if name.endswith("_BYTES") else f"{value:,}"
+        assert shown in section, (name, shown)
