@@ -40,11 +40,14 @@ def test_plural_index_with_thousands_of_digits() -> None:
     """Issue 17 item 6: msgstr[N] raised ValueError (catalog.py:236)."""
     text = HEADER.format(forms="nplurals=2; plural=(n > 1);") + (
         'msgid "one"\nmsgid_plural "many"\nmsgstr[0] "un"\n'
-        f'msgstr[{DIGITS}] "plusieurs"\nmsgstr[1] "des"\n'
+        f'msgstr[{DIGITS}] "plusieurs"\n"suite"\nmsgstr[1] "des"\n\nmsgid "b"\nmsgstr "bb"\n'
     )
     catalog, found = read_po(text, "fr.po")
     assert _codes(found) == [("ICBT614", 9)]
-    assert catalog.entries[0].plurals == {0: "un", 1: "des"}
+    assert [(e.msgid, e.plurals, e.msgstr) for e in catalog.entries] == [
+        ("one", {0: "un", 1: "des"}, ""),
+        ("b", {}, "bb"),
+    ]
 
 
 def test_catalog_file_over_the_limit(tmp_path: Path) -> None:

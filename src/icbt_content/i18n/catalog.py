@@ -118,6 +118,8 @@ class Catalog:
 
 _KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(\".*\")\s*$")
 _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+_NOWHERE = -1
+"""The plural index of a refused ``msgstr[n]``, whose text is read and dropped."""
 
 
 def _plural_count(digits: str) -> int | None:
@@ -194,7 +196,7 @@ class _Reader:
             entry.msgid_plural = value
         elif self.current == "msgstr":
             entry.msgstr = value
-        elif self.current == "msgstr[]":
+        elif self.current == "msgstr[]" and self._plural_index != _NOWHERE:
             entry.plurals[self._plural_index] = value
 
     def error(self, line: int, message: str) -> None:
@@ -282,6 +284,12 @@ class _Reader:
                     "header says",
                 )
             )
+            if self.entry is not None:
+                # Read on as a plural form that is kept nowhere, so its continuation lines
+                # and the entry's end are recognised.
+                self.store()
+                self.start_string(lineno)
+                self.current, self._plural_index = "msgstr[]", _NOWHERE
             return
         try:
             value = unescape(quoted)
