@@ -187,3 +187,14 @@ def test_every_limit_is_documented() -> None:
             continue
         shown = limits.kilobytes(value) if name.endswith("_BYTES") else f"{value:,}"
         assert shown in section, (name, shown)
+
+
+def test_deeply_nested_guidance_context(tmp_path: Path) -> None:
+    from icbt_content.diagnostics import ContentError
+    from icbt_content.guidance.load import load_context
+
+    path = tmp_path / "context.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    with pytest.raises(ContentError) as raised:
+        load_context(path)
+    assert [d.code for d in raised.value.diagnostics] == ["ICBT104"]

@@ -111,6 +111,10 @@ def load_context(path: Path, shown: str | None = None) -> GuidanceContext:
         raise ContentError(
             [diagnostic("ICBT104", f"invalid JSON: {exc.msg}", shown, exc.lineno, exc.colno)]
         ) from None
+    except RecursionError:
+        raise ContentError(
+            [diagnostic("ICBT104", "the JSON is nested too deeply for a message context", shown)]
+        ) from None
     # JSON is YAML: reading it again through the YAML loader gives every key its line.
     located, _ = load_yaml(text, shown)
     if located is None or located.data != data:
