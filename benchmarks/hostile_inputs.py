@@ -99,6 +99,17 @@ def plain_page(root: Path) -> Path:
     return project(root, paragraphs[:999_000], locales=True)
 
 
+def at_the_limits(root: Path) -> Path:
+    """Just under every Markdown limit at once: the worst a build accepts."""
+    parts = [
+        f"## Part {i}\n\nSee [part {i}](#part-{i}) and [more](#part-{i}).\n" for i in range(499)
+    ]
+    parts.append("*a* " * 2_400 + "\n")  # 9,600 emphasis markers
+    parts.append("`a` " * 4_900 + "\n")  # 9,800 backticks
+    parts.append("\n".join(["| " + " | ".join(["c"] * 60) + " |"] * 150) + "\n")
+    return project(root, "\n".join(parts), locales=True)
+
+
 def links_page(root: Path) -> Path:
     return project(root, _page_of("[a](#s) ", 999_000), locales=True)
 
@@ -155,6 +166,12 @@ CASES = [
     Case("render-headings-16k", "render_markdown(), 16,000 duplicates", "render", headings(16_000)),
     Case("render-headings-40k", "render_markdown(), 40,000 duplicates", "render", headings(40_000)),
     Case("plain-1mb-3-locales", "1 MB of ordinary prose, 3 locales", "build", plain_page),
+    Case(
+        "at-the-limits-3-locales",
+        "a page just under every limit, 3 locales",
+        "build",
+        at_the_limits,
+    ),
     Case("links-1mb-3-locales", "1 MB page of ~110k links, 3 locales", "build", links_page),
     Case("emphasis-1mb-3-locales", "1 MB emphasis run, 3 locales", "build", emphasis_page),
     Case("table-1mb-3-locales", "1 MB table, 250k columns, 3 locales", "build", wide_table),
