@@ -21,7 +21,7 @@ def load_deployment(project: Path) -> tuple[Deployment, list[Diagnostic]]:
     path = project / DEPLOY_FILE
     if not path.is_file():
         return Deployment(), []
-    text, problems = read_text(path, DEPLOY_FILE)
+    text, problems = read_text(path, DEPLOY_FILE, project)
     if text is None:
         return Deployment(), problems
     located, problems = load_yaml(text, DEPLOY_FILE)

@@ -121,6 +121,31 @@ CODES: dict[str, Code] = {
             '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">',
         ),
         _c(
+            "ICBT115",
+            E,
+            "YAML too deep or too large",
+            "A YAML block is nested more than 32 levels deep or holds more than 20,000 values. "
+            "Content YAML needs a few levels and a few hundred values: check the brackets and "
+            "indentation, or split the content.",
+            "options: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+        ),
+        _c(
+            "ICBT116",
+            E,
+            "Page too complex",
+            "A page, box or translated text has more links, headings, table columns or cells, "
+            "emphasis markers or backticks than the limits allow, or nests quotes and lists "
+            "more than 20 levels deep. The limits are far above real content and keep every "
+            "page quick to build: split the page.",
+        ),
+        _c(
+            "ICBT117",
+            E,
+            "Too many pages in a module",
+            "A module has more pages than the limit (200). A module is a week or so of work: "
+            "split it into several modules.",
+        ),
+        _c(
             "ICBT201",
             E,
             "Duplicate id",
@@ -172,6 +197,37 @@ CODES: dict[str, Code] = {
             E,
             "Invalid migration",
             "A migration in programme.yaml renames from or to an id that does not exist.",
+        ),
+        _c(
+            "ICBT209",
+            E,
+            "Reserved id",
+            "The site keeps some ids for its own elements, or the page's own elements (such as "
+            "a questionnaire and its crisis alert) would stop working: `main`, `locked-notice`, "
+            "`module-opened`, `export-title`, `export-answers`, `import-answers`, "
+            "`delete-answers`, `answers-status`, `check-in-title`, `notes`, `pages`, `messages`, "
+            "`modules`, `measures`, and every id starting with `q-`, `measure-`, `icbt-`, `ex-`, "
+            "`f-` or "
+            "`message-`. An author's `{#id}` or box id cannot be one of them. A heading whose "
+            "words would make one gets `section-` in front of its id.",
+            "{#measure-phq9}",
+        ),
+        _c(
+            "ICBT210",
+            E,
+            "Attribute not allowed",
+            "Only `{#id}` on the line before a heading is allowed. Classes, `data-` and other "
+            "attributes, and ids on other blocks, are refused: the site's look and scripts "
+            "depend on markup that content must not imitate.",
+            '{.notice data-x="1"}',
+        ),
+        _c(
+            "ICBT211",
+            E,
+            "Duplicate id in a generated page",
+            "A generated page has two elements with the same id, so links, labels or scripts "
+            "would find the wrong one. Usually two exercises, boxes or anchors on one page "
+            "give the same id: rename one.",
         ),
         _c(
             "ICBT301",
@@ -665,6 +721,22 @@ CODES: dict[str, Code] = {
             "safety words in interface.po (the risk alert of questionnaires, 'Need help now?', "
             "the crisis links and the crisis page's own words) must be translated, like the "
             "crisis page itself (ICBT612). Until they are, no programme is built in that locale.",
+        ),
+        _c(
+            "ICBT614",
+            E,
+            "Plural number out of range",
+            "The Plural-Forms header gives `nplurals=` outside 1-10, or a `msgstr[n]` has an "
+            "index outside 0-9. Languages need at most 6 plural forms.",
+            'msgstr[100000000000000000000] "..."',
+        ),
+        _c(
+            "ICBT615",
+            E,
+            "Catalog too large",
+            "A PO file is larger than 10 MB, has more than 50,000 messages, or a string longer "
+            "than 100,000 characters. Real catalogs are far smaller: check that the file is "
+            "the right one.",
         ),
         _c(
             "ICBT701",

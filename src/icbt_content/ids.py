@@ -10,14 +10,51 @@ from icbt_content.model.base import ID_RE
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _ORDER_PREFIX = re.compile(r"^\d+[-_]")
 
+MAX_ID_LENGTH = 64
+
+#: Ids the site's templates give their own elements (skip link, notices, the answers page, the
+#: therapist guide's sections). Keep in step with ``render/templates``: the build's duplicate-id
+#: check reports any id a template adds that an author could also write.
+RESERVED_IDS = frozenset(
+    {
+        "main",
+        "locked-notice",
+        "module-opened",
+        "export-title",
+        "export-answers",
+        "import-answers",
+        "delete-answers",
+        "answers-status",
+        "check-in-title",
+        "notes",
+        "pages",
+        "messages",
+        "modules",
+        "measures",
+    }
+)
+#: Prefixes of the ids the site makes from other ids: questionnaires (``q-phq9``, the data of a
+#: questionnaire in ``measure-phq9``), exercises (``ex-``), their fields (``f-``), therapist
+#: messages (``message-``), and ``icbt-`` for anything else the site adds.
+RESERVED_PREFIXES = ("q-", "measure-", "icbt-", "ex-", "f-", "message-")
+
+
+def is_reserved_id(value: str) -> bool:
+    """Whether the site uses ``value`` (or ids like it) for its own elements."""
+    return value in RESERVED_IDS or value.startswith(RESERVED_PREFIXES)
+
 
 def slugify(text: str, fallback: str = "section") -> str:
-    """Turn heading text into an anchor id: ascii lower-case words joined by hyphens."""
+    """Turn heading text into an anchor id: ascii lower-case words joined by hyphens.
+
+    The result is always a valid id that the site does not reserve: words that would start
+    with a digit or make a reserved id get ``fallback`` in front.
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = _NON_ALNUM.sub("-", ascii_text.lower()).strip("-")[:60].strip("-")
-    if not slug or not slug[0].isalpha():
+    if not slug or not slug[0].isalpha() or is_reserved_id(slug):
         slug = f"{fallback}-{slug}" if slug else fallback
-    return slug
+    return slug[:MAX_ID_LENGTH].rstrip("-")
 
 
 def page_id_from_filename(stem: str) -> str:
@@ -26,17 +63,32 @@ def page_id_from_filename(stem: str) -> str:
 
 
 def is_valid_id(value: str) -> bool:
-    return bool(ID_RE.match(value)) and len(value) <= 64
+    return bool(ID_RE.match(value)) and len(value) <= MAX_ID_LENGTH
 
 
-def unique(slug: str, taken: set[str]) -> str:
-    """Return ``slug`` or ``slug-2``, ``slug-3``... so it is not in ``taken``; record it."""
-    candidate, n = slug, 1
+def unique(slug: str, taken: set[str], counters: dict[str, int] | None = None) -> str:
+    """Return ``slug`` or ``slug-2``, ``slug-3``... so it is not in ``taken``; record it.
+
+    ``counters`` remembers the last number given to each slug, so that n headings with the
+    same words take linear time; the ids are the same as without it, because every number
+    below the remembered one is already taken.
+    """
+    counters = {} if counters is None else counters
+    n = counters.get(slug, 1)
+    candidate = _numbered(slug, n)
     while candidate in taken:
         n += 1
-        candidate = f"{slug}-{n}"
+        candidate = _numbered(slug, n)
+    counters[slug] = n
     taken.add(candidate)
     return candidate
+
+
+def _numbered(slug: str, n: int) -> str:
+    if n == 1:
+        return slug
+    suffix = f"-{n}"
+    return slug[: MAX_ID_LENGTH - len(suffix)].rstrip("-") + suffix
 
 
 #: The start of every browser storage key the site uses; the version changes only when the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from icbt_content.limits import MAX_MANIFEST_BYTES, kilobytes
 from icbt_content.model.programme import Programme
 
 LOCK_FILE = "ids.lock"
@@ -27,9 +28,19 @@ def write_lock(programme: Programme, folder: Path) -> Path:
 
 
 def read_lock(folder: Path) -> dict[str, list[str]] | None:
+    """The recorded ids, or None without a lock file; ValueError saying why it is unusable."""
     path = folder / LOCK_FILE
     if not path.is_file():
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    exercises = data.get("exercises", {})
+    with path.open("rb") as stream:
+        raw = stream.read(MAX_MANIFEST_BYTES + 1)
+    if len(raw) > MAX_MANIFEST_BYTES:
+        raise ValueError(f"it is larger than {kilobytes(MAX_MANIFEST_BYTES)}")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("it is nested too deeply") from None
+    exercises = data.get("exercises", {}) if isinstance(data, dict) else None
+    if not isinstance(exercises, dict) or not all(isinstance(v, list) for v in exercises.values()):
+        raise ValueError("it is not a map of exercise ids to field ids")
     return {str(k): [str(f) for f in v] for k, v in exercises.items()}

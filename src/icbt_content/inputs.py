@@ -27,7 +27,7 @@ import os
 from pathlib import Path
 
 from icbt_content.diagnostics import Diagnostic, diagnostic
-from icbt_content.outputs import SOURCE_FOLDERS
+from icbt_content.outputs import SOURCE_FOLDER_NAMES, SOURCE_FOLDERS
 
 
 def _absolute(path: Path) -> Path:
@@ -55,7 +55,7 @@ def leaves_project(path: Path, project: Path) -> Diagnostic | None:
             "ICBT110",
             f"'{shown}' is outside the project's source folders",
             shown,
-            hint="keep content in programmes/, locales/, templates/ or licensed/",
+            hint=f"keep content in {SOURCE_FOLDER_NAMES.replace(' and ', ' or ')}",
         )
     return diagnostic(
         "ICBT110",

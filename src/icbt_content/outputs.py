@@ -36,7 +36,11 @@ from pathlib import Path
 from icbt_content.diagnostics import ContentError, Diagnostic, diagnostic
 
 #: The project's source folders: what an author, translator or deploying service wrote.
-SOURCE_FOLDERS = ("programmes", "locales", "templates", "licensed")
+SOURCE_FOLDERS = ("programmes", "locales", "templates", "licensed", "safety", "releases")
+#: The source folders as named in messages: ``programmes/, locales/, ... and releases/``.
+SOURCE_FOLDER_NAMES = ", ".join(f"{name}/" for name in SOURCE_FOLDERS[:-1]) + (
+    f" and {SOURCE_FOLDERS[-1]}/"
+)
 
 TOOL = "icbt-content"
 
@@ -197,7 +201,7 @@ def check_output_file(path: Path, project: Path, looks_ours: bytes) -> Diagnosti
                 "ICBT704",
                 f"'{shown}' is inside the source folder '{_shown(folder, _resolved(project))}'",
                 shown,
-                hint="write it outside programmes/, locales/, templates/ and licensed/",
+                hint=f"write it outside {SOURCE_FOLDER_NAMES}",
             )
     if path.exists():
         try:

@@ -232,10 +232,11 @@ def check_id_migrations(
 ) -> Iterator[Diagnostic]:
     try:
         locked = read_lock(loaded.root)
-    except (OSError, ValueError, json.JSONDecodeError, AttributeError):
+    except (OSError, ValueError, json.JSONDecodeError, AttributeError) as exc:
+        reason = str(exc) if type(exc) is ValueError else ""
         yield diagnostic(
             "ICBT104",
-            f"{LOCK_FILE} cannot be read",
+            f"{LOCK_FILE} cannot be read" + (f": {reason}" if reason else ""),
             relative(loaded.root / LOCK_FILE, loaded.project),
             hint="restore it from version control, or delete it and run 'icbt lock'",
         )

@@ -54,9 +54,12 @@ def check_in(basic_project: Path) -> Path:
     assert report.ok, [d.format() for d in report.diagnostics]
     built = basic_project / "site/demo/en-GB/start/check-in/index.html"
     html = built.read_text(encoding="utf-8")
-    heading = re.search(r'<h2 id="measure-phq9">Measure phq9</h2>', html)
-    assert heading is not None, "the heading's id is no longer measure-phq9: update this test"
-    built.write_text(html.replace(heading.group(0), heading.group(0) + ANCHORED_BOX, 1))
+    # The build keeps the site's ids for the site (the heading becomes section-measure-phq9);
+    # the scripts must not depend on that, so the page is given the clashing ids by hand.
+    heading = re.search(r'<h2 id="section-measure-phq9">Measure phq9</h2>', html)
+    assert heading is not None, "the heading's id changed: update this test"
+    clashing = '<h2 id="measure-phq9">Measure phq9</h2>' + ANCHORED_BOX
+    built.write_text(html.replace(heading.group(0), clashing, 1))
     return built
 
 

@@ -97,7 +97,7 @@ def _report(project: Path, out: str, *extra: str) -> str:
 
 
 def test_the_markdown_report_has_everything_a_safety_officer_signs(project: Path) -> None:
-    md = _report(project, "safety/report.md", "--test-results", str(_junit(project)))
+    md = _report(project, "safety/reports/report.md", "--test-results", str(_junit(project)))
     assert md.startswith("# Clinical safety report: The demo programme\n")
     assert "Generated on 2025-06-03 by icbt-content" in md
     # The release record, verified against the sources.
@@ -121,13 +121,13 @@ def test_the_markdown_report_has_everything_a_safety_officer_signs(project: Path
     assert "| Ready to sign | yes: the checks are clean" in md
     assert md.rstrip().endswith("| Date | |")
     # The same sources give the same document.
-    assert _report(project, "safety/again.md", "--test-results", str(_junit(project))) == md
+    assert _report(project, "safety/reports/again.md", "--test-results", str(_junit(project))) == md
 
 
 def test_the_report_says_plainly_what_stands_in_the_way(project: Path) -> None:
     page = project / "programmes/demo/modules/start/02-reflect.md"
     page.write_text(page.read_text().replace("title: Looking back", "title: X\ndistressing: true"))
-    md = _report(project, "safety/report.md", "--test-results", str(_junit(project, True)))
+    md = _report(project, "safety/reports/report.md", "--test-results", str(_junit(project, True)))
     assert "| Strict check (`icbt check --strict`) | FAILED: 2 problem(s) |" in md
     assert "| Release | ERROR: 1 file(s) changed since the version was signed off |" in md
     assert "- `programmes/demo/modules/start/02-reflect.md`" in md
@@ -138,12 +138,12 @@ def test_the_report_says_plainly_what_stands_in_the_way(project: Path) -> None:
     assert "These tests failed;" in md and "- `tests/test_demo.py::TestPages::test_help_box`" in md
     assert "| Ready to sign | no: see the problems below |" in md
     # Without test results the tests are not evidence.
-    md = _report(project, "safety/report.md")
+    md = _report(project, "safety/reports/report.md")
     assert "no test results given" in md and "| Ready to sign | no" in md
 
 
 def test_the_html_report_is_one_safe_self_contained_page(project: Path) -> None:
-    html = _report(project, "safety/report.html", "--test-results", str(_junit(project)))
+    html = _report(project, "safety/reports/report.html", "--test-results", str(_junit(project)))
     assert html.startswith('<!doctype html>\n<html lang="en-GB">')
     assert "<script" not in html.replace("&lt;script&gt;", "")
     assert "A risk answer is missed &lt;script&gt;alert(1)&lt;/script&gt; | twice" in html
@@ -166,9 +166,11 @@ def test_the_html_report_is_one_safe_self_contained_page(project: Path) -> None:
     checker.feed(html)
     assert checker.open == []
     # --format overrides the file name.
-    md = _report(project, "safety/report.txt")
+    md = _report(project, "safety/reports/report.txt")
     assert md.startswith("# Clinical safety report")
-    assert _report(project, "safety/r.txt", "--format", "html").startswith("<!doctype html>")
+    assert _report(project, "safety/reports/r.txt", "--format", "html").startswith(
+        "<!doctype html>"
+    )
 
 
 def test_the_report_is_written_inside_the_project_only(
@@ -212,3 +214,17 @@ def test_the_sample_hazard_log_report(tmp_path: Path) -> None:
     assert textwrap.dedent(md).count("| Control | Owner | Enforced by | Evidence |") == len(
         report.hazard_log.log.hazards
     )
+
+
+@pytest.mark.parametrize(
+    "out", ["programmes/demo/programme.yaml", "safety/hazard-log.yaml", "notes/mine.md"]
+)
+def test_the_report_never_replaces_a_source_or_someone_elses_file(project: Path, out: str) -> None:
+    target = project / out
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        target.write_text("someone's notes\n", encoding="utf-8")
+    before = target.read_bytes()
+    args = ["safety", "report", "--project", str(project), "--out", str(target), "-q"]
+    assert run(args) == 1
+    assert target.read_bytes() == before

@@ -10,9 +10,12 @@ from markdown_it.token import Token
 from icbt_content.authoring.yamlsafe import LocatedYaml, load_yaml
 from icbt_content.diagnostics import Diagnostic, diagnostic
 from icbt_content.inputs import leaves_project
+from icbt_content.limits import MAX_PAGE_BYTES, kilobytes
 from icbt_content.markdown import checking_parser
+from icbt_content.markdown.budget import text_over_budget, tokens_over_budget
 
-MAX_FILE_BYTES = 1_000_000
+#: Kept for callers that imported it from here; the limits live in :mod:`icbt_content.limits`.
+MAX_FILE_BYTES = MAX_PAGE_BYTES
 
 
 @dataclass
@@ -37,25 +40,28 @@ class Document:
 
 
 def read_text(
-    path: Path, shown: str, project: Path | None = None
+    path: Path, shown: str, project: Path | None = None, *, limit: int = MAX_PAGE_BYTES
 ) -> tuple[str | None, list[Diagnostic]]:
-    """Read a UTF-8 text file within the size limit; of ``project``, only where it may be read."""
+    """Read a UTF-8 text file of at most ``limit`` bytes; of ``project``, only where it may be
+    read."""
     if project is not None:
         outside = leaves_project(path, project)
         if outside is not None:
             return None, [outside]
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        # Read one byte past the limit rather than trusting stat(): a file can grow, and a
+        # device or pipe has no size.
+        with path.open("rb") as stream:
+            raw = stream.read(limit + 1)
+        if len(raw) > limit:
             return None, [
                 diagnostic(
                     "ICBT100",
-                    f"file is larger than {MAX_FILE_BYTES // 1000} kB",
+                    f"file is larger than {kilobytes(limit)}",
                     shown,
-                    hint="split it into smaller pages",
+                    hint="split it into smaller files",
                 )
             ]
-        raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
@@ -89,10 +95,17 @@ def parse_document(text: str, shown: str) -> Document:
 
 
 def read_document(
-    path: Path, shown: str, project: Path | None = None
+    path: Path, shown: str, project: Path | None = None, *, limit: int = MAX_PAGE_BYTES
 ) -> tuple[Document | None, list[Diagnostic]]:
-    """Read and parse a Markdown file; diagnostics when it cannot be read."""
-    text, problems = read_text(path, shown, project)
+    """Read and parse a Markdown file of at most ``limit`` bytes; diagnostics when it cannot
+    be read (or, of ``project``, may not be) or is too complex."""
+    text, problems = read_text(path, shown, project, limit=limit)
     if text is None:
         return None, problems
-    return parse_document(text, shown), []
+    excess = text_over_budget(text)
+    if excess is None:
+        doc = parse_document(text, shown)
+        excess = tokens_over_budget(doc.tokens)
+        if excess is None:
+            return doc, []
+    return None, [diagnostic("ICBT116", excess.message, shown, excess.line, hint=excess.hint)]

@@ -18,6 +18,7 @@ from icbt_content.authoring.yamlsafe import load_yaml, validate
 from icbt_content.diagnostics import ContentError, Diagnostic, Diagnostics, diagnostic
 from icbt_content.ids import is_valid_id, page_id_from_filename
 from icbt_content.inputs import leaves_project
+from icbt_content.limits import MAX_PAGES_PER_MODULE
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.guidance import GuidanceTemplate
 from icbt_content.model.measure import Measure
@@ -162,9 +163,19 @@ def _read_module(
     notes_parts = read_blocks(doc)
     result.links.extend(notes_parts.links)
     pages: list[Page] = []
-    for page_file in sorted(folder.glob("*.md")):
-        if page_file.name == MODULE_FILE:
-            continue
+    page_files = [p for p in sorted(folder.glob("*.md")) if p.name != MODULE_FILE]
+    if len(page_files) > MAX_PAGES_PER_MODULE:
+        found.add(
+            diagnostic(
+                "ICBT117",
+                f"module '{module_id}' has {len(page_files)} pages; the limit is "
+                f"{MAX_PAGES_PER_MODULE}",
+                doc.path,
+                hint="split the module into several modules",
+            )
+        )
+        page_files = page_files[:MAX_PAGES_PER_MODULE]
+    for page_file in page_files:
         page = _read_page(page_file, result)
         if page is not None:
             pages.append(page)
@@ -304,7 +315,7 @@ def _read_check_in(root: Path, project: Path, result: LoadedProgramme) -> CheckI
     path = root / CHECK_IN_FILE
     if not path.is_file():
         return None
-    doc, problems = read_document(path, relative(path, project))
+    doc, problems = read_document(path, relative(path, project), project)
     result.diagnostics.extend(problems)
     if doc is None:
         return None

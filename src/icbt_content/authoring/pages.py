@@ -13,7 +13,7 @@ from icbt_content.authoring.documents import Document, parse_document
 from icbt_content.authoring.yamlsafe import LocatedYaml, load_yaml, validate
 from icbt_content.diagnostics import Diagnostic, diagnostic, did_you_mean
 from icbt_content.exercises import exercise_types
-from icbt_content.ids import is_valid_id
+from icbt_content.ids import MAX_ID_LENGTH, is_reserved_id, is_valid_id, slugify
 from icbt_content.model.base import ContentModel, SourceLocation
 from icbt_content.model.blocks import (
     Block,
@@ -116,12 +116,16 @@ def _collect_inline(doc: Document, tokens: list[Token], parts: PageParts) -> lis
     """Record headings, links and images of a run of tokens; return the heading anchors."""
     anchors: list[str] = []
     for i, token in enumerate(tokens):
+        _check_attributes(doc, token, parts)
         if token.type == "heading_open" and i + 1 < len(tokens):
             anchor = str(token.attrGet("id") or "")
             anchors.append(anchor)
-            parts.headings.append(
-                Heading(level=int(token.tag[1]), text=tokens[i + 1].content, anchor=anchor)
-            )
+            # The anchors plugin only gives valid ids; guard anyway, as a bad one would end
+            # the whole load in a ValidationError.
+            if is_valid_id(anchor):
+                parts.headings.append(
+                    Heading(level=int(token.tag[1]), text=tokens[i + 1].content, anchor=anchor)
+                )
         if token.type != "inline" or not token.map:
             continue
         parts.text.append(
@@ -149,6 +153,65 @@ def _collect_inline(doc: Document, tokens: list[Token], parts: PageParts) -> lis
                         )
                     )
     return anchors
+
+
+def _check_attributes(doc: Document, token: Token, parts: PageParts) -> None:
+    """Report a ``{...}`` line the parser refused: an attribute other than ``{#id}`` before a
+    heading, or an id that is not valid or that the site reserves."""
+    refused_attrs = token.meta.get("refused_attrs")
+    refused_id = token.meta.get("refused_id")
+    if not (refused_attrs or refused_id):
+        return
+    line = int(token.meta.get("attrs_line", (token.map or [1])[0] - 1)) + 1
+    col = _column(doc, line, "{")
+    others = [name for name in refused_attrs or () if name != "id"]
+    if others:
+        parts.diagnostics.append(
+            diagnostic(
+                "ICBT210",
+                f"attributes other than {{#id}} are not allowed: {', '.join(others)}",
+                doc.path,
+                line,
+                col,
+                hint="remove them; content is styled by the site, not by attributes",
+            )
+        )
+    if "id" in (refused_attrs or ()):
+        parts.diagnostics.append(
+            diagnostic(
+                "ICBT210",
+                "{#id} is allowed only on the line before a heading",
+                doc.path,
+                line,
+                col,
+                hint="remove it, or put it before the heading of the section to link to",
+            )
+        )
+    if refused_id:
+        parts.diagnostics.append(_id_problem(str(refused_id), doc.path, line, col))
+
+
+def _id_problem(written: str, file: str, line: int, col: int = 1) -> Diagnostic:
+    """ICBT202 for an id that is not valid, ICBT209 for one the site reserves."""
+    if not is_valid_id(written):
+        return diagnostic(
+            "ICBT202",
+            f"'{written[:80]}' is not a valid id",
+            file,
+            line,
+            col,
+            hint="ids are lower-case letters, digits and hyphens, starting with a letter, at "
+            f"most {MAX_ID_LENGTH} characters: for example {{#{slugify(written)}}}",
+        )
+    return diagnostic(
+        "ICBT209",
+        f"'{written}' is an id the site uses for its own elements",
+        file,
+        line,
+        col,
+        hint=f"choose another id, such as {{#{slugify(written)}}}; the ids the site keeps are "
+        "listed under ICBT209 in the diagnostics reference",
+    )
 
 
 def _column(doc: Document, line: int, target: str) -> int:
@@ -187,16 +250,8 @@ def _callout(d: Directive, parts: PageParts) -> None:
     match = _TITLE_ID.search(title)
     if match:
         title, callout_id = title[: match.start()].strip(), match.group(1)
-        if not is_valid_id(callout_id):
-            parts.diagnostics.append(
-                diagnostic(
-                    "ICBT202",
-                    f"'{callout_id}' is not a valid id",
-                    d.doc.path,
-                    d.line,
-                    hint="ids are lower-case letters, digits and hyphens, starting with a letter",
-                )
-            )
+        if not is_valid_id(callout_id) or is_reserved_id(callout_id):
+            parts.diagnostics.append(_id_problem(callout_id, d.doc.path, d.line))
             callout_id = None
     inner = parse_document(d.body, d.doc.path)
     offset = d.line  # body line 1 is file line d.line + 1
@@ -229,6 +284,8 @@ def _shift(tokens: list[Token], offset: int) -> list[Token]:
     for token in tokens:
         if token.map:
             token.map = [token.map[0] + offset, token.map[1] + offset]
+        if "attrs_line" in token.meta:
+            token.meta["attrs_line"] += offset
     return tokens
 
 

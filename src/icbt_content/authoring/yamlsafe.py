@@ -14,8 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from icbt_content.diagnostics import Diagnostic, diagnostic, did_you_mean
-
-MAX_YAML_CHARS = 200_000
+from icbt_content.limits import MAX_YAML_CHARS, MAX_YAML_DEPTH, MAX_YAML_NODES
 
 PathKey = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -67,11 +66,63 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:map",
 }
 
+_ALIASES_REFUSED = "YAML anchors and aliases are not allowed"
+_WRITE_IN_FULL = "write the value out in full"
+
 
 class _Refused(Exception):
-    def __init__(self, message: str, line: int) -> None:
+    def __init__(
+        self, message: str, line: int, col: int = 1, code: str = "ICBT105", hint: str = ""
+    ) -> None:
         super().__init__(message)
         self.line = line
+        self.col = col
+        self.code = code
+        self.hint = hint or "use plain YAML values only"
+
+
+class _PlainComposer(_NoAliasLoader):
+    """Composes plain YAML only, stopping at the first anchor or alias and at the size limits.
+
+    Checking while composing (not after) is what keeps an alias bomb harmless: nothing is
+    expanded, and nothing deeper or larger than the limits is ever built.
+    """
+
+    def __init__(self, text: str, offset: int) -> None:
+        super().__init__(text)
+        self.offset = offset
+        self.depth = 0
+        self.nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+        mark = event.start_mark
+        line = (mark.line if mark else 0) + 1 + self.offset
+        col = (mark.column if mark else 0) + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused(_ALIASES_REFUSED, line, col, hint=_WRITE_IN_FULL)
+        self.nodes += 1
+        if self.nodes > MAX_YAML_NODES:
+            raise _Refused(
+                f"YAML block has more than {MAX_YAML_NODES} values",
+                line,
+                col,
+                code="ICBT115",
+                hint="split the content into smaller files",
+            )
+        if self.depth >= MAX_YAML_DEPTH:
+            raise _Refused(
+                f"YAML is nested more than {MAX_YAML_DEPTH} levels deep",
+                line,
+                col,
+                code="ICBT115",
+                hint="content YAML needs only a few levels: check the brackets and indentation",
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _build(
@@ -91,10 +142,14 @@ def _build(
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _Refused("mapping keys must be plain text", key_node.start_mark.line + 1)
+                raise _Refused(
+                    "mapping keys must be plain text", key_node.start_mark.line + 1 + offset
+                )
             key = str(_NoAliasLoader.construct_scalar(_LOADER, key_node))
             if key == "<<":
-                raise _Refused("merge keys (<<) are not allowed", key_node.start_mark.line + 1)
+                raise _Refused(
+                    "merge keys (<<) are not allowed", key_node.start_mark.line + 1 + offset
+                )
             if key in result:
                 raise _Refused(
                     f"the key '{key}' appears twice", key_node.start_mark.line + 1 + offset
@@ -127,13 +182,18 @@ def load_yaml(
             )
         ]
     try:
-        loader = _NoAliasLoader(text)
+        composer = _PlainComposer(text, offset)
         try:
-            if loader.check_event(yaml.events.StreamStartEvent):
-                pass
-            node = loader.get_single_node()
+            node = composer.get_single_node()
         finally:
-            loader.dispose()
+            composer.dispose()
+        if node is None:
+            return LocatedYaml({}, file, {(): first_line}, first_line), []
+        lines: dict[PathKey, int] = {}
+        cols: dict[PathKey, int] = {}
+        data = _build(node, (), lines, offset, cols)
+    except _Refused as exc:
+        return None, [diagnostic(exc.code, str(exc), file, exc.line, exc.col, hint=exc.hint)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else first_line
@@ -141,14 +201,7 @@ def load_yaml(
         problem = exc.problem or exc.context or "invalid YAML"
         if "alias" in problem or "anchor" in problem:
             return None, [
-                diagnostic(
-                    "ICBT105",
-                    "YAML anchors and aliases are not allowed",
-                    file,
-                    line,
-                    col,
-                    hint="write the value out in full",
-                )
+                diagnostic("ICBT105", _ALIASES_REFUSED, file, line, col, hint=_WRITE_IN_FULL)
             ]
         return None, [
             diagnostic(
@@ -160,55 +213,9 @@ def load_yaml(
                 hint="check indentation, and put text containing ': ' or '#' in quotes",
             )
         ]
-    except yaml.YAMLError as exc:
-        return None, [diagnostic("ICBT101", f"invalid YAML: {exc}", file, first_line)]
-    if node is None:
-        return LocatedYaml({}, file, {(): first_line}, first_line), []
-    if _has_anchor(node):
-        return None, [
-            diagnostic(
-                "ICBT105",
-                "YAML anchors and aliases are not allowed",
-                file,
-                _anchor_line(node) + offset,
-                hint="write the value out in full",
-            )
-        ]
-    lines: dict[PathKey, int] = {}
-    cols: dict[PathKey, int] = {}
-    try:
-        data = _build(node, (), lines, offset, cols)
-    except _Refused as exc:
-        return None, [
-            diagnostic("ICBT105", str(exc), file, exc.line, hint="use plain YAML values only")
-        ]
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         return None, [diagnostic("ICBT101", f"invalid YAML value: {exc}", file, first_line)]
     return LocatedYaml(data, file, lines, first_line, cols), []
-
-
-def _walk(node: yaml.Node) -> list[yaml.Node]:
-    found = [node]
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            found += _walk(k) + _walk(v)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            found += _walk(item)
-    return found
-
-
-def _has_anchor(node: yaml.Node) -> bool:
-    return _anchor_line(node) > 0
-
-
-def _anchor_line(node: yaml.Node) -> int:
-    seen: set[int] = set()
-    for item in _walk(node):
-        if id(item) in seen:
-            return item.start_mark.line + 1
-        seen.add(id(item))
-    return 0
 
 
 def validate(

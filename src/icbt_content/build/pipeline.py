@@ -21,6 +21,7 @@ from icbt_content.outputs import SITE, check_output_folder
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.environment import CSP, make_environment, template_diagnostic
 from icbt_content.render.site import Language, ProgrammeRenderer
+from icbt_content.render.unique_ids import duplicate_ids
 from icbt_content.safety.release import signed_release
 from icbt_content.sitemap import SiteMap, home_path
 from icbt_content.validate import check_project
@@ -118,8 +119,9 @@ def _render_into(
     """Render every programme in every locale into the staged site, checking each file."""
     written: list[str] = [SITE.name]
 
-    def write(path: str, content: bytes) -> None:
+    def write(path: str, content: bytes, source: str = "") -> None:
         report.diagnostics.extend(find_external_resources({path: content}))
+        report.diagnostics.extend(duplicate_ids(path, content, source))
         site.write(path, content)
         written.append(path)
 
@@ -153,7 +155,7 @@ def _render_into(
             done = 0
             try:
                 for rendered in renderer.render():
-                    write(rendered.path, rendered.content)
+                    write(rendered.path, rendered.content, rendered.source)
                     if rendered.path.count("/") >= 4 and "/therapist/" not in rendered.path:
                         done += 1
                         report.pages += 1

@@ -37,6 +37,7 @@ from icbt_content.export.loading import (
     write_text,
 )
 from icbt_content.i18n.localise import LocalisedProgramme
+from icbt_content.limits import MAX_ANSWERS_BYTES, kilobytes
 from icbt_content.measures import score
 from icbt_content.model.measure import Measure, MeasureItem, OptionSet, ResponseOption
 from icbt_content.model.programme import Programme
@@ -542,11 +543,20 @@ def export_questionnaires(
 def read_answers(path: Path) -> dict[str, Any]:
     """Read an answer export saved from the site; raise ExportError if it cannot be read."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        with Path(path).open("rb") as stream:
+            raw = stream.read(MAX_ANSWERS_BYTES + 1)
+        if len(raw) > MAX_ANSWERS_BYTES:
+            raise ExportError(
+                f"{path} is larger than {kilobytes(MAX_ANSWERS_BYTES)}: not an answer export "
+                "from the site"
+            )
+        data = json.loads(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ExportError(f"cannot read {path}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise ExportError(f"{path} is not JSON: {exc}") from None
+    except RecursionError:
+        raise ExportError(f"{path} is nested too deeply to be an answer export") from None
     if not isinstance(data, dict):
         raise ExportError(f"{path} is not an answer export from the site")
     return data

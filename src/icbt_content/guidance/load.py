@@ -13,6 +13,7 @@ from icbt_content.authoring.documents import read_document, read_text
 from icbt_content.authoring.yamlsafe import LocatedYaml, errors_to_diagnostics, load_yaml, validate
 from icbt_content.diagnostics import ContentError, Diagnostic, diagnostic
 from icbt_content.ids import is_valid_id
+from icbt_content.limits import MAX_TEMPLATE_BYTES
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.guidance import GuidanceContext, GuidanceFrontMatter, GuidanceTemplate
 
@@ -38,7 +39,7 @@ def load_template(
 ) -> tuple[GuidanceTemplate | None, list[Diagnostic]]:
     """Read one guidance template: YAML front matter between ``---`` lines, then the body."""
     shown = _relative(path, project_root)
-    doc, problems = read_document(path, shown)
+    doc, problems = read_document(path, shown, limit=MAX_TEMPLATE_BYTES)
     if doc is None:
         return None, problems
     found = list(doc.diagnostics)
@@ -109,6 +110,10 @@ def load_context(path: Path, shown: str | None = None) -> GuidanceContext:
     except json.JSONDecodeError as exc:
         raise ContentError(
             [diagnostic("ICBT104", f"invalid JSON: {exc.msg}", shown, exc.lineno, exc.colno)]
+        ) from None
+    except RecursionError:
+        raise ContentError(
+            [diagnostic("ICBT104", "the JSON is nested too deeply for a message context", shown)]
         ) from None
     # JSON is YAML: reading it again through the YAML loader gives every key its line.
     located, _ = load_yaml(text, shown)

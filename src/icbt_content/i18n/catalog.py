@@ -15,6 +15,15 @@ from babel.messages.pofile import normalize, unescape
 
 from icbt_content.diagnostics import Diagnostic, diagnostic
 from icbt_content.inputs import leaves_project
+from icbt_content.limits import (
+    CATALOG_MARKDOWN_FACTOR,
+    MAX_CATALOG_BYTES,
+    MAX_CATALOG_ENTRIES,
+    MAX_PLURAL_FORMS,
+    MAX_STRING_CHARS,
+    kilobytes,
+)
+from icbt_content.markdown.budget import text_over_budget
 
 WIDTH = 76
 
@@ -96,8 +105,10 @@ class Catalog:
 
     @property
     def nplurals(self) -> int | None:
-        match = re.search(r"nplurals\s*=\s*(\d+)", self.get_header("Plural-Forms"))
-        return int(match.group(1)) if match else None
+        """The number of plural forms the header declares; None if absent or out of range
+        (reading the catalog reported that)."""
+        match = _NPLURALS.search(self.get_header("Plural-Forms"))
+        return _plural_count(match.group(1)) if match else None
 
     @property
     def header_line(self) -> int:
@@ -107,6 +118,18 @@ class Catalog:
 # -- reading -------------------------------------------------------------------------------------
 
 _KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(\".*\")\s*$")
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+_NOWHERE = -1
+"""The plural index of a refused ``msgstr[n]``, whose text is read and dropped."""
+
+
+def _plural_count(digits: str) -> int | None:
+    """``nplurals`` as a number, or None when outside 1..MAX_PLURAL_FORMS (checked on the
+    digits first: int() of thousands of digits is refused by Python)."""
+    if len(digits) > len(str(MAX_PLURAL_FORMS)):
+        return None
+    value = int(digits)
+    return value if 1 <= value <= MAX_PLURAL_FORMS else None
 
 
 class _Reader:
@@ -122,6 +145,60 @@ class _Reader:
         self.pending = Entry(msgid="")
         self.prev_key: str | None = None
         self.header_done = False
+        # The string being read, in pieces: joined once, as appending to it would copy it for
+        # every continuation line.
+        self.pieces: list[str] = []
+        self.length = 0
+        self.too_long = False
+        self.string_line = 0
+        self.stopped = False
+
+    def limit(self, line: int, message: str) -> None:
+        self.problems.append(
+            diagnostic(
+                "ICBT615",
+                message,
+                self.path,
+                line,
+                hint="check that this is the right file; real catalogs are far smaller",
+            )
+        )
+
+    def start_string(self, lineno: int) -> None:
+        self.pieces = []
+        self.length = 0
+        self.too_long = False
+        self.string_line = lineno
+
+    def add_piece(self, value: str) -> None:
+        self.length += len(value)
+        if self.too_long:
+            return
+        if self.length > MAX_STRING_CHARS:
+            self.too_long = True
+            self.pieces = []
+            self.limit(
+                self.string_line, f"this string is longer than {MAX_STRING_CHARS} characters"
+            )
+            return
+        self.pieces.append(value)
+
+    def store(self) -> None:
+        """Put the string read so far into its field of the entry."""
+        entry = self.entry
+        if entry is None or self.current is None:
+            return
+        value = "" if self.too_long else "".join(self.pieces)
+        if self.current == "msgctxt":
+            entry.context = value
+        elif self.current == "msgid":
+            entry.msgid = value
+        elif self.current == "msgid_plural":
+            entry.msgid_plural = value
+        elif self.current == "msgstr":
+            entry.msgstr = value
+        elif self.current == "msgstr[]" and self._plural_index != _NOWHERE:
+            entry.plurals[self._plural_index] = value
 
     def error(self, line: int, message: str) -> None:
         self.problems.append(
@@ -138,6 +215,7 @@ class _Reader:
         entry = self.entry
         if entry is None:
             return
+        self.store()
         if entry.msgid == "" and entry.context is None and not self.header_done:
             self.header_done = True
             self.catalog.header_comments = entry.comments
@@ -145,8 +223,11 @@ class _Reader:
                 if ":" in raw:
                     key, value = raw.split(":", 1)
                     self.catalog.header.append((key.strip(), value.strip()))
-        else:
+        elif len(self.catalog.entries) < MAX_CATALOG_ENTRIES:
             self.catalog.entries.append(entry)
+        else:
+            self.limit(entry.line, f"the catalog has more than {MAX_CATALOG_ENTRIES} messages")
+            self.stopped = True
         self.entry = None
         self.current = None
         self.pending = Entry(msgid="")
@@ -192,11 +273,31 @@ class _Reader:
             self.error(lineno, f"cannot read this line: {text[:60]}")
             return
         word, index, quoted = match.group(1), match.group(2), match.group(3)
+        if index is not None and not (len(index) == 1 and int(index) < MAX_PLURAL_FORMS):
+            self.problems.append(
+                diagnostic(
+                    "ICBT614",
+                    f"msgstr[{index[:12]}{'...' if len(index) > 12 else ''}] is not a plural "
+                    f"form: the index must be 0 to {MAX_PLURAL_FORMS - 1}",
+                    self.path,
+                    lineno,
+                    hint="number the forms msgstr[0], msgstr[1], ... as the Plural-Forms "
+                    "header says",
+                )
+            )
+            if self.entry is not None:
+                # Read on as a plural form that is kept nowhere, so its continuation lines
+                # and the entry's end are recognised.
+                self.store()
+                self.start_string(lineno)
+                self.current, self._plural_index = "msgstr[]", _NOWHERE
+            return
         try:
             value = unescape(quoted)
         except Exception:  # malformed escapes
             self.error(lineno, "a string has a malformed escape")
             value = ""
+        self.store()
         if (
             word in ("msgctxt", "msgid")
             and self.entry is not None
@@ -223,48 +324,37 @@ class _Reader:
                 obsolete=obsolete,
             )
         entry = self.entry
+        self.start_string(lineno)
+        self.add_piece(value)
         if word == "msgctxt":
-            entry.context = value
             self.current = "msgctxt"
         elif word == "msgid":
-            entry.msgid = value
             entry.line = lineno
             self.current = "msgid"
         elif word == "msgid_plural":
-            entry.msgid_plural = value
             self.current = "msgid_plural"
         elif index is not None:
-            entry.plurals[int(index)] = value
             if not entry.msgstr_line:
                 entry.msgstr_line = lineno
             self.current = "msgstr[]"
             self._plural_index = int(index)
         else:
-            entry.msgstr = value
             entry.msgstr_line = lineno
             self.current = "msgstr"
+        self.store()
 
     def append(self, lineno: int, text: str) -> None:
-        entry = self.entry
-        assert entry is not None
         try:
             value = unescape(text)
         except Exception:
             self.error(lineno, "a string has a malformed escape")
             return
-        if self.current == "msgctxt":
-            entry.context = (entry.context or "") + value
-        elif self.current == "msgid":
-            entry.msgid += value
-        elif self.current == "msgid_plural":
-            entry.msgid_plural = (entry.msgid_plural or "") + value
-        elif self.current == "msgstr":
-            entry.msgstr += value
-        elif self.current == "msgstr[]":
-            entry.plurals[self._plural_index] += value
+        self.add_piece(value)
 
     def feed(self, text: str) -> Catalog:
         for lineno, raw in enumerate(text.split("\n"), start=1):
+            if self.stopped:
+                break
             line = raw.strip()
             if not line:
                 if self.entry is not None and self.current in ("msgstr", "msgstr[]"):
@@ -285,9 +375,18 @@ class _Reader:
 
 
 def read_po(text: str, path: str = "") -> tuple[Catalog, list[Diagnostic]]:
-    """Parse PO text; syntax problems are diagnostics at their line."""
+    """Parse PO text; syntax problems and strings over the limits are diagnostics at their
+    line."""
     reader = _Reader(path)
+    if len(text) > MAX_CATALOG_BYTES:
+        reader.limit(1, f"the catalog is larger than {kilobytes(MAX_CATALOG_BYTES)}")
+        return reader.catalog, reader.problems
+    excess = text_over_budget(text, CATALOG_MARKDOWN_FACTOR)
+    if excess is not None:
+        reader.limit(excess.line, excess.message)
+        return reader.catalog, reader.problems
     catalog = reader.feed(text)
+    _check_plural_header(catalog, text, reader)
     seen: dict[tuple[str | None, str], int] = {}
     for entry in catalog.active():
         if entry.key in seen:
@@ -299,15 +398,46 @@ def read_po(text: str, path: str = "") -> tuple[Catalog, list[Diagnostic]]:
     return catalog, reader.problems
 
 
+def _check_plural_header(catalog: Catalog, text: str, reader: _Reader) -> None:
+    match = _NPLURALS.search(catalog.get_header("Plural-Forms"))
+    if match is None or _plural_count(match.group(1)) is not None:
+        return
+    at = text.find("nplurals")
+    digits = match.group(1)
+    reader.problems.append(
+        diagnostic(
+            "ICBT614",
+            f"nplurals={digits[:12]}{'...' if len(digits) > 12 else ''} is not a number of "
+            f"plural forms (1 to {MAX_PLURAL_FORMS})",
+            reader.path,
+            text.count("\n", 0, at) + 1 if at >= 0 else 1,
+            hint="copy the Plural-Forms header for the language from a PO editor, or run "
+            "'icbt i18n update'",
+        )
+    )
+
+
 def load_po(
     path: Path, shown: str, project: Path | None = None
 ) -> tuple[Catalog | None, list[Diagnostic]]:
-    """Read a PO file; None when it cannot be read at all (or, of ``project``, may not be)."""
+    """Read a PO file; None when it cannot be read at all, is over the size limit, or (of
+    ``project``) may not be read."""
     outside = leaves_project(path, project) if project is not None else None
     if outside is not None:
         return None, [outside]
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_CATALOG_BYTES + 1)
+        if len(raw) > MAX_CATALOG_BYTES:
+            return None, [
+                diagnostic(
+                    "ICBT615",
+                    f"the catalog is larger than {kilobytes(MAX_CATALOG_BYTES)}",
+                    shown,
+                    hint="check that this is the right file; real catalogs are far smaller",
+                )
+            ]
+        text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [diagnostic("ICBT601", f"cannot read catalog: {exc}", shown)]
     return read_po(text.replace("\r\n", "\n"), shown)

@@ -10,12 +10,13 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
 
+from icbt_content.limits import MAX_BLOCK_NESTING
 from icbt_content.markdown.anchors import heading_anchors_plugin
+from icbt_content.markdown.attributes import author_attributes_plugin
 from icbt_content.markdown.links import is_safe_url
 
 #: Resolves a relative link written by an author to the URL used in the site (or None: broken).
@@ -25,15 +26,20 @@ LinkResolver = Callable[[str], str | None]
 def make_parser(*, safe_links: bool = True) -> MarkdownIt:
     """Build a parser: CommonMark + tables + strikethrough, raw HTML off, safe links only.
 
+    Authors may write ``{#id}`` before a heading and no other attribute.
+
     ``safe_links=False`` keeps unsafe links as link tokens so the checker can report them;
     such a parser is never used to render.
     """
     md = (
-        MarkdownIt("commonmark", {"html": False, "typographer": False})
+        MarkdownIt(
+            "commonmark",
+            {"html": False, "typographer": False, "maxNesting": MAX_BLOCK_NESTING},
+        )
         .enable(["table", "strikethrough"])
         .use(front_matter_plugin)
         .use(colon_fence_plugin)
-        .use(attrs_block_plugin)
+        .use(author_attributes_plugin)
         .use(myst_block_plugin)
         .use(heading_anchors_plugin)
     )

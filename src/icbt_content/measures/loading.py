@@ -11,9 +11,11 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from icbt_content.authoring.documents import read_text
 from icbt_content.authoring.yamlsafe import LocatedYaml, load_yaml, validate
 from icbt_content.diagnostics import Diagnostic, Severity, diagnostic
 from icbt_content.inputs import leaves_project
+from icbt_content.limits import MAX_MANIFEST_BYTES
 from icbt_content.measures.wording import apply_wording, wording_hash, wording_problems
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.measure import Measure, MeasureProblem, MeasureWording, measure_problems
@@ -58,10 +60,9 @@ def _display(path: Path, project_root: Path) -> str:
 
 
 def _read(path: Path, file: str) -> tuple[LocatedYaml | None, list[Diagnostic]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [diagnostic("ICBT100", f"cannot read the file: {exc}", file)]
+    text, problems = read_text(path, file, limit=MAX_MANIFEST_BYTES)
+    if text is None:
+        return None, problems
     return load_yaml(text, file)
 
 

@@ -61,6 +61,8 @@ class RenderedFile:
     path: str
     """Relative to the site root, with forward slashes."""
     content: bytes
+    source: str = ""
+    """The content file the page was made from (for diagnostics), when there is one."""
 
 
 @dataclass(frozen=True)
@@ -368,9 +370,11 @@ class ProgrammeRenderer:
             return self._fallback
         return self
 
-    def _file(self, here: str, template: str, context: dict[str, Any]) -> RenderedFile:
+    def _file(
+        self, here: str, template: str, context: dict[str, Any], source: str = ""
+    ) -> RenderedFile:
         html = self.env.get_template(template).render(context)
-        return RenderedFile(here + "index.html", html.encode("utf-8"))
+        return RenderedFile(here + "index.html", html.encode("utf-8"), source)
 
     def home(self) -> RenderedFile:
         here = self.site_path(home_path(self.code))
@@ -444,7 +448,7 @@ class ProgrammeRenderer:
                 for p in module.pages
             ],
         )
-        return self._file(here, "module.html", context)
+        return self._file(here, "module.html", context, module.source.file if module.source else "")
 
     def content_page(self, module: Module, m_index: int, page: Page, p_index: int) -> RenderedFile:
         here = self.site_path(page_path(self.code, module.id, page.id))
@@ -473,7 +477,7 @@ class ProgrammeRenderer:
             next=self._neighbour(here, module, m_index, p_index, +1),
         )
         context["blocks"] = [self.block(b, here, source, context) for b in page.blocks]
-        return self._file(here, "page.html", context)
+        return self._file(here, "page.html", context, source)
 
     @cached_property
     def _reading_order(self) -> tuple[list[tuple[Module, Page]], dict[tuple[str, str], int]]:

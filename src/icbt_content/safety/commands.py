@@ -14,6 +14,9 @@ from pathlib import Path
 from icbt_content.diagnostics import Diagnostics
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+#: Every report says how it was made (see templates/report.*): an existing file that does not
+#: is someone else's, and is never replaced.
+REPORT_SIGNATURE = b"icbt safety report"
 
 
 def _usage(message: str) -> int:
@@ -183,6 +186,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from icbt_content.cli import print_diagnostics
+    from icbt_content.outputs import check_output_file
     from icbt_content.safety.evidence import EvidenceError, read_junit
     from icbt_content.safety.files import OutsideProjectError, write_inside
     from icbt_content.safety.report import build_report, render_report
@@ -202,6 +207,15 @@ def cmd_report(args: argparse.Namespace) -> int:
             "no programmes found"
             + (f" named {', '.join(args.programme)}" if args.programme else "")
         )
+    # A report is written in safety/reports/, which the command owns, or anywhere the output
+    # guard allows a file: never over a source, a release record or someone else's file.
+    owned = (project / "safety" / "reports").resolve()
+    target = (out if out.is_absolute() else Path.cwd() / out).resolve()
+    if owned not in target.parents:
+        problem = check_output_file(out, project, REPORT_SIGNATURE)
+        if problem is not None:
+            print_diagnostics([problem])
+            return EXIT_CONTENT
     try:
         write_inside(project, out, render_report(report, fmt).encode("utf-8"))
     except OutsideProjectError as exc:

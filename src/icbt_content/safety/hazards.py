@@ -118,7 +118,7 @@ def load_hazard_log(project: Path) -> tuple[LoadedHazardLog | None, list[Diagnos
     path = project / HAZARD_LOG
     if not path.is_file():
         return None, []
-    text, found = read_text(path, HAZARD_LOG)
+    text, found = read_text(path, HAZARD_LOG, project)
     if text is None:
         return None, found
     located, found = load_yaml(text, HAZARD_LOG)
