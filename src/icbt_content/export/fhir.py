@@ -222,6 +222,8 @@ def _question(measure: Measure, item: MeasureItem, base_url: str | None) -> dict
         question["text"] = item.text
     question["required"] = measure.missing.policy == "none-allowed"
     if option_set.kind == "choice":
+        # Radio buttons, as on the site: every answer in view, no typing.
+        question["extension"] = [_item_control("radio-button")]
         question["type"] = "choice"
         # The score also goes on the answer option itself: that is where LHC-Forms and the
         # SDC examples read it.
