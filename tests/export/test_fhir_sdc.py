@@ -184,7 +184,9 @@ def test_translated_wording_keeps_the_answer_codes(mini: Programme) -> None:
         measure="phq9",
         title="Gesundheitsfragebogen (PHQ-9)",
         items={item.id: f"Frage {item.id}" for item in phq9.items},
-        options={"frequency": {0: "Überhaupt nicht", 1: "An einzelnen Tagen", 2: "Oft", 3: "Immer"}},
+        options={
+            "frequency": {0: "Überhaupt nicht", 1: "An einzelnen Tagen", 2: "Oft", 3: "Immer"}
+        },
     )
     translated = apply_wording(phq9, wording, licensed=False)
     assert translated.option_sets[0].options[0].label == "Überhaupt nicht"

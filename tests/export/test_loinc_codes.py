@@ -14,10 +14,9 @@ from icbt_content.model.measure import LOINC, Coding, Measure
 REPO = Path(__file__).parent.parent.parent
 STORED = REPO / "tests" / "fixtures" / "loinc"
 R4_PHQ9 = STORED / "hl7.fhir.r4.examples-4.0.1.Questionnaire-phq-9-questionnaire.json"
-SDC_PHQ9 = STORED / "hl7.fhir.uv.sdc-4.0.0-ballot.Questionnaire-questionnaire-sdc-profile-example-PHQ9.json"
-SDC_WEIGHTS = (
-    STORED / "hl7.fhir.uv.sdc-4.0.0-ballot.Questionnaire-questionnaire-sdc-profile-example-item-weight.json"
-)
+SDC = "hl7.fhir.uv.sdc-4.0.0-ballot.Questionnaire-questionnaire-sdc-profile-example"
+SDC_PHQ9 = STORED / f"{SDC}-PHQ9.json"
+SDC_WEIGHTS = STORED / f"{SDC}-item-weight.json"
 
 
 def read(path: Path) -> Any:

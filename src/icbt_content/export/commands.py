@@ -87,7 +87,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     out = Path(args.out) / args.format
-    if args.format != "json" and not args.quiet and canonical_base(args.base_url) == DEFAULT_BASE_URL:
+    if (
+        args.format != "json"
+        and not args.quiet
+        and canonical_base(args.base_url) == DEFAULT_BASE_URL
+    ):
         print(
             f"note: canonical URLs use the placeholder base {DEFAULT_BASE_URL}; set --base-url "
             f"or {BASE_URL_ENV} to your service's own",

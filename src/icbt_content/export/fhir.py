@@ -42,7 +42,6 @@ from icbt_content.export.loading import (
     source_programmes,
     write_text,
 )
-from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.export.sdc import (
     band_expression,
     calculated_expression,
@@ -50,6 +49,7 @@ from icbt_content.export.sdc import (
     subscale_expression,
     total_expression,
 )
+from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.measures import score
 from icbt_content.model.measure import Coding, Measure, MeasureItem, OptionSet, ResponseOption
 from icbt_content.model.programme import Programme
@@ -674,6 +674,6 @@ def export_responses(
 
 
 def write_responses(responses: Sequence[Mapping[str, Any]], out: Path, name: str) -> Path:
-    """Write ``responses`` as a transaction Bundle to ``<out>/<name>.fhir.json``; return the path."""
+    """Write ``responses`` as a transaction Bundle to ``<out>/<name>.fhir.json``; return it."""
     path = out / f"{name}.fhir.json"
     return write_text(path, json_text(responses_bundle(responses), sort_keys=False))

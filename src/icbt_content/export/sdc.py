@@ -104,7 +104,9 @@ def _total_exists(measure: Measure) -> str:
 def total_expression(measure: Measure) -> str:
     """Return the FHIRPath for the measure's total score."""
     items = list(measure.items)
-    value = _prorated(measure, items) if measure.missing.policy == "prorate" else _sum(measure, items)
+    value = (
+        _prorated(measure, items) if measure.missing.policy == "prorate" else _sum(measure, items)
+    )
     return f"iif({_total_exists(measure)}, {value}, {{}})"
 
 
@@ -123,8 +125,7 @@ def band_expression(measure: Measure, total_link_id: str, band_link_id: str) -> 
     for band in reversed(ordered[:-1]):
         code = f"iif({total} <= {band.max}, {_string(band.id)}, {code})"
     options = (
-        f"%questionnaire.item.where(linkId = {_string(band_link_id)})"
-        ".answerOption.valueCoding"
+        f"%questionnaire.item.where(linkId = {_string(band_link_id)}).answerOption.valueCoding"
     )
     return f"iif({total}.exists(), {options}.where(code = {code}), {{}})"
 
