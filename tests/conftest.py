@@ -1,4 +1,7 @@
-"""Shared fixtures: sample projects copied into a temporary folder."""
+"""Shared fixtures: sample projects copied into a temporary folder, and the one browser.
+
+Playwright's sync API allows one instance per thread, so every test that drives chromium in
+the main thread shares the session's ``browser``."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
@@ -32,3 +36,21 @@ def _pinned_build_date() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(BUILD_DATE_ENV, BUILD_DATE_EPOCH)
         yield
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -395,6 +395,53 @@ CODES: dict[str, Code] = {
             "outcome_measures: {depression: phq9, anxiety: gad7}   # gad7 for social anxiety",
         ),
         _c(
+            "ICBT431",
+            E,
+            "Code system is not a URI",
+            "A coding of a measure, item, answer or score names its terminology by a URI, as "
+            "FHIR does, so other systems can recognise it.",
+            "codes: [{system: LOINC, code: 44249-1}]    # use http://loinc.org",
+        ),
+        _c(
+            "ICBT432",
+            E,
+            "Malformed code",
+            "A code is empty, has spaces around it, or is not a valid code of its terminology. "
+            "LOINC codes are checked for their form and their check digit, which catches most "
+            "typing errors.",
+            "codes: [{system: http://loinc.org, code: 44249-2}]    # the check digit is 1",
+        ),
+        _c(
+            "ICBT433",
+            E,
+            "Two codes from one terminology",
+            "A measure, item, answer or score has two codes from the same terminology, so a "
+            "system reading it could not tell which one is meant.",
+        ),
+        _c(
+            "ICBT434",
+            E,
+            "Same code on two things",
+            "Two items, two scores, the measure and a score, or two answers of one option set "
+            "share a code, so other systems would merge them. Usually a copy-and-paste slip.",
+        ),
+        _c(
+            "ICBT435",
+            E,
+            "Answers coded in part",
+            "Some answers of an option set have codes and others do not. Give every answer its "
+            "code, or none, so an exported answer list uses one terminology.",
+        ),
+        _c(
+            "ICBT436",
+            E,
+            "Invalid measure version",
+            "A measure's own version is written MAJOR.MINOR.PATCH, like 1.0.0. It names the "
+            "measure's FHIR Questionnaire version, so raise it whenever items, answers, scoring "
+            "or codes change.",
+            "version: v1",
+        ),
+        _c(
             "ICBT501",
             E,
             "Template syntax error",

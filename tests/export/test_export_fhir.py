@@ -65,18 +65,21 @@ def test_every_measure_is_a_valid_questionnaire(mini: Programme) -> None:
         assert resource["status"] == "active"
         assert resource["id"] == m.id
         assert resource["url"] == f"{BASE}/Questionnaire/{m.id}"
-        assert resource["version"] == "2.1.0"
+        # the measure's own version; the programme's only for a measure without one
+        version = m.version or "2.1.0"
+        assert resource["version"] == version
         assert resource["identifier"] == [
-            {"system": f"{BASE}/Questionnaire", "value": f"{m.id}|2.1.0"}
+            {"system": f"{BASE}/Questionnaire", "value": f"{m.id}|{version}"}
         ]
         assert resource["title"] == m.title
-        assert resource["code"][0]["code"] == m.id
+        assert resource["code"][-1]["code"] == m.id
         questions = [i for i in resource["item"] if i["linkId"] in {x.id for x in m.items}]
         assert [q["linkId"] for q in questions] == [x.id for x in m.items]
         for question in questions:
-            assert question["code"] == [
-                {"system": f"{BASE}/measures/{m.id}/items", "code": question["linkId"]}
-            ]
+            assert question["code"][-1] == {
+                "system": f"{BASE}/measures/{m.id}/items",
+                "code": question["linkId"],
+            }
 
 
 @pytest.mark.parametrize("programme_id", REAL_PROGRAMMES)
@@ -98,13 +101,14 @@ def test_phq9_items_answers_and_scores(mini: Programme) -> None:
     q9 = by_id["q9"]
     assert q9["type"] == "choice" and q9["required"] is True
     assert q9["text"].startswith("Thoughts that you would be better off dead")
-    assert ordinals(q9) == [("0", 0), ("1", 1), ("2", 2), ("3", 3)]
+    # LOINC answer codes, each with the score it adds
+    assert ordinals(q9) == [("LA6568-5", 0), ("LA6569-3", 1), ("LA6570-1", 2), ("LA6571-9", 3)]
     first = q9["answerOption"][0]["valueCoding"]
-    assert first["system"] == f"{BASE}/measures/phq9/options/frequency"
+    assert first["system"] == "http://loinc.org"
     assert first["display"] == "Not at all"
     total = by_id["score.total"]
     assert total["type"] == "integer" and total["readOnly"] is True
-    assert [e["valueInteger"] for e in total["extension"]] == [0, 27]
+    assert [e["valueInteger"] for e in total["extension"][:2]] == [0, 27]
     bands = [o["valueCoding"]["code"] for o in by_id["score.band"]["answerOption"]]
     assert bands == ["minimal", "mild", "moderate", "moderately-severe", "severe"]
     assert by_id["score.risk"]["type"] == "boolean"
@@ -189,12 +193,12 @@ def test_one_result_becomes_a_questionnaire_response(mini: Programme) -> None:
         phq9, result, subject="Patient/123", version="2.1.0", base_url=BASE
     )
     valid_response(response, questionnaire(phq9, version="2.1.0", base_url=BASE))
-    assert response["questionnaire"] == f"{BASE}/Questionnaire/phq9|2.1.0"
+    assert response["questionnaire"] == f"{BASE}/Questionnaire/phq9|1.0.0"  # the measure's
     assert response["subject"] == {"reference": "Patient/123"}
     assert response["authored"] == "2026-01-05T10:00:00.000Z"
     assert response["status"] == "completed"
     answered = items(response)
-    assert answered["q1"]["answer"][0]["valueCoding"]["code"] == "2"
+    assert answered["q1"]["answer"][0]["valueCoding"]["code"] == "LA6570-1"  # value 2
     assert answered["q1"]["answer"][0]["valueCoding"]["display"] == "More than half the days"
     assert answered["score.total"]["answer"] == [{"valueInteger": 12}]
     assert answered["score.band"]["answer"][0]["valueCoding"]["code"] == "moderate"
@@ -247,11 +251,11 @@ def test_a_whole_answer_export_becomes_responses(mini: Programme) -> None:
     responses = questionnaire_responses(read_json(ANSWERS), mini, subject="Patient/123")
     # sorted by key, then in the order saved; exercises, progress and other programmes left out
     assert [(r["questionnaire"].rsplit("/", 1)[1], r["authored"][:10]) for r in responses] == [
-        ("mood-check|2.1.0", "2026-01-05"),
-        ("phq9|2.1.0", "2026-01-05"),
-        ("phq9|2.1.0", "2026-02-02"),
+        ("mood-check|2.1.0", "2026-01-05"),  # no version of its own: the programme's
+        ("phq9|1.0.0", "2026-01-05"),
+        ("phq9|1.0.0", "2026-02-02"),
         ("weekly|2.1.0", "2026-01-12"),
-        ("wsas|2.1.0", "2026-01-05"),
+        ("wsas|1.0.0", "2026-01-05"),
     ]
     for response in responses:
         measure_id = response["questionnaire"].rsplit("/", 1)[1].split("|")[0]
@@ -291,7 +295,7 @@ def test_responses_bundle_is_valid_and_deterministic(mini: Programme) -> None:
     responses = questionnaire_responses(read_json(ANSWERS), [mini])
     bundle = responses_bundle(responses)
     valid_bundle(bundle)
-    assert bundle["type"] == "collection"
+    assert bundle["type"] == "transaction"
     assert [e["resource"] for e in bundle["entry"]] == responses
     assert responses_bundle(copy.deepcopy(responses)) == bundle
     urls = [e["fullUrl"] for e in bundle["entry"]]

@@ -13,7 +13,9 @@ from pathlib import Path
 from icbt_content.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 from icbt_content.export.bundle import write_bundles
 from icbt_content.export.fhir import (
+    BASE_URL_ENV,
     DEFAULT_BASE_URL,
+    canonical_base,
     questionnaire_responses,
     read_answers,
     write_questionnaires,
@@ -56,8 +58,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--base-url",
-        default=DEFAULT_BASE_URL,
-        help=f"fhir: your service's canonical base URL (default: {DEFAULT_BASE_URL})",
+        default=None,
+        help=f"fhir: your service's canonical base URL (default: ${BASE_URL_ENV}, else "
+        f"{DEFAULT_BASE_URL})",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     parser.set_defaults(run=cmd_export)
@@ -89,6 +92,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     Path(args.out).mkdir(parents=True, exist_ok=True)
     mark(Path(args.out), EXPORT)
     out = Path(args.out) / args.format
+    if (
+        args.format != "json"
+        and not args.quiet
+        and canonical_base(args.base_url) == DEFAULT_BASE_URL
+    ):
+        print(
+            f"note: canonical URLs use the placeholder base {DEFAULT_BASE_URL}; set --base-url "
+            f"or {BASE_URL_ENV} to your service's own",
+            file=sys.stderr,
+        )
     try:
         written = _export(args, project, out)
     except AnswersError as exc:

@@ -4,15 +4,20 @@
 Names are derived from the measure so every export agrees:
 
 - ``Questionnaire.url`` is ``<base>/Questionnaire/<measure-id>`` (a translation adds
-  ``-<locale>`` and points back with ``derivedFrom``); ``version`` is the content version;
-  ``identifier`` is ``<id>|<version>`` in the system ``<base>/Questionnaire``.
-- item ``linkId`` is the item id; its ``code`` is the item id in ``<base>/measures/<id>/items``.
-- each answer is a ``valueCoding`` whose code is the answer's value in
-  ``<base>/measures/<id>/options/<option-set>``, with the score it adds to the total in the
-  ``ordinalValue`` extension (reverse-scored items carry the reversed score).
+  ``-<locale>`` and points back with ``derivedFrom``); ``version`` is the measure's own version
+  (the programme's for a measure without one); ``identifier`` is ``<id>|<version>`` in the
+  system ``<base>/Questionnaire``. The base is the deployment's setting: ``base_url``, else the
+  environment variable ``ICBT_FHIR_BASE_URL``, else :data:`DEFAULT_BASE_URL`.
+- ``Questionnaire.code`` and each item's ``code`` list the measure's own codes (LOINC...) and
+  then the id in ``<base>/measures`` or ``<base>/measures/<id>/items``.
+- each answer is a ``valueCoding``: the answer's first own code (a LOINC answer code), else its
+  value in ``<base>/measures/<id>/options/<option-set>``. The score it adds to the total is in
+  the ``ordinalValue`` extension on the answer option and on its coding (reverse-scored items
+  carry the reversed score).
 - read-only items ``score.total``, ``score.band``, ``score.risk`` and ``subscale.<id>`` hold what
-  the scoring engine (:mod:`icbt_content.measures`) works out; ids cannot contain a dot, so
-  these never clash with an item.
+  the scoring engine (:mod:`icbt_content.measures`) works out, and carry the SDC
+  ``calculatedExpression`` (:mod:`.sdc`) a form filler runs to work out the same; ids cannot
+  contain a dot, so these never clash with an item.
 
 A measure whose wording needs permission that the service did not supply is exported without
 wording: no question text, no answer labels; codes, values and scores are kept.
@@ -21,6 +26,7 @@ wording: no question text, no answer labels; codes, values and scores are kept.
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
@@ -36,15 +42,27 @@ from icbt_content.export.loading import (
     source_programmes,
     write_text,
 )
+from icbt_content.export.sdc import (
+    band_expression,
+    calculated_expression,
+    risk_expression,
+    subscale_expression,
+    total_expression,
+)
 from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.limits import MAX_ANSWERS_BYTES, kilobytes
 from icbt_content.measures import score
-from icbt_content.model.measure import Measure, MeasureItem, OptionSet, ResponseOption
+from icbt_content.model.measure import Coding, Measure, MeasureItem, OptionSet, ResponseOption
 from icbt_content.model.programme import Programme
 
 FHIR_VERSION = "4.0.1"
-#: A placeholder canonical base: a service sets its own (``--base-url``).
+#: A placeholder canonical base: a service sets its own (``--base-url`` or
+#: ``ICBT_FHIR_BASE_URL``).
 DEFAULT_BASE_URL = "https://example.org/icbt"
+#: The environment variable that sets a deployment's canonical base.
+BASE_URL_ENV = "ICBT_FHIR_BASE_URL"
+#: The identifier system for an identifier that is a URI (here a ``urn:uuid``).
+URI_SYSTEM = "urn:ietf:rfc:3986"
 
 ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
@@ -82,8 +100,14 @@ SCORE_TEXT = {
 Translate = Callable[[str], str]
 
 
-def _base(base_url: str) -> str:
-    return base_url.rstrip("/")
+def canonical_base(base_url: str | None = None) -> str:
+    """Return the canonical base: ``base_url``, else ``$ICBT_FHIR_BASE_URL``, else the default."""
+    chosen = base_url or os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL
+    return chosen.rstrip("/")
+
+
+def _base(base_url: str | None) -> str:
+    return canonical_base(base_url)
 
 
 def questionnaire_id(measure: Measure, locale: str | None = None) -> str:
@@ -92,13 +116,13 @@ def questionnaire_id(measure: Measure, locale: str | None = None) -> str:
 
 
 def questionnaire_url(
-    measure: Measure, *, base_url: str = DEFAULT_BASE_URL, locale: str | None = None
+    measure: Measure, *, base_url: str | None = None, locale: str | None = None
 ) -> str:
     """Return the canonical URL of the measure's Questionnaire."""
     return f"{_base(base_url)}/Questionnaire/{questionnaire_id(measure, locale)}"
 
 
-def measure_system(measure: Measure, what: str, *, base_url: str = DEFAULT_BASE_URL) -> str:
+def measure_system(measure: Measure, what: str, *, base_url: str | None = None) -> str:
     """Return the code system of a measure's ``items``, ``bands``, ``scores`` or option set."""
     return f"{_base(base_url)}/measures/{measure.id}/{what}"
 
@@ -112,22 +136,57 @@ def _scored(option_set: OptionSet, item: MeasureItem, value: int) -> int:
     return option_set.min + option_set.max - value if item.reverse else value
 
 
+def _codings(codes: Iterable[Coding], own: dict[str, Any]) -> list[dict[str, Any]]:
+    """The measure's own codes (LOINC...) first, then the code in our own system."""
+    return [_fhir_coding(code) for code in codes] + [own]
+
+
+def _fhir_coding(code: Coding) -> dict[str, Any]:
+    coding: dict[str, Any] = {"system": code.system, "code": code.code}
+    if code.display:
+        coding["display"] = code.display
+    return coding
+
+
+def _ordinal(option_set: OptionSet, item: MeasureItem, value: int) -> dict[str, Any]:
+    return {"url": ORDINAL_VALUE, "valueDecimal": _scored(option_set, item, value)}
+
+
 def _coding(
     measure: Measure,
     item: MeasureItem,
     option_set: OptionSet,
     value: int,
     label: str,
-    base_url: str,
+    base_url: str | None,
 ) -> dict[str, Any]:
-    coding: dict[str, Any] = {
-        "extension": [{"url": ORDINAL_VALUE, "valueDecimal": _scored(option_set, item, value)}],
-        "system": measure_system(measure, f"options/{option_set.id}", base_url=base_url),
-        "code": str(value),
-    }
+    """The Coding of one answer: its first own code, else its value in our system, with the
+    score it adds (R4 allows ``ordinalValue`` on a Coding, so the score travels with answers)."""
+    option = _option(option_set, value)
+    coding: dict[str, Any] = {"extension": [_ordinal(option_set, item, value)]}
+    if option is not None and option.codes:
+        own = option.codes[0]
+        coding |= {"system": own.system, "code": own.code}
+    else:
+        system = measure_system(measure, f"options/{option_set.id}", base_url=base_url)
+        coding |= {"system": system, "code": str(value)}
     if label:
         coding["display"] = label
     return coding
+
+
+def answer_codings(measure: Measure, *, base_url: str | None = None) -> dict[str, dict[int, Any]]:
+    """Return item id -> answer value -> the answer's Coding, as the export writes them."""
+    return {
+        item.id: {
+            option.value: _coding(
+                measure, item, measure.option_set(item), option.value, option.label, base_url
+            )
+            for option in measure.option_set(item).options
+        }
+        for item in measure.items
+        if measure.option_set(item).kind == "choice"
+    }
 
 
 def _scale_labels(item: MeasureItem, option_set: OptionSet) -> list[dict[str, Any]]:
@@ -156,19 +215,24 @@ def _item_control(code: str) -> dict[str, Any]:
     }
 
 
-def _question(measure: Measure, item: MeasureItem, base_url: str) -> dict[str, Any]:
+def _question(measure: Measure, item: MeasureItem, base_url: str | None) -> dict[str, Any]:
     option_set = measure.option_set(item)
-    question: dict[str, Any] = {
-        "linkId": item.id,
-        "code": [{"system": measure_system(measure, "items", base_url=base_url), "code": item.id}],
-    }
+    own = {"system": measure_system(measure, "items", base_url=base_url), "code": item.id}
+    question: dict[str, Any] = {"linkId": item.id, "code": _codings(item.codes, own)}
     if item.text:
         question["text"] = item.text
     question["required"] = measure.missing.policy == "none-allowed"
     if option_set.kind == "choice":
+        # Radio buttons, as on the site: every answer in view, no typing.
+        question["extension"] = [_item_control("radio-button")]
         question["type"] = "choice"
+        # The score also goes on the answer option itself: that is where LHC-Forms and the
+        # SDC examples read it.
         question["answerOption"] = [
-            {"valueCoding": _coding(measure, item, option_set, o.value, o.label, base_url)}
+            {
+                "extension": [_ordinal(option_set, item, o.value)],
+                "valueCoding": _coding(measure, item, option_set, o.value, o.label, base_url),
+            }
             for o in option_set.options
         ]
         return question
@@ -186,7 +250,9 @@ def _question(measure: Measure, item: MeasureItem, base_url: str) -> dict[str, A
     return question
 
 
-def _score_items(measure: Measure, base_url: str, translate: Translate) -> list[dict[str, Any]]:
+def _score_items(
+    measure: Measure, base_url: str | None, translate: Translate
+) -> list[dict[str, Any]]:
     system = measure_system(measure, "scores", base_url=base_url)
     items: list[dict[str, Any]] = []
     if measure.scoring == "sum":
@@ -196,19 +262,26 @@ def _score_items(measure: Measure, base_url: str, translate: Translate) -> list[
                 "extension": [
                     {"url": MIN_VALUE, "valueInteger": low},
                     {"url": MAX_VALUE, "valueInteger": high},
+                    calculated_expression(total_expression(measure), "Total score"),
                 ],
                 "linkId": TOTAL_LINK_ID,
-                "code": [{"system": system, "code": "total"}],
+                "code": _codings(measure.total_codes, {"system": system, "code": "total"}),
                 "text": translate(SCORE_TEXT[TOTAL_LINK_ID]),
                 "type": "integer",
                 "readOnly": True,
             }
         )
         for subscale in measure.subscales:
+            own = {"system": system, "code": f"subscale-{subscale.id}"}
             items.append(
                 {
+                    "extension": [
+                        calculated_expression(
+                            subscale_expression(measure, subscale.id), f"{subscale.id} subscale"
+                        )
+                    ],
                     "linkId": f"{SUBSCALE_PREFIX}{subscale.id}",
-                    "code": [{"system": system, "code": f"subscale-{subscale.id}"}],
+                    "code": _codings(subscale.codes, own),
                     "text": subscale.title,
                     "type": "integer",
                     "readOnly": True,
@@ -216,22 +289,27 @@ def _score_items(measure: Measure, base_url: str, translate: Translate) -> list[
             )
     if measure.bands:
         bands = measure_system(measure, "bands", base_url=base_url)
-        items.append(
-            {
-                "linkId": BAND_LINK_ID,
-                "code": [{"system": system, "code": "band"}],
-                "text": translate(SCORE_TEXT[BAND_LINK_ID]),
-                "type": "choice",
-                "readOnly": True,
-                "answerOption": [
-                    {"valueCoding": {"system": bands, "code": band.id, "display": band.label}}
-                    for band in measure.bands
-                ],
-            }
-        )
+        band_item: dict[str, Any] = {}
+        if measure.scoring == "sum":
+            expression = band_expression(measure, TOTAL_LINK_ID, BAND_LINK_ID)
+            band_item["extension"] = [calculated_expression(expression, "Severity band")]
+        band_item |= {
+            "linkId": BAND_LINK_ID,
+            "code": [{"system": system, "code": "band"}],
+            "text": translate(SCORE_TEXT[BAND_LINK_ID]),
+            "type": "choice",
+            "readOnly": True,
+            "answerOption": [
+                {"valueCoding": {"system": bands, "code": band.id, "display": band.label}}
+                for band in measure.bands
+            ],
+        }
+        items.append(band_item)
     if any(item.risk is not None for item in measure.items):
+        expression = risk_expression(measure, answer_codings(measure, base_url=base_url))
         items.append(
             {
+                "extension": [calculated_expression(expression, "Risk answer")],
                 "linkId": RISK_LINK_ID,
                 "code": [{"system": system, "code": "risk"}],
                 "text": translate(SCORE_TEXT[RISK_LINK_ID]),
@@ -246,18 +324,20 @@ def questionnaire(
     measure: Measure,
     *,
     version: str | None = None,
-    base_url: str = DEFAULT_BASE_URL,
+    base_url: str | None = None,
     locale: str | None = None,
     translate: Translate | None = None,
 ) -> dict[str, Any]:
     """Return ``measure`` as a FHIR R4 Questionnaire (JSON data).
 
-    ``version`` is the content version (the programme's). Give ``locale`` for a translated
-    measure: its id and URL get the locale, and ``derivedFrom`` names the source Questionnaire.
-    ``translate`` translates the labels of the read-only score items.
+    The Questionnaire's version is the measure's own; ``version`` (the programme's) stands in
+    for a measure without one. Give ``locale`` for a translated measure: its id and URL get the
+    locale, and ``derivedFrom`` names the source Questionnaire. ``translate`` translates the
+    labels of the read-only score items.
     """
     original = measure
     measure = publishable_measure(measure)
+    version = measure.version or version
     qid = questionnaire_id(measure, locale)
     resource: dict[str, Any] = {
         "resourceType": "Questionnaire",
@@ -288,13 +368,14 @@ def questionnaire(
     resource["copyright"] = "\n\n".join(
         notice if licence in measure.copyright else [*notice, licence]
     )
-    resource["code"] = [
+    resource["code"] = _codings(
+        measure.codes,
         {
             "system": f"{_base(base_url)}/measures",
             "code": measure.id,
             "display": measure.short_title or measure.title,
-        }
-    ]
+        },
+    )
     items: list[dict[str, Any]] = []
     intro = (("intro.instructions", measure.instructions), ("intro.timeframe", measure.timeframe))
     for link_id, text in intro:
@@ -339,7 +420,7 @@ def questionnaire_response(
     *,
     subject: str | None = None,
     version: str | None = None,
-    base_url: str = DEFAULT_BASE_URL,
+    base_url: str | None = None,
     locale: str | None = None,
 ) -> dict[str, Any]:
     """Return one saved result of ``measure`` as a FHIR R4 QuestionnaireResponse (JSON data).
@@ -348,7 +429,10 @@ def questionnaire_response(
     ``{"date": ISO, "answers": {item_id: value}, "total": n, "band": id, "risk": bool}``.
     Total, band, subscales and risk are worked out again by the scoring engine from the
     answers; the saved ones are not trusted. ``subject`` is a reference such as
-    ``Patient/123``. ``version`` and ``locale`` pick the Questionnaire it answers.
+    ``Patient/123``. ``locale`` picks the Questionnaire it answers, and its version is the
+    measure's own (``version``, the programme's, stands in for a measure without one). The
+    response's ``identifier`` is a UUID derived from its content, so the same result always
+    gets the same identifier and a server can refuse to store it twice.
     Raises AnswersError for an answer the measure does not allow.
     """
     authored = _authored(result)
@@ -358,6 +442,7 @@ def questionnaire_response(
     except ValueError as exc:
         raise AnswersError([str(exc)]) from None
     measure = publishable_measure(measure)
+    version = measure.version or version
     canonical = questionnaire_url(measure, base_url=base_url, locale=locale)
     resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
@@ -406,7 +491,15 @@ def questionnaire_response(
         items.append({"linkId": RISK_LINK_ID, "answer": [{"valueBoolean": bool(scored.risk)}]})
     if items:
         resource["item"] = items
-    return resource
+    # A URI identifier (RFC 3986 system) holding a UUID derived from the content.
+    identifier = {"system": URI_SYSTEM, "value": _content_uuid(resource)}
+    return {"resourceType": "QuestionnaireResponse", "identifier": identifier, **resource}
+
+
+def _content_uuid(resource: Mapping[str, Any]) -> str:
+    """A UUID derived from the resource's content: the same content, the same UUID."""
+    content = json.dumps(resource, sort_keys=True, ensure_ascii=False)
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, content)}"
 
 
 def _measure_key(key: str) -> tuple[str, str] | None:
@@ -422,7 +515,7 @@ def questionnaire_responses(
     programmes: Programme | Iterable[Programme],
     *,
     subject: str | None = None,
-    base_url: str = DEFAULT_BASE_URL,
+    base_url: str | None = None,
 ) -> list[dict[str, Any]]:
     """Convert a whole answer export from the site into QuestionnaireResponses.
 
@@ -479,20 +572,28 @@ def questionnaire_responses(
     return responses
 
 
-def _full_url(resource: Mapping[str, Any]) -> str:
-    content = json.dumps(resource, sort_keys=True, ensure_ascii=False)
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, content)}"
+def _entry(resource: Mapping[str, Any]) -> dict[str, Any]:
+    """A transaction entry that creates ``resource`` unless the server already has it."""
+    identifiers = resource.get("identifier")
+    identifier = identifiers if isinstance(identifiers, Mapping) else None
+    full_url = str(identifier["value"]) if identifier else _content_uuid(resource)
+    request: dict[str, Any] = {"method": "POST", "url": str(resource["resourceType"])}
+    if identifier:
+        request["ifNoneExist"] = f"identifier={identifier['system']}|{identifier['value']}"
+    return {"fullUrl": full_url, "resource": dict(resource), "request": request}
 
 
 def responses_bundle(responses: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Return a FHIR R4 Bundle of type ``collection`` holding ``responses``.
+    """Return a FHIR R4 ``transaction`` Bundle that stores ``responses`` on a FHIR server.
 
-    Each entry's ``fullUrl`` is a UUID derived from the resource's content, so exporting the
-    same answers twice gives the same bundle.
+    Each entry's ``fullUrl`` is the response's identifier (a ``urn:uuid`` derived from its
+    content), and its request is a conditional create (``POST`` with ``ifNoneExist`` on that
+    identifier), so posting the same answers twice stores them once. Exporting the same answers
+    twice gives the same bundle.
     """
-    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "collection"}
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "transaction"}
     if responses:  # FHIR JSON has no empty arrays
-        bundle["entry"] = [{"fullUrl": _full_url(r), "resource": dict(r)} for r in responses]
+        bundle["entry"] = [_entry(r) for r in responses]
     return bundle
 
 
@@ -502,7 +603,7 @@ def questionnaire_file_name(measure: Measure, locale: str | None = None) -> str:
 
 
 def write_questionnaires(
-    localised: Iterable[LocalisedProgramme], out: Path, *, base_url: str = DEFAULT_BASE_URL
+    localised: Iterable[LocalisedProgramme], out: Path, *, base_url: str | None = None
 ) -> list[Path]:
     """Write each measure of each localised programme to
     ``<out>/<programme>/<locale>/Questionnaire-<id>.json``; return the paths."""
@@ -529,7 +630,7 @@ def export_questionnaires(
     *,
     programmes: Iterable[str] | None = None,
     locales: Iterable[str] | None = None,
-    base_url: str = DEFAULT_BASE_URL,
+    base_url: str | None = None,
 ) -> list[Path]:
     """Write every measure of every programme and locale as a FHIR R4 Questionnaire.
 
@@ -569,7 +670,7 @@ def export_responses(
     *,
     programmes: Iterable[str] | None = None,
     subject: str | None = None,
-    base_url: str = DEFAULT_BASE_URL,
+    base_url: str | None = None,
 ) -> list[Path]:
     """Convert an answer export into a Bundle of QuestionnaireResponses at
     ``<out>/<answers-file-name>.fhir.json``; return its path.
@@ -583,6 +684,6 @@ def export_responses(
 
 
 def write_responses(responses: Sequence[Mapping[str, Any]], out: Path, name: str) -> Path:
-    """Write ``responses`` as a collection Bundle to ``<out>/<name>.fhir.json``; return the path."""
+    """Write ``responses`` as a transaction Bundle to ``<out>/<name>.fhir.json``; return it."""
     path = out / f"{name}.fhir.json"
     return write_text(path, json_text(responses_bundle(responses), sort_keys=False))

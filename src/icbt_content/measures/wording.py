@@ -18,7 +18,6 @@ from icbt_content.model.measure import (
     MeasureProblem,
     MeasureWording,
     OptionSet,
-    ResponseOption,
     Subscale,
 )
 
@@ -171,9 +170,9 @@ def apply_wording(measure: Measure, wording: MeasureWording, *, licensed: bool) 
 
 
 def _reword_set(option_set: OptionSet, labels: dict[int, str]) -> OptionSet:
+    # model_copy keeps each answer's codes: only the words change.
     options = tuple(
-        ResponseOption(value=o.value, label=labels.get(o.value, o.label))
-        for o in option_set.options
+        o.model_copy(update={"label": labels.get(o.value, o.label)}) for o in option_set.options
     )
     return OptionSet.model_validate({**option_set.model_dump(), "options": options})
 

@@ -8,7 +8,8 @@ reports each problem with the path of the value, so the loader can point at its 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any, Literal
@@ -38,12 +39,32 @@ WORDING_FIELDS = frozenset(
 )
 
 
+class Coding(ContentModel):
+    """A code from a terminology (LOINC, SNOMED CT...) that names the same thing for other
+    systems, as a FHIR Coding: the terminology's URI, the code and its display name there."""
+
+    system: str
+    """The terminology's URI, such as http://loinc.org or http://snomed.info/sct."""
+    code: str
+    """The code in that terminology, such as 44249-1."""
+    display: str = ""
+    """The terminology's own name for the code (not wording shown to clients)."""
+
+
+Codings = tuple[Coding, ...]
+
+#: The LOINC system URI: its codes carry a check digit that :func:`measure_problems` verifies.
+LOINC = "http://loinc.org"
+
+
 class ResponseOption(ContentModel):
     """One answer a client can choose, and the value it scores."""
 
     value: int
     label: str = ""
     """The words shown; empty in a measure whose wording needs permission."""
+    codes: Codings = ()
+    """Codes for this answer in other terminologies (LOINC answer codes such as LA6568-5)."""
 
 
 class OptionSet(ContentModel):
@@ -90,6 +111,8 @@ class MeasureItem(ContentModel):
     reverse: bool = False
     """Reverse-scored: an answer scores (min + max - value) of its option set."""
     risk: RiskRule | None = None
+    codes: Codings = ()
+    """Codes for this question in other terminologies (LOINC question codes)."""
 
 
 class Subscale(ContentModel):
@@ -98,6 +121,8 @@ class Subscale(ContentModel):
     id: Id
     title: str
     items: tuple[Id, ...]
+    codes: Codings = ()
+    """Codes for this subscale's score in other terminologies."""
 
 
 class Band(ContentModel):
@@ -164,6 +189,14 @@ class Measure(ContentModel):
     """Set by the build when the deploying service supplied wording that needs permission."""
     translation: str = ""
     """For a validated translation: who translated it and where it was validated."""
+    version: str | None = None
+    """The version of this encoding of the measure (MAJOR.MINOR.PATCH): raise it whenever
+    items, answers, scoring or codes change. Without one, exports use the programme's
+    version."""
+    codes: Codings = ()
+    """Codes for the whole questionnaire in other terminologies (the LOINC panel code)."""
+    total_codes: Codings = ()
+    """Codes for the total score in other terminologies (the LOINC total score code)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -338,6 +371,8 @@ def measure_problems(measure: Measure) -> list[MeasureProblem]:
             )
     found += _missing_problems(measure)
     found += _wording_problems(measure)
+    found += _coding_problems(measure)
+    found += _version_problems(measure)
     if refs_ok and not any(p.code == "ICBT403" for p in found):
         found += _range_problems(measure)
     return found
@@ -469,6 +504,137 @@ def _wording_problems(measure: Measure) -> Iterator[MeasureProblem]:
                     f"option {option.value} of '{option_set.id}' has no label",
                     ("option_sets", i, "options", j),
                 )
+
+
+_SYSTEM_RE = re.compile(r"^(?:https?://[^\s/]+(?:/\S*)?|urn:[a-z0-9][a-z0-9-]*:\S+)$")
+_LOINC_RE = re.compile(r"^(?:L[AGLP])?\d{1,7}-\d$")
+_VERSION_RE = re.compile(r"^(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)$")
+
+
+def loinc_check_digit(number: str) -> int:
+    """Return the LOINC check digit (the Mod 10 algorithm LOINC publishes) of a term number."""
+    total = 0
+    for position, char in enumerate(reversed(number)):
+        digit = int(char) * (2 if position % 2 == 0 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return (10 - total % 10) % 10
+
+
+def _coded_things(measure: Measure) -> Iterator[tuple[str, tuple[str | int, ...], Codings]]:
+    """Every coded thing of ``measure``: its name for messages, its path and its codings."""
+    yield f"measure '{measure.id}'", ("codes",), measure.codes
+    yield "the total score", ("total_codes",), measure.total_codes
+    for i, item in enumerate(measure.items):
+        yield f"item '{item.id}'", ("items", i, "codes"), item.codes
+    for i, subscale in enumerate(measure.subscales):
+        yield f"subscale '{subscale.id}'", ("subscales", i, "codes"), subscale.codes
+    for i, option_set in enumerate(measure.option_sets):
+        for j, option in enumerate(option_set.options):
+            yield (
+                f"answer {option.value} of '{option_set.id}'",
+                ("option_sets", i, "options", j, "codes"),
+                option.codes,
+            )
+
+
+def _coding_problems(measure: Measure) -> Iterator[MeasureProblem]:
+    things = list(_coded_things(measure))
+    for name, path, codings in things:
+        yield from _each_coding_problems(name, path, codings)
+    # The same code on two questions, or on the whole and a part, would merge them elsewhere.
+    # Answers are compared only within their option set: one answer list serves many items.
+    groups: list[list[tuple[str, tuple[str | int, ...], Codings]]] = [
+        [t for t in things if t[1][0] != "option_sets"]
+    ]
+    for i in range(len(measure.option_sets)):
+        groups.append([t for t in things if t[1][:2] == ("option_sets", i)])
+    for group in groups:
+        yield from _shared_codes(group)
+    for i, option_set in enumerate(measure.option_sets):
+        coded = [bool(option.codes) for option in option_set.options]
+        if any(coded) and not all(coded):
+            j = coded.index(False)
+            yield MeasureProblem(
+                "ICBT435",
+                f"option set '{option_set.id}' codes some answers but not answer "
+                f"{option_set.options[j].value}",
+                ("option_sets", i, "options", j),
+                "give every answer of the set its code, or none",
+            )
+
+
+def _each_coding_problems(
+    name: str, path: tuple[str | int, ...], codings: Iterable[Coding]
+) -> Iterator[MeasureProblem]:
+    systems: set[str] = set()
+    for j, coding in enumerate(codings):
+        here = (*path, j)
+        if not _SYSTEM_RE.match(coding.system):
+            yield MeasureProblem(
+                "ICBT431",
+                f"the code system '{coding.system}' of {name} is not a URI",
+                (*here, "system"),
+                "use the terminology's URI, such as http://loinc.org or http://snomed.info/sct",
+            )
+        elif coding.system in systems:
+            yield MeasureProblem(
+                "ICBT433",
+                f"{name} has two codes from {coding.system}",
+                (*here, "system"),
+                "keep the one code that means exactly this; other systems can add theirs",
+            )
+        systems.add(coding.system)
+        problem = _code_problem(coding)
+        if problem:
+            yield MeasureProblem("ICBT432", f"{name}: {problem[0]}", (*here, "code"), problem[1])
+
+
+def _code_problem(coding: Coding) -> tuple[str, str] | None:
+    code = coding.code
+    if not code.strip() or code != code.strip():
+        return f"the code {code!r} is empty or has spaces around it", "write the code alone"
+    if coding.system != LOINC:
+        return None
+    if not _LOINC_RE.match(code):
+        return (
+            f"'{code}' is not a LOINC code",
+            "LOINC codes look like 44249-1 (a question or panel) or LA6568-5 (an answer)",
+        )
+    number, check = code.split("-")
+    if number.isdigit() and loinc_check_digit(number) != int(check):
+        return (
+            f"the LOINC code '{code}' fails its check digit",
+            f"check the code against LOINC: {number}-{loinc_check_digit(number)} would be valid",
+        )
+    return None
+
+
+def _shared_codes(
+    group: list[tuple[str, tuple[str | int, ...], Codings]],
+) -> Iterator[MeasureProblem]:
+    seen: dict[tuple[str, str], str] = {}
+    for name, path, codings in group:
+        for j, coding in enumerate(codings):
+            key = (coding.system, coding.code)
+            if key in seen:
+                yield MeasureProblem(
+                    "ICBT434",
+                    f"{name} and {seen[key]} have the same code {coding.code}",
+                    (*path, j, "code"),
+                    "each question, answer and score needs its own code",
+                )
+            else:
+                seen[key] = name
+
+
+def _version_problems(measure: Measure) -> Iterator[MeasureProblem]:
+    if measure.version is not None and not _VERSION_RE.match(measure.version):
+        yield MeasureProblem(
+            "ICBT436",
+            f"the measure version '{measure.version}' is not MAJOR.MINOR.PATCH",
+            ("version",),
+            "write it like 1.0.0, and raise it whenever items, answers, scoring or codes change",
+        )
 
 
 def _range_problems(measure: Measure) -> Iterator[MeasureProblem]:
