@@ -19,6 +19,8 @@ from benchkit.locales import LOCALES, LocaleSpec
 from benchkit.translate import translate_project
 
 KIT = Path(__file__).resolve().parent
+#: The modules that decide what a corpus contains.
+GENERATOR = ("text", "corpus", "locales", "translate", "prepare")
 
 
 def _code_hash() -> str:
@@ -27,7 +29,8 @@ def _code_hash() -> str:
 
     digest = hashlib.sha256()
     package = Path(icbt_content.__file__).parent
-    files = sorted(KIT.glob("*.py")) + sorted((package / "i18n").glob("*.py"))
+    generator = [KIT / f"{name}.py" for name in GENERATOR]
+    files = generator + sorted((package / "i18n").glob("*.py"))
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -69,18 +72,18 @@ def prepare(
     most = max(locale_counts, default=0)
     if most > len(LOCALES):
         raise ValueError(f"at most {len(LOCALES)} translated locales: {[s.code for s in LOCALES]}")
-    locales = LOCALES[:most]
     layouts = Layouts(root / shape.name)
-    wanted = stamp(shape, locales, others, seed)
     stamp_file = layouts.root / "stamp.json"
-    if not regenerate and stamp_file.is_file():
-        try:
-            if json.loads(stamp_file.read_text()) == wanted and all(
-                layouts.icbt(n).is_dir() for n in locale_counts
-            ):
-                return layouts
-        except ValueError:
-            pass
+    wanted = stamp(shape, LOCALES[:most], others, seed)
+    made = _read_stamp(stamp_file) if not regenerate else None
+    # A corpus made with more locales serves fewer: the first n are the same.
+    if made is not None and {**made, "locales": wanted["locales"]} == wanted:
+        codes = made["locales"]
+        generated = len(codes) if isinstance(codes, list) else -1
+        if generated >= most and layouts.icbt(generated).is_dir():
+            for count in locale_counts:
+                _derive(layouts, generated, count)
+            return layouts
     started = time.perf_counter()
     say(f"generating {shape.name} ({shape.about}) with {most} translated locale(s)...")
     if layouts.root.exists():
@@ -89,20 +92,36 @@ def prepare(
     write_sources(
         shape, full, layouts.mkdocs if others else None, layouts.hugo if others else None, seed
     )
-    if locales:
-        messages = translate_project(full, locales, REPO)
+    if most:
+        messages = translate_project(full, LOCALES[:most], REPO)
         say(f"  translated {messages} messages with 'icbt i18n extract/init'")
-    for count in sorted(set(locale_counts) - {most}):
-        keep = {SOURCE_LOCALE, *(spec.code for spec in LOCALES[:count])}
-        if count:
-            keep.add("templates")
-
-        def ignore(folder: str, names: list[str], keep: set[str] = keep) -> set[str]:
-            if Path(folder).name != "locales":
-                return set()
-            return {name for name in names if name not in keep}
-
-        shutil.copytree(full, layouts.icbt(count), ignore=ignore)
+    for count in locale_counts:
+        _derive(layouts, most, count)
     stamp_file.write_text(json.dumps(wanted, indent=2) + "\n")
     say(f"  generated in {time.perf_counter() - started:.0f} s: {layouts.root}")
     return layouts
+
+
+def _read_stamp(path: Path) -> dict[str, object] | None:
+    try:
+        found = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _derive(layouts: Layouts, generated: int, count: int) -> None:
+    """The project with the first ``count`` locales, copied from the one with ``generated``."""
+    target = layouts.icbt(count)
+    if count == generated or target.is_dir():
+        return
+    keep = {SOURCE_LOCALE, *(spec.code for spec in LOCALES[:count])}
+    if count:
+        keep.add("templates")
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        if Path(folder).name != "locales":
+            return set()
+        return {name for name in names if name not in keep}
+
+    shutil.copytree(layouts.icbt(generated), target, ignore=ignore)
