@@ -25,12 +25,13 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from benchkit.corpus import REPO, Shape, big_programme, duplicate_headings, sized, small_programmes
 from benchkit.locales import LOCALES
 from benchkit.measure import RunFailed, run_measured
 from benchkit.prepare import prepare, say
-from benchkit.report import Result, Results, comparisons, comparisons_table, measurements_table
+from benchkit.report import Result, Results, comparisons, results_from_json
 from benchkit.report import markdown as markdown_report
 from benchkit.tools import BUILDERS, ICBT_MODES, Job, Settings, startup_jobs, tool_versions
 
@@ -121,6 +122,12 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results here")
     parser.add_argument(
         "--markdown", type=Path, metavar="FILE", help="also write the tables here as Markdown"
+    )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="measure nothing: print the tables of an earlier --json FILE again",
     )
     args = parser.parse_args(argv)
     args.sizes = args.sizes or ([100, 1000, 10000] if args.full else [100, 1000])
@@ -225,6 +232,24 @@ def measure(groups: list[list[Job]], repeat: int, timeout: float, logs: Path) ->
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = arguments(argv)
+    if args.report:
+        payload = json.loads(args.report.read_text())
+        results = results_from_json(payload)
+    else:
+        payload, results = run(args, argv)
+    found = comparisons(results)
+    text = markdown_report(payload, results, found)
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text)
+    if args.json:
+        payload["comparisons"] = [c.as_json() for c in found]
+        args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    return 1 if any(r.error for r in results.all) else 0
+
+
+def run(args: argparse.Namespace, argv: Sequence[str] | None) -> tuple[dict[str, Any], Results]:
+    """Generate, measure; the JSON payload (without comparisons) and the results."""
     command = "python3 benchmarks/run.py " + shlex.join(sys.argv[1:] if argv is None else argv)
     settings = Settings(scratch=args.workdir / "scratch", icbt_args=args.icbt_arg, modes=args.modes)
     settings.scratch.mkdir(parents=True, exist_ok=True)
@@ -235,50 +260,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(message)
     results = Results(measure(groups, args.repeat, args.timeout, args.workdir / "logs"))
     host["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    found = comparisons(results)
-    versions = tool_versions(settings)
     date = datetime.datetime.fromtimestamp(started, datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-    def note() -> str:
-        return (
-            f"{date}; {host['nproc']} cores ({host['cpu']}); load average "
-            f"{host['load_average_at_start']} at the start, {host['load_average_at_end']} at the "
-            f"end; "
-            + ", ".join(f"{k} {v}" for k, v in versions.items())
-            + f"; median of {args.repeat} interleaved runs.\n\n`{command}`"
-            + "".join(f"\n\n{m}" for m in settings.skipped)
-        )
-
-    print(note())
-    print()
-    print(measurements_table(results))
-    print()
-    print(comparisons_table(found))
-    if args.markdown:
-        args.markdown.write_text(markdown_report(results, found, note))
-    if args.json:
-        payload = {
-            "date": date,
-            "command": command,
-            "machine": host,
-            "versions": versions,
-            "repeat": args.repeat,
-            "settings": {
-                "sizes": args.sizes,
-                "locales": args.locales,
-                "locale_codes": [spec.code for spec in LOCALES[: max(args.locales, default=0)]],
-                "tools": args.tools,
-                "modes": args.modes,
-                "shapes": args.shapes,
-                "duplicate_headings": args.duplicate_headings,
-                "icbt_args": args.icbt_arg,
-            },
-            "skipped": settings.skipped,
-            "results": [r.as_json() for r in results.all],
-            "comparisons": [c.as_json() for c in found],
-        }
-        args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    return 1 if any(r.error for r in results.all) else 0
+    payload: dict[str, Any] = {
+        "date": date,
+        "command": command,
+        "machine": host,
+        "versions": tool_versions(settings),
+        "repeat": args.repeat,
+        "settings": {
+            "sizes": args.sizes,
+            "locales": args.locales,
+            "locale_codes": [spec.code for spec in LOCALES[: max(args.locales, default=0)]],
+            "tools": args.tools,
+            "modes": args.modes,
+            "shapes": args.shapes,
+            "duplicate_headings": args.duplicate_headings,
+            "icbt_args": args.icbt_arg,
+        },
+        "skipped": settings.skipped,
+        "results": [r.as_json() for r in results.all],
+    }
+    return payload, results
 
 
 if __name__ == "__main__":

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from benchkit.measure import Sample
 from benchkit.tools import Job
@@ -118,6 +120,27 @@ class Results:
     def corpora(self, prefix: str) -> list[str]:
         names = {r.job.corpus for r in self.all if r.job.corpus.startswith(prefix)}
         return sorted(names, key=lambda n: int(n.rsplit("-", 1)[1]))
+
+
+def results_from_json(payload: dict[str, Any]) -> Results:
+    """The results a ``--json`` file holds, to print its tables again."""
+    loaded = []
+    for item in payload["results"]:
+        job = Job(
+            item["tool"],
+            item["mode"],
+            item["corpus"],
+            item["pages"],
+            item["locales"],
+            tuple(item["command"]),
+            Path("."),
+        )
+        samples = [
+            Sample(s["wall_s"], s["cpu_s"], s["peak_rss_mib"], s["tree_rss_mib"])
+            for s in item["samples"]
+        ]
+        loaded.append(Result(job, samples, item["error"] or ""))
+    return Results(loaded)
 
 
 def _ratio(
@@ -267,15 +290,17 @@ def measurements_table(results: Results) -> str:
     for result in results.all:
         job = result.job
         if result.ok:
+            walls = [sample.wall for sample in result.samples]
             figures = [
                 f"{result.wall:.2f}",
+                f"{min(walls):.2f}-{max(walls):.2f}",
                 str(len(result.samples)),
                 f"{result.cpu:.2f}",
                 f"{result.peak_rss:.0f}",
                 f"{result.tree_rss:.0f}",
             ]
         else:
-            figures = [result.error.splitlines()[0][:40] if result.error else "not run"] + [""] * 4
+            figures = [result.error.splitlines()[0][:40] if result.error else "not run"] + [""] * 5
         pages = str(result.pages_built) if job.pages else "-"
         rows.append([f"{job.tool} {job.mode}", job.corpus, str(job.locales), pages, *figures])
     header = [
@@ -284,6 +309,7 @@ def measurements_table(results: Results) -> str:
         "locales",
         "pages built",
         "wall s (median)",
+        "wall s (range)",
         "runs",
         "CPU s",
         "peak RSS MiB",
@@ -311,8 +337,18 @@ def comparisons_table(found: Sequence[Comparison]) -> str:
     return _table(["comparison", "wall", "CPU", "target (issue 16)", "met"], rows)
 
 
-def markdown(results: Results, found: Sequence[Comparison], note: Callable[[], str]) -> str:
+def note(payload: dict[str, Any]) -> str:
+    """When, where and how the figures were measured."""
+    host, versions = payload["machine"], payload["versions"]
     return (
-        f"{note()}\n\n### Builds\n\n{measurements_table(results)}\n\n"
-        f"### Ratios and targets\n\n{comparisons_table(found)}\n"
+        f"{payload['date']}; {host['nproc']} cores ({host['cpu']}); load average "
+        f"{host['load_average_at_start']} at the start, {host['load_average_at_end']} at the end; "
+        + ", ".join(f"{k} {v}" for k, v in versions.items())
+        + f"; median of {payload['repeat']} interleaved runs.\n\n`{payload['command']}`"
+        + "".join(f"\n\n{message}" for message in payload["skipped"])
     )
+
+
+def markdown(payload: dict[str, Any], results: Results, found: Sequence[Comparison]) -> str:
+    """The note and both tables, as Markdown."""
+    return f"{note(payload)}\n\n{measurements_table(results)}\n\n{comparisons_table(found)}\n"
