@@ -39,6 +39,8 @@ SHAPES = ("programmes", "headings")
 
 
 def numbers(text: str) -> list[int]:
+    if text.strip() == "none":
+        return []
     return [int(part) for part in text.split(",") if part.strip()]
 
 
@@ -66,7 +68,9 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--full", action="store_true", help="sizes 100,1000,10000; locales 0,1,4; every shape"
     )
-    parser.add_argument("--sizes", type=numbers, help="corpus sizes in pages (default 100,1000)")
+    parser.add_argument(
+        "--sizes", type=numbers, help="corpus sizes in pages, or none (default 100,1000)"
+    )
     parser.add_argument(
         "--locales", type=numbers, help=f"translated locale counts, 0-{len(LOCALES)} (default 0,1)"
     )
@@ -130,7 +134,8 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help="measure nothing: print the tables of an earlier --json FILE again",
     )
     args = parser.parse_args(argv)
-    args.sizes = args.sizes or ([100, 1000, 10000] if args.full else [100, 1000])
+    if args.sizes is None:
+        args.sizes = [100, 1000, 10000] if args.full else [100, 1000]
     args.locales = (
         args.locales if args.locales is not None else ([0, 1, 4] if args.full else [0, 1])
     )

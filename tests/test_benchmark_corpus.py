@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from benchkit.corpus import Layouts, sized, write_sources
+from benchkit.corpus import Layouts, duplicate_headings_page, sized, write_sources
 from benchkit.locales import LOCALES
 from benchkit.measure import run_measured
 from benchkit.prepare import prepare
 from benchkit.tools import Settings, ceiling_jobs, icbt_jobs, mkdocs_jobs
 from benchkit.translate import fake_translate
 
+from icbt_content.authoring.documents import MAX_FILE_BYTES
 from icbt_content.i18n.checks import check_message
 
 REPO = Path(__file__).resolve().parent.parent
@@ -104,6 +105,11 @@ def test_the_one_page_edit_changes_one_page_and_puts_it_back(
     assert "This sentence was added" in changed[0].read_text(encoding="utf-8")
     edit.cleanup()
     assert all(p.read_bytes() == text for p, text in before.items())
+
+
+def test_a_page_of_40000_duplicate_headings_is_not_refused_for_its_size() -> None:
+    # The page that never finishes: it must reach the parser, not the size limit.
+    assert len(duplicate_headings_page(40_000).encode()) < MAX_FILE_BYTES
 
 
 @pytest.mark.parametrize(

@@ -300,7 +300,8 @@ def measurements_table(results: Results) -> str:
                 f"{result.tree_rss:.0f}",
             ]
         else:
-            figures = [result.error.splitlines()[0][:40] if result.error else "not run"] + [""] * 5
+            # "exit 1" or "timed out after 3600 s": the whole message is in the JSON.
+            figures = [result.error.split(":")[0] if result.error else "not run"] + [""] * 5
         pages = str(result.pages_built) if job.pages else "-"
         rows.append([f"{job.tool} {job.mode}", job.corpus, str(job.locales), pages, *figures])
     header = [
