@@ -1,0 +1,154 @@
+"""The benchmark's corpus and builders work (no timing is asserted: timing lives in benchmarks/)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from benchkit.corpus import Layouts, duplicate_headings_page, sized, write_sources
+from benchkit.locales import LOCALES
+from benchkit.measure import run_measured
+from benchkit.prepare import prepare
+from benchkit.tools import Settings, ceiling_jobs, icbt_jobs, mkdocs_jobs
+from benchkit.translate import fake_translate
+
+from icbt_content.authoring.documents import MAX_FILE_BYTES
+from icbt_content.i18n.checks import check_message
+
+REPO = Path(__file__).resolve().parent.parent
+SHAPE = sized(10)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Layouts:
+    """10 pages, as an icbt project with no locale and with one, and for MkDocs and Hugo."""
+    return prepare(tmp_path_factory.mktemp("corpora"), SHAPE, [0, 1])
+
+
+def icbt_build(project: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "icbt_content", "build", "--strict", "--out", str(out)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_translated_corpus_builds_strictly_with_the_locale_published(
+    corpus: Layouts, tmp_path: Path
+) -> None:
+    locale = LOCALES[0].code
+    done = icbt_build(corpus.icbt(1), tmp_path / "site")
+    assert done.returncode == 0, done.stdout + done.stderr
+    programme = tmp_path / "site" / "programme-001"
+    assert sorted(p.name for p in programme.iterdir()) == sorted(["en-GB", locale])
+    source_pages = sorted((corpus.icbt(1) / "programmes").glob("*/modules/*/[0-9]*.md"))
+    assert len(source_pages) == 10
+    # Every page is published in the locale, translated (not the source shown as a fallback).
+    for source in source_pages:
+        title = source.read_text(encoding="utf-8").split("\n")[1].removeprefix("title: ")
+        page_id = source.stem.split("-", 1)[1]
+        built = programme / locale / source.parent.name / page_id / "index.html"
+        html = built.read_text(encoding="utf-8")
+        assert f"<h1>{fake_translate(title)}</h1>" in html
+        assert f'lang="{locale}"' in html
+    assert (tmp_path / "site" / "programme-001" / locale / "crisis" / "index.html").is_file()
+
+
+def test_the_source_only_corpus_builds_strictly_without_locales(
+    corpus: Layouts, tmp_path: Path
+) -> None:
+    done = icbt_build(corpus.icbt(0), tmp_path / "site")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [p.name for p in (tmp_path / "site" / "programme-001").iterdir()] == ["en-GB"]
+    assert not (corpus.icbt(0) / "locales" / LOCALES[0].code).exists()
+
+
+def test_the_corpus_is_the_same_every_time(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        write_sources(SHAPE, tmp_path / name / "icbt", tmp_path / name / "mkdocs", None)
+    first = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*.*")}
+    second = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*.*")}
+    assert first == second
+    words = [len(t.split()) for p, t in first.items() if p.parts[0] == "icbt" and p.name[0] < "a"]
+    assert len(words) == 10 and min(words) > 900
+
+
+def test_mkdocs_and_the_ceiling_build_the_same_pages(corpus: Layouts, tmp_path: Path) -> None:
+    settings = Settings(scratch=tmp_path)
+    markdown = len(list(corpus.docs.rglob("*.md")))
+    for jobs in (mkdocs_jobs, ceiling_jobs):
+        (job,) = jobs(settings, corpus, SHAPE, 0)
+        job.prepare()
+        run_measured(job.command, job.cwd, job.env, timeout=600)
+        out = tmp_path / "out" / f"{job.tool}-{SHAPE.name}"
+        # MkDocs adds its 404 page.
+        pages = [p for p in out.rglob("index.html") if p.parent.name != "404"]
+        assert len(pages) == markdown, job.tool
+    assert (tmp_path / "out" / f"mkdocs-{SHAPE.name}" / "search" / "search_index.json").is_file()
+
+
+def test_the_one_page_edit_changes_one_page_and_puts_it_back(
+    corpus: Layouts, tmp_path: Path
+) -> None:
+    _, _, edit = icbt_jobs(Settings(scratch=tmp_path), corpus, SHAPE, 0)
+    before = {p: p.read_bytes() for p in (corpus.icbt(0) / "programmes").rglob("*.md")}
+    edit.prepare()
+    changed = [p for p, text in before.items() if p.read_bytes() != text]
+    assert len(changed) == 1
+    assert "This sentence was added" in changed[0].read_text(encoding="utf-8")
+    edit.cleanup()
+    assert all(p.read_bytes() == text for p, text in before.items())
+
+
+def test_a_page_of_40000_duplicate_headings_is_not_refused_for_its_size() -> None:
+    # The issue's page that never finishes: it must reach the parser, not the size limit.
+    assert len(duplicate_headings_page(40_000).encode()) < MAX_FILE_BYTES
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Try **one** small step, then [read more](../module-002/01-a-1.md#what-happened).",
+        "Module {module} of {modules}",
+        "Hello {{ client.first_name }}, {% if done %}well done{% endif %}.",
+        "See `code`, <https://example.org> and ![a cycle](media/cycle.svg).",
+    ],
+)
+def test_the_fake_translation_passes_the_translation_checks(source: str) -> None:
+    translation = fake_translate(source)
+    assert translation != source
+    assert check_message(source, translation) == []
+
+
+def test_one_command_measures_and_writes_json(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "run.py"),
+            "--sizes=10",
+            "--locales=0",
+            "--tools=icbt,ceiling",
+            "--repeat=1",
+            "--startup-runs=1",
+            f"--workdir={tmp_path}",
+            f"--json={tmp_path / 'results.json'}",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads((tmp_path / "results.json").read_text())
+    measured = {(r["tool"], r["mode"]) for r in results["results"] if r["runs"] == 1}
+    assert {("icbt", "cold"), ("icbt", "no-change rebuild"), ("icbt", "one-page edit")} <= measured
+    assert ("ceiling", "cold") in measured
+    names = [c["name"] for c in results["comparisons"]]
+    assert "icbt cold / ceiling (pages-10)" in names
+    assert "| icbt cold / ceiling (pages-10) |" in done.stdout
