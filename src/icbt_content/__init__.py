@@ -3,6 +3,13 @@
 from icbt_content.authoring.loader import load_programme
 from icbt_content.build import BuildReport, build_site
 from icbt_content.diagnostics import ContentError, Diagnostic
+from icbt_content.errors import (
+    ExerciseTypeError,
+    IcbtError,
+    InvalidArgumentError,
+    NotFoundError,
+    ScoringError,
+)
 from icbt_content.guidance import render_guidance
 from icbt_content.markdown import render_markdown
 from icbt_content.model import (
@@ -19,6 +26,7 @@ from icbt_content.model import (
     Prose,
     QuestionnaireBlock,
 )
+from icbt_content.paths import StrPath
 
 __version__ = "0.1.0"
 
@@ -30,14 +38,20 @@ __all__ = [
     "Exercise",
     "ExerciseBlock",
     "ExerciseField",
+    "ExerciseTypeError",
     "GuidanceTemplate",
+    "IcbtError",
+    "InvalidArgumentError",
     "Measure",
     "Media",
     "Module",
+    "NotFoundError",
     "Page",
     "Programme",
     "Prose",
     "QuestionnaireBlock",
+    "ScoringError",
+    "StrPath",
     "build_site",
     "load_programme",
     "render_guidance",

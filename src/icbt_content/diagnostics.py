@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from icbt_content.errors import IcbtError
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -1029,12 +1031,11 @@ class Diagnostics:
         return bool(self.errors or (strict and self.warnings))
 
 
-class ContentError(Exception):
+class ContentError(IcbtError):
     """Raised when content has errors; carries every diagnostic found."""
 
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.diagnostics = list(diagnostics)
-        super().__init__("\n".join(d.format() for d in self.diagnostics))
+        super().__init__(diagnostics=diagnostics)
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:

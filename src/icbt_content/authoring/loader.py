@@ -30,6 +30,7 @@ from icbt_content.model.programme import (
     Page,
     Programme,
 )
+from icbt_content.paths import StrPath, as_path
 
 MODULE_FILE = "module.md"
 RESERVED_MODULE_IDS = frozenset({"crisis", "therapist", "answers", "assets", CHECK_IN_UNIT})
@@ -351,11 +352,11 @@ def _read_check_in(root: Path, project: Path, result: LoadedProgramme) -> CheckI
     )
 
 
-def load_programme(path: str | Path) -> Programme:
+def load_programme(path: StrPath) -> Programme:
     """Load and validate a programme folder; raise :class:`ContentError` on any error."""
     from icbt_content.validate import validate_programme
 
-    root = Path(path)
+    root = as_path(path)
     loaded = read_programme(root)
     validate_programme(loaded)
     if loaded.diagnostics.errors or loaded.programme is None:

@@ -18,6 +18,7 @@ from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
 from icbt_content.i18n.localise import localise
 from icbt_content.inputs import files_under
 from icbt_content.outputs import SITE, check_output_folder
+from icbt_content.paths import StrPath, as_path
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.environment import CSP, make_environment, template_diagnostic
 from icbt_content.render.site import Language, ProgrammeRenderer
@@ -49,8 +50,8 @@ class BuildReport:
 
 
 def build_site(
-    project: str | Path = ".",
-    out: str | Path | None = None,
+    project: StrPath = ".",
+    out: StrPath | None = None,
     *,
     programmes: list[str] | None = None,
     strict: bool = False,
@@ -64,8 +65,8 @@ def build_site(
     preview relaxes it).
     """
     started = time.perf_counter()
-    project = Path(project)
-    out = Path(out) if out is not None else project / "site"
+    project = as_path(project)
+    out = as_path(out) if out is not None else project / "site"
     report = BuildReport(out=out, diagnostics=Diagnostics())
     refused = check_output_folder(out, project, SITE)
     if refused is not None:

@@ -25,6 +25,7 @@ from icbt_content.authoring.documents import parse_document
 from icbt_content.authoring.loader import LoadedProgramme, read_programme, relative
 from icbt_content.authoring.pages import read_blocks
 from icbt_content.diagnostics import ContentError, Diagnostics
+from icbt_content.errors import IcbtError, InvalidArgumentError, NotFoundError
 from icbt_content.i18n.localise import LocalisedProgramme, localise, localise_to
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.blocks import QuestionnaireBlock
@@ -208,7 +209,7 @@ class ProgrammeEmbed:
     def _embedded(self, place: Place, document: str) -> EmbeddedPage:
         main = _MAIN.search(document)
         if main is None:  # pragma: no cover - every site template has <main>
-            raise ValueError(f"the rendered page for {place.path} has no <main> element")
+            raise IcbtError(f"the rendered page for {place.path} has no <main> element")
         inner = main.group(1).strip("\n")
         # The host's page has no header or footer of ours: keep "Need help now?" at the top of
         # every page, and the note that answers stay on this device at the bottom.
@@ -287,7 +288,7 @@ def load_embed(
     if match is None:
         others = localise(project_root, loaded, Diagnostics())
         published = ", ".join(lp.locale.code for lp in others)
-        raise LookupError(
+        raise NotFoundError(
             f"programme '{loaded.programme.id}' is not published in '{wanted}' "
             f"(published: {published})"
         )
@@ -601,7 +602,7 @@ def _matching(text: str, open_at: int) -> int:
         if depth == 0:
             return found
         i = found + 1
-    raise ValueError("unbalanced braces in CSS")
+    raise InvalidArgumentError("unbalanced braces in CSS")
 
 
 def _split_top(text: str, char: str) -> list[str]:

@@ -24,6 +24,7 @@ from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.model.base import ContentModel, Id
 from icbt_content.model.locale import LocaleResources
 from icbt_content.model.programme import Programme
+from icbt_content.paths import StrPath, as_path
 
 BUNDLE_FORMAT: Final = "icbt-content-bundle"
 BUNDLE_FORMAT_VERSION: Final = 1
@@ -126,8 +127,8 @@ def write_bundles(localised: Iterable[LocalisedProgramme], out: Path) -> list[Pa
 
 
 def export_bundle(
-    project: Path,
-    out: Path,
+    project: StrPath,
+    out: StrPath,
     *,
     programmes: Iterable[str] | None = None,
     locales: Iterable[str] | None = None,
@@ -138,5 +139,5 @@ def export_bundle(
     Raises ContentError when a programme has errors and ExportError for an unknown programme
     or locale; nothing is written then.
     """
-    localised = load_localised(Path(project), programmes=programmes, locales=locales)
-    return write_bundles(localised, Path(out))
+    localised = load_localised(as_path(project), programmes=programmes, locales=locales)
+    return write_bundles(localised, as_path(out))

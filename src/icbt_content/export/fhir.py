@@ -54,6 +54,7 @@ from icbt_content.limits import MAX_ANSWERS_BYTES, kilobytes
 from icbt_content.measures import score
 from icbt_content.model.measure import Coding, Measure, MeasureItem, OptionSet, ResponseOption
 from icbt_content.model.programme import Programme
+from icbt_content.paths import StrPath, as_path
 
 FHIR_VERSION = "4.0.1"
 #: A placeholder canonical base: a service sets its own (``--base-url`` or
@@ -625,8 +626,8 @@ def write_questionnaires(
 
 
 def export_questionnaires(
-    project: Path,
-    out: Path,
+    project: StrPath,
+    out: StrPath,
     *,
     programmes: Iterable[str] | None = None,
     locales: Iterable[str] | None = None,
@@ -637,8 +638,8 @@ def export_questionnaires(
     Raises ContentError when a programme has errors and ExportError for an unknown programme
     or locale.
     """
-    localised = load_localised(Path(project), programmes=programmes, locales=locales)
-    return write_questionnaires(localised, Path(out), base_url=base_url)
+    localised = load_localised(as_path(project), programmes=programmes, locales=locales)
+    return write_questionnaires(localised, as_path(out), base_url=base_url)
 
 
 def read_answers(path: Path) -> dict[str, Any]:
@@ -664,9 +665,9 @@ def read_answers(path: Path) -> dict[str, Any]:
 
 
 def export_responses(
-    project: Path,
-    answers: Path,
-    out: Path,
+    project: StrPath,
+    answers: StrPath,
+    out: StrPath,
     *,
     programmes: Iterable[str] | None = None,
     subject: str | None = None,
@@ -677,10 +678,11 @@ def export_responses(
 
     Responses name the source-locale Questionnaires: answers are the same in every language.
     """
-    data = read_answers(Path(answers))
-    found = source_programmes(Path(project), programmes)
+    answers = as_path(answers)
+    data = read_answers(answers)
+    found = source_programmes(as_path(project), programmes)
     responses = questionnaire_responses(data, found, subject=subject, base_url=base_url)
-    return [write_responses(responses, Path(out), Path(answers).stem)]
+    return [write_responses(responses, as_path(out), answers.stem)]
 
 
 def write_responses(responses: Sequence[Mapping[str, Any]], out: Path, name: str) -> Path:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from icbt_content.errors import NotFoundError
 from icbt_content.model.base import ContentModel, Id, SourceLocation
 
 Licence = Literal["public-domain", "permission-required", "ogl", "own"]
@@ -223,14 +224,14 @@ class Measure(ContentModel):
         for option_set in self.option_sets:
             if option_set.id == item.options:
                 return option_set
-        raise KeyError(f"item '{item.id}' names no known option set")
+        raise NotFoundError(f"{self.id}: item '{item.id}' names no known option set")
 
     def item(self, item_id: str) -> MeasureItem:
         """Return the item with this id."""
         for item in self.items:
             if item.id == item_id:
                 return item
-        raise KeyError(item_id)
+        raise NotFoundError(f"{self.id} has no item '{item_id}'")
 
     def total_range(self) -> tuple[int, int]:
         """Return the lowest and highest possible total."""

@@ -37,6 +37,7 @@ from pydantic import BaseModel
 
 from icbt_content.adaptation.resources import LocaleInfo
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.errors import IcbtError
 from icbt_content.guidance.bounded import BoundedSandbox, BoundedTemplate
 from icbt_content.guidance.limits import (
     LimitExceeded,
@@ -190,7 +191,7 @@ _PLAIN_METHODS: Final[tuple[tuple[type, frozenset[str]], ...]] = (
 )
 
 
-class SiteTemplateError(TemplateRuntimeError):
+class SiteTemplateError(TemplateRuntimeError, IcbtError):
     """A site template failed: the diagnostic's code, the template file and line."""
 
     def __init__(self, code: str, message: str, filename: str, lineno: int, hint: str = "") -> None:
