@@ -10,7 +10,10 @@ from icbt_content.errors import (
     NotFoundError,
     ScoringError,
 )
+from icbt_content.export.bundle import BundleLocale, ProgrammeBundle
 from icbt_content.guidance import render_guidance
+from icbt_content.i18n.localise import LocalisedProgramme
+from icbt_content.localised import load_localised
 from icbt_content.markdown import render_markdown
 from icbt_content.model import (
     Callout,
@@ -26,12 +29,14 @@ from icbt_content.model import (
     Prose,
     QuestionnaireBlock,
 )
+from icbt_content.model.guidance import GuidanceContext
 from icbt_content.paths import StrPath
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BuildReport",
+    "BundleLocale",
     "Callout",
     "ContentError",
     "Diagnostic",
@@ -39,20 +44,24 @@ __all__ = [
     "ExerciseBlock",
     "ExerciseField",
     "ExerciseTypeError",
+    "GuidanceContext",
     "GuidanceTemplate",
     "IcbtError",
     "InvalidArgumentError",
+    "LocalisedProgramme",
     "Measure",
     "Media",
     "Module",
     "NotFoundError",
     "Page",
     "Programme",
+    "ProgrammeBundle",
     "Prose",
     "QuestionnaireBlock",
     "ScoringError",
     "StrPath",
     "build_site",
+    "load_localised",
     "load_programme",
     "render_guidance",
     "render_markdown",

@@ -22,11 +22,11 @@ from markupsafe import escape
 
 from icbt_content.adaptation.resources import describe_locale
 from icbt_content.authoring.documents import parse_document
-from icbt_content.authoring.loader import LoadedProgramme, read_programme, relative
+from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.authoring.pages import read_blocks
 from icbt_content.diagnostics import ContentError, Diagnostics
-from icbt_content.errors import IcbtError, InvalidArgumentError, NotFoundError
-from icbt_content.i18n.localise import LocalisedProgramme, localise, localise_to
+from icbt_content.errors import IcbtError, InvalidArgumentError
+from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.blocks import QuestionnaireBlock
 from icbt_content.model.measure import Measure
@@ -41,7 +41,6 @@ from icbt_content.sitemap import (
     module_path,
     page_path,
 )
-from icbt_content.validate import validate_programme
 
 #: The class of the element every embedded page is wrapped in; the scoped styles apply inside it.
 SCOPE = "icbt"
@@ -266,32 +265,13 @@ def load_embed(
 
     ``locale`` defaults to the programme's source locale; ``project`` (the folder holding
     ``programmes/`` and ``locales/``) to the folder two levels up. Returns the embed and the
-    warnings. Raises :class:`~icbt_content.diagnostics.ContentError` when the content has errors,
-    and :class:`LookupError` when the programme is not published in ``locale``.
+    warnings. Raises :class:`~icbt_content.diagnostics.ContentError` when the content has
+    errors, and :class:`~icbt_content.errors.NotFoundError` when it is not published in
+    ``locale``.
     """
-    root = Path(programme_dir)
-    project_root = Path(project) if project is not None else root.resolve().parent.parent
-    loaded = read_programme(root, project_root)
-    validate_programme(loaded)
-    found = Diagnostics(loaded.diagnostics)
-    if found.errors or loaded.programme is None:
-        raise ContentError(found.errors or list(found))
-    # Only the locale asked for: problems of other locales are not this site's to fix.
-    wanted = locale or loaded.programme.source_locale
-    match: LocalisedProgramme | None
-    if wanted == loaded.programme.source_locale:
-        match = next(iter(localise(project_root, loaded, found)))
-    else:
-        match = localise_to(project_root, loaded, wanted, found)
-    if found.errors:
-        raise ContentError(found.errors)
-    if match is None:
-        others = localise(project_root, loaded, Diagnostics())
-        published = ", ".join(lp.locale.code for lp in others)
-        raise NotFoundError(
-            f"programme '{loaded.programme.id}' is not published in '{wanted}' "
-            f"(published: {published})"
-        )
+    from icbt_content.localised import localise_folder
+
+    loaded, match, found = localise_folder(programme_dir, locale, project=project)
     return ProgrammeEmbed(loaded, match), found
 
 

@@ -16,7 +16,7 @@ from pydantic import ConfigDict, Field
 from icbt_content.adaptation.resources import LocaleInfo, describe_locale
 from icbt_content.export.loading import (
     json_text,
-    load_localised,
+    localised_programmes,
     publishable_measure,
     write_text,
 )
@@ -139,5 +139,5 @@ def export_bundle(
     Raises ContentError when a programme has errors and ExportError for an unknown programme
     or locale; nothing is written then.
     """
-    localised = load_localised(as_path(project), programmes=programmes, locales=locales)
+    localised = localised_programmes(as_path(project), programmes=programmes, locales=locales)
     return write_bundles(localised, as_path(out))

@@ -37,7 +37,7 @@ from icbt_content.export.loading import (
     AnswersError,
     ExportError,
     json_text,
-    load_localised,
+    localised_programmes,
     publishable_measure,
     source_programmes,
     write_text,
@@ -543,7 +543,7 @@ def questionnaire_responses(
         if ids is None or ids[0] not in known:
             continue
         programme = known[ids[0]]
-        measure = programme.measure(ids[1])
+        measure = programme.find_measure(ids[1])
         if measure is None:
             problems.append(f"{key}: programme '{programme.id}' has no measure '{ids[1]}'")
             continue
@@ -638,7 +638,7 @@ def export_questionnaires(
     Raises ContentError when a programme has errors and ExportError for an unknown programme
     or locale.
     """
-    localised = load_localised(as_path(project), programmes=programmes, locales=locales)
+    localised = localised_programmes(as_path(project), programmes=programmes, locales=locales)
     return write_questionnaires(localised, as_path(out), base_url=base_url)
 
 

@@ -53,7 +53,7 @@ def checked_programmes(
     return loaded
 
 
-def load_localised(
+def localised_programmes(
     project: Path,
     *,
     programmes: Iterable[str] | None = None,

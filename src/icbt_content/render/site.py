@@ -308,7 +308,7 @@ class ProgrammeRenderer:
                 key = storage_key(self.programme.id, exercise.id)
                 found[key] = exercise_schema(exercise, kept.get(exercise.id, ()))
             elif isinstance(block, QuestionnaireBlock):
-                measure = self.programme.measure(block.measure)
+                measure = self.programme.find_measure(block.measure)
                 if measure is not None:
                     key = storage_key(self.programme.id, measure.id, "measure")
                     found[key] = measure_record(measure)
@@ -356,7 +356,7 @@ class ProgrammeRenderer:
             renderer, shown = self, module
             if self._fallback is not None and self.fallback and module.id in self.fallback.modules:
                 renderer = self._fallback
-                shown = renderer.programme.module(module.id) or module
+                shown = renderer.programme.find_module(module.id) or module
             yield renderer.module_page(shown, m_index)
             for p_index, page in enumerate(shown.pages):
                 yield renderer.content_page(shown, m_index, page, p_index)
@@ -577,7 +577,7 @@ def _questionnaire(
 ) -> Markup:
     from icbt_content.measures import measure_json
 
-    measure = r.programme.measure(block.measure)
+    measure = r.programme.find_measure(block.measure)
     if measure is None:  # reported by validation; never published half-made
         return Markup("")
     wording_lang = Markup("")

@@ -117,7 +117,7 @@ class TherapistGuide:
         return self.site.url(here, f"{self.locale}/{path}" if path else home_path(self.locale))
 
     def _example_context(self, template: GuidanceTemplate) -> GuidanceContext:
-        module = self.programme.module(template.module) if template.module else None
+        module = self.programme.find_module(template.module) if template.module else None
         module = module or self.programme.modules[0]
         exercises = [e.title for p in module.pages for e in p.exercises()][:3]
         measure = self.programme.measures[0] if self.programme.measures else None
