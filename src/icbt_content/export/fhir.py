@@ -31,8 +31,9 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from icbt_content.export.fhir_types import Bundle, Questionnaire, QuestionnaireResponse
 from icbt_content.export.loading import (
     AnswersError,
     ExportError,
@@ -328,7 +329,7 @@ def questionnaire(
     base_url: str | None = None,
     locale: str | None = None,
     translate: Translate | None = None,
-) -> dict[str, Any]:
+) -> Questionnaire:
     """Return ``measure`` as a FHIR R4 Questionnaire (JSON data).
 
     The Questionnaire's version is the measure's own; ``version`` (the programme's) stands in
@@ -385,7 +386,7 @@ def questionnaire(
     items += [_question(measure, item, base_url) for item in measure.items]
     items += _score_items(measure, base_url, translate or (lambda text: text))
     resource["item"] = items
-    return resource
+    return cast(Questionnaire, resource)
 
 
 def _authored(result: Mapping[str, Any]) -> str:
@@ -423,7 +424,7 @@ def questionnaire_response(
     version: str | None = None,
     base_url: str | None = None,
     locale: str | None = None,
-) -> dict[str, Any]:
+) -> QuestionnaireResponse:
     """Return one saved result of ``measure`` as a FHIR R4 QuestionnaireResponse (JSON data).
 
     ``result`` is one entry of ``results`` in the site's answer export:
@@ -494,7 +495,8 @@ def questionnaire_response(
         resource["item"] = items
     # A URI identifier (RFC 3986 system) holding a UUID derived from the content.
     identifier = {"system": URI_SYSTEM, "value": _content_uuid(resource)}
-    return {"resourceType": "QuestionnaireResponse", "identifier": identifier, **resource}
+    response = {"resourceType": "QuestionnaireResponse", "identifier": identifier, **resource}
+    return cast(QuestionnaireResponse, response)
 
 
 def _content_uuid(resource: Mapping[str, Any]) -> str:
@@ -517,7 +519,7 @@ def questionnaire_responses(
     *,
     subject: str | None = None,
     base_url: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[QuestionnaireResponse]:
     """Convert a whole answer export from the site into QuestionnaireResponses.
 
     ``export`` is the parsed ``my-answers.json``
@@ -536,7 +538,7 @@ def questionnaire_responses(
         )
     known = {p.id: p for p in ([programmes] if isinstance(programmes, Programme) else programmes)}
     items: Mapping[str, Any] = export["items"]
-    responses: list[dict[str, Any]] = []
+    responses: list[QuestionnaireResponse] = []
     problems: list[str] = []
     for key in sorted(items):
         ids = _measure_key(key)
@@ -584,7 +586,7 @@ def _entry(resource: Mapping[str, Any]) -> dict[str, Any]:
     return {"fullUrl": full_url, "resource": dict(resource), "request": request}
 
 
-def responses_bundle(responses: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def responses_bundle(responses: Sequence[Mapping[str, Any]]) -> Bundle:
     """Return a FHIR R4 ``transaction`` Bundle that stores ``responses`` on a FHIR server.
 
     Each entry's ``fullUrl`` is the response's identifier (a ``urn:uuid`` derived from its
@@ -595,7 +597,7 @@ def responses_bundle(responses: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "transaction"}
     if responses:  # FHIR JSON has no empty arrays
         bundle["entry"] = [_entry(r) for r in responses]
-    return bundle
+    return cast(Bundle, bundle)
 
 
 def questionnaire_file_name(measure: Measure, locale: str | None = None) -> str:
