@@ -825,6 +825,40 @@ CODES: dict[str, Code] = {
             "folder. Site templates are read only from the project itself.",
         ),
         _c(
+            "ICBT730",
+            E,
+            "Embed block not understood",
+            "An `icbt` fenced block in a page of an MkDocs site must say which programme and "
+            "which one exercise or questionnaire to show, as `key: id` lines: `programme:` and "
+            "either `exercise:` or `questionnaire:`.",
+            "programme: sad\nexercize: first-experiment",
+        ),
+        _c(
+            "ICBT731",
+            E,
+            "Embedded exercise or questionnaire not found",
+            "An `icbt` block names an exercise that is on none of the programme's pages, or a "
+            "questionnaire that is not one of the programme's measures.",
+            "programme: sad\nquestionnaire: phq8",
+        ),
+        _c(
+            "ICBT732",
+            E,
+            "Embedded programme not published",
+            "An `icbt` block names a programme that no `icbt` plugin in `mkdocs.yml` publishes. "
+            "The plugin publishes the programme so that an embedded exercise can link to its "
+            "pages, and a questionnaire to its crisis page.",
+            "programme: ptsd\nexercise: hot-spots",
+        ),
+        _c(
+            "ICBT733",
+            E,
+            "Embeds of two programmes on one page",
+            "One page has `icbt` blocks of two programmes. Each page carries the data of one "
+            "programme for the site's scripts (where answers are saved, which crisis page to "
+            "show), so a page can show the exercises and questionnaires of one programme only.",
+        ),
+        _c(
             "ICBT703",
             E,
             "Output folder not writable",

@@ -179,7 +179,7 @@ class ProgrammeEmbed:
 
     def render(self, url_for: UrlFor) -> list[EmbeddedPage]:
         """Render every place; links between pages and to media go through ``url_for``."""
-        renderer = _EmbedRenderer(self, url_for)
+        renderer = EmbedRenderer(self, url_for)
         modules = list(self.programme.modules)
         pages: list[EmbeddedPage] = []
         for place in self.places():
@@ -229,7 +229,7 @@ class ProgrammeEmbed:
         )
 
 
-class _EmbedRenderer(ProgrammeRenderer):
+class EmbedRenderer(ProgrammeRenderer):
     """Our renderer, with addresses in the host site instead of ours."""
 
     def __init__(self, embed: ProgrammeEmbed, url_for: UrlFor) -> None:
