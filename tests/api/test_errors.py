@@ -12,6 +12,7 @@ import pytest
 import icbt_content
 from icbt_content import (
     ContentError,
+    ExerciseTypeError,
     IcbtError,
     InvalidArgumentError,
     NotFoundError,
@@ -120,3 +121,23 @@ def test_not_found_reads_as_a_sentence() -> None:
     error = NotFoundError("no measure 'x'")
     assert str(error) == "no measure 'x'"
     assert error.diagnostics == []
+
+
+def test_an_installed_exercise_type_of_the_wrong_kind(monkeypatch: pytest.MonkeyPatch) -> None:
+    from icbt_content.exercises import registry
+
+    class NotAType:
+        name, value = "odd", "somewhere:ODD"
+
+        def load(self) -> object:
+            return object()
+
+    monkeypatch.setattr(registry, "entry_points", lambda group: [NotAType()])
+    registry.exercise_types.cache_clear()
+    try:
+        with pytest.raises(ExerciseTypeError, match="somewhere:ODD is not an ExerciseType"):
+            registry.exercise_types()
+    finally:
+        monkeypatch.undo()
+        registry.exercise_types.cache_clear()
+    assert "reflection" in registry.exercise_types()

@@ -31,6 +31,7 @@ from icbt_content.model.base import SourceLocation
 from icbt_content.model.blocks import QuestionnaireBlock
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CrisisPage, Module, Page, Programme
+from icbt_content.paths import StrPath
 from icbt_content.render.environment import make_environment
 from icbt_content.render.site import Language, ProgrammeRenderer
 from icbt_content.sitemap import (
@@ -256,10 +257,10 @@ class EmbedRenderer(ProgrammeRenderer):
 
 
 def load_embed(
-    programme_dir: str | Path,
+    programme_dir: StrPath,
     *,
     locale: str | None = None,
-    project: str | Path | None = None,
+    project: StrPath | None = None,
 ) -> tuple[ProgrammeEmbed, Diagnostics]:
     """Load, check and localise a programme folder for embedding.
 
