@@ -184,6 +184,10 @@ class IcbtPlugin(BasePlugin[IcbtPluginConfig]):  # type: ignore[no-untyped-call]
         page.toc = get_toc(_toc_tokens(embedded.headings))
         return embedded.html
 
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        # Every page is done: forget this build's programmes (a rebuild makes a new config).
+        _PUBLISHED.pop(id(config), None)
+
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(self.config.programme)
         locales = self._project() / "locales"
