@@ -26,12 +26,19 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from _typeshed import SupportsWrite
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         print(f"icbt: error: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # argparse ignores a failed write; a closed pipe must reach run() to end with 141.
+        if message:
+            (file or sys.stderr).write(message)
 
 
 class _Version(argparse.Action):
@@ -80,19 +87,26 @@ def make_parser(command: str | None = None, *, everything: bool = True) -> argpa
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        code = _run(argv)
+        # Write out what is buffered now, so a closed pipe is noticed here and not at exit.
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _run(argv: list[str]) -> int:
     verbose = any(w == "--verbose" or (w[:2] == "-v" and set(w[1:]) == {"v"}) for w in argv)
     try:
         parser = make_parser(_command_name(argv), everything=False)
         args = parser.parse_args(argv)
-        code = int(args.run(args))
-        # Write out what is buffered now, so a closed pipe is noticed here and not at exit.
-        sys.stdout.flush()
-        return code
+        return int(args.run(args))
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except BrokenPipeError:
-        _quiet_stdout()
-        return EXIT_BROKEN_PIPE
+        raise
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as exc:  # the last guard: never show an author a traceback unasked
