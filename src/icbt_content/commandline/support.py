@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 
 # Not typing.TYPE_CHECKING: importing typing would slow down `icbt --version`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from icbt_content.diagnostics import Diagnostic
 
 __all__ = [
@@ -120,6 +121,8 @@ def print_diagnostics(diagnostics: Iterable[Diagnostic], fmt: str = "text") -> N
 
 def project_folder(args: argparse.Namespace) -> Path:
     """The --project folder; a usage error (exit 2) when it does not exist."""
+    from pathlib import Path
+
     project = Path(args.project)
     if not project.is_dir():
         raise SystemExit(usage_error(f"project folder '{project}' does not exist"))
