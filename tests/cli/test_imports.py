@@ -141,3 +141,13 @@ def test_every_registered_module_adds_only_its_commands() -> None:
         # `icbt --help` shows the table's help without importing the module: the same words.
         for action in sub._choices_actions:
             assert action.help == COMMANDS[action.dest].help, action.dest
+
+
+def test_every_commands_module_is_in_the_registry() -> None:
+    # A feature's commands.py with a register() that the table does not name would never run.
+    found = {
+        ".".join(("icbt_content", *path.relative_to(SRC).with_suffix("").parts))
+        for path in SRC.rglob("commands.py")
+        if "def register(" in path.read_text(encoding="utf-8")
+    }
+    assert found <= set(command_modules())
