@@ -131,3 +131,34 @@ def test_verbose_says_more(
     argv = ["-v", *argv] if where == "before" else [*argv, "--verbose"]
     assert run(argv) == 0
     assert "checked demo\n" in capsys.readouterr().err
+
+
+def test_content_errors_raised_by_a_command_keep_its_format(
+    basic_project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from icbt_content.diagnostics import ContentError, diagnostic
+
+    problem = diagnostic("ICBT101", "not YAML", "programmes/demo/programme.yaml", 3, 2)
+
+    def refuse(*_: object) -> None:
+        raise ContentError([problem])
+
+    monkeypatch.setattr("icbt_content.validate.check_project", refuse)
+    assert run(["check", "--project", str(basic_project), "--format", "json"]) == 1
+    out, err = capsys.readouterr()
+    assert '"code": "ICBT101"' in out and "ICBT101" not in err
+
+
+def test_a_port_taken_while_building_is_a_usage_error(
+    basic_project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    def taken(*_: object, **__: object) -> int:
+        raise OSError(errno.EADDRINUSE, "Address already in use")
+
+    monkeypatch.setattr("icbt_content.serve.serve", taken)
+    assert run(["serve", "--project", str(basic_project), "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot listen on 127.0.0.1:0: Address already in use" in err
+    assert "internal error" not in err

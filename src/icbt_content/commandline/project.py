@@ -149,7 +149,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     problem = unusable_port(args.host, args.port)
     if problem is not None:
         return usage_error(f"{problem}; choose another with --port")
-    return serve(project, host=args.host, port=args.port, strict=args.strict)
+    try:
+        return serve(project, host=args.host, port=args.port, strict=args.strict)
+    except OSError as exc:
+        # Another program took the port between the check above and the server starting.
+        if exc.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL):
+            raise
+        return usage_error(f"cannot listen on {args.host}:{args.port}: {exc.strerror}")
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:

@@ -99,6 +99,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: list[str]) -> int:
     verbose = any(w == "--verbose" or (w[:2] == "-v" and set(w[1:]) == {"v"}) for w in argv)
+    args = argparse.Namespace()
     try:
         parser = make_parser(_command_name(argv), everything=False)
         args = parser.parse_args(argv)
@@ -115,7 +116,7 @@ def _run(argv: list[str]) -> int:
         if isinstance(exc, ContentError):
             from icbt_content.commandline.support import print_diagnostics
 
-            print_diagnostics(exc.diagnostics)
+            print_diagnostics(exc.diagnostics, getattr(args, "diagnostic_format", "text"))
             return EXIT_CONTENT
         if verbose:
             import traceback
