@@ -14,8 +14,7 @@ from icbt_content.commandline.formats import FORMATS
 from icbt_content.diagnostics import Diagnostic, Severity
 
 DATA = Path(__file__).parent / "data"
-#: The OASIS SARIF 2.1.0 schema (errata 01), from github.com/oasis-tcs/sarif-spec,
-#: sarif-2.1/schema/sarif-schema-2.1.0.json.
+#: The OASIS SARIF 2.1.0 schema (errata 01), as published by the OASIS SARIF TC: see data/README.md.
 SARIF_SCHEMA = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 
 UNKNOWN_FIELD = Diagnostic(

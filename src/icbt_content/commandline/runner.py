@@ -42,7 +42,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 class _Version(argparse.Action):
-    """``--version``: read from the installed package's metadata, only when asked for."""
+    """``--version``: print ``icbt_content.__version__``, which the package metadata also uses."""
 
     def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
@@ -66,7 +66,7 @@ def make_parser(command: str | None = None, *, everything: bool = True) -> argpa
     """The ``icbt`` parser: with every command (the default), or only ``command`` in full.
 
     The other commands are there by name and help only, so ``icbt --help`` lists them and a
-    mistyped name gets a "did you mean" list, without importing their modules.
+    mistyped name gets the list of choices, without importing their modules.
     """
     parser = _Parser(prog="icbt", description="Author, check and build internet CBT programmes.")
     parser.add_argument("--version", action=_Version, help="print the version and exit")
