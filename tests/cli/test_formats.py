@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from icbt_content.cli import run
+from icbt_content.commandline import run
 from icbt_content.commandline.formats import FORMATS
 from icbt_content.diagnostics import Diagnostic, Severity
 

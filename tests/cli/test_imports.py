@@ -151,3 +151,12 @@ def test_every_commands_module_is_in_the_registry() -> None:
         if "def register(" in path.read_text(encoding="utf-8")
     }
     assert found <= set(command_modules())
+
+
+def test_the_old_entry_point_still_works() -> None:
+    # Installed scripts and programs written against `icbt_content.cli:main` keep working.
+    import icbt_content.cli
+    import icbt_content.commandline
+
+    assert icbt_content.cli.main is icbt_content.commandline.main
+    assert icbt_content.cli.run is icbt_content.commandline.run

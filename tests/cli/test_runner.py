@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from icbt_content.cli import run
+from icbt_content.commandline import run
 from icbt_content.commandline.registry import COMMANDS
 
 REPO = Path(__file__).resolve().parents[2]
