@@ -7,12 +7,14 @@ SMART authorisation server named in deploy.yaml, and the Content-Security-Policy
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
 from icbt_content.loop import contract
 from icbt_content.model.deployment import Deployment, FhirConnection, wording
+from icbt_content.model.programme import Programme
 
 #: Where the vendored SMART client is copied in the site (``assets/`` + this).
 FHIRCLIENT = "vendor/fhirclient/fhir-client.min.js"
@@ -56,12 +58,18 @@ def site_csp(csp: str, deployment: Deployment) -> str:
 
 
 def vendor_files(deployment: Deployment) -> dict[str, bytes]:
-    """The vendored SMART client and its licence, for the site's assets (connected sites only)."""
+    """A connected site's own assets: its scripts (``assets/loop/``) and the vendored SMART
+    client with its licence (``assets/vendor/fhirclient/``). None for an unconnected site."""
     if deployment.connection != "fhir":
         return {}
-    vendor = resources.files("icbt_content.render") / "static" / "vendor" / "fhirclient"
+    static = resources.files("icbt_content.render") / "static"
+    vendor = static / "vendor" / "fhirclient"
     names = ("fhir-client.min.js", "fhir-client.min.js.LICENSE.txt", "LICENSE")
-    return {f"assets/vendor/fhirclient/{name}": (vendor / name).read_bytes() for name in names}
+    found = {f"assets/vendor/fhirclient/{name}": (vendor / name).read_bytes() for name in names}
+    for entry in sorted((static / "loop").iterdir(), key=lambda e: e.name):
+        if entry.is_file() and entry.name.endswith(".js"):
+            found[f"assets/loop/{entry.name}"] = entry.read_bytes()
+    return found
 
 
 def service_text(deployment: Deployment, locale: str) -> dict[str, str] | None:
@@ -77,20 +85,25 @@ def service_text(deployment: Deployment, locale: str) -> dict[str, str] | None:
 
 
 def loop_data(
-    deployment: Deployment, programme: str, locale: str, urls: dict[str, str]
+    deployment: Deployment,
+    programme: Programme,
+    locale: str,
+    urls: dict[str, str],
+    keys: Iterable[str] = (),
 ) -> dict[str, Any] | None:
-    """What connect.js needs on every page of a connected site (None when unconnected)."""
+    """What connect.js needs on a page of a connected site (None when unconnected); ``keys``
+    are the storage keys of the records the page saves."""
     fhir = deployment.fhir
     if deployment.connection != "fhir" or fhir is None:
         return None
     from icbt_content.export.fhir import canonical_base
 
+    base = canonical_base(fhir.canonical_base or None)
     return {
         "fhir": fhir.base_url.rstrip("/"),
         "clientId": fhir.client_id,
         "scope": fhir.scopes,
-        "canonical": canonical_base(fhir.canonical_base or None),
-        "programme": programme,
+        "programme": programme.id,
         "locale": locale,
         "connect": urls["connect"],
         "messages": urls["messages"],
@@ -106,6 +119,7 @@ def loop_data(
             "guidance": contract.GUIDANCE_CATEGORY,
             "unlocked": contract.UNLOCKED_STATUS,
         },
+        "answers": answer_data(programme, keys, base),
     }
 
 
@@ -140,3 +154,39 @@ def sync_kinds() -> dict[str, Any]:
             "additionalProperties": False,
         }
     }
+
+
+def answer_data(programme: Programme, keys: Iterable[str], base_url: str) -> dict[str, Any]:
+    """How the answers saved under ``keys`` (this page's records) become QuestionnaireResponses.
+
+    ``measure``: per measure id, the Questionnaire (``url|version``), each choice answer's
+    Coding as the export writes it, and the risk items (answer above ``above`` raises a Flag);
+    ``exercise``: per exercise id, what :func:`~icbt_content.export.exercises.answer_types` says.
+    """
+    from icbt_content.export.exercises import answer_types
+    from icbt_content.export.fhir import answer_codings, questionnaire_url
+    from icbt_content.ids import storage_key
+
+    wanted = set(keys)
+    measures: dict[str, Any] = {}
+    for measure in programme.measures:
+        if storage_key(programme.id, measure.id, "measure") not in wanted:
+            continue
+        version = measure.version or programme.version
+        codings = answer_codings(measure, base_url=base_url)
+        measures[measure.id] = {
+            "url": f"{questionnaire_url(measure, base_url=base_url)}|{version}",
+            "title": measure.short_title or measure.title,
+            "codings": {item: {str(v): c for v, c in by.items()} for item, by in codings.items()},
+            "risk": {
+                item.id: {"above": item.risk.above, "number": number}
+                for number, item in enumerate(measure.items, start=1)
+                if item.risk is not None and "flag-therapist" in item.risk.triggers
+            },
+        }
+    exercises = {
+        exercise.id: answer_types(programme, exercise, base_url)
+        for exercise in programme.exercises()
+        if storage_key(programme.id, exercise.id) in wanted
+    }
+    return {"measure": measures, "exercise": exercises}

@@ -286,7 +286,7 @@ class ProgrammeRenderer:
         }
         if answers_file:
             data["file"] = file_envelope()
-        loop = loop_data(self.deployment, self.programme.id, self.code, urls)
+        loop = loop_data(self.deployment, self.programme, self.code, urls, records or {})
         if loop is not None:
             data["loop"] = loop
             data["storage"] = {**data["storage"], **sync_keys(self.programme.id)}
