@@ -151,6 +151,16 @@ def journey(
             )
             context.set_offline(False)
             wait_synced(page)
+            after = ours(
+                search(fhir_servers, therapist, f"QuestionnaireResponse?subject=Patient/{CLIENT}")
+            )
+            seen["after_online"] = next(
+                i["answer"][0]
+                for r in after
+                if "/exercise/my-goals/" in r["identifier"]["value"]
+                for i in r["item"]
+                if i["linkId"] == "goal-1"
+            )
 
             # The server stores a response, then dies before answering: nothing lost, no twin.
             killed: list[str] = []
@@ -173,6 +183,27 @@ def journey(
             page.unroute(re.compile(r".*/fhir/QuestionnaireResponse(\?.*)?$"))
             fhir.start()
             wait_synced(page)  # the backoff tries again
+
+            # Someone else changed the exercise's response since this device last saved it:
+            # the next save keeps both versions (412 on If-Match, then a new response).
+            (goals,) = [
+                r
+                for r in ours(
+                    search(
+                        fhir_servers, therapist, f"QuestionnaireResponse?subject=Patient/{CLIENT}"
+                    )
+                )
+                if "/exercise/my-goals/" in r["identifier"]["value"]
+            ]
+            other = [{"linkId": "goal-2", "answer": [{"valueString": "Saved on my phone"}]}]
+            changed = fhir_servers.request(
+                therapist, "PUT", f"QuestionnaireResponse/{goals['id']}", {**goals, "item": other}
+            )
+            assert changed.status == 200, changed.body
+            seen["elsewhere"] = changed.body
+            save_goals(page, base, "Join the book club")
+            wait_synced(page)
+            seen["conflict_footer"] = page.locator("[data-icbt-sync]").inner_text()
 
             # The therapist writes, and opens a module.
             sent = datetime.now(UTC).isoformat(timespec="seconds")
@@ -267,19 +298,9 @@ def test_the_risk_answer_reaches_the_server_with_a_flag(
     responses = ours(
         search(fhir_servers, therapist, f"QuestionnaireResponse?subject=Patient/{CLIENT}")
     )
-    phq9 = [
-        r
-        for r in responses
-        if r["questionnaire"].startswith("https://icbt.test/fhir/Questionnaire/phq9")
-    ]
-    risky = [
-        r
-        for r in phq9
-        if any(
-            i["linkId"] == "q9" and i["answer"][0]["valueCoding"]["code"] != "LA6568-5"
-            for i in r["item"]
-        )
-    ]
+    phq9 = [r for r in responses if "/measure/phq9/" in r["identifier"]["value"]]
+    assert all(r["questionnaire"] == PHQ9 for r in phq9)
+    risky = [r for r in phq9 if item_code(r, "q9") != NOT_AT_ALL]
     assert len(phq9) == 2 and len(risky) == 1
     flags = ours(search(fhir_servers, therapist, f"Flag?subject=Patient/{CLIENT}"))
     assert len(flags) == 1
@@ -291,11 +312,10 @@ def test_the_risk_answer_reaches_the_server_with_a_flag(
         "display": "Risk answer",
     }
     assert flag["category"][0]["coding"][0]["code"] == "safety"
-    source = {
-        "url": contract.EXT_FLAG_SOURCE,
-        "valueReference": {"reference": f"QuestionnaireResponse/{risky[0]['id']}"},
-    }
-    assert source in flag["extension"]
+    source = f"QuestionnaireResponse/{risky[0]['id']}"
+    assert {"url": contract.EXT_FLAG_SOURCE, "valueReference": {"reference": source}} in flag[
+        "extension"
+    ]
     for resource in [*responses, *flags]:
         assert_valid_r4(resource)
         assert resource["subject"] == {"reference": f"Patient/{CLIENT}"}
@@ -310,27 +330,48 @@ def test_each_response_has_its_identifier_and_questionnaire(
     values = [r["identifier"]["value"] for r in responses]
     assert all(r["identifier"]["system"] == contract.SYSTEM_ANSWER for r in responses)
     assert len(values) == len(set(values)), "a response was stored twice"
-    assert all(
-        re.fullmatch(r"sad/en-GB/(measure|exercise)/[a-z0-9-]+/[0-9a-f-]{32,36}", v) for v in values
-    )
+    pattern = r"sad/en-GB/(measure|exercise)/[a-z0-9-]+/[0-9a-f-]{32,36}"
+    assert all(re.fullmatch(pattern, v) for v in values), values
     goals = [r for r in responses if "/exercise/my-goals/" in r["identifier"]["value"]]
-    assert len(goals) == 1, "each save of an exercise updates its one response"
-    assert goals[0][
-        "questionnaire"
-    ] == "https://icbt.test/fhir/Questionnaire/sad-exercise-my-goals|1.2.0" or goals[0][
-        "questionnaire"
-    ].startswith("https://icbt.test/fhir/Questionnaire/sad-exercise-my-goals|")
-    answers = {i["linkId"]: i["answer"][0] for i in goals[0]["item"]}
-    assert answers["goal-1"] == {"valueString": "Speak up once in a meeting"}
-    assert goals[0]["meta"]["versionId"] != "1"
+    questionnaire = "https://icbt.test/fhir/Questionnaire/sad-exercise-my-goals|"
+    assert all(g["questionnaire"].startswith(questionnaire) for g in goals)
+    # Saves of an exercise update its one response, until a conflict (below) forks it.
+    assert len(goals) == 2
+
+
+def test_a_conflicting_save_keeps_both_versions(
+    journey: dict[str, Any], fhir_servers: FhirServers, therapist: Token
+) -> None:
+    elsewhere = journey["elsewhere"]
+    responses = ours(
+        search(fhir_servers, therapist, f"QuestionnaireResponse?subject=Patient/{CLIENT}")
+    )
+    goals = {r["id"]: r for r in responses if "/exercise/my-goals/" in r["identifier"]["value"]}
+    # The other version is untouched on the server...
+    kept = goals.pop(elsewhere["id"])
+    assert kept["meta"]["versionId"] == elsewhere["meta"]["versionId"]
+    assert kept["item"] == [{"linkId": "goal-2", "answer": [{"valueString": "Saved on my phone"}]}]
+    # ...and this device's save is a new response naming the version it did not overwrite.
+    (mine,) = goals.values()
+    answers = {i["linkId"]: i["answer"][0] for i in mine["item"]}
+    assert answers["goal-1"] == {"valueString": "Join the book club"}
+    replaced = f"QuestionnaireResponse/{elsewhere['id']}/_history/{elsewhere['meta']['versionId']}"
+    assert mine["extension"] == [
+        {"url": contract.EXT_REPLACES, "valueReference": {"reference": replaced}}
+    ]
+    assert mine["identifier"]["value"] != kept["identifier"]["value"]
+    assert "both versions are kept" in journey["conflict_footer"]
+    assert_valid_r4(mine)
 
 
 def test_offline_saves_wait_and_are_sent_when_back_online(journey: dict[str, Any]) -> None:
+    # While offline, the server still had the online save only; the offline one came after.
     goals = [
         r for r in journey["offline_server"] if "/exercise/my-goals/" in r["identifier"]["value"]
     ]
     answers = {i["linkId"]: i["answer"][0] for g in goals for i in g["item"]}
-    assert answers["goal-1"] == {"valueString": "Eat lunch with my team"}  # not yet the offline one
+    assert answers["goal-1"] == {"valueString": "Eat lunch with my team"}
+    assert journey["after_online"] == {"valueString": "Speak up once in a meeting"}
 
 
 def test_a_server_killed_mid_sync_loses_nothing(
@@ -340,25 +381,18 @@ def test_a_server_killed_mid_sync_loses_nothing(
     responses = ours(
         search(fhir_servers, therapist, f"QuestionnaireResponse?subject=Patient/{CLIENT}")
     )
-    calm = [
-        r
-        for r in responses
-        if "/measure/phq9/" in r["identifier"]["value"]
-        and r["item"][8]["answer"][0]["valueCoding"]["code"] == "LA6568-5"
-    ]
-    assert len(calm) == 1
+    phq9 = [r for r in responses if "/measure/phq9/" in r["identifier"]["value"]]
+    calm = [r for r in phq9 if item_code(r, "q9") == NOT_AT_ALL]
+    assert len(calm) == 1, "sent again after the restart, and stored once"
 
 
 def test_messages_are_shown_safely_and_counted_on_the_home_page(journey: dict[str, Any]) -> None:
     assert journey["new_messages"] == "New messages from your therapist: 1"
     html = journey["message_html"]
     assert "<strong>Jordan</strong>" in html
-    assert (
-        "<script" not in html
-        and "<img" not in html
-        and "onerror" not in html.replace("&lt;img src=x onerror", "")
-    )
-    assert "&lt;script&gt;" in html
+    # The HTML the therapist typed is shown as text, never made into elements.
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert journey["message_links"] == ["https://example.org/worksheet"]
     assert journey["hacked"] is True
     assert journey["new_after_reading"] is True
