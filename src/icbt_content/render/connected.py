@@ -6,17 +6,15 @@ from collections.abc import Iterator
 
 from icbt_content.render.site import CONNECT, MESSAGES, ProgrammeRenderer, RenderedFile
 
-#: Page folder -> (template, title). Registered here so a new page is one entry.
-CONNECTED_PAGES = {
-    CONNECT: ("connect.html", "Sign in to your service"),
-    MESSAGES: ("messages.html", "Messages from your therapist"),
-}
+#: Page folder -> its template (which names the page, in the reader's language). Registered
+#: here so a new page is one entry.
+CONNECTED_PAGES = {CONNECT: "connect.html", MESSAGES: "messages.html"}
 
 
 def connected_pages(site: ProgrammeRenderer) -> Iterator[RenderedFile]:
     """``<locale>/connect/`` and ``<locale>/messages/`` of a connected site."""
-    for folder, (template, title) in CONNECTED_PAGES.items():
+    for folder, template in CONNECTED_PAGES.items():
         here = site.site_path(f"{site.code}/{folder}/")
-        context = site.common(here, site._(title))
+        context = site.common(here, "")
         context.update(nav=site.nav(here, None, None))
         yield site._file(here, template, context)
