@@ -282,6 +282,14 @@ def journey(
             page.wait_for_timeout(1500)
             seen["new_after_reading"] = page.locator("[data-icbt-new-messages]").is_hidden()
 
+            # The connected pages in the other locales, signed in (right to left in Arabic).
+            for code in ("ar", "zh-Hant-HK"):
+                for folder in ("connect", "messages"):
+                    page.goto(f"{base}sad/{code}/{folder}/")
+                    expect(page.locator("[data-icbt-sync]")).not_to_be_empty(timeout=30_000)
+                    seen[f"axe {code} {folder}"] = Axe().run(page, options=AXE_RULES)
+                seen[f"dir {code}"] = page.locator("html").get_attribute("dir")
+
             # Signing out removes the tokens from the browser.
             page.goto(f"{base}sad/en-GB/connect/")
             page.get_by_role("button", name="Sign out").click()
@@ -428,8 +436,11 @@ def test_signing_out_clears_the_tokens(journey: dict[str, Any]) -> None:
 
 
 def test_connect_and_messages_pages_pass_axe(journey: dict[str, Any]) -> None:
-    for name in ("connect_axe", "messages_axe"):
-        assert journey[name].violations_count == 0, journey[name].generate_report()
+    names = ["connect_axe", "messages_axe", *(k for k in journey if k.startswith("axe "))]
+    assert len(names) == 6
+    for name in names:
+        assert journey[name].violations_count == 0, (name, journey[name].generate_report())
+    assert journey["dir ar"] == "rtl" and journey["dir zh-Hant-HK"] == "ltr"
 
 
 def test_no_request_leaves_for_another_origin(
