@@ -224,6 +224,9 @@ def test_the_risk_alert_is_staged_and_names_the_service(sites: dict[str, Path]) 
     text = page.read_text(encoding="utf-8")
     stages = re.findall(r'data-icbt-risk-stage="([a-z-]+)"', text)
     assert stages[:5] == ["before", "sending", "sent", "waiting", "signed-out"]
+    # Until connect.js runs signed in, the page promises nothing: "not signed in" shows.
+    shown = re.findall(r'data-icbt-risk-stage="([a-z-]+)">', text)
+    assert set(shown) == {"signed-out"}
     assert "Example Talking Therapies aims to contact" not in text  # says "The service aims"
     assert "The service aims to contact you within one working day." in text
     assert "0300 000 0000" in text
