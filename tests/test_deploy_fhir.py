@@ -261,6 +261,10 @@ def test_every_locale_is_published_connected_with_its_own_words(tmp_path: Path) 
     assert report.locales["sad"] == ["en-GB", "ar", "zh-Hant-HK"]
     arabic = (root / "site/sad/ar/introduction/your-questionnaires/index.html").read_text("utf-8")
     assert "تسعى الخدمة إلى التواصل معك خلال يوم عمل واحد." in arabic
+    # A response in Arabic answers the Arabic Questionnaire the export writes (phq9-ar).
+    phq9 = page_data(root / "site/sad/ar/introduction/your-questionnaires/index.html")
+    url = phq9["loop"]["answers"]["measure"]["phq9"]["url"]
+    assert url == "https://icbt.example.nhs.uk/fhir/Questionnaire/phq9-ar|1.0.0"
     chinese = (root / "site/sad/zh-Hant-HK/answers/index.html").read_text("utf-8")
     assert "並在你登入期間傳送給Example Talking Therapies" in chinese
     english = (root / "site/sad/en-GB/answers/index.html").read_text("utf-8")
