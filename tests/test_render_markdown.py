@@ -61,3 +61,15 @@ def test_fill_replaces_only_plain_names() -> None:
     assert (
         fill("{module.__class__} {module!r} {0}", module="x") == "{module.__class__} {module!r} {0}"
     )
+
+
+CJK_FIXTURE = Path(__file__).parent / "fixtures" / "render" / "cjk.md"
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "source", "expected"),
+    read_fixture_file(CJK_FIXTURE),
+    ids=[f"{item[0]}-{item[1]}" for item in read_fixture_file(CJK_FIXTURE)],
+)
+def test_render_cjk_emphasis(line: int, title: str, source: str, expected: str) -> None:
+    assert render_markdown(source).strip() == expected.strip()
