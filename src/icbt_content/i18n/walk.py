@@ -438,6 +438,11 @@ class _Walker:
         return template.model_copy(update={"title": title, "body": "\n\n".join(out) + "\n"})
 
 
+def translate_guidance(seg: Segmenter, template: GuidanceTemplate) -> GuidanceTemplate:
+    """One guidance message through ``seg``: its translation, with what is missing recorded."""
+    return _Walker(seg, None, None, None, "").guidance(template)
+
+
 def _option_defaults(type_name: str) -> dict[str, object]:
     from icbt_content.exercises import exercise_types
 
