@@ -35,7 +35,7 @@ from icbt_content.model.deployment import Deployment
 from icbt_content.model.guidance import GuidanceTemplate
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CHECK_IN_UNIT, Programme
-from icbt_content.render.language import SourceLanguage
+from icbt_content.render.language import SourceLanguage, translates
 from icbt_content.render.site import Fallback
 
 MISSING_MEASURE_TRANSLATION = "ICBT413"
@@ -98,12 +98,25 @@ def check_locales(project: Path, loaded: LoadedProgramme) -> list[Diagnostic]:
     return list(found)
 
 
+@dataclass(frozen=True)
+class InterfaceGettext:
+    """The interface strings of a locale: translates them, and says which it translates."""
+
+    translations: Translations
+
+    def __call__(self, text: str) -> str:
+        return self.translations.gettext(text)
+
+    def translates(self, text: str) -> bool:
+        return (None, text) in self.translations.published
+
+
 def _interface(project: Path, locale: str, found: Diagnostics) -> Callable[[str], str] | None:
     translations = load_translations(project, locale, INTERFACE)
     if translations is None:
         return None
     found.extend(translations.diagnostics)
-    return translations.gettext
+    return InterfaceGettext(translations)
 
 
 def localise_to(
@@ -208,8 +221,8 @@ def fallback_notice(
     site's words are written in; either way the names of both languages are in the notice's own
     language (from CLDR), never a Welsh name inside an English sentence.
     """
-    text = (ui or (lambda s: s))(NOTICE)
-    written = reader if text != NOTICE else describe_locale(TEMPLATE_LANGUAGE)
+    text = ui(NOTICE) if ui is not None else NOTICE
+    written = reader if translates(ui, NOTICE) else describe_locale(TEMPLATE_LANGUAGE)
     name = reader.name if written is reader else written.language_name(reader.code)
     message = text.replace("{language}", name).replace(
         "{fallback}", written.language_name(source_locale)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from markupsafe import Markup
 
@@ -61,6 +62,25 @@ def keep_language(template: str, result: str) -> str:
     return result
 
 
+@runtime_checkable
+class CatalogGettext(Protocol):
+    """Translates interface strings and knows which ones it has a translation for (a string may
+    be translated as itself: French "Modules")."""
+
+    def __call__(self, text: str) -> str: ...
+
+    def translates(self, text: str) -> bool: ...
+
+
+def translates(translate: Callable[[str], str] | None, text: str) -> bool:
+    """Whether ``translate`` has a translation of ``text`` (by its catalog when it has one)."""
+    if translate is None:
+        return False
+    if isinstance(translate, CatalogGettext):
+        return translate.translates(text)
+    return translate(text) != text
+
+
 @dataclass(frozen=True)
 class SourceLanguage:
     """The programme as written and the locale it is written in, for a page in another locale:
@@ -99,7 +119,7 @@ class PageLanguage:
 
         def marked(text: str) -> str:
             result = translate(text)
-            if result == text and any(c.isalpha() for c in text):
+            if any(c.isalpha() for c in text) and not translates(translate, text):
                 return ForeignText(result, attrs)
             return result
 
