@@ -11,7 +11,8 @@ from pathlib import Path
 from icbt_content.i18n.catalog import Catalog, load_po
 from icbt_content.markdown import render_markdown
 
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+_VOID |= {"track", "wbr"}
 #: Elements whose text is not prose: code, scripts, styles, the page title (checked elsewhere).
 _NOT_PROSE = {"code", "pre", "script", "style", "title", "template"}
 _TAG = re.compile(r"<[^>]+>")

@@ -109,5 +109,6 @@ def test_translated_fallback_notice_is_french(tmp_path: Path) -> None:
     shutil.copytree(FIXTURE, project)
     build_site(project, project / "site")
     page = (project / "site/demo/fr/practice/try-it/index.html").read_text("utf-8")
-    assert '<span lang="fr" dir="ltr">Ce module n&#39;est pas encore disponible en français.' in page
+    notice = '<span lang="fr" dir="ltr">Ce module n&#39;est pas encore disponible en français.'
+    assert notice in page
     assert "Il est affiché en anglais" in page

@@ -28,6 +28,7 @@ from icbt_content.markdown.links import is_safe_url
 #: ``{name}`` placeholders, and Jinja's ``{{ ... }}`` and ``{% ... %}`` in guidance messages.
 PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{[^{}\n]*\}", re.DOTALL)
 _PLURAL_CALL = re.compile(r"plural\s*\(([^()]*)\)")
+_JOIN_SEPARATOR = re.compile(r"""join\(\s*(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*\)""")
 _QUOTED = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""")
 
 
@@ -48,6 +49,8 @@ def placeholders(text: str) -> Counter[str]:
 def _norm_jinja(token: str) -> str:
     # The forms given to plural() are translated text; their number is checked separately.
     token = _PLURAL_CALL.sub(lambda m: "plural(" + m.group(1).split(",")[0] + ",...)", token)
+    # So is the separator of a list: a translator writes "、" where the source has ", ".
+    token = _JOIN_SEPARATOR.sub("join(...)", token)
     return re.sub(r"\s+", "", token)
 
 
