@@ -46,7 +46,7 @@ from icbt_content.guidance.limits import (
 )
 from icbt_content.guidance.sandbox import LOOP_ATTRIBUTES
 from icbt_content.model.measure import Measure
-from icbt_content.render.language import keep_language, plain
+from icbt_content.render.language import LANGUAGE_FILTERS, keep_language
 
 #: No request may leave the site: only its own scripts, styles, images and media.
 CSP = (
@@ -310,7 +310,7 @@ def make_environment(project: Path | None = None) -> SiteSandbox:
     env.globals["fill"] = fill
     env.filters = env.bounded_filters(SITE_FILTERS)
     # Text in another language than the page's, written where no element can mark it.
-    env.filters["plain"] = plain
+    env.filters.update(LANGUAGE_FILTERS)
     return env
 
 

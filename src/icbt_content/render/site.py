@@ -89,6 +89,9 @@ class SafetyText:
     attrs: Markup
     """``lang`` and ``dir`` attributes for an element holding safety advice ('' when the page is
     in the reader's language)."""
+    language: tuple[str, str] | None = None
+    """The same for the site's scripts: (lang, dir or '' when the page's), None when the page is
+    in the reader's language."""
 
 
 CALLOUT_LABELS = {
@@ -136,11 +139,18 @@ class ProgrammeRenderer:
         self.connection = connection
         """deploy.yaml's connection: chooses what the risk wording says happens to an answer."""
         reader_locale, reader_gettext = reader or (locale, self._)
+        elsewhere = reader_locale.code != locale.code
         self.safety = SafetyText(
             reader_gettext,
             lang_attrs(reader_locale.code, reader_locale.direction, locale.direction)
-            if reader_locale.code != locale.code
+            if elsewhere
             else Markup(""),
+            (
+                reader_locale.code,
+                reader_locale.direction if reader_locale.direction != locale.direction else "",
+            )
+            if elsewhere
+            else None,
         )
         self.signed_off = signed_off
         """The date (YYYY-MM-DD) this version was signed off; None for a draft."""
