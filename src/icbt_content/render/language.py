@@ -43,7 +43,7 @@ class ForeignText(str):
     direction: str
     """The text's direction when it differs from the page's, else ''."""
 
-    def __new__(cls, text: str, lang: str, direction: str = "") -> ForeignText:
+    def __new__(cls, text: str, lang: str = "", direction: str = "") -> ForeignText:
         made = super().__new__(cls, text)
         made.lang, made.direction = lang, direction
         return made
