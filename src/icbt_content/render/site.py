@@ -210,7 +210,7 @@ class ProgrammeRenderer:
         }
         check_in = self.check_in_link(here)
         return {
-            "programme": self.programme,
+            "programme": self.shown_programme,
             "locale": self.locale,
             "title": title,
             "assets": self.assets(here),
@@ -389,7 +389,7 @@ class ProgrammeRenderer:
     def home(self) -> RenderedFile:
         here = self.site_path(home_path(self.code))
         context = self.common(here, self.programme.title)
-        context.update(nav=self.nav(here, None, None), description=self.programme.description)
+        context.update(nav=self.nav(here, None, None), description=self.shown_programme.description)
         return self._file(here, "home.html", context)
 
     def crisis(self) -> RenderedFile:
@@ -515,6 +515,21 @@ class ProgrammeRenderer:
             return Markup("")
         wording = describe_locale(measure.language)
         return lang_attrs(measure.language, wording.direction, self.locale.direction)
+
+    @cached_property
+    def shown_programme(self) -> Programme:
+        """The programme as templates show it: its title and description marked with the source
+        language while they are not translated."""
+        source = self.language.source
+        if source is None:
+            return self.programme
+        text = self.language.text
+        return self.programme.model_copy(
+            update={
+                "title": text(self.programme.title, source.programme.title),
+                "description": text(self.programme.description, source.programme.description),
+            }
+        )
 
     def source_module(self, module_id: str) -> Module | None:
         """A module as written in the source language (None on a page in that language)."""

@@ -66,7 +66,7 @@ class TherapistGuide:
         env = self.site.env
         body = env.get_template("therapist/overview.html").render(
             self.site.common(here, ""),
-            programme=self.programme,
+            programme=self.site.shown_programme,
             modules=[
                 {
                     "module": m,
