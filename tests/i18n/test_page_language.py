@@ -115,3 +115,24 @@ def test_translated_fallback_notice_is_french(tmp_path: Path) -> None:
     notice = '<span lang="fr" dir="ltr">Ce module n&#39;est pas encore disponible en français.'
     assert notice in page
     assert "Il est affiché en anglais" in page
+
+
+#: Letters of the translated languages: a reliable sign of their text (English has none).
+SCRIPT = {
+    "zh-Hant-HK": re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]"),
+    "ar": re.compile(r"[\u0600-\u06ff]"),
+}
+
+
+@pytest.mark.parametrize(("folder", "locale", "catalogs"), TRANSLATED)
+def test_no_translated_text_is_marked_as_the_source_language(
+    sample_site: Path, folder: str, locale: str, catalogs: tuple[str, ...]
+) -> None:
+    site = sample_site / folder
+    found = [
+        f"{page.relative_to(site)}: <{item.element} lang={item.lang}> {item.text[:70]}"
+        for page in sorted(site.rglob("*.html"))
+        for item in page_texts(page)
+        if item.lang.split("-")[0] == "en" and SCRIPT[locale].search(item.text)
+    ]
+    assert found == []
