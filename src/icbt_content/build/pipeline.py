@@ -155,6 +155,7 @@ def _render_into(
                 connection=lp.connection,
                 signed_off=release.date if release else None,
                 deployment=deployment,
+                source=lp.source,
             )
             total = sum(len(m.pages) for m in lp.programme.modules)
             done = 0
