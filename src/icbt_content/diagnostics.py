@@ -40,7 +40,8 @@ E, W = Severity.ERROR, Severity.WARNING
 
 #: Every diagnostic code. 1xx files and YAML, 2xx ids and references, 3xx content,
 #: 4xx measures, 5xx guidance templates, 6xx translation, 7xx build and site, 8xx clinical
-#: safety (crisis services, safety text, hazard log, releases, weekly monitoring).
+#: safety (crisis services, safety text, hazard log, releases, weekly monitoring), 9xx the
+#: deployment's connection to the service (the guidance loop).
 CODES: dict[str, Code] = {
     c.code: c
     for c in [
@@ -634,8 +635,9 @@ CODES: dict[str, Code] = {
             E,
             "HTML in a translation",
             "Translations are Markdown: HTML tags are never rendered (they would be shown as "
-            "text), and a translation that adds them is refused.",
-            'msgstr "Bonjour <script>alert(1)</script>"',
+            "text), and a translation that adds any tag, comment or processing instruction a "
+            "browser could read (`<svg/onload=...>`, `<!--`, `<?`) is refused.",
+            'msgstr "Bonjour <svg onload=alert(1)>"',
         ),
         _c(
             "ICBT606",
@@ -649,9 +651,11 @@ CODES: dict[str, Code] = {
             "ICBT607",
             E,
             "Bidirectional control character",
-            "A translation contains an invisible bidirectional embedding, override or isolate "
-            "character (U+202A-U+202E, U+2066-U+2069). They can make text display differently "
-            "from what it says. The site sets the direction of each language itself: remove them.",
+            "A translation contains an invisible formatting or bidirectional control character: "
+            "a zero-width space, joiner or direction mark (U+200B-U+200F), the Arabic letter mark "
+            "(U+061C), a byte order mark (U+FEFF), an embedding or override (U+202A-U+202E) or an "
+            "isolate (U+2066-U+2069). They can make text display differently from what it says. "
+            "The site sets the direction of each language itself: remove them.",
         ),
         _c(
             "ICBT608",
@@ -698,6 +702,25 @@ CODES: dict[str, Code] = {
             "Translation refused",
             "A translated guidance message failed its checks (see the message), so the source "
             "message is used in that locale until the translation is fixed.",
+        ),
+        _c(
+            "ICBT616",
+            E,
+            "Inline markup changed",
+            "A translation must keep the source's *emphasis*, **strong emphasis**, "
+            "~~strikethrough~~ and `code` spans, as many of each as the source has, around the "
+            "words that translate them: a dropped one loses meaning the author marked, an added "
+            "code span shows words in a code font.",
+            'msgid "Try **one** task."  msgstr "Essayez une tâche."',
+        ),
+        _c(
+            "ICBT617",
+            E,
+            "Markup left open",
+            "A `*`, `**`, backtick, `~~` or `_` in a translation opens or closes nothing, so it "
+            "would reach the page as a literal character. Close the markup as in the source, or "
+            "write a backslash before the character (`\\*`) to show it.",
+            'msgid "Try **one** task."  msgstr "Essayez **une tâche."',
         ),
         _c(
             "ICBT800",
@@ -991,6 +1014,58 @@ CODES: dict[str, Code] = {
             "Message about worse scores ignores risk",
             "A guidance template for `scores-worse` never reads `risk_flagged`, so it reads the "
             "same to a client who has just reported thoughts of self-harm.",
+        ),
+        # 92x: the deployment's connection to the service (deploy.yaml, the guidance loop).
+        _c(
+            "ICBT920",
+            E,
+            "FHIR connection without its settings",
+            "`connection: fhir` needs a `fhir:` section (the FHIR server and the two SMART apps) "
+            "and a `service:` section (its name, contact and risk response time): without them "
+            "the site could not say truthfully what happens to a risk answer.",
+            "connection: fhir",
+        ),
+        _c(
+            "ICBT921",
+            E,
+            "Server address not allowed",
+            "The FHIR base URL, the authorisation server and the canonical base must be https "
+            "addresses without a query or fragment; http is accepted only on 127.0.0.1 or "
+            "localhost, for a trial on one machine.",
+            "base_url: http://fhir.example.org/r4",
+        ),
+        _c(
+            "ICBT922",
+            W,
+            "Connection settings not used",
+            "deploy.yaml has a `fhir:` or `service:` section but `connection:` is not `fhir`, "
+            "so nothing in it is used and the site keeps every answer on the device.",
+        ),
+        _c(
+            "ICBT923",
+            E,
+            "Scopes do not fit the guidance loop",
+            "The SMART scopes of the client site or the console do not grant what the loop "
+            "needs (the client writes QuestionnaireResponse and Flag, reads Communication and "
+            "CarePlan), or the client site asks for `user/` or `system/` scopes, which reach "
+            "other clients' records.",
+            "scopes: openid fhirUser launch/patient patient/Observation.rs",
+        ),
+        _c(
+            "ICBT924",
+            E,
+            "Service wording missing for a locale",
+            "`service:` wording given per locale (`name`, `contact`, `risk_response`) must "
+            "cover every locale of the project: a client is told what happens after a risk "
+            "answer in their own language.",
+            "risk_response: {en-GB: one working day}",
+        ),
+        _c(
+            "ICBT925",
+            E,
+            "One client id for both apps",
+            "The client site (a public client) and the therapist console (a confidential "
+            "client) must be registered as two apps with their own client ids.",
         ),
     ]
 }

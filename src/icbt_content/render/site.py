@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from icbt_content.adaptation.resources import LocaleInfo, describe_locale
 from icbt_content.ids import progress_key, storage_key, storage_keys
+from icbt_content.loop.site import loop_data, service_text, sync_keys, sync_kinds
 from icbt_content.markdown import render_markdown
 from icbt_content.markdown.links import is_relative
 from icbt_content.model.blocks import (
@@ -24,7 +25,10 @@ from icbt_content.model.blocks import (
     Prose,
     QuestionnaireBlock,
 )
+from icbt_content.model.deployment import Deployment
+from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CHECK_IN_UNIT, Module, Page, Programme
+from icbt_content.render.language import PageLanguage, SourceLanguage, lang_attrs
 from icbt_content.render.records import (
     Schema,
     exercise_schema,
@@ -87,15 +91,14 @@ class SafetyText:
     attrs: Markup
     """``lang`` and ``dir`` attributes for an element holding safety advice ('' when the page is
     in the reader's language)."""
+    language: tuple[str, str] | None = None
+    """The same for the site's scripts: (lang, dir or '' when the page's), None when the page is
+    in the reader's language."""
 
 
-def lang_attrs(code: str, direction: str, page_direction: str) -> Markup:
-    """``lang`` (and ``dir`` when it differs from the page's) attributes for a passage."""
-    attrs = Markup(' lang="{}"').format(code)
-    if direction != page_direction:
-        attrs += Markup(' dir="{}"').format(direction)
-    return attrs
-
+#: The folders of a connected site's own pages, in each locale.
+CONNECT = "connect"
+MESSAGES = "messages"
 
 CALLOUT_LABELS = {
     "case-example": "Example",
@@ -124,6 +127,8 @@ class ProgrammeRenderer:
         connection: str = "none",
         reader: tuple[LocaleInfo, Callable[[str], str]] | None = None,
         signed_off: str | None = None,
+        deployment: Deployment | None = None,
+        source: SourceLanguage | None = None,
     ) -> None:
         self.env = env
         self.programme = programme
@@ -132,18 +137,32 @@ class ProgrammeRenderer:
         """The locale folder pages are written to (a fallback page lives in the reader's)."""
         self.sitemap = sitemap
         self.languages = languages
-        self._ = translate or (lambda text: text)
+        self.language = PageLanguage(locale, source)
+        """Marks the text of a page that is not in the page's language."""
+        self._ = self.language.gettext(translate or (lambda text: text))
         self.notices = notices or {}
         """Module id -> a notice shown on its pages (for example, 'not yet translated')."""
         self.root = programme.id
         self.connection = connection
         """deploy.yaml's connection: chooses what the risk wording says happens to an answer."""
+        self.deployment = deployment or Deployment()
+        """deploy.yaml: a connected site's server, apps and service."""
         reader_locale, reader_gettext = reader or (locale, self._)
+        self.reader_locale = reader_locale
+        self.service = service_text(self.deployment, reader_locale.code)
+        """The service's name, contact and risk response time in the reader's language."""
+        elsewhere = reader_locale.code != locale.code
         self.safety = SafetyText(
             reader_gettext,
             lang_attrs(reader_locale.code, reader_locale.direction, locale.direction)
-            if reader_locale.code != locale.code
+            if elsewhere
             else Markup(""),
+            (
+                reader_locale.code,
+                reader_locale.direction if reader_locale.direction != locale.direction else "",
+            )
+            if elsewhere
+            else None,
         )
         self.signed_off = signed_off
         """The date (YYYY-MM-DD) this version was signed off; None for a draft."""
@@ -162,6 +181,7 @@ class ProgrammeRenderer:
                 # Safety advice stays in the reader's language on pages served in the source.
                 reader=(locale, self._),
                 signed_off=signed_off,
+                deployment=deployment,
             )
             if fallback
             else None
@@ -201,9 +221,12 @@ class ProgrammeRenderer:
             "crisis": self.url(here, crisis_path(self.code)),
             "answers": self.url(here, f"{self.code}/answers/"),
         }
+        if self.service is not None:
+            urls["connect"] = self.url(here, f"{self.code}/{CONNECT}/")
+            urls["messages"] = self.url(here, f"{self.code}/{MESSAGES}/")
         check_in = self.check_in_link(here)
         return {
-            "programme": self.programme,
+            "programme": self.shown_programme,
             "locale": self.locale,
             "title": title,
             "assets": self.assets(here),
@@ -218,6 +241,8 @@ class ProgrammeRenderer:
             "page": None,
             "safety": self.safety,
             "connection": self.connection,
+            "service": self.service,
+            "crisis_lines": self.reader_locale.resources.crisis,
             "page_data": self.page_data(urls, page_key=page_key, module_id=module_id),
             "script_modules": script_modules(),
             "check_in": check_in,
@@ -268,6 +293,11 @@ class ProgrammeRenderer:
         }
         if answers_file:
             data["file"] = file_envelope()
+        loop = loop_data(self.deployment, self.programme, self.code, urls, records or {})
+        if loop is not None:
+            data["loop"] = loop
+            data["storage"] = {**data["storage"], **sync_keys(self.programme.id)}
+            data["kinds"] = {**data["kinds"], **sync_kinds()}
         return data
 
     @cached_property
@@ -319,11 +349,14 @@ class ProgrammeRenderer:
     ) -> list[dict[str, Any]]:
         items = []
         for module in self.programme.modules:
+            written = self.source_module(module.id)
             items.append(
                 {
                     "id": module.id,
-                    "title": module.title,
-                    "summary": module.summary,
+                    "title": self.language.text(module.title, written.title if written else None),
+                    "summary": self.language.text(
+                        module.summary, written.summary if written else None
+                    ),
                     "core": module.core,
                     "url": self.url(here, module_path(self.code, module.id)),
                     "current": module is current_module,
@@ -349,6 +382,10 @@ class ProgrammeRenderer:
         yield self.home()
         yield self.crisis()
         yield self.answers()
+        if self.service is not None:
+            from icbt_content.render.connected import connected_pages
+
+            yield from connected_pages(self)
         if self.programme.check_in is not None and self.programme.weekly:
             yield self._renderer_of(CHECK_IN_UNIT).check_in_page()
         modules = self.programme.modules
@@ -379,7 +416,7 @@ class ProgrammeRenderer:
     def home(self) -> RenderedFile:
         here = self.site_path(home_path(self.code))
         context = self.common(here, self.programme.title)
-        context.update(nav=self.nav(here, None, None), description=self.programme.description)
+        context.update(nav=self.nav(here, None, None), description=self.shown_programme.description)
         return self._file(here, "home.html", context)
 
     def crisis(self) -> RenderedFile:
@@ -493,7 +530,43 @@ class ProgrammeRenderer:
         if not 0 <= target < len(flat):
             return None
         m, p = flat[target]
-        return {"title": p.title, "url": self.url(here, page_path(self.code, m.id, p.id))}
+        written = self.source_page(m.id, p.id)
+        return {
+            "title": self.language.text(p.title, written.title if written else None),
+            "url": self.url(here, page_path(self.code, m.id, p.id)),
+        }
+
+    def measure_attrs(self, measure: Measure) -> Markup:
+        """``lang``/``dir`` for a measure's own words when they are not in the page's language."""
+        if _language(measure.language) == _language(self.locale.code):
+            return Markup("")
+        wording = describe_locale(measure.language)
+        return lang_attrs(measure.language, wording.direction, self.locale.direction)
+
+    @cached_property
+    def shown_programme(self) -> Programme:
+        """The programme as templates show it: its title and description marked with the source
+        language while they are not translated."""
+        source = self.language.source
+        if source is None:
+            return self.programme
+        text = self.language.text
+        return self.programme.model_copy(
+            update={
+                "title": text(self.programme.title, source.programme.title),
+                "description": text(self.programme.description, source.programme.description),
+            }
+        )
+
+    def source_module(self, module_id: str) -> Module | None:
+        """A module as written in the source language (None on a page in that language)."""
+        source = self.language.source
+        return source.programme.find_module(module_id) if source is not None else None
+
+    def source_page(self, module_id: str, page_id: str) -> Page | None:
+        """A page as written in the source language (None on a page in that language)."""
+        module = self.source_module(module_id)
+        return next((p for p in module.pages if p.id == page_id), None) if module else None
 
     # -- blocks ---------------------------------------------------------------------------------
 
@@ -580,13 +653,11 @@ def _questionnaire(
     measure = r.programme.find_measure(block.measure)
     if measure is None:  # reported by validation; never published half-made
         return Markup("")
-    wording_lang = Markup("")
     notice = Markup("")
-    if _language(measure.language) != _language(r.locale.code):
+    wording_lang = r.measure_attrs(measure)
+    if wording_lang:
         # No validated translation: the questionnaire stays here, in the reader's language and
         # with the reader's crisis help; only the measure's own words keep their language.
-        wording = describe_locale(measure.language)
-        wording_lang = lang_attrs(measure.language, wording.direction, r.locale.direction)
         notice = Markup(
             r.env.get_template("blocks/questionnaire-elsewhere.html").render(
                 ctx,
