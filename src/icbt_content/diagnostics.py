@@ -1067,6 +1067,15 @@ CODES: dict[str, Code] = {
             "The client site (a public client) and the therapist console (a confidential "
             "client) must be registered as two apps with their own client ids.",
         ),
+        # 96x: the client's records.
+        _c(
+            "ICBT960",
+            E,
+            "Exercise cannot be repeatable",
+            "`repeatable: true` keeps many dated entries of an exercise; a type that is one "
+            "piece of work revised over time (a trauma narrative) cannot be repeated.",
+            "repeatable: true",
+        ),
     ]
 }
 

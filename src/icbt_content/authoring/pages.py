@@ -317,7 +317,22 @@ def _exercise(d: Directive, parts: PageParts) -> None:
     parts.diagnostics.extend(problems)
     if options is None:
         return
-    extra = options.model_dump(exclude={"id", "title", "instructions"}, mode="json")
+    extra = options.model_dump(exclude={"id", "title", "instructions", "repeatable"}, mode="json")
+    if options.repeatable:
+        if not kind.can_repeat:
+            repeatable = ", ".join(n for n, t in types.items() if t.can_repeat)
+            parts.diagnostics.append(
+                diagnostic(
+                    "ICBT960",
+                    f"a {kind.name} exercise cannot be repeatable",
+                    d.doc.path,
+                    d.line,
+                    hint=f"remove 'repeatable: true': repeatable types: {repeatable}",
+                )
+            )
+            return
+        # Kept only when set, so exercises without it are exported as before.
+        extra["repeatable"] = True
     parts.blocks.append(
         ExerciseBlock(
             exercise=Exercise(

@@ -20,6 +20,8 @@ class ExerciseOptions(ContentModel):
     title: str
     instructions: str = ""
     """Markdown shown before the form."""
+    repeatable: bool = False
+    """Keep dated entries the client adds, edits and deletes (a diary, one record a week)."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class ExerciseType:
     description: str
     options: type[ExerciseOptions]
     make_fields: Callable[[Any], tuple[ExerciseField, ...]]
+    can_repeat: bool = True
+    """Whether ``repeatable: true`` fits this kind (a record filled in many times)."""
 
     def fields(self, options: ExerciseOptions) -> tuple[ExerciseField, ...]:
         return self.make_fields(options)
@@ -242,5 +246,10 @@ ACTIVITY_PLAN = ExerciseType(
     "activity-plan", "A week of planned activities", ActivityPlanOptions, _activity_plan
 )
 NARRATIVE = ExerciseType(
-    "narrative", "A written account with marked hot spots", NarrativeOptions, _narrative
+    "narrative",
+    "A written account with marked hot spots",
+    NarrativeOptions,
+    _narrative,
+    # One account, revised over the sessions: copies of it would split the hot spots' work.
+    can_repeat=False,
 )

@@ -51,3 +51,8 @@ class Exercise(ContentModel):
     """Type-specific options as written by the author."""
     fields: tuple[ExerciseField, ...]
     source: SourceLocation | None = None
+
+    @property
+    def repeatable(self) -> bool:
+        """Whether the client keeps many dated entries of this exercise."""
+        return self.options.get("repeatable") is True

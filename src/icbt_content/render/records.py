@@ -3,8 +3,10 @@
 The site saves three kinds of record in ``localStorage`` (keys from :mod:`icbt_content.ids`):
 
 - ``exercise``: ``{"version": 1, "fields": {<field id>: answer}, "updated": <ISO date>}``;
-  a checkbox answer is true or false, a choice answer one of the choice ids, every other answer
-  the text typed (a number box keeps its text too);
+  a repeatable exercise keeps its dated entries in ``"entries": [{"id", "created", "updated",
+  "fields"}]`` and ``fields`` empty (a save from before it was repeatable moves into the first
+  entry); a checkbox answer is true or false, a choice answer one of the choice ids, every
+  other answer the text typed (a number box keeps its text too);
 - ``measure``: ``{"results": [{"date", "answers": {<item id>: value}, "total", "band",
   "risk"}]}``;
 - ``progress``: ``{"visited": [<module>/<page>], "opened": [<module id>]}``.
@@ -92,7 +94,11 @@ def field_schema(field: ExerciseField) -> Schema:
 
 
 def exercise_record(
-    fields: Iterable[ExerciseField] = (), kept: Iterable[str] = (), *, title: str = ""
+    fields: Iterable[ExerciseField] = (),
+    kept: Iterable[str] = (),
+    *,
+    title: str = "",
+    repeatable: bool = False,
 ) -> Schema:
     """An exercise's saved answers: its fields typed, any other field id a string or true/false.
 
@@ -116,6 +122,19 @@ def exercise_record(
         "required": ["fields"],
         "additionalProperties": False,
     }
+    if repeatable:
+        entry: Schema = {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string", "maxLength": KEY_MAX},
+                "created": {"type": "string", "pattern": _TIMESTAMP},
+                "updated": {"type": "string", "pattern": _TIMESTAMP},
+                "fields": schema["properties"]["fields"],
+            },
+            "required": ["id", "created", "fields"],
+            "additionalProperties": False,
+        }
+        schema["properties"]["entries"] = {"type": "array", "items": entry, "maxItems": LIST_MAX}
     if title:
         schema["title"] = title
     return schema
@@ -217,7 +236,9 @@ def exercise_records(programme: Programme) -> dict[str, Schema]:
 
 def exercise_schema(exercise: Exercise, kept: Iterable[str] = ()) -> Schema:
     """The schema of one exercise's saved answers."""
-    return exercise_record(exercise.fields, kept, title=exercise.title)
+    return exercise_record(
+        exercise.fields, kept, title=exercise.title, repeatable=exercise.repeatable
+    )
 
 
 def programme_records(programme: Programme) -> dict[str, Schema]:

@@ -641,6 +641,7 @@ def _exercise(
             groups=groups,
             instructions=r.markdown(exercise.instructions, here, source),
             storage_key=storage_key(r.programme.id, exercise.id),
+            repeatable=exercise.repeatable,
         )
     )
 

@@ -3,11 +3,19 @@
  * Each <form data-icbt-exercise="ID"> saves under keyFor("exercise", ID) as
  * {"version": 1, "fields": {<field name>: answer}, "updated": ISO date}. Answers of fields the
  * form does not show (renamed or removed ones) are kept, never dropped.
+ *
+ * A repeatable exercise (its schema has "entries") keeps dated entries instead:
+ * {"version": 1, "fields": {}, "entries": [{"id", "created", "updated", "fields"}], "updated"}.
+ * The form edits one entry (a new one until the client picks Edit); the list above it shows
+ * them newest first, each with its date and a one-line summary, to edit or delete.
  */
 import {markLanguage, showMessage} from "./messages.js";
 import {isObject} from "./pagedata.js";
 import {put} from "./schema.js";
-import {keyFor, load, save} from "./storage.js";
+import {isRepeatable} from "./migrations.js";
+import {keyFor, load, save, schemaFor} from "./storage.js";
+
+const SUMMARY_LENGTH = 80;
 
 function fieldValue(input) {
   if (input.type === "checkbox") return input.checked;
@@ -57,8 +65,170 @@ function restore(form, saved) {
   }
 }
 
+/** The one-line summary of an entry: its first text answer, in the order the form shows them. */
+export function summarise(form, fields) {
+  for (const input of form.elements) {
+    const value = input.name && Object.prototype.hasOwnProperty.call(fields, input.name)
+      ? fields[input.name] : undefined;
+    if (typeof value !== "string" || input.type === "radio") continue;
+    const text = value.replace(/\s+/g, " ").trim();
+    if (text) return text.length > SUMMARY_LENGTH ? `${text.slice(0, SUMMARY_LENGTH - 1)}…` : text;
+  }
+  return "";
+}
+
+function hasAnswer(fields) {
+  return Object.values(fields).some((value) => value === true || (typeof value === "string" && value.trim()));
+}
+
+function entryDate(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  const lang = document.documentElement.lang || undefined;
+  try {
+    return date.toLocaleString(lang, {dateStyle: "medium", timeStyle: "short"});
+  } catch (error) {
+    return date.toISOString().slice(0, 16).replace("T", " ");
+  }
+}
+
+function setupRepeatable(form, key, status) {
+  const section = form.closest("section");
+  const box = section ? section.querySelector("[data-icbt-entries]") : null;
+  const list = box ? box.querySelector("[data-icbt-entry-list]") : null;
+  const template = box ? box.querySelector("template[data-icbt-entry-template]") : null;
+  const empty = box ? box.querySelector("[data-icbt-entries-empty]") : null;
+  const heading = box ? box.querySelector("h3") : null;
+  let editing = "";
+  let timer = null;
+
+  function entries() {
+    const record = load(key);
+    return record && Array.isArray(record.entries) ? record.entries : [];
+  }
+
+  function write(list) {
+    const now = new Date().toISOString();
+    return save(key, {version: 1, fields: {}, entries: list, updated: now});
+  }
+
+  function show() {
+    if (!list || !template) return;
+    const found = [...entries()].sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
+    list.replaceChildren();
+    if (empty) empty.hidden = found.length > 0;
+    for (const entry of found) {
+      const item = template.content.firstElementChild.cloneNode(true);
+      const textId = `${key.replace(/[^A-Za-z0-9_-]/g, "-")}-${entry.id}`;
+      const text = item.querySelector(".entry-text");
+      text.id = textId;
+      item.querySelector("[data-icbt-entry-date]").textContent = entryDate(entry.created);
+      item.querySelector("[data-icbt-entry-summary]").textContent = summarise(form, entry.fields);
+      if (entry.id === editing) item.setAttribute("aria-current", "true");
+      for (const button of item.querySelectorAll("button")) {
+        button.setAttribute("aria-describedby", textId);
+        button.dataset.entry = entry.id;
+      }
+      list.appendChild(item);
+    }
+  }
+
+  function fill(fields) {
+    form.reset();
+    restore(form, {fields});
+  }
+
+  function saveEntry(announce) {
+    let valid = true;
+    for (const input of form.elements) {
+      if (!checkNumber(form, input, announce)) valid = false;
+    }
+    const typed = collect(form);
+    const now = new Date().toISOString();
+    const all = entries();
+    let entry = all.find((found) => found.id === editing);
+    let saved = true;
+    if (!entry && hasAnswer(typed)) {
+      let id = `e${Date.now()}`;
+      while (all.some((found) => found.id === id)) id = `${id}x`;
+      entry = {id, created: now, updated: now, fields: {}};
+      all.push(entry);
+      editing = id;
+    }
+    if (entry) {
+      for (const [name, value] of Object.entries(typed)) put(entry.fields, name, value);
+      entry.updated = now;
+      saved = write(all);
+      show();
+    }
+    if (status && (announce || !saved)) {
+      showMessage(!valid ? "fix" : saved ? "saved" : "notSaved", status);
+    }
+    return valid;
+  }
+
+  function startNew() {
+    editing = "";
+    fill({});
+    if (status) markLanguage("", status).textContent = "";
+    show();
+    const first = form.querySelector("input, textarea, select");
+    if (first) first.focus();
+  }
+
+  if (list) {
+    list.addEventListener("click", (event) => {
+      const button = event.target instanceof Element ? event.target.closest("button") : null;
+      if (!button) return;
+      const id = button.dataset.entry || "";
+      const entry = entries().find((found) => found.id === id);
+      if (!entry) return;
+      if (button.hasAttribute("data-icbt-entry-edit")) {
+        editing = id;
+        fill(entry.fields);
+        show();
+        const first = form.querySelector("input, textarea, select");
+        if (first) first.focus();
+      } else if (button.hasAttribute("data-icbt-entry-delete")) {
+        if (!window.confirm(box.dataset.confirmDelete || "")) return;
+        const saved = write(entries().filter((found) => found.id !== id));
+        if (editing === id) {
+          editing = "";
+          fill({});
+        }
+        show();
+        if (status && !saved) showMessage("notSaved", status);
+        if (heading) heading.focus();
+      }
+    });
+  }
+  const newButton = form.querySelector("[data-icbt-entry-new]");
+  if (newButton) newButton.addEventListener("click", startNew);
+  form.addEventListener("input", () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => saveEntry(false), 300);
+  });
+  form.addEventListener("change", () => {
+    window.clearTimeout(timer);
+    saveEntry(false);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    window.clearTimeout(timer);
+    if (!saveEntry(true)) {
+      const invalid = form.querySelector('[aria-invalid="true"]');
+      if (invalid) invalid.focus();
+    }
+  });
+  show();
+}
+
 function setupExercise(form) {
   const key = keyFor("exercise", form.dataset.icbtExercise || "");
+  if (isRepeatable(schemaFor(key))) {
+    setupRepeatable(form, key, form.querySelector("[data-icbt-status]"));
+    return;
+  }
   const status = form.querySelector("[data-icbt-status]");
   let timer = null;
   restore(form, load(key));

@@ -1,5 +1,6 @@
 /* Migrations from programme.yaml: answers saved under a renamed exercise or field move to the
  * new id, never dropped. Applied to storage on every page, and to a file before it is loaded.
+ * An exercise made repeatable keeps a save from before as its first dated entry.
  */
 import {has, isObject, page} from "./pagedata.js";
 import {put} from "./schema.js";
@@ -36,20 +37,48 @@ export function applyMigrations(store, migrations = page.migrations) {
   }
 }
 
+/** Whether the schema is that of a repeatable exercise (one that keeps dated entries). */
+export function isRepeatable(schema) {
+  return isObject(schema) && isObject(schema.properties) && has(schema.properties, "entries");
+}
+
+/** A record of a repeatable exercise with any answers saved outside an entry moved into the
+ * first one (dated when they were saved), or null when there is nothing to move. */
+export function intoEntries(record, now = new Date().toISOString()) {
+  if (!isObject(record) || !isObject(record.fields) || !Object.keys(record.fields).length) return null;
+  const entries = Array.isArray(record.entries) ? record.entries : [];
+  const date = typeof record.updated === "string" && record.updated ? record.updated : now;
+  const first = {id: `e${Date.parse(date) || Date.now()}`, created: date, updated: date, fields: record.fields};
+  return {...record, fields: {}, entries: [first, ...entries], updated: date};
+}
+
+/** Move single saves of the repeatable exercises (page data "records") into entries. */
+export function applyEntries(store, records = page.records) {
+  for (const key of Object.keys(isObject(records) ? records : {})) {
+    if (!isRepeatable(records[key])) continue;
+    const moved = intoEntries(store.get(key));
+    if (moved) store.set(key, moved);
+  }
+}
+
 /** Apply the migrations to this browser's saved answers. */
 export function migrateStored() {
-  applyMigrations({get: load, set: save, delete: remove});
+  const store = {get: load, set: save, delete: remove};
+  applyMigrations(store);
+  applyEntries(store);
 }
 
 /** Apply the migrations to records in memory (a Map of key -> record), as from a file. */
 export function migrateRecords(records) {
-  applyMigrations({
+  const store = {
     get: (key) => (records.has(key) ? records.get(key) : null),
     set: (key, record) => {
       records.set(key, record);
       return true;
     },
     delete: (key) => records.delete(key),
-  });
+  };
+  applyMigrations(store);
+  applyEntries(store);
   return records;
 }
