@@ -1076,6 +1076,14 @@ CODES: dict[str, Code] = {
             "piece of work revised over time (a trauma narrative) cannot be repeated.",
             "repeatable: true",
         ),
+        _c(
+            "ICBT961",
+            E,
+            "Exit address not allowed",
+            '`exit_url` in programme.yaml, where "Exit this page" takes the client, must be an '
+            "https address of a neutral site, without a user name or password.",
+            "exit_url: http://example.org",
+        ),
     ]
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from icbt_content.authoring.documents import Document, read_document, read_text
 from icbt_content.authoring.manifests import (
@@ -111,6 +112,7 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
         if module is not None:
             modules.append(module)
 
+    found.extend(_exit_url_problems(manifest.exit_url, shown, located.line_of(("exit_url",))))
     # Weekly measures are shown on the check-in page: they are published like any on a page.
     result.used_measures.update(manifest.weekly)
     measures = _read_measures(root, project, manifest, located.line_of(("measures",)), result)
@@ -249,6 +251,26 @@ def _page_from_document(doc: Document, stem: str, result: LoadedProgramme) -> Pa
         headings=tuple(parts.headings),
         source=SourceLocation(file=doc.path, line=1),
     )
+
+
+def _exit_url_problems(url: str, shown: str, line: int) -> list[Diagnostic]:
+    """ICBT961 unless url is a plain https address ("Exit this page" must leave at once)."""
+    try:
+        parts = urlsplit(url)
+        plain = bool(parts.scheme == "https" and parts.hostname and parts.username is None)
+    except ValueError:  # a malformed host, such as an unclosed [
+        plain = False
+    if plain and url.isprintable() and " " not in url:
+        return []
+    return [
+        diagnostic(
+            "ICBT961",
+            f"'exit_url: {url}' is not an https address",
+            shown,
+            line,
+            hint="name a neutral site, for example 'exit_url: https://www.bbc.co.uk/weather'",
+        )
+    ]
 
 
 def _read_measures(

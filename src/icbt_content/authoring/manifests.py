@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from icbt_content.model.base import ContentModel, Id
-from icbt_content.model.programme import OutcomeMeasures, Rename, Unlock
+from icbt_content.model.programme import EXIT_URL, OutcomeMeasures, Rename, Unlock
 
 
 class ProgrammeManifest(ContentModel):
@@ -26,6 +26,12 @@ class ProgrammeManifest(ContentModel):
     outcome_measures: OutcomeMeasures | None = None
     """The depression and anxiety measures for NHS Talking Therapies outcomes; by default, the
     listed measures with those roles (a disorder-specific one in place of the anxiety one)."""
+    sensitive: bool = False
+    """Show "Exit this page" on every page: a button and Shift pressed three times leave at once."""
+    exit_url: str = EXIT_URL
+    """The neutral https site "Exit this page" goes to."""
+    neutral_titles: bool = False
+    """Give every page a neutral title, so browser history does not name the programme's topic."""
 
 
 class ModuleFrontMatter(ContentModel):

@@ -107,6 +107,10 @@ class CheckInPage(ContentModel):
     source: SourceLocation | None = None
 
 
+#: Where "Exit this page" goes unless programme.yaml names another neutral site.
+EXIT_URL = "https://www.bbc.co.uk/weather"
+
+
 class Programme(ContentModel):
     """A therapist-guided internet programme, as authored in its source locale."""
 
@@ -130,6 +134,12 @@ class Programme(ContentModel):
     migrations: tuple[Rename, ...] = ()
     outcome_measures: OutcomeMeasures | None = None
     """Named in programme.yaml, or found from the roles of the listed measures when left out."""
+    sensitive: bool = False
+    """Every page offers "Exit this page" (a button, and Shift pressed three times)."""
+    exit_url: str = EXIT_URL
+    """Where "Exit this page" goes: a neutral https site."""
+    neutral_titles: bool = False
+    """Pages carry a neutral title, so browser history does not name the programme's topic."""
     source: SourceLocation | None = None
 
     def module(self, module_id: str) -> Module:

@@ -582,6 +582,11 @@ class ProgrammeRenderer:
         )
 
 
+#: Scripts a page loads itself rather than through icbt.js: icbt.js, and exit.js ("Exit this
+#: page", on a sensitive programme's pages only, so nothing else can stop it).
+OWN_SCRIPTS = frozenset({"icbt.js", "exit.js"})
+
+
 @cache
 def script_modules() -> tuple[str, ...]:
     """The modules icbt.js imports (every other script in static/), for the pages to preload:
@@ -591,7 +596,7 @@ def script_modules() -> tuple[str, ...]:
         sorted(
             entry.name
             for entry in static.iterdir()
-            if entry.is_file() and entry.name.endswith(".js") and entry.name != "icbt.js"
+            if entry.is_file() and entry.name.endswith(".js") and entry.name not in OWN_SCRIPTS
         )
     )
 
