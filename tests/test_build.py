@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from icbt_content import build_site, load_programme
-from icbt_content.build.writer import StagedSite
+from icbt_content.pipeline.writer import StagedSite
 from icbt_content.render.assets import find_external_resources
 
 

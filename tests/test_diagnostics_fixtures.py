@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from icbt_content.build import build_site
 from icbt_content.diagnostics import Diagnostics
-from icbt_content.validate import check_project
+from icbt_content.pipeline import build_site
+from icbt_content.pipeline.check import check_project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diagnostics"
 _SECTION = re.compile(r"^-- (.+?) --$", re.MULTILINE)

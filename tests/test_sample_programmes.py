@@ -9,7 +9,7 @@ import pytest
 
 from icbt_content import build_site, load_programme
 from icbt_content.model.blocks import Callout, QuestionnaireBlock
-from icbt_content.validate import check_project
+from icbt_content.pipeline.check import check_project
 
 REPO = Path(__file__).parent.parent
 NOTE_SECTIONS = [

@@ -12,7 +12,7 @@ import pytest
 from icbt_content import build_site, load_programme
 from icbt_content.diagnostics import Diagnostics
 from icbt_content.measures import builtin_measures, load_measure
-from icbt_content.validate import check_project
+from icbt_content.pipeline.check import check_project
 
 REPO = Path(__file__).parent.parent
 

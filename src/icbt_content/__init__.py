@@ -1,7 +1,6 @@
 """icbt-content: author, translate and publish therapist-guided internet CBT programmes."""
 
-from icbt_content.authoring.loader import load_programme
-from icbt_content.build import BuildReport, build_site
+from icbt_content._version import __version__ as __version__
 from icbt_content.diagnostics import ContentError, Diagnostic
 from icbt_content.guidance import render_guidance
 from icbt_content.markdown import render_markdown
@@ -19,8 +18,8 @@ from icbt_content.model import (
     Prose,
     QuestionnaireBlock,
 )
-
-__version__ = "0.1.0"
+from icbt_content.pipeline import BuildReport, build_site
+from icbt_content.pipeline.check import load_programme
 
 __all__ = [
     "BuildReport",

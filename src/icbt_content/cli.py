@@ -78,7 +78,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from icbt_content.i18n.localise import check_locales
-    from icbt_content.validate import check_project
+    from icbt_content.pipeline.check import check_project
 
     project = project_folder(args)
     found = Diagnostics()
@@ -107,9 +107,9 @@ def check_safety_files(project: Path) -> list[Diagnostic]:
 
 
 def cmd_lock(args: argparse.Namespace) -> int:
-    from icbt_content.authoring.loader import load_programme
+    from icbt_content.authoring.project import programme_folders
     from icbt_content.idslock import write_lock
-    from icbt_content.validate import programme_folders
+    from icbt_content.pipeline.check import load_programme
 
     project = project_folder(args)
     for folder in programme_folders(project, args.programme or None):

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 
 from icbt_content.authoring.loader import LoadedProgramme, relative
+from icbt_content.authoring.yamlsafe import load_yaml
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.guidance import check_template
 from icbt_content.idslock import LOCK_FILE, current_ids, read_lock
+from icbt_content.markdown.links import is_safe_url, url_scheme
+from icbt_content.measures.outcome import outcome_problems
 from icbt_content.model.blocks import Callout, QuestionnaireBlock
 from icbt_content.model.programme import Page, Programme
 from icbt_content.readability import flesch_reading_ease
+from icbt_content.safety.monitoring import check_weekly_measures
+from icbt_content.safety.release import check_released_version
 from icbt_content.sitemap import SiteMap
 
 MIN_READING_EASE = 60.0
@@ -100,7 +105,6 @@ def _duplicate_anchors(page: Page) -> Iterator[Diagnostic]:
 def check_links(
     loaded: LoadedProgramme, programme: Programme, sites: SiteMap
 ) -> Iterator[Diagnostic]:
-    from icbt_content.markdown.links import is_safe_url, url_scheme
 
     for link in loaded.links:
         if not link.target:
@@ -296,7 +300,6 @@ def check_id_migrations(
 def check_guidance_templates(
     loaded: LoadedProgramme, programme: Programme, sites: SiteMap
 ) -> Iterator[Diagnostic]:
-    from icbt_content.guidance import check_template
 
     sections = sites.module_sections()
     modules = {m.id for m in programme.modules}
@@ -307,12 +310,10 @@ def check_guidance_templates(
 def check_outcome_measures(
     loaded: LoadedProgramme, programme: Programme, sites: SiteMap
 ) -> Iterator[Diagnostic]:
-    from icbt_content.measures.outcome import outcome_problems
 
     problems = outcome_problems(programme)
     if not problems:
         return
-    from icbt_content.authoring.yamlsafe import load_yaml
 
     manifest = programme.source.file if programme.source else "programme.yaml"
     try:
@@ -325,22 +326,6 @@ def check_outcome_measures(
             (located.line_of(problem.path), located.col_of(problem.path)) if located else (1, 1)
         )
         yield diagnostic("ICBT416", problem.message, manifest, line, col, hint=problem.hint)
-
-
-def check_weekly_measures(
-    loaded: LoadedProgramme, programme: Programme, sites: SiteMap
-) -> Iterator[Diagnostic]:
-    from icbt_content.safety.monitoring import check_weekly_measures as check
-
-    yield from check(loaded, programme, sites)
-
-
-def check_released_version(
-    loaded: LoadedProgramme, programme: Programme, sites: SiteMap
-) -> Iterator[Diagnostic]:
-    from icbt_content.safety.release import check_released_version as check
-
-    yield from check(loaded, programme, sites)
 
 
 #: The checks, in the order they run. Add a function here to add a check.
@@ -367,29 +352,3 @@ def validate_programme(loaded: LoadedProgramme) -> None:
     sites = SiteMap(programme, relative(loaded.root, loaded.project))
     for check in CHECKS:
         loaded.diagnostics.extend(check(loaded, programme, sites))
-
-
-def check_project(project: Path, programme_ids: list[str] | None = None) -> list[LoadedProgramme]:
-    """Load and validate every programme of a project."""
-    from icbt_content.authoring.loader import read_programme
-
-    results = []
-    for folder in programme_folders(project, programme_ids):
-        loaded = read_programme(folder, project)
-        validate_programme(loaded)
-        results.append(loaded)
-    return results
-
-
-def programme_folders(project: Path, programme_ids: list[str] | None = None) -> list[Path]:
-    """The programme folders of a project, sorted, optionally only the named ones."""
-    root = project / "programmes"
-    folders = (
-        sorted(p for p in root.iterdir() if (p / "programme.yaml").is_file())
-        if root.is_dir()
-        else []
-    )
-    if programme_ids:
-        wanted = set(programme_ids)
-        folders = [f for f in folders if f.name in wanted]
-    return folders

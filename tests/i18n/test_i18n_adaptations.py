@@ -8,9 +8,9 @@ from pathlib import Path
 from i18n_helpers import replace_in
 
 from icbt_content.authoring.loader import read_programme
-from icbt_content.build import build_site
 from icbt_content.cli import run
 from icbt_content.i18n.adaptations import adaptation_statuses, report_markdown, source_hashes
+from icbt_content.pipeline import build_site
 
 FRAME = """frame:
   what: Sam becomes Samia, a nurse in Lyon.

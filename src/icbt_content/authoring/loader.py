@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from icbt_content.authoring.documents import Document, read_document, read_text
+from icbt_content.authoring.guidance import load_guidance
 from icbt_content.authoring.manifests import (
     CheckInFrontMatter,
     CrisisFrontMatter,
@@ -15,10 +16,11 @@ from icbt_content.authoring.manifests import (
 )
 from icbt_content.authoring.pages import LinkRef, read_blocks
 from icbt_content.authoring.yamlsafe import load_yaml, validate
-from icbt_content.diagnostics import ContentError, Diagnostic, Diagnostics, diagnostic
+from icbt_content.diagnostics import Diagnostics, diagnostic
 from icbt_content.ids import is_valid_id, page_id_from_filename
 from icbt_content.inputs import leaves_project
 from icbt_content.limits import MAX_PAGES_PER_MODULE
+from icbt_content.measures.loading import resolve_measures
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.guidance import GuidanceTemplate
 from icbt_content.model.measure import Measure
@@ -259,8 +261,6 @@ def _read_measures(
 ) -> list[Measure]:
     if not manifest.measures and not result.used_measures:
         return []
-    from icbt_content.measures import resolve_measures
-
     measures, problems = resolve_measures(
         root,
         project,
@@ -276,8 +276,6 @@ def _read_guidance(root: Path, project: Path, found: Diagnostics) -> list[Guidan
     folder = root / "guidance"
     if not folder.is_dir():
         return []
-    from icbt_content.guidance import load_guidance
-
     outside = leaves_project(folder, project)
     refused = [outside] if outside else [leaves_project(p, project) for p in folder.glob("*.md")]
     if any(refused):
@@ -349,19 +347,3 @@ def _read_check_in(root: Path, project: Path, result: LoadedProgramme) -> CheckI
         markdown="\n".join(doc.lines[doc.body_start - 1 :]).strip("\n"),
         source=SourceLocation(file=doc.path, line=1),
     )
-
-
-def load_programme(path: str | Path) -> Programme:
-    """Load and validate a programme folder; raise :class:`ContentError` on any error."""
-    from icbt_content.validate import validate_programme
-
-    root = Path(path)
-    loaded = read_programme(root)
-    validate_programme(loaded)
-    if loaded.diagnostics.errors or loaded.programme is None:
-        raise ContentError(loaded.diagnostics.errors or _nothing_loaded(root))
-    return loaded.programme
-
-
-def _nothing_loaded(root: Path) -> list[Diagnostic]:
-    return [diagnostic("ICBT106", "no programme could be loaded", root.as_posix())]

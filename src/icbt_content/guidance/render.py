@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from icbt_content.authoring.documents import read_text
+from icbt_content.authoring.guidance import load_template, validate_context
+from icbt_content.authoring.loader import read_programme, relative
 from icbt_content.authoring.yamlsafe import load_yaml
 from icbt_content.diagnostics import ContentError, Severity, diagnostic, did_you_mean
 from icbt_content.guidance.check import check_body
 from icbt_content.guidance.failures import render_failure
-from icbt_content.guidance.load import load_template, validate_context
 from icbt_content.guidance.sandbox import (
     SectionUrl,
     environment,
@@ -21,7 +22,9 @@ from icbt_content.guidance.sandbox import (
     template_variables,
 )
 from icbt_content.ids import is_valid_id
+from icbt_content.markdown import render_markdown
 from icbt_content.model.guidance import GuidanceContext, GuidanceTemplate
+from icbt_content.sitemap import SiteMap
 
 DEFAULT_LOCALE = "en-GB"
 
@@ -81,7 +84,6 @@ def render_guidance_template(
         raise ContentError(
             [render_failure(exc, file, template.body_line, translated=body is not None)]
         ) from None
-    from icbt_content.markdown import render_markdown
 
     markdown = text.strip() + "\n"
     return RenderedMessage(
@@ -153,9 +155,6 @@ def render_guidance(
 
 def _programme_section_url(programme_dir: Path, project: Path) -> SectionUrl:
     """Section URLs that open the page holding the section, when the programme can be read."""
-    from icbt_content.authoring.loader import read_programme, relative
-    from icbt_content.sitemap import SiteMap
-
     loaded = read_programme(programme_dir, project)
     if loaded.programme is None:
         return default_section_url

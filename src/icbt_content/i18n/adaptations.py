@@ -11,8 +11,11 @@ from typing import Any
 from icbt_content.adaptation.overrides import Adaptation, load_adaptations
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.i18n.translations import I18nError, check_locale_code, programmes
 from icbt_content.i18n.walk import walk_programme
 from icbt_content.inputs import files_under
+from icbt_content.model.blocks import Callout
+from icbt_content.outputs import write_owned
 
 
 def source_hashes(loaded: LoadedProgramme) -> dict[str, str]:
@@ -169,9 +172,6 @@ def start_adaptation(project: Path, locale: str, programme: str, target: str) ->
     """Write a new adaptation file for ``target`` with its source hash and an empty record."""
     from datetime import date
 
-    from icbt_content.i18n.workflow import I18nError, check_locale_code, programmes
-    from icbt_content.outputs import write_owned
-
     check_locale_code(locale)
     found = [p for p in programmes(project, [programme]) if p.programme is not None]
     if not found:
@@ -208,7 +208,6 @@ def start_adaptation(project: Path, locale: str, programme: str, target: str) ->
 
 
 def _source_text(loaded: LoadedProgramme, kind: str, name: str) -> str:
-    from icbt_content.model.blocks import Callout
 
     assert loaded.programme is not None
     for module, page in loaded.programme.pages():

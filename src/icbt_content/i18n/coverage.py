@@ -11,15 +11,15 @@ from typing import Any
 from icbt_content.adaptation.overrides import AdaptationSet, load_adaptations
 from icbt_content.authoring.loader import relative
 from icbt_content.i18n.segments import Segment, words
-from icbt_content.i18n.walk import CRISIS_UNIT, PROGRAMME_UNIT, walk_programme
-from icbt_content.i18n.workflow import (
+from icbt_content.i18n.translations import (
     INTERFACE,
     Translations,
-    interface_template,
     load_translations,
     programmes,
     translated_locales,
 )
+from icbt_content.i18n.walk import CRISIS_UNIT, PROGRAMME_UNIT, walk_programme
+from icbt_content.i18n.workflow import interface_template
 from icbt_content.model.programme import CHECK_IN_UNIT
 
 NOTES_ROW = "(therapist notes)"

@@ -17,12 +17,23 @@ from jinja2 import Environment
 from jinja2.ext import extract_from_ast
 from pydantic import ValidationError
 
+from icbt_content.exercises import exercise_types
+
 #: Strings the i18n package itself shows to clients.
 NOTICE = (
     "This module is not yet available in {language}. It is shown in {fallback} until its "
     "translation is finished."
 )
 OWN_STRINGS = (NOTICE,)
+
+#: The label shown on each style of box (``::: tip``), in the site's own words.
+CALLOUT_LABELS = {
+    "case-example": "Example",
+    "note": "Note",
+    "tip": "Tip",
+    "warning": "Take care",
+    "help": "If this feels too much",
+}
 
 _GETTEXT = ("_", "gettext", "ngettext")
 
@@ -75,8 +86,6 @@ def python_strings() -> Iterator[InterfaceString]:
     """``_()`` calls and box labels of the renderer."""
     from babel.messages.extract import extract
 
-    from icbt_content.render.site import CALLOUT_LABELS
-
     source = resources.files("icbt_content.render") / "site.py"
     where = "icbt_content/render/site.py"
     for lineno, message, _, _ in extract(
@@ -105,7 +114,6 @@ _TRIAL_OPTIONS: tuple[dict[str, Any], ...] = (
 
 def exercise_strings() -> Iterator[InterfaceString]:
     """The labels built-in exercise types give their fields."""
-    from icbt_content.exercises import exercise_types
 
     for name, kind in sorted(exercise_types().items()):
         seen: set[str] = set()

@@ -22,6 +22,7 @@ from icbt_content.adaptation.overrides import (
     adapted_page,
 )
 from icbt_content.diagnostics import Diagnostic
+from icbt_content.exercises import exercise_types
 from icbt_content.i18n.segments import (
     Interface,
     Lookup,
@@ -439,7 +440,6 @@ class _Walker:
 
 
 def _option_defaults(type_name: str) -> dict[str, object]:
-    from icbt_content.exercises import exercise_types
 
     kind = exercise_types().get(type_name)
     if kind is None:

@@ -14,93 +14,49 @@ from __future__ import annotations
 
 import difflib
 import io
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.messages.catalog import Catalog as BabelCatalog
 from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 
 from icbt_content.adaptation.resources import (
-    is_locale_code,
     locale_file_to_fill,
-    project_locales,
 )
-from icbt_content.authoring.loader import LoadedProgramme, read_programme, relative
+from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.i18n.adaptations import adaptation_diagnostics
 from icbt_content.i18n.catalog import Catalog, Entry, load_po, write_po
-from icbt_content.i18n.checks import check_catalog, header_problem, markdown_entry
 from icbt_content.i18n.interface import interface_strings
+from icbt_content.i18n.localise import measure_notes
 from icbt_content.i18n.segments import Segment
+from icbt_content.i18n.translations import (
+    INTERFACE,
+    I18nError,
+    check_locale_code,
+    gettext_locale,
+    load_translations,
+    locales_dir,
+    po_path,
+    programmes,
+    shown,
+    template_path,
+    translated_locales,
+)
 from icbt_content.i18n.walk import walk_programme
 from icbt_content.outputs import write_owned
 
-INTERFACE = "interface"
-TEMPLATES = "templates"
 GENERATOR = "icbt-content"
-
-
-class I18nError(Exception):
-    """A workflow step cannot be done (bad locale code, nothing to translate)."""
 
 
 # -- where things are ----------------------------------------------------------------------------
 
 
-def locales_dir(project: Path) -> Path:
-    return project / "locales"
-
-
-def template_path(project: Path, domain: str) -> Path:
-    """The generated POT of a programme (or of the interface)."""
-    return locales_dir(project) / TEMPLATES / f"{domain}.pot"
-
-
-def po_path(project: Path, locale: str, domain: str) -> Path:
-    return locales_dir(project) / locale / f"{domain}.po"
-
-
 def _save(project: Path, catalog: Catalog, path: Path) -> None:
     """Write a catalog or template: only inside locales/, never through a symbolic link."""
     write_owned(project, path, write_po(catalog).encode("utf-8"))
-
-
-def shown(path: Path, project: Path) -> str:
-    return relative(path, project)
-
-
-def gettext_locale(locale: str) -> str:
-    """``zh-Hant-HK`` -> ``zh_Hant_HK``, as PO headers and Babel write it."""
-    return locale.replace("-", "_")
-
-
-def check_locale_code(locale: str) -> Locale:
-    """Validate a locale code before Babel sees it; raise :class:`I18nError` if it is not one."""
-    if not is_locale_code(locale):
-        raise I18nError(f"'{locale}' is not a BCP 47 locale code such as en-GB, ar or zh-Hant-HK")
-    try:
-        return Locale.parse(locale, sep="-")
-    except (UnknownLocaleError, ValueError) as exc:
-        raise I18nError(f"Babel does not know the locale '{locale}': {exc}") from None
-
-
-def programmes(project: Path, ids: list[str] | None = None) -> list[LoadedProgramme]:
-    """Read the programmes of a project (content errors are left to 'icbt check')."""
-    from icbt_content.validate import programme_folders
-
-    loaded = [read_programme(folder, project) for folder in programme_folders(project, ids)]
-    return [item for item in loaded if item.programme is not None]
-
-
-def translated_locales(project: Path) -> list[str]:
-    """Locales with at least one catalog."""
-    return [
-        code
-        for code in project_locales(project)
-        if any(p.suffix == ".po" for p in (locales_dir(project) / code).iterdir())
-    ]
 
 
 # -- extraction ----------------------------------------------------------------------------------
@@ -408,67 +364,6 @@ def update(
 # -- published translations ----------------------------------------------------------------------
 
 
-@dataclass
-class Translations:
-    """The translations of one catalog that may be published, and the problems of the rest."""
-
-    path: str
-    entries: dict[tuple[str | None, str], Entry] = field(default_factory=dict)
-    """Every active entry, by (msgctxt, msgid)."""
-    published: dict[tuple[str | None, str], str] = field(default_factory=dict)
-    """Translated, not fuzzy, passing every check."""
-    failing: set[tuple[str | None, str]] = field(default_factory=set)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    def lookup(self, segment: Segment) -> str | None:
-        return self.published.get((segment.context, segment.source))
-
-    def gettext(self, text: str) -> str:
-        return self.published.get((None, text), text)
-
-
-def load_translations(
-    project: Path,
-    locale: str,
-    domain: str,
-    is_markdown: Callable[[Entry], bool] = markdown_entry,
-) -> Translations | None:
-    """Read a catalog and keep what may be published; None when the locale has none."""
-    path = po_path(project, locale, domain)
-    if not path.is_file():
-        return None
-    where = shown(path, project)
-    result = Translations(where)
-    catalog, problems = load_po(path, where, project)
-    result.diagnostics.extend(problems)
-    if catalog is None:
-        return result
-    problem = header_problem(catalog, locale)
-    if problem is not None:
-        result.diagnostics.append(
-            diagnostic(problem.code, problem.message, where, catalog.header_line, hint=problem.hint)
-        )
-    failing = check_catalog(catalog, locale, is_markdown)
-    for item in failing:
-        result.failing.add(item.entry.key)
-        context = f" ({item.entry.context})" if item.entry.context else ""
-        result.diagnostics.append(
-            diagnostic(
-                item.problem.code,
-                item.problem.message + context,
-                where,
-                item.entry.msgstr_line or item.entry.line,
-                hint=item.problem.hint,
-            )
-        )
-    for entry in catalog.active():
-        result.entries[entry.key] = entry
-        publishable = entry.translated and not entry.fuzzy and entry.key not in result.failing
-        if publishable and entry.msgid_plural is None:
-            result.published[entry.key] = entry.msgstr
-    return result
-
-
 # -- compile -------------------------------------------------------------------------------------
 
 
@@ -527,16 +422,8 @@ def check(project: Path, locales: list[str] | None = None) -> list[Diagnostic]:
                     )
                 )
         for loaded in programmes(project):
-            from icbt_content.i18n.adaptations import adaptation_diagnostics
-            from icbt_content.i18n.localise import measure_notes
-
             assert loaded.programme is not None
             if po_path(project, locale, loaded.programme.id).is_file():
                 found.extend(adaptation_diagnostics(project, loaded, locale))
                 found.extend(measure_notes(project, loaded.programme, locale))
     return found
-
-
-def all_locales(project: Path, wanted: Iterable[str] | None = None) -> list[str]:
-    locales = translated_locales(project)
-    return [code for code in locales if not wanted or code in set(wanted)]

@@ -13,9 +13,12 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from icbt_content.adaptation.resources import LocaleInfo, describe_locale
+from icbt_content.i18n.interface import CALLOUT_LABELS
+from icbt_content.i18n.localise import Fallback
 from icbt_content.ids import progress_key, storage_key, storage_keys
 from icbt_content.markdown import render_markdown
 from icbt_content.markdown.links import is_relative
+from icbt_content.measures import measure_json
 from icbt_content.model.blocks import (
     Block,
     Callout,
@@ -63,17 +66,9 @@ class RenderedFile:
     content: bytes
     source: str = ""
     """The content file the page was made from (for diagnostics), when there is one."""
-
-
-@dataclass(frozen=True)
-class Fallback:
-    """Modules served whole in another locale (the source) because their translation is
-    unfinished: their pages are rendered from ``programme`` in ``locale``, at the reader's URLs."""
-
-    programme: Programme
-    locale: LocaleInfo
-    modules: frozenset[str]
-    translate: Callable[[str], str] | None = None
+    kind: str = ""
+    """What the file is: the template it was made from (``home``, ``module``, ``page``,
+    ``crisis``, ``check-in``, ``answers``) or ``therapist`` for the therapist guide."""
 
 
 @dataclass(frozen=True)
@@ -95,15 +90,6 @@ def lang_attrs(code: str, direction: str, page_direction: str) -> Markup:
     if direction != page_direction:
         attrs += Markup(' dir="{}"').format(direction)
     return attrs
-
-
-CALLOUT_LABELS = {
-    "case-example": "Example",
-    "note": "Note",
-    "tip": "Tip",
-    "warning": "Take care",
-    "help": "If this feels too much",
-}
 
 
 class ProgrammeRenderer:
@@ -345,7 +331,8 @@ class ProgrammeRenderer:
     # -- pages ----------------------------------------------------------------------------------
 
     def render(self) -> Iterator[RenderedFile]:
-        """Every file of this programme in this locale."""
+        """Every page of this programme in this locale for clients (the therapist guide is
+        :class:`~icbt_content.render.therapist.TherapistGuide`)."""
         yield self.home()
         yield self.crisis()
         yield self.answers()
@@ -360,9 +347,6 @@ class ProgrammeRenderer:
             yield renderer.module_page(shown, m_index)
             for p_index, page in enumerate(shown.pages):
                 yield renderer.content_page(shown, m_index, page, p_index)
-        from icbt_content.render.therapist import TherapistGuide
-
-        yield from TherapistGuide(self).render()
 
     def _renderer_of(self, unit: str) -> ProgrammeRenderer:
         """The renderer of a unit: the fallback one when it is served in the source locale."""
@@ -374,7 +358,8 @@ class ProgrammeRenderer:
         self, here: str, template: str, context: dict[str, Any], source: str = ""
     ) -> RenderedFile:
         html = self.env.get_template(template).render(context)
-        return RenderedFile(here + "index.html", html.encode("utf-8"), source)
+        kind = template.removesuffix(".html")
+        return RenderedFile(here + "index.html", html.encode("utf-8"), source, kind)
 
     def home(self) -> RenderedFile:
         here = self.site_path(home_path(self.code))
@@ -575,7 +560,6 @@ def _exercise(
 def _questionnaire(
     r: ProgrammeRenderer, block: QuestionnaireBlock, here: str, source: str, ctx: dict[str, Any]
 ) -> Markup:
-    from icbt_content.measures import measure_json
 
     measure = r.programme.measure(block.measure)
     if measure is None:  # reported by validation; never published half-made

@@ -8,6 +8,7 @@ from typing import Any
 from markupsafe import Markup
 
 from icbt_content.diagnostics import ContentError
+from icbt_content.guidance import render_guidance_template
 from icbt_content.model.guidance import GuidanceContext, GuidanceTemplate
 from icbt_content.model.programme import Module
 from icbt_content.render.site import ProgrammeRenderer, RenderedFile
@@ -59,7 +60,7 @@ class TherapistGuide:
         context = self.site.common(here, title)
         context.update(guide_nav=self._nav(here, current), body=Markup(body), nav=[])
         html = self.site.env.get_template("therapist.html").render(context)
-        return RenderedFile(here + "index.html", html.encode("utf-8"))
+        return RenderedFile(here + "index.html", html.encode("utf-8"), kind="therapist")
 
     def overview(self) -> RenderedFile:
         here = self.site.site_path(guide_path(self.locale))
@@ -98,7 +99,6 @@ class TherapistGuide:
         return self._page(here, module.title, module.id, body)
 
     def _message(self, template: GuidanceTemplate, here: str) -> dict[str, Any]:
-        from icbt_content.guidance import render_guidance_template
 
         try:
             html = render_guidance_template(

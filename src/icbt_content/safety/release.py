@@ -22,12 +22,15 @@ from typing import Any
 import yaml
 from pydantic import Field
 
+from icbt_content._version import __version__
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.authoring.yamlsafe import load_yaml, validate
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.i18n.coverage import coverage
+from icbt_content.measures import builtin_measures
 from icbt_content.model.base import ContentModel, Id
 from icbt_content.model.programme import Programme
-from icbt_content.safety.files import write_new
+from icbt_content.safety.files import AlreadyExistsError, OutsideProjectError, write_new
 from icbt_content.sitemap import SiteMap
 
 RELEASES_DIR = "releases"
@@ -126,7 +129,6 @@ def published_locales(project: Path, programme: Programme) -> list[str]:
 
 def release_files(project: Path, root: Path, programme: Programme) -> dict[str, Path]:
     """Every file that makes up what clients of ``programme`` see, by the name recorded for it."""
-    from icbt_content.measures import builtin_measures
 
     files: dict[str, Path] = {}
 
@@ -170,7 +172,6 @@ def hash_files(files: Mapping[str, Path]) -> dict[str, str]:
 
 def translation_states(project: Path, programme_id: str) -> dict[str, TranslationState]:
     """Per locale, the parts of the programme served in it and those shown in the source."""
-    from icbt_content.i18n.coverage import coverage
 
     states: dict[str, TranslationState] = {}
     for item in coverage(project):
@@ -312,7 +313,6 @@ class SignOff:
 
 def make_record(project: Path, loaded: LoadedProgramme, sign_off: SignOff) -> ReleaseRecord:
     """The record of a release of ``loaded``'s programme as its files are now."""
-    from icbt_content import __version__
 
     programme = loaded.programme
     assert programme is not None
@@ -333,7 +333,6 @@ def make_record(project: Path, loaded: LoadedProgramme, sign_off: SignOff) -> Re
 
 def record_release(project: Path, loaded: LoadedProgramme, sign_off: SignOff) -> Path:
     """Write the release record; raise :class:`ReleaseError` if it cannot or must not be written."""
-    from icbt_content.safety.files import AlreadyExistsError, OutsideProjectError
 
     programme = loaded.programme
     assert programme is not None

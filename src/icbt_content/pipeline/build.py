@@ -6,25 +6,27 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 
 from jinja2 import TemplateError
 
 from icbt_content.authoring.loader import LoadedProgramme, relative
-from icbt_content.build.headers import HEADERS_FILE, headers_file
-from icbt_content.build.media import media_problem
-from icbt_content.build.writer import StagedSite
 from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
 from icbt_content.i18n.localise import localise
 from icbt_content.inputs import files_under
 from icbt_content.outputs import SITE, check_output_folder
+from icbt_content.pipeline.check import check_project
+from icbt_content.pipeline.headers import HEADERS_FILE, headers_file
+from icbt_content.pipeline.media import media_problem
+from icbt_content.pipeline.writer import StagedSite
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.environment import CSP, make_environment, template_diagnostic
 from icbt_content.render.site import Language, ProgrammeRenderer
+from icbt_content.render.therapist import TherapistGuide
 from icbt_content.render.unique_ids import duplicate_ids
 from icbt_content.safety.release import signed_release
 from icbt_content.sitemap import SiteMap, home_path
-from icbt_content.validate import check_project
 
 #: Called as pages are rendered: (programme id, locale, pages done, pages in total).
 Progress = Callable[[str, str, int, int], None]
@@ -154,9 +156,9 @@ def _render_into(
             total = sum(len(m.pages) for m in lp.programme.modules)
             done = 0
             try:
-                for rendered in renderer.render():
+                for rendered in chain(renderer.render(), TherapistGuide(renderer).render()):
                     write(rendered.path, rendered.content, rendered.source)
-                    if rendered.path.count("/") >= 4 and "/therapist/" not in rendered.path:
+                    if rendered.kind == "page":
                         done += 1
                         report.pages += 1
                         if progress and (done % 25 == 0 or done == total):

@@ -1,0 +1,35 @@
+"""The load and validate stages run together: what ``icbt check`` and every output start from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from icbt_content.authoring.loader import LoadedProgramme, read_programme
+from icbt_content.authoring.project import programme_folders
+from icbt_content.diagnostics import ContentError, Diagnostic, diagnostic
+from icbt_content.model.programme import Programme
+from icbt_content.validate import validate_programme
+
+
+def check_project(project: Path, programme_ids: list[str] | None = None) -> list[LoadedProgramme]:
+    """Load and validate every programme of a project."""
+    results = []
+    for folder in programme_folders(project, programme_ids):
+        loaded = read_programme(folder, project)
+        validate_programme(loaded)
+        results.append(loaded)
+    return results
+
+
+def load_programme(path: str | Path) -> Programme:
+    """Load and validate a programme folder; raise :class:`ContentError` on any error."""
+    root = Path(path)
+    loaded = read_programme(root)
+    validate_programme(loaded)
+    if loaded.diagnostics.errors or loaded.programme is None:
+        raise ContentError(loaded.diagnostics.errors or _nothing_loaded(root))
+    return loaded.programme
+
+
+def _nothing_loaded(root: Path) -> list[Diagnostic]:
+    return [diagnostic("ICBT106", "no programme could be loaded", root.as_posix())]
