@@ -86,6 +86,19 @@ def test_staged_site_keeps_old_site_when_writing_fails(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
+def test_icbt703_a_site_that_cannot_be_written_is_reported(
+    basic_project: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    out = tmp_path / "a-file" / "site"
+    report = build_site(basic_project, out)
+    assert not report.ok
+    assert [d.format() for d in report.diagnostics] == [
+        f"{out}:1:1: error: could not write {out}: File exists [ICBT703]\n"
+        "    hint: build into a folder you can write to (--out), on a disk with free space"
+    ]
+
+
 def test_strict_fails_on_warnings(basic_project: Path) -> None:
     page = basic_project / "programmes/demo/modules/start/02-reflect.md"
     page.write_text(

@@ -257,7 +257,6 @@ CODES: dict[str, Code] = {
             "A page marked `distressing: true` (or a trauma narrative exercise) has no "
             "help callout or link to the crisis page on the page.",
         ),
-        _c("ICBT307", E, "Missing title", "A page or module has no title."),
         _c(
             "ICBT308",
             W,

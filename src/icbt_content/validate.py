@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 
 from icbt_content.authoring.loader import LoadedProgramme, relative
-from icbt_content.authoring.yamlsafe import load_yaml
 from icbt_content.diagnostics import Diagnostic, diagnostic
 from icbt_content.guidance import check_template
 from icbt_content.idslock import LOCK_FILE, current_ids, read_lock
@@ -105,7 +104,6 @@ def _duplicate_anchors(page: Page) -> Iterator[Diagnostic]:
 def check_links(
     loaded: LoadedProgramme, programme: Programme, sites: SiteMap
 ) -> Iterator[Diagnostic]:
-
     for link in loaded.links:
         if not link.target:
             continue
@@ -248,14 +246,17 @@ def check_id_migrations(
     current = current_ids(programme)
     manifest = programme.source.file if programme.source else "programme.yaml"
     renamed = {m.exercise: m for m in programme.migrations}
-    for migration in programme.migrations:
+    for index, migration in enumerate(programme.migrations):
         target = migration.to or migration.exercise
+        written = ("migrations", index, "to" if migration.to else "exercise")
         if target not in current and not migration.removed:
             yield diagnostic(
                 "ICBT208",
                 f"migration for '{migration.exercise}' points to exercise '{target}', which "
                 "does not exist",
                 manifest,
+                *_manifest_place(loaded, written),
+                hint="name an exercise id used on a page, or set 'removed: true'",
             )
             continue
         for old, new in migration.fields.items():
@@ -264,6 +265,8 @@ def check_id_migrations(
                     "ICBT208",
                     f"migration renames field '{old}' to '{new}', which '{target}' does not have",
                     manifest,
+                    *_manifest_place(loaded, ("migrations", index, "fields", old)),
+                    hint=f"name a field of '{target}', or list '{old}' under 'removed_fields:'",
                 )
     if locked is None:
         return
@@ -300,7 +303,6 @@ def check_id_migrations(
 def check_guidance_templates(
     loaded: LoadedProgramme, programme: Programme, sites: SiteMap
 ) -> Iterator[Diagnostic]:
-
     sections = sites.module_sections()
     modules = {m.id for m in programme.modules}
     for template in programme.guidance:
@@ -310,22 +312,16 @@ def check_guidance_templates(
 def check_outcome_measures(
     loaded: LoadedProgramme, programme: Programme, sites: SiteMap
 ) -> Iterator[Diagnostic]:
-
-    problems = outcome_problems(programme)
-    if not problems:
-        return
-
     manifest = programme.source.file if programme.source else "programme.yaml"
-    try:
-        text = (loaded.root / "programme.yaml").read_text(encoding="utf-8")
-        located, _ = load_yaml(text, manifest)
-    except (OSError, UnicodeDecodeError):
-        located = None
-    for problem in problems:
-        line, col = (
-            (located.line_of(problem.path), located.col_of(problem.path)) if located else (1, 1)
-        )
+    for problem in outcome_problems(programme):
+        line, col = _manifest_place(loaded, problem.path)
         yield diagnostic("ICBT416", problem.message, manifest, line, col, hint=problem.hint)
+
+
+def _manifest_place(loaded: LoadedProgramme, path: tuple[str | int, ...]) -> tuple[int, int]:
+    """The line and column of a value in programme.yaml (1, 1 when it was not read)."""
+    located = loaded.manifest
+    return (located.line_of(path), located.col_of(path)) if located else (1, 1)
 
 
 #: The checks, in the order they run. Add a function here to add a check.

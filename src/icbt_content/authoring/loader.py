@@ -15,7 +15,7 @@ from icbt_content.authoring.manifests import (
     ProgrammeManifest,
 )
 from icbt_content.authoring.pages import LinkRef, read_blocks
-from icbt_content.authoring.yamlsafe import load_yaml, validate
+from icbt_content.authoring.yamlsafe import LocatedYaml, load_yaml, validate
 from icbt_content.diagnostics import Diagnostics, diagnostic
 from icbt_content.ids import is_valid_id, page_id_from_filename
 from icbt_content.inputs import leaves_project
@@ -53,6 +53,8 @@ class LoadedProgramme:
     """Source file of each page -> its plain text runs (for readability)."""
     unreadable_pages: set[str] = field(default_factory=set)
     """Modules with a page that could not be read (so 'empty module' would mislead)."""
+    manifest: LocatedYaml | None = None
+    """programme.yaml as read, with the line of every value (later stages never re-read it)."""
 
 
 def relative(path: Path, project: Path) -> str:
@@ -87,6 +89,7 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
     found.extend(problems)
     if located is None:
         return result
+    result.manifest = located
     manifest, problems = validate(ProgrammeManifest, located, what="programme.yaml")
     found.extend(problems)
     if manifest is None:

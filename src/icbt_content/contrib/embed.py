@@ -384,7 +384,6 @@ class _ExampleRenderer(ProgrammeRenderer):
 
 
 def _builtin_measures(ids: list[str], problems: Diagnostics) -> list[Measure]:
-
     installed = builtin_measures()
     found = []
     for measure_id in dict.fromkeys(ids):

@@ -208,7 +208,6 @@ def start_adaptation(project: Path, locale: str, programme: str, target: str) ->
 
 
 def _source_text(loaded: LoadedProgramme, kind: str, name: str) -> str:
-
     assert loaded.programme is not None
     for module, page in loaded.programme.pages():
         if kind == "page" and f"{module.id}/{page.id}" == name and page.source:

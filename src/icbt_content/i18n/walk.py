@@ -440,7 +440,6 @@ class _Walker:
 
 
 def _option_defaults(type_name: str) -> dict[str, object]:
-
     kind = exercise_types().get(type_name)
     if kind is None:
         return {}

@@ -101,7 +101,12 @@ def build_site(
             report.files = site.files
     except OSError as exc:
         report.diagnostics.add(
-            diagnostic("ICBT703", f"could not write {out}: {exc.strerror or exc}", str(out))
+            diagnostic(
+                "ICBT703",
+                f"could not write {out}: {exc.strerror or exc}",
+                str(out),
+                hint="build into a folder you can write to (--out), on a disk with free space",
+            )
         )
         report.seconds = time.perf_counter() - started
         return report

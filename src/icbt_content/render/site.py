@@ -560,7 +560,6 @@ def _exercise(
 def _questionnaire(
     r: ProgrammeRenderer, block: QuestionnaireBlock, here: str, source: str, ctx: dict[str, Any]
 ) -> Markup:
-
     measure = r.programme.measure(block.measure)
     if measure is None:  # reported by validation; never published half-made
         return Markup("")

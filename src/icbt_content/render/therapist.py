@@ -99,7 +99,6 @@ class TherapistGuide:
         return self._page(here, module.title, module.id, body)
 
     def _message(self, template: GuidanceTemplate, here: str) -> dict[str, Any]:
-
         try:
             html = render_guidance_template(
                 template,

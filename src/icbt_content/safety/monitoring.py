@@ -148,7 +148,6 @@ def _check_in_page(
 
 
 def _worse_scores_read_risk(programme: Programme) -> Iterator[Diagnostic]:
-
     for template in programme.guidance:
         if template.when != "scores-worse":
             continue
