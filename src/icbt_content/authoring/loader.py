@@ -53,6 +53,8 @@ class LoadedProgramme:
     """Source file of each page -> its plain text runs (for readability)."""
     unreadable_pages: set[str] = field(default_factory=set)
     """Modules with a page that could not be read (so 'empty module' would mislead)."""
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The lines of every file read, by the path shown to authors (no later stage re-reads)."""
     manifest: LocatedYaml | None = None
     """programme.yaml as read, with the line of every value (later stages never re-read it)."""
 
@@ -74,6 +76,8 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
     shown = relative(manifest_path, project)
     text, problems = read_text(manifest_path, shown, project)
     found.extend(problems)
+    if text is not None:
+        result.sources[shown] = tuple(text.split("\n"))
     if text is None:
         if not manifest_path.exists():
             found.add(
@@ -159,6 +163,7 @@ def _read_module(
     found.extend(problems)
     if doc is None:
         return None
+    result.sources[doc.path] = tuple(doc.lines)
     found.extend(doc.diagnostics)
     front = None
     if doc.front_matter_ok:
@@ -210,6 +215,7 @@ def _read_page(path: Path, result: LoadedProgramme) -> Page | None:
 
 
 def _page_from_document(doc: Document, stem: str, result: LoadedProgramme) -> Page | None:
+    result.sources[doc.path] = tuple(doc.lines)
     found = result.diagnostics
     found.extend(doc.diagnostics)
     front = None
@@ -297,6 +303,7 @@ def _read_crisis(root: Path, project: Path, result: LoadedProgramme) -> CrisisPa
     result.diagnostics.extend(problems)
     if doc is None:
         return None
+    result.sources[doc.path] = tuple(doc.lines)
     result.diagnostics.extend(doc.diagnostics)
     front, problems = validate(CrisisFrontMatter, doc.front_matter, what="crisis page")
     result.diagnostics.extend(problems)
@@ -320,6 +327,7 @@ def _read_check_in(root: Path, project: Path, result: LoadedProgramme) -> CheckI
     result.diagnostics.extend(problems)
     if doc is None:
         return None
+    result.sources[doc.path] = tuple(doc.lines)
     result.diagnostics.extend(doc.diagnostics)
     front = None
     if doc.front_matter_ok:

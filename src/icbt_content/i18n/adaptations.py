@@ -23,7 +23,7 @@ def source_hashes(loaded: LoadedProgramme) -> dict[str, str]:
     assert loaded.programme is not None
     walk = walk_programme(
         loaded.programme,
-        project=loaded.project,
+        sources=loaded.sources,
         programme_dir=relative(loaded.root, loaded.project),
     )
     hashes = dict(walk.passages)

@@ -139,7 +139,7 @@ def coverage(project: Path, locales: list[str] | None = None) -> list[Coverage]:
             walk = walk_programme(
                 loaded.programme,
                 adaptations=AdaptationSet(items),
-                project=project,
+                sources=loaded.sources,
                 programme_dir=relative(loaded.root, project),
             )
             rows: dict[str, Row] = {}

@@ -153,7 +153,7 @@ def localise_to(
         translations.lookup,
         interface=ui,
         adaptations=adaptations,
-        project=project,
+        sources=loaded.sources,
         programme_dir=relative(loaded.root, project),
     )
     found.extend(walk.diagnostics)

@@ -67,7 +67,7 @@ def segments_of(loaded: LoadedProgramme) -> list[Segment]:
     assert loaded.programme is not None
     walk = walk_programme(
         loaded.programme,
-        project=loaded.project,
+        sources=loaded.sources,
         programme_dir=relative(loaded.root, loaded.project),
     )
     return walk.segments
