@@ -22,7 +22,7 @@ from markupsafe import escape
 
 from icbt_content.adaptation.resources import describe_locale
 from icbt_content.authoring.documents import parse_document
-from icbt_content.authoring.loader import LoadedProgramme, read_programme, relative
+from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.authoring.pages import read_blocks
 from icbt_content.diagnostics import ContentError, Diagnostics, diagnostic
 from icbt_content.i18n.localise import LocalisedProgramme, localise, localise_to
@@ -32,6 +32,7 @@ from icbt_content.model.base import SourceLocation
 from icbt_content.model.blocks import QuestionnaireBlock
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CrisisPage, Module, Page, Programme
+from icbt_content.pipeline.check import check_programme
 from icbt_content.pipeline.media import media_problem
 from icbt_content.render.environment import make_environment
 from icbt_content.render.site import Language, ProgrammeRenderer
@@ -44,7 +45,6 @@ from icbt_content.sitemap import (
     page_path,
 )
 from icbt_content.sitemap import relative_url as site_relative_url
-from icbt_content.validate import validate_programme
 
 #: The class of the element every embedded page is wrapped in; the scoped styles apply inside it.
 SCOPE = "icbt"
@@ -272,8 +272,7 @@ def load_embed(
     """
     root = Path(programme_dir)
     project_root = Path(project) if project is not None else root.resolve().parent.parent
-    loaded = read_programme(root, project_root)
-    validate_programme(loaded)
+    loaded = check_programme(root, project_root)
     found = Diagnostics(loaded.diagnostics)
     if found.errors or loaded.programme is None:
         raise ContentError(found.errors or list(found))

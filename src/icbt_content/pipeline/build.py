@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from itertools import chain
@@ -22,7 +22,7 @@ from icbt_content.pipeline.media import media_problem
 from icbt_content.pipeline.writer import StagedSite
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.environment import CSP, make_environment, template_diagnostic
-from icbt_content.render.site import Language, ProgrammeRenderer
+from icbt_content.render.site import Language, ProgrammeRenderer, RenderedFile
 from icbt_content.render.therapist import TherapistGuide
 from icbt_content.render.unique_ids import duplicate_ids
 from icbt_content.safety.release import signed_release
@@ -123,15 +123,29 @@ def _render_into(
     progress: Progress | None,
     csp: str = CSP,
 ) -> None:
-    """Render every programme in every locale into the staged site, checking each file."""
+    """Run the localise and render stages into the write stage: every file of the site is
+    checked, then written to the staged site; the hosting headers come last, naming them all."""
     written: list[str] = [SITE.name]
 
-    def write(path: str, content: bytes, source: str = "") -> None:
-        report.diagnostics.extend(find_external_resources({path: content}))
-        report.diagnostics.extend(duplicate_ids(path, content, source))
-        site.write(path, content)
-        written.append(path)
+    def write(rendered: RenderedFile) -> None:
+        report.diagnostics.extend(find_external_resources({rendered.path: rendered.content}))
+        report.diagnostics.extend(duplicate_ids(rendered.path, rendered.content, rendered.source))
+        site.write(rendered.path, rendered.content)
+        written.append(rendered.path)
 
+    for rendered in _site_files(project, loaded, report, progress, csp):
+        write(rendered)
+    write(RenderedFile(HEADERS_FILE, headers_file(written).encode("utf-8"), kind="headers"))
+
+
+def _site_files(
+    project: Path,
+    loaded: list[LoadedProgramme],
+    report: BuildReport,
+    progress: Progress | None,
+    csp: str,
+) -> Iterator[RenderedFile]:
+    """The localise and render stages: every file of the site but the headers, in a fixed order."""
     env = make_environment(project)
     env.globals["csp"] = csp
     index_entries = []
@@ -162,7 +176,7 @@ def _render_into(
             done = 0
             try:
                 for rendered in chain(renderer.render(), TherapistGuide(renderer).render()):
-                    write(rendered.path, rendered.content, rendered.source)
+                    yield rendered
                     if rendered.kind == "page":
                         done += 1
                         report.pages += 1
@@ -173,7 +187,7 @@ def _render_into(
         media, problems = _media_files(item)
         report.diagnostics.extend(problems)
         for path, content in media.items():
-            write(path, content)
+            yield RenderedFile(path, content, kind="media")
         index_entries.append(
             {
                 "title": item.programme.title,
@@ -196,10 +210,9 @@ def _render_into(
     except TemplateError as exc:
         report.diagnostics.add(template_diagnostic(exc, project))
         return
-    write("index.html", index.encode("utf-8"))
+    yield RenderedFile("index.html", index.encode("utf-8"), kind="index")
     for path, content in _static_files().items():
-        write(path, content)
-    write(HEADERS_FILE, headers_file(written).encode("utf-8"))
+        yield RenderedFile(path, content, kind="asset")
 
 
 def _static_files() -> dict[str, bytes]:

@@ -11,21 +11,22 @@ from icbt_content.model.programme import Programme
 from icbt_content.validate import validate_programme
 
 
+def check_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
+    """Load a programme folder (the load stage), then validate it (the validate stage)."""
+    loaded = read_programme(root, project)
+    validate_programme(loaded)
+    return loaded
+
+
 def check_project(project: Path, programme_ids: list[str] | None = None) -> list[LoadedProgramme]:
     """Load and validate every programme of a project."""
-    results = []
-    for folder in programme_folders(project, programme_ids):
-        loaded = read_programme(folder, project)
-        validate_programme(loaded)
-        results.append(loaded)
-    return results
+    return [check_programme(f, project) for f in programme_folders(project, programme_ids)]
 
 
 def load_programme(path: str | Path) -> Programme:
     """Load and validate a programme folder; raise :class:`ContentError` on any error."""
     root = Path(path)
-    loaded = read_programme(root)
-    validate_programme(loaded)
+    loaded = check_programme(root)
     if loaded.diagnostics.errors or loaded.programme is None:
         raise ContentError(loaded.diagnostics.errors or _nothing_loaded(root))
     return loaded.programme

@@ -67,8 +67,9 @@ class RenderedFile:
     source: str = ""
     """The content file the page was made from (for diagnostics), when there is one."""
     kind: str = ""
-    """What the file is: the template it was made from (``home``, ``module``, ``page``,
-    ``crisis``, ``check-in``, ``answers``) or ``therapist`` for the therapist guide."""
+    """What the file is: the template a page was made from (``home``, ``module``, ``page``,
+    ``crisis``, ``check-in``, ``answers``), ``therapist`` for the therapist guide, or ``media``,
+    ``index``, ``asset``, ``headers`` for the other files of a site."""
 
 
 @dataclass(frozen=True)
