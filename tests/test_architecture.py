@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "model",
         (
             "_version",
+            "project",
             "diagnostics",
             "limits",
             "ids",

@@ -107,9 +107,9 @@ def check_safety_files(project: Path) -> list[Diagnostic]:
 
 
 def cmd_lock(args: argparse.Namespace) -> int:
-    from icbt_content.authoring.project import programme_folders
     from icbt_content.idslock import write_lock
     from icbt_content.pipeline.check import load_programme
+    from icbt_content.project import programme_folders
 
     project = project_folder(args)
     for folder in programme_folders(project, args.programme or None):

@@ -43,6 +43,7 @@ from icbt_content.contrib.embed import (
     static_assets,
 )
 from icbt_content.diagnostics import ContentError
+from icbt_content.project import Project
 
 log = logging.getLogger("mkdocs.plugins.icbt")
 
@@ -156,7 +157,7 @@ class IcbtPlugin(BasePlugin[IcbtPluginConfig]):  # type: ignore[no-untyped-call]
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(self.config.programme)
-        locales = self._project() / "locales"
+        locales = Project(self._project()).locales
         if locales.is_dir():
             server.watch(str(locales))
         return server

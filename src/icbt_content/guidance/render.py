@@ -24,6 +24,7 @@ from icbt_content.guidance.sandbox import (
 from icbt_content.ids import is_valid_id
 from icbt_content.markdown import render_markdown
 from icbt_content.model.guidance import GuidanceContext, GuidanceTemplate
+from icbt_content.project import Project
 from icbt_content.sitemap import SiteMap
 
 DEFAULT_LOCALE = "en-GB"
@@ -111,7 +112,7 @@ def render_guidance(
     defaults to the programme's source locale. ``section_url`` defaults to
     :func:`default_section_url`. ``body`` is an optional translated body. Raises ContentError.
     """
-    programme_dir = project / "programmes" / programme_id
+    programme_dir = Project(project).programme(programme_id)
     shown_dir = f"programmes/{programme_id}"
     for what, value in (("programme", programme_id), ("guidance template", template_id)):
         if not is_valid_id(value):

@@ -16,6 +16,7 @@ from icbt_content.i18n.walk import walk_programme
 from icbt_content.inputs import files_under
 from icbt_content.model.blocks import Callout
 from icbt_content.outputs import write_owned
+from icbt_content.project import Project
 
 
 def source_hashes(loaded: LoadedProgramme) -> dict[str, str]:
@@ -182,7 +183,7 @@ def start_adaptation(project: Path, locale: str, programme: str, target: str) ->
         known = ", ".join(sorted(k for k in hashes if not k.startswith("page"))[:8])
         raise I18nError(f"'{target}' is not a box, page or image of '{programme}' ({known}...)")
     kind, _, name = target.partition(" ")
-    folder = project / "locales" / locale / "adaptations" / programme
+    folder = Project(project).adaptations(locale, programme)
     path = folder / f"{name.replace('/', '--').replace('.', '-')}.md"
     if path.exists():
         raise I18nError(f"{path} exists already")

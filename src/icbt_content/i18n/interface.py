@@ -18,6 +18,7 @@ from jinja2.ext import extract_from_ast
 from pydantic import ValidationError
 
 from icbt_content.exercises import exercise_types
+from icbt_content.project import Project
 
 #: Strings the i18n package itself shows to clients.
 NOTICE = (
@@ -54,8 +55,8 @@ def template_strings(project: Path | None = None) -> Iterator[InterfaceString]:
     package = resources.files("icbt_content.render") / "templates"
     for name, text in sorted(_walk(package, "")):
         yield from _from_template(env, text, f"icbt_content/render/templates/{name}")
-    if project is not None and (project / "templates").is_dir():
-        for path in sorted((project / "templates").rglob("*.html")):
+    if project is not None and Project(project).templates.is_dir():
+        for path in sorted(Project(project).templates.rglob("*.html")):
             rel = path.relative_to(project).as_posix()
             yield from _from_template(env, path.read_text(encoding="utf-8"), rel)
 

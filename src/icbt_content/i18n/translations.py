@@ -12,11 +12,11 @@ from babel import Locale, UnknownLocaleError
 
 from icbt_content.adaptation.resources import is_locale_code, project_locales
 from icbt_content.authoring.loader import LoadedProgramme, read_programme, relative
-from icbt_content.authoring.project import programme_folders
 from icbt_content.diagnostics import Diagnostic, diagnostic
 from icbt_content.i18n.catalog import Entry, load_po
 from icbt_content.i18n.checks import check_catalog, header_problem, markdown_entry
 from icbt_content.i18n.segments import Segment
+from icbt_content.project import Project, programme_folders
 
 INTERFACE = "interface"
 TEMPLATES = "templates"
@@ -27,7 +27,7 @@ class I18nError(Exception):
 
 
 def locales_dir(project: Path) -> Path:
-    return project / "locales"
+    return Project(project).locales
 
 
 def template_path(project: Path, domain: str) -> Path:

@@ -19,6 +19,7 @@ from icbt_content.limits import MAX_MANIFEST_BYTES
 from icbt_content.measures.wording import apply_wording, wording_hash, wording_problems
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.measure import Measure, MeasureProblem, MeasureWording, measure_problems
+from icbt_content.project import Project
 
 LIBRARY = Path(__file__).parent / "library"
 ENTRY_POINT_GROUP = "icbt_content.measures"
@@ -170,7 +171,7 @@ def _stale(measure: Measure, wording: MeasureWording, located: LocatedYaml) -> D
 
 def licensed_wording_path(project_root: Path, measure_id: str, locale: str | None = None) -> Path:
     """Return where a deploying service puts licensed wording (per locale for translations)."""
-    folder = project_root / "licensed"
+    folder = Project(project_root).licensed
     return (folder / locale if locale else folder) / f"{measure_id}.yaml"
 
 
@@ -178,7 +179,7 @@ def translation_path(project_root: Path, measure: Measure, locale: str) -> Path:
     """Return where the validated translation of ``measure`` for ``locale`` lives."""
     if measure.licence == "permission-required":
         return licensed_wording_path(project_root, measure.id, locale)
-    return project_root / "locales" / locale / "measures" / f"{measure.id}.yaml"
+    return Project(project_root).measure_translation(locale, measure.id)
 
 
 def _language(tag: str) -> str:

@@ -20,6 +20,7 @@ from icbt_content.pipeline.check import check_project
 from icbt_content.pipeline.headers import HEADERS_FILE, headers_file
 from icbt_content.pipeline.media import media_problem
 from icbt_content.pipeline.writer import StagedSite
+from icbt_content.project import Project
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.environment import CSP, make_environment, template_diagnostic
 from icbt_content.render.site import Language, ProgrammeRenderer, RenderedFile
@@ -67,7 +68,7 @@ def build_site(
     """
     started = time.perf_counter()
     project = Path(project)
-    out = Path(out) if out is not None else project / "site"
+    out = Path(out) if out is not None else Project(project).site
     report = BuildReport(out=out, diagnostics=Diagnostics())
     refused = check_output_folder(out, project, SITE)
     if refused is not None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from icbt_content.authoring.loader import LoadedProgramme, read_programme
-from icbt_content.authoring.project import programme_folders
 from icbt_content.diagnostics import ContentError, Diagnostic, diagnostic
 from icbt_content.model.programme import Programme
+from icbt_content.project import programme_folders
 from icbt_content.validate import validate_programme
 
 

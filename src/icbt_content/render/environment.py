@@ -46,6 +46,7 @@ from icbt_content.guidance.limits import (
 )
 from icbt_content.guidance.sandbox import LOOP_ATTRIBUTES
 from icbt_content.model.measure import Measure
+from icbt_content.project import Project
 
 #: No request may leave the site: only its own scripts, styles, images and media.
 CSP = (
@@ -290,8 +291,8 @@ class ProjectTemplateLoader(FileSystemLoader):
 def make_environment(project: Path | None = None) -> SiteSandbox:
     """Site templates from the package; a project's ``templates/`` folder overrides them."""
     loaders: list[FileSystemLoader | PackageLoader] = []
-    if project is not None and (project / "templates").is_dir():
-        loaders.append(ProjectTemplateLoader(project / "templates"))
+    if project is not None and Project(project).templates.is_dir():
+        loaders.append(ProjectTemplateLoader(Project(project).templates))
     loaders.append(PackageLoader("icbt_content.render", "templates"))
     env = SiteSandbox(
         SITE_LIMITS,

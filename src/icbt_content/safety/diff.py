@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from icbt_content.authoring.loader import read_programme
+from icbt_content.project import Project
 from icbt_content.safety.release import (
     BUILTIN_PREFIX,
     ReleaseRecord,
@@ -163,7 +164,7 @@ def _part_order(part: str) -> tuple[int, str]:
 def current_side(project: Path, programme_id: str) -> ReleaseSide:
     """The sources of a programme as they are now, as if they were released."""
 
-    root = project / "programmes" / programme_id
+    root = Project(project).programme(programme_id)
     loaded = read_programme(root, project)
     if loaded.programme is None:
         raise ValueError(f"the programme '{programme_id}' cannot be read: run 'icbt check'")

@@ -30,6 +30,7 @@ from icbt_content.i18n.coverage import coverage
 from icbt_content.measures import builtin_measures
 from icbt_content.model.base import ContentModel, Id
 from icbt_content.model.programme import Programme
+from icbt_content.project import Project
 from icbt_content.safety.files import AlreadyExistsError, OutsideProjectError, write_new
 from icbt_content.sitemap import SiteMap
 
@@ -115,7 +116,7 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 def published_locales(project: Path, programme: Programme) -> list[str]:
     """The source locale and every locale with a catalog of the programme."""
-    folder = project / "locales"
+    folder = Project(project).locales
     found = [programme.source_locale]
     if folder.is_dir():
         for locale in sorted(p.name for p in folder.iterdir() if p.is_dir()):
@@ -144,7 +145,7 @@ def release_files(project: Path, root: Path, programme: Programme) -> dict[str, 
             continue
         path = installed[measure_id]
         files[f"{BUILTIN_PREFIX}measures/{path.name}"] = path
-    locales = project / "locales"
+    locales = Project(project).locales
     for locale in published_locales(project, programme):
         folder = locales / locale
         for name in ("locale.yaml", "interface.po", f"{programme.id}.po"):
@@ -156,11 +157,11 @@ def release_files(project: Path, root: Path, programme: Programme) -> dict[str, 
             path = folder / "measures" / f"{measure_id}.yaml"
             if path.is_file() and not path.is_symlink():
                 add(path)
-    licensed = project / "licensed"
+    licensed = Project(project).licensed
     for path in _walk(licensed):
         if path.stem in measure_ids:
             add(path)
-    for path in _walk(project / "templates"):
+    for path in _walk(Project(project).templates):
         add(path)
     return dict(sorted(files.items()))
 
