@@ -1,25 +1,36 @@
 """icbt-content: author, translate and publish therapist-guided internet CBT programmes."""
 
+from __future__ import annotations
+
+import importlib
+
 from icbt_content._version import __version__ as __version__
-from icbt_content.diagnostics import ContentError, Diagnostic
-from icbt_content.guidance import render_guidance
-from icbt_content.markdown import render_markdown
-from icbt_content.model import (
-    Callout,
-    Exercise,
-    ExerciseBlock,
-    ExerciseField,
-    GuidanceTemplate,
-    Measure,
-    Media,
-    Module,
-    Page,
-    Programme,
-    Prose,
-    QuestionnaireBlock,
-)
-from icbt_content.pipeline import BuildReport, build_site
-from icbt_content.pipeline.check import load_programme
+
+# Not typing.TYPE_CHECKING: importing typing would slow down `icbt --version`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from icbt_content.diagnostics import ContentError, Diagnostic
+    from icbt_content.guidance import render_guidance
+    from icbt_content.markdown import render_markdown
+    from icbt_content.model import (
+        Callout,
+        Exercise,
+        ExerciseBlock,
+        ExerciseField,
+        GuidanceTemplate,
+        Measure,
+        Media,
+        Module,
+        Page,
+        Programme,
+        Prose,
+        QuestionnaireBlock,
+    )
+    from icbt_content.pipeline import BuildReport, build_site
+    from icbt_content.pipeline.check import load_programme
+
 
 __all__ = [
     "BuildReport",
@@ -42,3 +53,45 @@ __all__ = [
     "render_guidance",
     "render_markdown",
 ]
+
+# Each public name is imported from its module when first used (PEP 562), so that importing
+# the package, as `icbt --version` does, loads none of the library.
+_MODULES = {
+    "load_programme": "icbt_content.pipeline.check",
+    "BuildReport": "icbt_content.pipeline",
+    "build_site": "icbt_content.pipeline",
+    "ContentError": "icbt_content.diagnostics",
+    "Diagnostic": "icbt_content.diagnostics",
+    "render_guidance": "icbt_content.guidance",
+    "render_markdown": "icbt_content.markdown",
+    **dict.fromkeys(
+        [
+            "Callout",
+            "Exercise",
+            "ExerciseBlock",
+            "ExerciseField",
+            "GuidanceTemplate",
+            "Measure",
+            "Media",
+            "Module",
+            "Page",
+            "Programme",
+            "Prose",
+            "QuestionnaireBlock",
+        ],
+        "icbt_content.model",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'icbt_content' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

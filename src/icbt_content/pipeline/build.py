@@ -6,22 +6,25 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
-from itertools import chain
 from pathlib import Path
 
 from jinja2 import TemplateError
 
 from icbt_content.authoring.loader import LoadedProgramme, relative
+from icbt_content.deployment import load_deployment
 from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
 from icbt_content.i18n.localise import localise
 from icbt_content.inputs import files_under
+from icbt_content.loop.site import site_csp, vendor_files
+from icbt_content.model.deployment import Deployment
 from icbt_content.outputs import SITE, check_output_folder
 from icbt_content.pipeline.check import check_project
-from icbt_content.pipeline.headers import HEADERS_FILE, headers_file
+from icbt_content.pipeline.headers import HEADERS_FILE, PAGE_CSP, headers_file
 from icbt_content.pipeline.media import media_problem
 from icbt_content.pipeline.writer import StagedSite
 from icbt_content.project import Project
 from icbt_content.render.assets import find_external_resources
+from icbt_content.render.connected import connected_pages
 from icbt_content.render.environment import CSP, make_environment, template_diagnostic
 from icbt_content.render.site import Language, ProgrammeRenderer, RenderedFile
 from icbt_content.render.therapist import TherapistGuide
@@ -127,6 +130,7 @@ def _render_into(
     """Run the localise and render stages into the write stage: every file of the site is
     checked, then written to the staged site; the hosting headers come last, naming them all."""
     written: list[str] = [SITE.name]
+    deployment, _ = load_deployment(project)  # its problems are reported by the localise stage
 
     def write(rendered: RenderedFile) -> None:
         report.diagnostics.extend(find_external_resources({rendered.path: rendered.content}))
@@ -134,9 +138,11 @@ def _render_into(
         site.write(rendered.path, rendered.content)
         written.append(rendered.path)
 
-    for rendered in _site_files(project, loaded, report, progress, csp):
+    files = _site_files(project, loaded, report, progress, site_csp(csp, deployment), deployment)
+    for rendered in files:
         write(rendered)
-    write(RenderedFile(HEADERS_FILE, headers_file(written).encode("utf-8"), kind="headers"))
+    headers = headers_file(written, site_csp(PAGE_CSP, deployment))
+    write(RenderedFile(HEADERS_FILE, headers.encode("utf-8"), kind="headers"))
 
 
 def _site_files(
@@ -145,6 +151,7 @@ def _site_files(
     report: BuildReport,
     progress: Progress | None,
     csp: str,
+    deployment: Deployment,
 ) -> Iterator[RenderedFile]:
     """The localise and render stages: every file of the site but the headers, in a fixed order."""
     env = make_environment(project)
@@ -172,11 +179,12 @@ def _site_files(
                 fallback=lp.fallback,
                 connection=lp.connection,
                 signed_off=release.date if release else None,
+                deployment=deployment,
             )
             total = sum(len(m.pages) for m in lp.programme.modules)
             done = 0
             try:
-                for rendered in chain(renderer.render(), TherapistGuide(renderer).render()):
+                for rendered in _programme_files(renderer):
                     yield rendered
                     if rendered.kind == "page":
                         done += 1
@@ -212,8 +220,17 @@ def _site_files(
         report.diagnostics.add(template_diagnostic(exc, project))
         return
     yield RenderedFile("index.html", index.encode("utf-8"), kind="index")
-    for path, content in _static_files().items():
+    for path, content in {**_static_files(), **vendor_files(deployment)}.items():
         yield RenderedFile(path, content, kind="asset")
+
+
+def _programme_files(renderer: ProgrammeRenderer) -> Iterator[RenderedFile]:
+    """The render stage of one programme in one locale: the clients' pages, a connected site's
+    own pages, then the therapist guide."""
+    yield from renderer.render()
+    if renderer.service is not None:
+        yield from connected_pages(renderer)
+    yield from TherapistGuide(renderer).render()
 
 
 def _static_files() -> dict[str, bytes]:
