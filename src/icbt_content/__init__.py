@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import importlib
 
-from icbt_content._version import __version__ as __version__
-
 # Not typing.TYPE_CHECKING: importing typing would slow down `icbt --version`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from icbt_content._version import __version__ as __version__
     from icbt_content.diagnostics import ContentError, Diagnostic
     from icbt_content.guidance import render_guidance
     from icbt_content.markdown import render_markdown
@@ -57,6 +56,7 @@ __all__ = [
 # Each public name is imported from its module when first used (PEP 562), so that importing
 # the package, as `icbt --version` does, loads none of the library.
 _MODULES = {
+    "__version__": "icbt_content._version",
     "load_programme": "icbt_content.pipeline.check",
     "BuildReport": "icbt_content.pipeline",
     "build_site": "icbt_content.pipeline",
