@@ -25,6 +25,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "model",
         (
             "_version",
+            "errors",
+            "paths",
             "project",
             "diagnostics",
             "limits",
@@ -40,10 +42,15 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("markdown", ("markdown", "readability", "sitemap")),
     ("authoring", ("authoring", "adaptation", "measures", "deployment", "loop")),
     ("guidance", ("guidance",)),
-    ("localise", ("i18n",)),
+    # Rendering a guidance message in a locale reads its catalog; the language a passage is
+    # shown in is decided while localising.
+    ("localise", ("i18n", "guidance.render", "render.language")),
     ("validate", ("validate", "safety")),
     ("render", ("render", "loop.site")),
-    ("pipeline", ("pipeline", "export", "contrib", "serve", "scaffold", "safety.report")),
+    (
+        "pipeline",
+        ("pipeline", "localised", "export", "contrib", "serve", "scaffold", "safety.report"),
+    ),
     ("commands", ("", "cli", "commandline", "build", "__main__")),
 )
 
@@ -154,8 +161,15 @@ def imports() -> tuple[Import, ...]:
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 in_function.update(id(n) for n in ast.walk(node))
+        # Imports only for the type checker never run, so they close no circle.
+        typing_only = {
+            id(n)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+            for n in ast.walk(block)
+        }
         for node in ast.walk(tree):
-            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) in typing_only:
                 continue
             for target in _targets(node, name, path.name == "__init__.py"):
                 imported = _known(target)
@@ -168,8 +182,14 @@ def imports() -> tuple[Import, ...]:
     return tuple(found)
 
 
+#: Packages whose ``__init__`` re-exports a module of a later layer, and that layer.
+PACKAGE_LAYERS = {"guidance": "localise"}
+
+
 def layer_of(module: str) -> int:
     relative = module.removeprefix(PACKAGE).removeprefix(".")
+    if relative in PACKAGE_LAYERS:
+        return [name for name, _ in LAYERS].index(PACKAGE_LAYERS[relative])
     if relative.endswith(COMMAND_MODULE_SUFFIX):
         return len(LAYERS) - 1
     best: tuple[int, int] | None = None

@@ -25,14 +25,16 @@ from icbt_content.authoring.documents import parse_document
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.authoring.pages import read_blocks
 from icbt_content.diagnostics import ContentError, Diagnostics, diagnostic
-from icbt_content.i18n.localise import LocalisedProgramme, localise, localise_to
+from icbt_content.errors import IcbtError, InvalidArgumentError
+from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.inputs import files_under
+from icbt_content.localised import localise_folder
 from icbt_content.measures import builtin_measures, load_measure
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.blocks import QuestionnaireBlock
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CrisisPage, Module, Page, Programme
-from icbt_content.pipeline.check import check_programme
+from icbt_content.paths import StrPath
 from icbt_content.pipeline.media import media_problem
 from icbt_content.render.environment import make_environment
 from icbt_content.render.site import Language, ProgrammeRenderer
@@ -181,7 +183,7 @@ class ProgrammeEmbed:
 
     def render(self, url_for: UrlFor) -> list[EmbeddedPage]:
         """Render every place; links between pages and to media go through ``url_for``."""
-        renderer = _EmbedRenderer(self, url_for)
+        renderer = EmbedRenderer(self, url_for)
         modules = list(self.programme.modules)
         pages: list[EmbeddedPage] = []
         for place in self.places():
@@ -210,7 +212,7 @@ class ProgrammeEmbed:
     def _embedded(self, place: Place, document: str) -> EmbeddedPage:
         main = _MAIN.search(document)
         if main is None:  # pragma: no cover - every site template has <main>
-            raise ValueError(f"the rendered page for {place.path} has no <main> element")
+            raise IcbtError(f"the rendered page for {place.path} has no <main> element")
         inner = main.group(1).strip("\n")
         # The host's page has no header or footer of ours: keep "Need help now?" at the top of
         # every page, and the note that answers stay on this device at the bottom.
@@ -231,7 +233,7 @@ class ProgrammeEmbed:
         )
 
 
-class _EmbedRenderer(ProgrammeRenderer):
+class EmbedRenderer(ProgrammeRenderer):
     """Our renderer, with addresses in the host site instead of ours."""
 
     def __init__(self, embed: ProgrammeEmbed, url_for: UrlFor) -> None:
@@ -258,40 +260,20 @@ class _EmbedRenderer(ProgrammeRenderer):
 
 
 def load_embed(
-    programme_dir: str | Path,
+    programme_dir: StrPath,
     *,
     locale: str | None = None,
-    project: str | Path | None = None,
+    project: StrPath | None = None,
 ) -> tuple[ProgrammeEmbed, Diagnostics]:
     """Load, check and localise a programme folder for embedding.
 
     ``locale`` defaults to the programme's source locale; ``project`` (the folder holding
     ``programmes/`` and ``locales/``) to the folder two levels up. Returns the embed and the
-    warnings. Raises :class:`~icbt_content.diagnostics.ContentError` when the content has errors,
-    and :class:`LookupError` when the programme is not published in ``locale``.
+    warnings. Raises :class:`~icbt_content.diagnostics.ContentError` when the content has
+    errors, and :class:`~icbt_content.errors.NotFoundError` when it is not published in
+    ``locale``.
     """
-    root = Path(programme_dir)
-    project_root = Path(project) if project is not None else root.resolve().parent.parent
-    loaded = check_programme(root, project_root)
-    found = Diagnostics(loaded.diagnostics)
-    if found.errors or loaded.programme is None:
-        raise ContentError(found.errors or list(found))
-    # Only the locale asked for: problems of other locales are not this site's to fix.
-    wanted = locale or loaded.programme.source_locale
-    match: LocalisedProgramme | None
-    if wanted == loaded.programme.source_locale:
-        match = next(iter(localise(project_root, loaded, found)))
-    else:
-        match = localise_to(project_root, loaded, wanted, found)
-    if found.errors:
-        raise ContentError(found.errors)
-    if match is None:
-        others = localise(project_root, loaded, Diagnostics())
-        published = ", ".join(lp.locale.code for lp in others)
-        raise LookupError(
-            f"programme '{loaded.programme.id}' is not published in '{wanted}' "
-            f"(published: {published})"
-        )
+    loaded, match, found = localise_folder(programme_dir, locale, project=project)
     return ProgrammeEmbed(loaded, match), found
 
 
@@ -598,7 +580,7 @@ def _matching(text: str, open_at: int) -> int:
         if depth == 0:
             return found
         i = found + 1
-    raise ValueError("unbalanced braces in CSS")
+    raise InvalidArgumentError("unbalanced braces in CSS")
 
 
 def _split_top(text: str, char: str) -> list[str]:

@@ -13,6 +13,7 @@ from babel import Locale, UnknownLocaleError
 from icbt_content.adaptation.resources import is_locale_code, project_locales
 from icbt_content.authoring.loader import LoadedProgramme, read_programme, relative
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.errors import IcbtError
 from icbt_content.i18n.catalog import Entry, load_po
 from icbt_content.i18n.checks import check_catalog, header_problem, markdown_entry
 from icbt_content.i18n.segments import Segment
@@ -22,7 +23,7 @@ INTERFACE = "interface"
 TEMPLATES = "templates"
 
 
-class I18nError(Exception):
+class I18nError(IcbtError):
     """A workflow step cannot be done (bad locale code, nothing to translate)."""
 
 

@@ -18,6 +18,7 @@ from icbt_content.inputs import files_under
 from icbt_content.loop.site import site_csp, vendor_files
 from icbt_content.model.deployment import Deployment
 from icbt_content.outputs import SITE, check_output_folder
+from icbt_content.paths import StrPath, as_path
 from icbt_content.pipeline.check import check_project
 from icbt_content.pipeline.headers import HEADERS_FILE, PAGE_CSP, headers_file
 from icbt_content.pipeline.media import media_problem
@@ -55,8 +56,8 @@ class BuildReport:
 
 
 def build_site(
-    project: str | Path = ".",
-    out: str | Path | None = None,
+    project: StrPath = ".",
+    out: StrPath | None = None,
     *,
     programmes: list[str] | None = None,
     strict: bool = False,
@@ -70,8 +71,8 @@ def build_site(
     preview relaxes it).
     """
     started = time.perf_counter()
-    project = Path(project)
-    out = Path(out) if out is not None else Project(project).site
+    project = as_path(project)
+    out = as_path(out) if out is not None else Project(project).site
     report = BuildReport(out=out, diagnostics=Diagnostics())
     refused = check_output_folder(out, project, SITE)
     if refused is not None:
@@ -180,6 +181,7 @@ def _site_files(
                 connection=lp.connection,
                 signed_off=release.date if release else None,
                 deployment=deployment,
+                source=lp.source,
             )
             total = sum(len(m.pages) for m in lp.programme.modules)
             done = 0

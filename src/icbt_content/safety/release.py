@@ -26,6 +26,7 @@ from icbt_content._version import __version__
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.authoring.yamlsafe import load_yaml, validate
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.errors import IcbtError
 from icbt_content.i18n.coverage import coverage
 from icbt_content.measures import builtin_measures
 from icbt_content.model.base import ContentModel, Id
@@ -76,7 +77,7 @@ class ReleaseRecord(ContentModel):
     """Locale -> which parts were published in it and which fell back to the source language."""
 
 
-class ReleaseError(Exception):
+class ReleaseError(IcbtError):
     """A release cannot be recorded or read; the message says why and what to do."""
 
 

@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from icbt_content._version import __version__
 from icbt_content.diagnostics import CODES, Diagnostic
+from icbt_content.errors import InvalidArgumentError
 from icbt_content.pipeline.check import check_project
 from icbt_content.safety.evidence import TestResults
 from icbt_content.safety.hazards import (
@@ -248,7 +249,9 @@ def _environment(fmt: str) -> Environment:
 def render_report(report: SafetyReport, fmt: str = "md") -> str:
     """The report as Markdown (``md``) or a self-contained HTML page (``html``)."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown report format '{fmt}': use one of {', '.join(FORMATS)}")
+        raise InvalidArgumentError(
+            f"unknown report format '{fmt}': use one of {', '.join(FORMATS)}"
+        )
     css = ""
     if fmt == "html":
         css = (resources.files("icbt_content.safety") / "templates" / "report.css").read_text(
