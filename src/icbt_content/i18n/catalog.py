@@ -26,6 +26,20 @@ from icbt_content.limits import (
 from icbt_content.markdown.budget import text_over_budget
 
 WIDTH = 76
+BRACE_FORMAT = "python-brace-format"
+#: Flags extraction decides; a translator's own flags (other than fuzzy) are kept by updates.
+FORMAT_FLAGS = frozenset({BRACE_FORMAT, f"no-{BRACE_FORMAT}"})
+_BRACE_NAME = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def format_flags(*texts: str) -> set[str]:
+    """``python-brace-format`` when the source has ``{name}`` slots and no other braces, so
+    ``msgfmt -c``, Poedit and Weblate check that a translation keeps them."""
+    named = any(_BRACE_NAME.search(text) for text in texts)
+    other = any(
+        "{" in _BRACE_NAME.sub("", text) or "}" in _BRACE_NAME.sub("", text) for text in texts
+    )
+    return {BRACE_FORMAT} if named and not other else set()
 
 
 @dataclass

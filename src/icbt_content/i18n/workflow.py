@@ -12,10 +12,12 @@ Layout::
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -30,9 +32,10 @@ from icbt_content.adaptation.resources import (
 )
 from icbt_content.authoring.loader import LoadedProgramme, read_programme, relative
 from icbt_content.diagnostics import Diagnostic, diagnostic
-from icbt_content.i18n.catalog import Catalog, Entry, load_po, write_po
+from icbt_content.i18n.catalog import FORMAT_FLAGS, Catalog, Entry, format_flags, load_po, write_po
 from icbt_content.i18n.checks import check_catalog, header_problem, markdown_entry
 from icbt_content.i18n.interface import interface_strings
+from icbt_content.i18n.plurals import CONTEXT, PLURAL
 from icbt_content.i18n.segments import Segment
 from icbt_content.i18n.walk import walk_programme
 from icbt_content.outputs import write_owned
@@ -150,6 +153,7 @@ def programme_template(loaded: LoadedProgramme) -> Catalog:
             context=segment.context,
             notes=segment.comments(),
             locations=[segment.location],
+            flags=format_flags(segment.source),
         )
         index[key] = entry
         catalog.entries.append(entry)
@@ -169,9 +173,11 @@ def interface_template(project: Path | None) -> Catalog:
         catalog.entries.append(
             Entry(
                 msgid=item.text,
+                context=item.context,
                 msgid_plural=item.plural,
                 notes=[f"{item.note} (plain text)"],
-                locations=item.location.split(" "),
+                locations=list(item.locations),
+                flags=format_flags(item.text, item.plural or ""),
             )
         )
     return catalog
@@ -204,9 +210,25 @@ def extract(project: Path, ids: list[str] | None = None) -> list[Path]:
 
 
 def locale_header(catalog: Catalog, locale: str) -> None:
-    """Set the Language and Plural-Forms headers of a catalog for ``locale``."""
+    """Set the Language and Plural-Forms headers of a catalog for ``locale``, and add the
+    headers ``msgfmt -c`` expects when they are missing (a translator fills them in)."""
     catalog.set_header("Language", gettext_locale(locale))
     catalog.set_header("Plural-Forms", get_plural(gettext_locale(locale)).plural_forms)
+    for name, default in TRANSLATOR_HEADERS.items():
+        if not catalog.get_header(name):
+            catalog.set_header(name, default())
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
+
+
+#: Headers of a translated catalog that only a translator can fill (not extraction).
+TRANSLATOR_HEADERS: dict[str, Callable[[], str]] = {
+    "PO-Revision-Date": _now,
+    "Last-Translator": str,
+    "Language-Team": str,
+}
 
 
 @dataclass
@@ -269,6 +291,7 @@ def merge(
             msgid_plural=source.msgid_plural,
             notes=list(source.notes),
             locations=list(source.locations),
+            flags=set(source.flags),
         )
         previous = by_key.get(source.key)
         if previous is not None:
@@ -306,6 +329,7 @@ def merge(
                 entry.previous_context = guess.context
                 used.add(id(guess))
                 report.guessed += 1
+        entry.flags |= source.flags
         catalog.entries.append(entry)
 
     if keep_obsolete:
@@ -333,7 +357,8 @@ def _carry(previous: Entry, entry: Entry, *, fuzzy: bool) -> None:
     entry.msgstr = previous.msgstr
     entry.plurals = dict(previous.plurals)
     entry.comments = list(previous.comments)
-    entry.flags = {f for f in previous.flags if f != "fuzzy"} | ({"fuzzy"} if fuzzy else set())
+    own = {f for f in previous.flags if f != "fuzzy" and f not in FORMAT_FLAGS}
+    entry.flags = own | ({"fuzzy"} if fuzzy else set())
 
 
 def _guess(source: Entry, old: Catalog, used: set[int]) -> Entry | None:
@@ -413,10 +438,13 @@ class Translations:
     """The translations of one catalog that may be published, and the problems of the rest."""
 
     path: str
+    header: list[tuple[str, str]] = field(default_factory=list)
     entries: dict[tuple[str | None, str], Entry] = field(default_factory=dict)
     """Every active entry, by (msgctxt, msgid)."""
     published: dict[tuple[str | None, str], str] = field(default_factory=dict)
     """Translated, not fuzzy, passing every check."""
+    published_plurals: dict[tuple[str | None, str], list[str]] = field(default_factory=dict)
+    """Plural entries that may be published: their forms in gettext order."""
     failing: set[tuple[str | None, str]] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -424,7 +452,16 @@ class Translations:
         return self.published.get((segment.context, segment.source))
 
     def gettext(self, text: str) -> str:
-        return self.published.get((None, text), text)
+        """The published translation of an interface string; the text itself if none.
+
+        ``context\x04text`` asks for a message with a context, ``singular\x00plural`` for a
+        plural message, whose forms come back joined by ``\x00`` (see :mod:`.plurals`)."""
+        context, _, message = text.rpartition(CONTEXT)
+        key = (context or None, message.split(PLURAL)[0])
+        if PLURAL in message:
+            forms = self.published_plurals.get(key)
+            return PLURAL.join(forms) if forms else text
+        return self.published.get(key, text)
 
 
 def load_translations(
@@ -443,6 +480,7 @@ def load_translations(
     result.diagnostics.extend(problems)
     if catalog is None:
         return result
+    result.header = list(catalog.header)
     problem = header_problem(catalog, locale)
     if problem is not None:
         result.diagnostics.append(
@@ -466,6 +504,8 @@ def load_translations(
         publishable = entry.translated and not entry.fuzzy and entry.key not in result.failing
         if publishable and entry.msgid_plural is None:
             result.published[entry.key] = entry.msgstr
+        elif publishable:
+            result.published_plurals[entry.key] = entry.strings
     return result
 
 
@@ -482,7 +522,7 @@ def compile_catalogs(project: Path) -> tuple[list[Path], list[Diagnostic]]:
             if translations is None:
                 continue
             found.extend(translations.diagnostics)
-            babel = BabelCatalog(locale=gettext_locale(locale), domain=path.stem)
+            babel = _mo_catalog(translations.header, locale, path.stem)
             for key, entry in translations.entries.items():
                 if key in translations.failing or entry.fuzzy or not entry.translated:
                     continue
@@ -500,6 +540,33 @@ def compile_catalogs(project: Path) -> tuple[list[Path], list[Diagnostic]]:
             write_owned(project, target, compiled.getvalue())
             written.append(target)
     return written, found
+
+
+#: The dates a .mo gets when its catalog has none: never the time of the run, so the same
+#: catalogs always compile to the same bytes.
+_NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _mo_catalog(header: list[tuple[str, str]], locale: str, domain: str) -> BabelCatalog:
+    """An empty Babel catalog with the headers of the PO file (not Babel's placeholders such as
+    'PROJECT VERSION')."""
+    values = {k.lower(): v for k, v in header}
+    project, _, version = values.get("project-id-version", "").partition(" ")
+    revised = _NO_DATE
+    with contextlib.suppress(ValueError):
+        revised = datetime.strptime(values.get("po-revision-date", ""), "%Y-%m-%d %H:%M%z")
+    return BabelCatalog(
+        locale=gettext_locale(locale),
+        domain=domain,
+        project=project or domain,
+        version=version or "0",
+        msgid_bugs_address=values.get("report-msgid-bugs-to", ""),
+        last_translator=values.get("last-translator", ""),
+        language_team=values.get("language-team", ""),
+        creation_date=revised,
+        revision_date=revised,
+        fuzzy=False,
+    )
 
 
 # -- check ---------------------------------------------------------------------------------------
