@@ -77,6 +77,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from icbt_content.i18n.gate import catalog_currency
     from icbt_content.i18n.localise import check_locales
     from icbt_content.validate import check_project
 
@@ -87,6 +88,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         found.extend(item.diagnostics)
         # What the build would refuse to publish: crisis services, safety words, translations.
         found.extend(check_locales(project, item))
+    found.extend(catalog_currency(project, loaded))
     found.extend(check_safety_files(project))
     print_diagnostics(found)
     if not loaded:

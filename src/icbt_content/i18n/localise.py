@@ -22,6 +22,7 @@ from icbt_content.adaptation.resources import LocaleInfo, load_locale
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.deployment import load_deployment
 from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
+from icbt_content.i18n.gate import interface_gaps
 from icbt_content.i18n.interface import NOTICE
 from icbt_content.i18n.safety import safety_strings
 from icbt_content.i18n.walk import CRISIS_UNIT, walk_programme
@@ -132,6 +133,7 @@ def localise_to(
     ui = _interface(project, locale, found)
     if not _safety_translated(project, locale, deployment, found):
         return None
+    found.extend(gap for gap in [interface_gaps(project, locale)] if gap is not None)
     items, problems = load_adaptations(project, locale, programme.id)
     found.extend(problems)
     adaptations = AdaptationSet(items)

@@ -501,6 +501,18 @@ def load_translations(
         )
     for entry in catalog.active():
         result.entries[entry.key] = entry
+        if entry.fuzzy and entry.translated:
+            result.diagnostics.append(
+                diagnostic(
+                    "ICBT630",
+                    "this translation is marked fuzzy (made from other source text), so it is "
+                    "not published" + (f" ({entry.context})" if entry.context else ""),
+                    where,
+                    entry.msgstr_line or entry.line,
+                    hint="compare it with the source (the #| msgid line shows the old text), "
+                    "correct it, and remove 'fuzzy' from its #, line",
+                )
+            )
         publishable = entry.translated and not entry.fuzzy and entry.key not in result.failing
         if publishable and entry.msgid_plural is None:
             result.published[entry.key] = entry.msgstr
@@ -573,35 +585,26 @@ def _mo_catalog(header: list[tuple[str, str]], locale: str, domain: str) -> Babe
 
 
 def check(project: Path, locales: list[str] | None = None) -> list[Diagnostic]:
-    """Every problem of every catalog, and catalogs that are behind the source."""
-    found: list[Diagnostic] = []
-    domains = templates(project)
-    for locale in locales or translated_locales(project):
-        for domain, (template, _) in domains.items():
-            translations = load_translations(project, locale, domain)
-            if translations is None:
-                continue
-            found.extend(translations.diagnostics)
-            missing = [e for e in template.entries if e.key not in translations.entries]
-            if missing:
-                found.append(
-                    diagnostic(
-                        "ICBT611",
-                        f"{len(missing)} message(s) of the source are not in this catalog, "
-                        f"for example {missing[0].context or missing[0].msgid[:40]!r}",
-                        translations.path,
-                        hint=f"run 'icbt i18n update --locale {locale}'",
-                    )
-                )
-        for loaded in programmes(project):
-            from icbt_content.i18n.adaptations import adaptation_diagnostics
-            from icbt_content.i18n.localise import measure_notes
+    """Every problem of every catalog and of publishing each programme in its locales: the
+    same gate as ``icbt check`` and ``icbt build`` (see :mod:`.gate`)."""
+    from icbt_content.diagnostics import Diagnostics
+    from icbt_content.i18n.gate import catalog_currency
+    from icbt_content.i18n.localise import check_locales
 
-            assert loaded.programme is not None
-            if po_path(project, locale, loaded.programme.id).is_file():
-                found.extend(adaptation_diagnostics(project, loaded, locale))
-                found.extend(measure_notes(project, loaded.programme, locale))
-    return found
+    found = Diagnostics()
+    loaded = programmes(project)
+    wanted = locales or translated_locales(project)
+    for locale in wanted:
+        translations = load_translations(project, locale, INTERFACE)
+        if translations is not None:
+            found.extend(translations.diagnostics)
+    for item in loaded:
+        found.extend(check_locales(project, item))
+    found.extend(catalog_currency(project, loaded, wanted))
+    others = {f"locales/{code}/" for code in translated_locales(project)} - {
+        f"locales/{code}/" for code in wanted
+    }
+    return [d for d in found if not any(d.file.startswith(prefix) for prefix in others)]
 
 
 def all_locales(project: Path, wanted: Iterable[str] | None = None) -> list[str]:

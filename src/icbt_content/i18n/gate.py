@@ -1,0 +1,111 @@
+"""The translation gate: what decides whether a locale is published, in one place.
+
+``icbt build``, ``icbt check`` and ``icbt i18n check`` all report :func:`catalog_currency` and
+what localising each programme finds (catalog errors, fuzzy entries, stale adaptations, the
+safety words and crisis page of each locale), so under ``--strict`` the three fail on the same
+things.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from icbt_content.authoring.loader import LoadedProgramme
+from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.i18n.catalog import Catalog, Entry
+from icbt_content.i18n.workflow import (
+    INTERFACE,
+    interface_template,
+    load_translations,
+    po_path,
+    programme_template,
+    translated_locales,
+)
+
+#: Codes of a catalog that could not be read whole.
+UNREADABLE = frozenset({"ICBT601", "ICBT614", "ICBT615"})
+
+
+def catalog_currency(
+    project: Path, loaded: list[LoadedProgramme], locales: list[str] | None = None
+) -> list[Diagnostic]:
+    """Catalogs that are behind the source: messages missing (ICBT611) and messages the
+    source no longer has (ICBT631), for the interface and each programme that has a catalog."""
+    sources: dict[str, Catalog] = {INTERFACE: interface_template(project)}
+    for item in loaded:
+        if item.programme is not None:
+            sources[item.programme.id] = programme_template(item)
+    found: list[Diagnostic] = []
+    for locale in locales or translated_locales(project):
+        for domain, template in sources.items():
+            if not po_path(project, locale, domain).is_file():
+                continue
+            translations = load_translations(project, locale, domain)
+            if translations is None or any(d.code in UNREADABLE for d in translations.diagnostics):
+                continue  # what could be read of it says nothing of how current it is
+            found.extend(_behind(template, translations.entries, translations.path, locale))
+    return found
+
+
+def _behind(
+    template: Catalog, entries: Mapping[tuple[str | None, str], Entry], path: str, locale: str
+) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    wanted = template.index()
+    missing = [e for e in template.entries if e.key not in entries]
+    if missing:
+        found.append(
+            diagnostic(
+                "ICBT611",
+                f"{len(missing)} message(s) of the source are not in this catalog, "
+                f"for example {missing[0].context or missing[0].msgid[:40]!r}",
+                path,
+                hint=f"run 'icbt i18n update --locale {locale}'",
+            )
+        )
+    for key, entry in entries.items():
+        if key in wanted:
+            continue
+        context, msgid = key
+        found.append(
+            diagnostic(
+                "ICBT631",
+                f"the source no longer has {context or msgid[:40]!r}: this translation is "
+                "never shown",
+                path,
+                entry.line or 1,
+                hint=f"run 'icbt i18n update --locale {locale}' (it keeps the translation as "
+                "an obsolete #~ entry for reuse)",
+            )
+        )
+    return found
+
+
+def interface_gaps(project: Path, locale: str) -> Diagnostic | None:
+    """ICBT632 when interface strings other than the safety words are not translated.
+
+    The safety words hold a locale back on their own (ICBT807). The rest of the interface may
+    be incomplete while a translation is under way: those strings are shown in English, marked
+    as English, and the warning makes ``--strict`` (what a release runs) refuse the locale."""
+    translations = load_translations(project, locale, INTERFACE)
+    if translations is None:
+        return None
+    missing = [
+        entry
+        for entry in interface_template(project).entries
+        if entry.key not in translations.published
+        and entry.key not in translations.published_plurals
+    ]
+    if not missing:
+        return None
+    first = translations.entries.get(missing[0].key)
+    return diagnostic(
+        "ICBT632",
+        f"{len(missing)} interface message(s) are not translated into {locale} and are shown "
+        f"in English (the first: {missing[0].msgid[:40]!r})",
+        translations.path,
+        (first.msgstr_line or first.line) if first is not None else 1,
+        hint=f"translate them in interface.po (run 'icbt i18n update --locale {locale}' to add "
+        "missing messages); a release built with --strict refuses the locale until then",
+    )
