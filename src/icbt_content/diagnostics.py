@@ -632,8 +632,9 @@ CODES: dict[str, Code] = {
             E,
             "HTML in a translation",
             "Translations are Markdown: HTML tags are never rendered (they would be shown as "
-            "text), and a translation that adds them is refused.",
-            'msgstr "Bonjour <script>alert(1)</script>"',
+            "text), and a translation that adds any tag, comment or processing instruction a "
+            "browser could read (`<svg/onload=...>`, `<!--`, `<?`) is refused.",
+            'msgstr "Bonjour <svg onload=alert(1)>"',
         ),
         _c(
             "ICBT606",
@@ -647,9 +648,11 @@ CODES: dict[str, Code] = {
             "ICBT607",
             E,
             "Bidirectional control character",
-            "A translation contains an invisible bidirectional embedding, override or isolate "
-            "character (U+202A-U+202E, U+2066-U+2069). They can make text display differently "
-            "from what it says. The site sets the direction of each language itself: remove them.",
+            "A translation contains an invisible formatting or bidirectional control character: "
+            "a zero-width space, joiner or direction mark (U+200B-U+200F), the Arabic letter mark "
+            "(U+061C), a byte order mark (U+FEFF), an embedding or override (U+202A-U+202E) or an "
+            "isolate (U+2066-U+2069). They can make text display differently from what it says. "
+            "The site sets the direction of each language itself: remove them.",
         ),
         _c(
             "ICBT608",
@@ -696,6 +699,25 @@ CODES: dict[str, Code] = {
             "Translation refused",
             "A translated guidance message failed its checks (see the message), so the source "
             "message is used in that locale until the translation is fixed.",
+        ),
+        _c(
+            "ICBT616",
+            E,
+            "Inline markup changed",
+            "A translation must keep the source's *emphasis*, **strong emphasis**, "
+            "~~strikethrough~~ and `code` spans, as many of each as the source has, around the "
+            "words that translate them: a dropped one loses meaning the author marked, an added "
+            "code span shows words in a code font.",
+            'msgid "Try **one** task."  msgstr "Essayez une tâche."',
+        ),
+        _c(
+            "ICBT617",
+            E,
+            "Markup left open",
+            "A `*`, `**`, backtick, `~~` or `_` in a translation opens or closes nothing, so it "
+            "would reach the page as a literal character. Close the markup as in the source, or "
+            "write a backslash before the character (`\\*`) to show it.",
+            'msgid "Try **one** task."  msgstr "Essayez **une tâche."',
         ),
         _c(
             "ICBT800",

@@ -154,6 +154,7 @@ def _render_into(
                 fallback=lp.fallback,
                 connection=lp.connection,
                 signed_off=release.date if release else None,
+                source=lp.source,
             )
             total = sum(len(m.pages) for m in lp.programme.modules)
             done = 0

@@ -29,6 +29,13 @@ def cmd_render(args: argparse.Namespace) -> int:
 
         print_diagnostics(exc.diagnostics)
         return 1
+    if not message.translated:
+        print(
+            f"icbt: note: '{message.template_id}' is not translated into "
+            f"{message.requested_locale} (or its translation fails its checks): shown in "
+            f"{message.locale}, the source language",
+            file=sys.stderr,
+        )
     print(message.html if args.html else message.markdown)
     return 0
 
@@ -40,7 +47,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     render = actions.add_parser("render", help="preview a message with a context JSON file")
     render.add_argument("template", help="PROGRAMME/TEMPLATE, for example sad/welcome")
     render.add_argument("--context", required=True, metavar="FILE.json")
-    render.add_argument("--locale", default=None)
+    render.add_argument(
+        "--locale", default=None, help="render the message's translation into this locale"
+    )
     render.add_argument("--programme", default=None, help="programme id if not in TEMPLATE")
     render.add_argument("--project", default=".")
     render.add_argument("--html", action="store_true", help="print HTML instead of Markdown")

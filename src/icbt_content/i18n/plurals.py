@@ -30,8 +30,12 @@ def plural_key(singular: str, plural: str) -> str:
 
 
 def pgettext(translate: Callable[[str], str], context: str, text: str) -> str:
-    """``text`` as used in ``context``, translated (the text itself when it is not)."""
-    return translate(context_key(context, text)).rpartition(CONTEXT)[2]
+    """``text`` as used in ``context``, translated (the text itself when it is not, still
+    marked with the language it is in)."""
+    from icbt_content.render.language import keep_language
+
+    result = translate(context_key(context, text))
+    return keep_language(result, result.rpartition(CONTEXT)[2])
 
 
 @lru_cache(maxsize=64)

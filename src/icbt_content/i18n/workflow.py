@@ -451,6 +451,12 @@ class Translations:
     def lookup(self, segment: Segment) -> str | None:
         return self.published.get((segment.context, segment.source))
 
+    def translates(self, text: str) -> bool:
+        """Whether :meth:`gettext` has a published translation of ``text``."""
+        context, _, message = text.rpartition(CONTEXT)
+        key = (context or None, message.split(PLURAL)[0])
+        return key in (self.published_plurals if PLURAL in message else self.published)
+
     def gettext(self, text: str) -> str:
         """The published translation of an interface string; the text itself if none.
 

@@ -49,6 +49,7 @@ from icbt_content.guidance.limits import (
 from icbt_content.guidance.sandbox import LOOP_ATTRIBUTES
 from icbt_content.i18n.plurals import pgettext, plural_forms
 from icbt_content.model.measure import Measure
+from icbt_content.render.language import keep_language, plain
 
 #: No request may leave the site: only its own scripts, styles, images and media.
 CSP = (
@@ -314,6 +315,8 @@ def make_environment(project: Path | None = None) -> SiteSandbox:
     env.globals["pgettext"] = partial(pgettext, _identity)
     env.globals["plural_forms"] = partial(plural_forms, _identity, "en")
     env.filters = env.bounded_filters(SITE_FILTERS)
+    # Text in another language than the page's, written where no element can mark it.
+    env.filters["plain"] = plain
     return env
 
 
@@ -331,9 +334,10 @@ def fill(text: str, **values: object) -> str:
         texts = {name: str(value) for name, value in values.items()}
         slots = [m.group(1) for m in _NAME.finditer(text) if m.group(1) in texts]
         budget.check_size(len(text) + sum(len(texts[name]) for name in slots))
-    return _NAME.sub(
+    filled = _NAME.sub(
         lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), text
     )
+    return keep_language(text, filled)
 
 
 def fill_html(text: str, **values: object) -> Markup:

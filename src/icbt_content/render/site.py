@@ -25,7 +25,9 @@ from icbt_content.model.blocks import (
     Prose,
     QuestionnaireBlock,
 )
+from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CHECK_IN_UNIT, Module, Page, Programme
+from icbt_content.render.language import PageLanguage, SourceLanguage, lang_attrs
 from icbt_content.render.records import (
     Schema,
     exercise_schema,
@@ -90,14 +92,6 @@ class SafetyText:
     in the reader's language)."""
 
 
-def lang_attrs(code: str, direction: str, page_direction: str) -> Markup:
-    """``lang`` (and ``dir`` when it differs from the page's) attributes for a passage."""
-    attrs = Markup(' lang="{}"').format(code)
-    if direction != page_direction:
-        attrs += Markup(' dir="{}"').format(direction)
-    return attrs
-
-
 CALLOUT_LABELS = {
     "case-example": "Example",
     "note": "Note",
@@ -125,6 +119,7 @@ class ProgrammeRenderer:
         connection: str = "none",
         reader: tuple[LocaleInfo, Callable[[str], str]] | None = None,
         signed_off: str | None = None,
+        source: SourceLanguage | None = None,
     ) -> None:
         self.env = env
         self.programme = programme
@@ -133,7 +128,9 @@ class ProgrammeRenderer:
         """The locale folder pages are written to (a fallback page lives in the reader's)."""
         self.sitemap = sitemap
         self.languages = languages
-        self._ = translate or (lambda text: text)
+        self.language = PageLanguage(locale, source)
+        """Marks the text of a page that is not in the page's language."""
+        self._ = self.language.gettext(translate or (lambda text: text))
         self.notices = notices or {}
         """Module id -> a notice shown on its pages (for example, 'not yet translated')."""
         self.root = programme.id
@@ -322,11 +319,14 @@ class ProgrammeRenderer:
     ) -> list[dict[str, Any]]:
         items = []
         for module in self.programme.modules:
+            written = self.source_module(module.id)
             items.append(
                 {
                     "id": module.id,
-                    "title": module.title,
-                    "summary": module.summary,
+                    "title": self.language.text(module.title, written.title if written else None),
+                    "summary": self.language.text(
+                        module.summary, written.summary if written else None
+                    ),
                     "core": module.core,
                     "url": self.url(here, module_path(self.code, module.id)),
                     "current": module is current_module,
@@ -496,7 +496,28 @@ class ProgrammeRenderer:
         if not 0 <= target < len(flat):
             return None
         m, p = flat[target]
-        return {"title": p.title, "url": self.url(here, page_path(self.code, m.id, p.id))}
+        written = self.source_page(m.id, p.id)
+        return {
+            "title": self.language.text(p.title, written.title if written else None),
+            "url": self.url(here, page_path(self.code, m.id, p.id)),
+        }
+
+    def measure_attrs(self, measure: Measure) -> Markup:
+        """``lang``/``dir`` for a measure's own words when they are not in the page's language."""
+        if _language(measure.language) == _language(self.locale.code):
+            return Markup("")
+        wording = describe_locale(measure.language)
+        return lang_attrs(measure.language, wording.direction, self.locale.direction)
+
+    def source_module(self, module_id: str) -> Module | None:
+        """A module as written in the source language (None on a page in that language)."""
+        source = self.language.source
+        return source.programme.module(module_id) if source is not None else None
+
+    def source_page(self, module_id: str, page_id: str) -> Page | None:
+        """A page as written in the source language (None on a page in that language)."""
+        module = self.source_module(module_id)
+        return next((p for p in module.pages if p.id == page_id), None) if module else None
 
     # -- blocks ---------------------------------------------------------------------------------
 
@@ -583,13 +604,11 @@ def _questionnaire(
     measure = r.programme.measure(block.measure)
     if measure is None:  # reported by validation; never published half-made
         return Markup("")
-    wording_lang = Markup("")
     notice = Markup("")
-    if _language(measure.language) != _language(r.locale.code):
+    wording_lang = r.measure_attrs(measure)
+    if wording_lang:
         # No validated translation: the questionnaire stays here, in the reader's language and
         # with the reader's crisis help; only the measure's own words keep their language.
-        wording = describe_locale(measure.language)
-        wording_lang = lang_attrs(measure.language, wording.direction, r.locale.direction)
         notice = Markup(
             r.env.get_template("blocks/questionnaire-elsewhere.html").render(
                 ctx,
