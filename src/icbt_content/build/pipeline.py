@@ -16,7 +16,7 @@ from icbt_content.build.media import media_problem
 from icbt_content.build.writer import StagedSite
 from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
 from icbt_content.i18n.gate import catalog_currency
-from icbt_content.i18n.localise import localise
+from icbt_content.i18n.localise import check_locales, localise
 from icbt_content.inputs import files_under
 from icbt_content.outputs import SITE, check_output_folder
 from icbt_content.render.assets import find_external_resources
@@ -86,16 +86,20 @@ def build_site(
                 "'icbt new programme ID' starts one",
             )
         )
-    # Catalogs behind the source hold nothing the build serves, but they fail the same gate
-    # in 'icbt check' and 'icbt i18n check' (see icbt_content.i18n.gate).
-    report.diagnostics.extend(catalog_currency(project, loaded))
     if report.diagnostics.fails(strict):
+        # Nothing is rendered, but every problem is reported in one run, as 'icbt check' does.
+        for item in loaded:
+            report.diagnostics.extend(check_locales(project, item))
+        report.diagnostics.extend(catalog_currency(project, loaded))
         report.seconds = time.perf_counter() - started
         return report
 
     try:
         with StagedSite(out) as site:
             _render_into(site, project, loaded, report, progress, csp)
+            # Catalogs behind the source hold nothing the build serves, but they fail the same
+            # gate in 'icbt check' and 'icbt i18n check' (see icbt_content.i18n.gate).
+            report.diagnostics.extend(catalog_currency(project, loaded))
             if report.diagnostics.fails(strict):
                 report.seconds = time.perf_counter() - started
                 return report

@@ -82,30 +82,30 @@ def _behind(
     return found
 
 
-def interface_gaps(project: Path, locale: str) -> Diagnostic | None:
-    """ICBT632 when interface strings other than the safety words are not translated.
+def interface_gaps(project: Path, locale: str) -> list[Diagnostic]:
+    """ICBT632 for each interface string, other than the safety words, not translated.
 
     The safety words hold a locale back on their own (ICBT807). The rest of the interface may
     be incomplete while a translation is under way: those strings are shown in English, marked
-    as English, and the warning makes ``--strict`` (what a release runs) refuse the locale."""
+    as English, and the warnings make ``--strict`` (what a release runs) refuse the locale."""
     translations = load_translations(project, locale, INTERFACE)
     if translations is None:
-        return None
-    missing = [
-        entry
-        for entry in interface_template(project).entries
-        if entry.key not in translations.published
-        and entry.key not in translations.published_plurals
-    ]
-    if not missing:
-        return None
-    first = translations.entries.get(missing[0].key)
-    return diagnostic(
-        "ICBT632",
-        f"{len(missing)} interface message(s) are not translated into {locale} and are shown "
-        f"in English (the first: {missing[0].msgid[:40]!r})",
-        translations.path,
-        (first.msgstr_line or first.line) if first is not None else 1,
-        hint=f"translate them in interface.po (run 'icbt i18n update --locale {locale}' to add "
-        "missing messages); a release built with --strict refuses the locale until then",
-    )
+        return []
+    found = []
+    for source in interface_template(project).entries:
+        if source.key in translations.published or source.key in translations.published_plurals:
+            continue
+        entry = translations.entries.get(source.key)
+        found.append(
+            diagnostic(
+                "ICBT632",
+                f"interface message {source.msgid[:40]!r} is not translated into {locale}: it "
+                "is shown in English" + (f" ({source.context})" if source.context else ""),
+                translations.path,
+                (entry.msgstr_line or entry.line) if entry is not None else 1,
+                hint=f"translate it in interface.po (run 'icbt i18n update --locale {locale}' "
+                "first if it is missing); a release built with --strict refuses the locale "
+                "until then",
+            )
+        )
+    return found

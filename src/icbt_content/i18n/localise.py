@@ -150,7 +150,7 @@ def localise_to(
     ui = _interface(project, locale, found)
     if not _safety_translated(project, locale, deployment, found):
         return None
-    found.extend(gap for gap in [interface_gaps(project, locale)] if gap is not None)
+    found.extend(interface_gaps(project, locale))
     items, problems = load_adaptations(project, locale, programme.id)
     found.extend(problems)
     adaptations = AdaptationSet(items)
