@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK
+from icbt_content.commandline.support import add_output_options, print_diagnostics, usage_error
 from icbt_content.diagnostics import ContentError
 
 
@@ -16,19 +18,15 @@ def cmd_render(args: argparse.Namespace) -> int:
     programme, _, template = args.template.rpartition("/")
     programme = programme or args.programme
     if not programme:
-        print(
-            "icbt: error: name the template as PROGRAMME/TEMPLATE (sad/welcome) or use --programme",
-            file=sys.stderr,
+        return usage_error(
+            "name the template as PROGRAMME/TEMPLATE (sad/welcome) or use --programme"
         )
-        return 2
     try:
         context = load_context(Path(args.context), args.context)
         message = render_guidance(project, programme, template, context, locale=args.locale)
     except ContentError as exc:
-        from icbt_content.cli import print_diagnostics
-
         print_diagnostics(exc.diagnostics)
-        return 1
+        return EXIT_CONTENT
     if not message.translated:
         print(
             f"icbt: note: '{message.template_id}' is not translated into "
@@ -37,7 +35,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(message.html if args.html else message.markdown)
-    return 0
+    return EXIT_OK
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,4 +51,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     render.add_argument("--programme", default=None, help="programme id if not in TEMPLATE")
     render.add_argument("--project", default=".")
     render.add_argument("--html", action="store_true", help="print HTML instead of Markdown")
+    add_output_options(render)
     render.set_defaults(run=cmd_render)
