@@ -40,8 +40,6 @@ from icbt_content.render.language import SourceLanguage, translates
 from icbt_content.render.site import Fallback
 
 MISSING_MEASURE_TRANSLATION = "ICBT413"
-STALE_MEASURE_TRANSLATION = "ICBT414"
-NOT_TRANSLATED = frozenset({MISSING_MEASURE_TRANSLATION, STALE_MEASURE_TRANSLATION})
 #: The language the site's own words (interface.po msgids) are written in.
 TEMPLATE_LANGUAGE = "en"
 
@@ -344,17 +342,3 @@ def _measures(
         found.extend(d for d in problems if d.code != MISSING_MEASURE_TRANSLATION)
         result.append(localised)
     return tuple(result)
-
-
-def measure_notes(project: Path, programme: Programme, locale: str) -> list[Diagnostic]:
-    """Measures of the programme without a usable validated translation in ``locale``: none at
-    all (ICBT413), or one made from other wording (ICBT414)."""
-    try:
-        from icbt_content.measures import localise_measure
-    except ImportError:
-        return []
-    found: list[Diagnostic] = []
-    for measure in programme.measures:
-        _, problems = localise_measure(measure, project, locale)
-        found.extend(d for d in problems if d.code in NOT_TRANSLATED)
-    return found
