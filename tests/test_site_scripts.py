@@ -18,16 +18,19 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from icbt_content import build_site
 from icbt_content.ids import STORAGE_ROOT, storage_keys
+from icbt_content.render.language import LANGUAGE_FILTERS
 from icbt_content.render.records import programme_records
 
 REPO = Path(__file__).parent.parent
 STATIC = REPO / "src" / "icbt_content" / "render" / "static"
-SCRIPTS = sorted(STATIC.glob("*.js"))
+#: Every page's scripts, and a connected site's (loop/: deploy.yaml `connection: fhir`).
+SCRIPTS = sorted(STATIC.glob("*.js")) + sorted(STATIC.glob("loop/*.js"))
 TEMPLATES = resources.files("icbt_content.render") / "templates"
 
 
-def english_messages() -> dict[str, Any]:
-    """The messages element as an untranslated page has it (a plural message as its forms)."""
+def english_messages(connection: str = "none") -> dict[str, Any]:
+    """The messages element as an untranslated page has it (of a site with ``connection``; a
+    plural message as its forms)."""
     env = Environment(
         loader=PackageLoader("icbt_content.render", "templates"),
         autoescape=True,
@@ -35,18 +38,23 @@ def english_messages() -> dict[str, Any]:
     )
     env.globals["_"] = lambda text: text
     env.globals["plural_forms"] = lambda one, other: {"one": one, "other": other}
-    html = env.get_template("script_data.html").render(page_data={})
+    env.filters.update(LANGUAGE_FILTERS)
+    env.globals["fill"] = lambda text, **values: text
+    service = {"name": "Example Talking Therapies", "contact": "0300", "response": "a day"}
+    html = env.get_template("script_data.html").render(
+        page_data={}, connection=connection, service=service
+    )
     found = re.search(r"data-icbt-messages>(.*?)</script>", html, re.DOTALL)
     assert found is not None
     messages: dict[str, Any] = json.loads(found.group(1))
     return messages
 
 
-def english_texts() -> list[str]:
+def english_texts(connection: str = "none") -> list[str]:
     """Every text of the messages element, each form of a plural message included."""
     return [
         text
-        for value in english_messages().values()
+        for value in english_messages(connection).values()
         for text in (value.values() if isinstance(value, dict) else [value])
     ]
 
@@ -62,7 +70,7 @@ def test_no_wording_in_the_scripts(script: Path) -> None:
     source = script.read_text(encoding="utf-8")
     copied = [
         text
-        for text in english_texts()
+        for text in english_texts("fhir")
         if any(f"{quote}{text}{quote}" in source for quote in "\"'`")
         or (len(text.split()) > 2 and text in source)
     ]
@@ -77,8 +85,12 @@ def test_the_page_has_every_message_the_scripts_show_and_no_other() -> None:
         # message(cond ? "a" : "b") and message(found.reason, ...) name theirs in strings
         for call in re.findall(r"message\(([^;]*?)\)", source):
             asked |= set(re.findall(r'"(\w+)"', call)) - {"programme"}
+        # showMessage(name, element), markLanguage(name, element), setStatus(name): name first
+        for first in re.findall(r"(?:showMessage|markLanguage|setStatus)\(([^,)]*)", source):
+            asked |= set(re.findall(r'"(\w+)"', first))
     reasons = {"badFile", "notLoaded", "noneForProgramme"}  # answers.js readFile(...).reason
-    assert asked | reasons == set(english_messages()), (asked | reasons) ^ set(english_messages())
+    shown = set(english_messages("fhir"))
+    assert asked | reasons == shown, (asked | reasons) ^ shown
 
 
 def test_the_key_scheme_is_spelt_only_in_ids() -> None:

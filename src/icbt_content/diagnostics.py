@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from icbt_content.errors import IcbtError
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -38,7 +40,8 @@ E, W = Severity.ERROR, Severity.WARNING
 
 #: Every diagnostic code. 1xx files and YAML, 2xx ids and references, 3xx content,
 #: 4xx measures, 5xx guidance templates, 6xx translation, 7xx build and site, 8xx clinical
-#: safety (crisis services, safety text, hazard log, releases, weekly monitoring).
+#: safety (crisis services, safety text, hazard log, releases, weekly monitoring), 9xx the
+#: deployment's connection to the service (the guidance loop).
 CODES: dict[str, Code] = {
     c.code: c
     for c in [
@@ -874,6 +877,40 @@ CODES: dict[str, Code] = {
             "folder. Site templates are read only from the project itself.",
         ),
         _c(
+            "ICBT730",
+            E,
+            "Embed block not understood",
+            "An `icbt` fenced block in a page of an MkDocs site must say which programme and "
+            "which one exercise or questionnaire to show, as `key: id` lines: `programme:` and "
+            "either `exercise:` or `questionnaire:`.",
+            "programme: sad\nexercize: first-experiment",
+        ),
+        _c(
+            "ICBT731",
+            E,
+            "Embedded exercise or questionnaire not found",
+            "An `icbt` block names an exercise that is on none of the programme's pages, or a "
+            "questionnaire that is not one of the programme's measures.",
+            "programme: sad\nquestionnaire: phq8",
+        ),
+        _c(
+            "ICBT732",
+            E,
+            "Embedded programme not published",
+            "An `icbt` block names a programme that no `icbt` plugin in `mkdocs.yml` publishes. "
+            "The plugin publishes the programme so that an embedded exercise can link to its "
+            "pages, and a questionnaire to its crisis page.",
+            "programme: ptsd\nexercise: hot-spots",
+        ),
+        _c(
+            "ICBT733",
+            E,
+            "Embeds of two programmes on one page",
+            "One page has `icbt` blocks of two programmes. Each page carries the data of one "
+            "programme for the site's scripts (where answers are saved, which crisis page to "
+            "show), so a page can show the exercises and questionnaires of one programme only.",
+        ),
+        _c(
             "ICBT703",
             E,
             "Output folder not writable",
@@ -1007,6 +1044,58 @@ CODES: dict[str, Code] = {
             "A guidance template for `scores-worse` never reads `risk_flagged`, so it reads the "
             "same to a client who has just reported thoughts of self-harm.",
         ),
+        # 92x: the deployment's connection to the service (deploy.yaml, the guidance loop).
+        _c(
+            "ICBT920",
+            E,
+            "FHIR connection without its settings",
+            "`connection: fhir` needs a `fhir:` section (the FHIR server and the two SMART apps) "
+            "and a `service:` section (its name, contact and risk response time): without them "
+            "the site could not say truthfully what happens to a risk answer.",
+            "connection: fhir",
+        ),
+        _c(
+            "ICBT921",
+            E,
+            "Server address not allowed",
+            "The FHIR base URL, the authorisation server and the canonical base must be https "
+            "addresses without a query or fragment; http is accepted only on 127.0.0.1 or "
+            "localhost, for a trial on one machine.",
+            "base_url: http://fhir.example.org/r4",
+        ),
+        _c(
+            "ICBT922",
+            W,
+            "Connection settings not used",
+            "deploy.yaml has a `fhir:` or `service:` section but `connection:` is not `fhir`, "
+            "so nothing in it is used and the site keeps every answer on the device.",
+        ),
+        _c(
+            "ICBT923",
+            E,
+            "Scopes do not fit the guidance loop",
+            "The SMART scopes of the client site or the console do not grant what the loop "
+            "needs (the client writes QuestionnaireResponse and Flag, reads Communication and "
+            "CarePlan), or the client site asks for `user/` or `system/` scopes, which reach "
+            "other clients' records.",
+            "scopes: openid fhirUser launch/patient patient/Observation.rs",
+        ),
+        _c(
+            "ICBT924",
+            E,
+            "Service wording missing for a locale",
+            "`service:` wording given per locale (`name`, `contact`, `risk_response`) must "
+            "cover every locale of the project: a client is told what happens after a risk "
+            "answer in their own language.",
+            "risk_response: {en-GB: one working day}",
+        ),
+        _c(
+            "ICBT925",
+            E,
+            "One client id for both apps",
+            "The client site (a public client) and the therapist console (a confidential "
+            "client) must be registered as two apps with their own client ids.",
+        ),
     ]
 }
 
@@ -1080,12 +1169,11 @@ class Diagnostics:
         return bool(self.errors or (strict and self.warnings))
 
 
-class ContentError(Exception):
+class ContentError(IcbtError):
     """Raised when content has errors; carries every diagnostic found."""
 
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.diagnostics = list(diagnostics)
-        super().__init__("\n".join(d.format() for d in self.diagnostics))
+        super().__init__(diagnostics=diagnostics)
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:

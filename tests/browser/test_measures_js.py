@@ -27,6 +27,7 @@ from icbt_content.measures import builtin_measures, compare, load_measure, measu
 from icbt_content.measures.scoring import MeasureScore
 from icbt_content.model.measure import Measure, MeasureItem, MissingAnswers
 from icbt_content.render.environment import fill
+from icbt_content.render.language import LANGUAGE_FILTERS
 from icbt_content.render.records import measure_record, record_kinds
 
 pytestmark = pytest.mark.browser
@@ -214,6 +215,7 @@ def _environment() -> Environment:
     env.globals["fill"] = fill
     env.globals["plural_forms"] = lambda one, other: {"one": one, "other": other}
     env.globals["locale"] = describe_locale("en-GB")
+    env.filters.update(LANGUAGE_FILTERS)
     return env
 
 

@@ -66,12 +66,13 @@ def test_arabic_therapist_notes_are_marked_english_left_to_right(sample_site: Pa
 
 @pytest.fixture(scope="module")
 def partly_translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture project's French: the 'practice' module and some interface strings
-    untranslated, "Modules" translated as itself."""
+    """The fixture project's French: the 'practice' module, the programme's title and some
+    interface strings untranslated, "Modules" translated as itself."""
     project = tmp_path_factory.mktemp("partly") / "project"
     shutil.copytree(FIXTURE, project)
     for text in ("My answers", "Previous", "Next", NOTICE):
         set_translation(project / "locales/fr/interface.po", None, "", msgid=text)
+    set_translation(project / "locales/fr/demo.po", "programme:title", "")
     report = build_site(project, project / "site")
     assert report.written, [d.format() for d in report.diagnostics]
     return project
@@ -80,13 +81,15 @@ def partly_translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_partly_translated_locale_marks_every_source_text(partly_translated: Path) -> None:
     locales = partly_translated / "locales/fr"
     texts = untranslated(locales / "interface.po") + untranslated(locales / "demo.po")
-    assert "My answers" in texts and "Try it out" in texts
+    assert {"My answers", "Try it out", "Demo programme"} <= set(texts)
     site = partly_translated / "site/demo/fr"
     assert unmarked(site, "fr", texts) == []
     home = (site / "index.html").read_text("utf-8")
     assert '<a href="answers/"><span lang="en">My answers</span></a>' in home
     # Translated as itself, and so French: not marked.
     assert '<h2 class="nav-title">Modules</h2>' in home
+    assert '<h1><span lang="en-GB">Demo programme</span></h1>' in home
+    assert "<title>Demo programme – Demo programme</title>" in home
     reflect = (site / "start/reflect/index.html").read_text("utf-8")
     # The next page is in a module served in English: its title in the pager says so.
     assert (
@@ -112,3 +115,24 @@ def test_translated_fallback_notice_is_french(tmp_path: Path) -> None:
     notice = '<span lang="fr" dir="ltr">Ce module n&#39;est pas encore disponible en français.'
     assert notice in page
     assert "Il est affiché en anglais" in page
+
+
+#: Letters of the translated languages: a reliable sign of their text (English has none).
+SCRIPT = {
+    "zh-Hant-HK": re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]"),
+    "ar": re.compile(r"[\u0600-\u06ff]"),
+}
+
+
+@pytest.mark.parametrize(("folder", "locale", "catalogs"), TRANSLATED)
+def test_no_translated_text_is_marked_as_the_source_language(
+    sample_site: Path, folder: str, locale: str, catalogs: tuple[str, ...]
+) -> None:
+    site = sample_site / folder
+    found = [
+        f"{page.relative_to(site)}: <{item.element} lang={item.lang}> {item.text[:70]}"
+        for page in sorted(site.rglob("*.html"))
+        for item in page_texts(page)
+        if item.lang.split("-")[0] == "en" and SCRIPT[locale].search(item.text)
+    ]
+    assert found == []

@@ -2,17 +2,22 @@
 
 :mod:`.bundle` writes the whole programme per locale as JSON that follows a schema generated
 from the content model. :mod:`.fhir` writes each measure as a FHIR R4 ``Questionnaire`` and turns
-the answers a client exported from the site into ``QuestionnaireResponse`` resources.
+the answers a client exported from the site into ``QuestionnaireResponse`` resources;
+:mod:`.exercises` writes each exercise as a ``Questionnaire``.
 """
 
 from icbt_content.export.bundle import (
     BUNDLE_FORMAT,
     BUNDLE_FORMAT_VERSION,
     BUNDLE_SCHEMA_FILE,
+    BUNDLE_SCHEMA_ID,
+    BundleLocale,
+    ProgrammeBundle,
     bundle_schema,
     export_bundle,
     programme_bundle,
 )
+from icbt_content.export.exercises import exercise_questionnaire
 from icbt_content.export.fhir import (
     DEFAULT_BASE_URL,
     FHIR_VERSION,
@@ -30,11 +35,15 @@ __all__ = [
     "BUNDLE_FORMAT",
     "BUNDLE_FORMAT_VERSION",
     "BUNDLE_SCHEMA_FILE",
+    "BUNDLE_SCHEMA_ID",
     "DEFAULT_BASE_URL",
     "FHIR_VERSION",
     "AnswersError",
+    "BundleLocale",
     "ExportError",
+    "ProgrammeBundle",
     "bundle_schema",
+    "exercise_questionnaire",
     "export_bundle",
     "export_questionnaires",
     "export_responses",

@@ -24,6 +24,7 @@ from icbt_content.guidance.sandbox import (
 )
 from icbt_content.ids import is_valid_id
 from icbt_content.model.guidance import GuidanceContext, GuidanceTemplate
+from icbt_content.paths import StrPath, as_path
 
 DEFAULT_LOCALE = "en-GB"
 
@@ -108,7 +109,7 @@ def _parse_locale(locale: str, file: str) -> Locale:
 
 
 def render_guidance(
-    project: Path,
+    project: StrPath,
     programme_id: str,
     template_id: str,
     context: Mapping[str, Any] | GuidanceContext,
@@ -126,6 +127,7 @@ def render_guidance(
     ``section_url`` defaults to :func:`default_section_url`. ``body`` is an optional translated
     body. Raises ContentError.
     """
+    project = as_path(project)
     programme_dir = project / "programmes" / programme_id
     shown_dir = f"programmes/{programme_id}"
     for what, value in (("programme", programme_id), ("guidance template", template_id)):

@@ -61,6 +61,19 @@ class LocalisedProgramme:
     source: SourceLanguage | None = None
     """The programme as written, for a translated locale: what is still identical to it is
     marked with the source language on the page."""
+    warnings: tuple[Diagnostic, ...] = ()
+    """Warnings found while loading and localising (set by :func:`~icbt_content.load_localised`)."""
+
+    @property
+    def module_locales(self) -> dict[str, str]:
+        """Module id -> the locale its text is in: the source locale for a module served whole
+        in it because its translation is unfinished, else this locale."""
+        source = self.programme.source_locale
+        fallback = self.fallback.modules if self.fallback is not None else frozenset()
+        return {
+            module.id: source if module.id in fallback else self.locale.code
+            for module in self.programme.modules
+        }
 
 
 def localise(

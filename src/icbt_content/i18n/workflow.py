@@ -32,6 +32,7 @@ from icbt_content.adaptation.resources import (
 )
 from icbt_content.authoring.loader import LoadedProgramme, read_programme, relative
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.errors import IcbtError
 from icbt_content.i18n.catalog import FORMAT_FLAGS, Catalog, Entry, format_flags, load_po, write_po
 from icbt_content.i18n.checks import check_catalog, header_problem, markdown_entry
 from icbt_content.i18n.interface import interface_strings
@@ -45,7 +46,7 @@ TEMPLATES = "templates"
 GENERATOR = "icbt-content"
 
 
-class I18nError(Exception):
+class I18nError(IcbtError):
     """A workflow step cannot be done (bad locale code, nothing to translate)."""
 
 

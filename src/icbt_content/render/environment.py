@@ -39,6 +39,7 @@ from pydantic import BaseModel
 
 from icbt_content.adaptation.resources import LocaleInfo
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.errors import IcbtError
 from icbt_content.guidance.bounded import BoundedSandbox, BoundedTemplate
 from icbt_content.guidance.limits import (
     LimitExceeded,
@@ -49,7 +50,7 @@ from icbt_content.guidance.limits import (
 from icbt_content.guidance.sandbox import LOOP_ATTRIBUTES
 from icbt_content.i18n.plurals import pgettext, plural_forms
 from icbt_content.model.measure import Measure
-from icbt_content.render.language import keep_language, plain
+from icbt_content.render.language import LANGUAGE_FILTERS, keep_language
 
 #: No request may leave the site: only its own scripts, styles, images and media.
 CSP = (
@@ -194,7 +195,7 @@ _PLAIN_METHODS: Final[tuple[tuple[type, frozenset[str]], ...]] = (
 )
 
 
-class SiteTemplateError(TemplateRuntimeError):
+class SiteTemplateError(TemplateRuntimeError, IcbtError):
     """A site template failed: the diagnostic's code, the template file and line."""
 
     def __init__(self, code: str, message: str, filename: str, lineno: int, hint: str = "") -> None:
@@ -316,7 +317,7 @@ def make_environment(project: Path | None = None) -> SiteSandbox:
     env.globals["plural_forms"] = partial(plural_forms, _identity, "en")
     env.filters = env.bounded_filters(SITE_FILTERS)
     # Text in another language than the page's, written where no element can mark it.
-    env.filters["plain"] = plain
+    env.filters.update(LANGUAGE_FILTERS)
     return env
 
 

@@ -36,18 +36,30 @@ class ForeignText(str):
     """Text in another language than the page's: in HTML, a ``<span>`` marked with its language.
 
     In an attribute or the ``<title>``, where no element can mark it, templates write it with the
-    ``plain`` filter.
+    ``plain`` filter; the site's scripts get its language with the ``languages`` filter.
     """
 
-    attrs: Markup
+    lang: str
+    direction: str
+    """The text's direction when it differs from the page's, else ''."""
 
-    def __new__(cls, text: str, attrs: Markup) -> ForeignText:
+    def __new__(cls, text: str, lang: str = "", direction: str = "") -> ForeignText:
         made = super().__new__(cls, text)
-        made.attrs = attrs
+        made.lang, made.direction = lang, direction
         return made
+
+    @property
+    def attrs(self) -> Markup:
+        attrs = Markup(' lang="{}"').format(self.lang)
+        return attrs + Markup(' dir="{}"').format(self.direction) if self.direction else attrs
 
     def __html__(self) -> Markup:
         return Markup("<span{}>{}</span>").format(self.attrs, str(self))
+
+
+def foreign(text: str, lang: str, direction: str, page_direction: str) -> ForeignText:
+    """``text`` in language ``lang`` written ``direction``, on a page written ``page_direction``."""
+    return ForeignText(text, lang, direction if direction != page_direction else "")
 
 
 def plain(value: object) -> str:
@@ -58,8 +70,30 @@ def plain(value: object) -> str:
 def keep_language(template: str, result: str) -> str:
     """``result`` made from ``template`` (a filled-in string) in the template's language."""
     if isinstance(template, ForeignText):
-        return ForeignText(result, template.attrs)
+        return ForeignText(result, template.lang, template.direction)
     return result
+
+
+def in_language(text: str, language: tuple[str, str] | None) -> str:
+    """``text`` marked with ``language`` (lang, and direction when it differs), if one is given."""
+    return ForeignText(text, *language) if language else text
+
+
+def languages(messages: dict[str, object]) -> dict[str, list[str]]:
+    """For the site's scripts: [lang, dir] of each message not in the page's language."""
+    return {
+        name: [text.lang, text.direction]
+        for name, text in messages.items()
+        if isinstance(text, ForeignText)
+    }
+
+
+#: The filters templates mark and unmark languages with (every site environment has them).
+LANGUAGE_FILTERS: dict[str, Callable[..., object]] = {
+    "plain": plain,
+    "languages": languages,
+    "in_language": in_language,
+}
 
 
 @runtime_checkable
@@ -100,45 +134,45 @@ class PageLanguage:
     def __init__(self, page: LocaleInfo, source: SourceLanguage | None) -> None:
         self.page = page
         self.source = source
-        self._source_attrs = (
-            lang_attrs(source.locale.code, source.locale.direction, page.direction)
+        self._source = (
+            foreign("", source.locale.code, source.locale.direction, page.direction)
             if source is not None and language_of(source.locale.code) != language_of(page.code)
             else None
         )
-        self._interface_attrs = (
-            lang_attrs(INTERFACE_LANGUAGE, "ltr", page.direction)
+        self._interface = (
+            foreign("", INTERFACE_LANGUAGE, "ltr", page.direction)
             if language_of(page.code) != INTERFACE_LANGUAGE
             else None
         )
 
     def gettext(self, translate: Callable[[str], str]) -> Callable[[str], str]:
         """``translate`` with each string it leaves untranslated marked as the site's language."""
-        attrs = self._interface_attrs
-        if attrs is None:
+        language = self._interface
+        if language is None:
             return translate
 
         def marked(text: str) -> str:
             result = translate(text)
             if any(c.isalpha() for c in text) and not translates(translate, text):
-                return ForeignText(result, attrs)
+                return ForeignText(result, language.lang, language.direction)
             return result
 
         return marked
 
     def text(self, text: str, source_text: str | None) -> str:
         """``text``, marked as the source language when it is still ``source_text``."""
-        if self._source_attrs is None or not text or text != source_text:
+        if self._source is None or not text or text != source_text:
             return text
-        return ForeignText(text, self._source_attrs)
+        return ForeignText(text, self._source.lang, self._source.direction)
 
     def block(self, html: Markup, source_text: str | None, text: str) -> Markup:
         """A rendered passage, in a ``<div>`` marked as the source language when ``text`` (what
         it was rendered from) is still ``source_text``."""
-        if self._source_attrs is None or not text.strip() or text != source_text:
+        if self._source is None or not text.strip() or text != source_text:
             return html
-        return Markup("<div{}>\n{}</div>\n").format(self._source_attrs, html)
+        return Markup("<div{}>\n{}</div>\n").format(self._source.attrs, html)
 
     @property
     def source_attrs(self) -> Markup:
         """Attributes for an element in the source language ('' when the page is in it)."""
-        return self._source_attrs or Markup("")
+        return self._source.attrs if self._source is not None else Markup("")

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from icbt_content.adaptation.resources import LocaleInfo, describe_locale
 from icbt_content.i18n.plurals import pgettext, plural_forms
 from icbt_content.ids import progress_key, storage_key, storage_keys
+from icbt_content.loop.site import loop_data, service_text, sync_keys, sync_kinds
 from icbt_content.markdown import render_markdown
 from icbt_content.markdown.links import is_relative
 from icbt_content.model.blocks import (
@@ -25,6 +26,7 @@ from icbt_content.model.blocks import (
     Prose,
     QuestionnaireBlock,
 )
+from icbt_content.model.deployment import Deployment
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CHECK_IN_UNIT, Module, Page, Programme
 from icbt_content.render.language import PageLanguage, SourceLanguage, lang_attrs
@@ -90,7 +92,14 @@ class SafetyText:
     attrs: Markup
     """``lang`` and ``dir`` attributes for an element holding safety advice ('' when the page is
     in the reader's language)."""
+    language: tuple[str, str] | None = None
+    """The same for the site's scripts: (lang, dir or '' when the page's), None when the page is
+    in the reader's language."""
 
+
+#: The folders of a connected site's own pages, in each locale.
+CONNECT = "connect"
+MESSAGES = "messages"
 
 CALLOUT_LABELS = {
     "case-example": "Example",
@@ -119,6 +128,7 @@ class ProgrammeRenderer:
         connection: str = "none",
         reader: tuple[LocaleInfo, Callable[[str], str]] | None = None,
         signed_off: str | None = None,
+        deployment: Deployment | None = None,
         source: SourceLanguage | None = None,
     ) -> None:
         self.env = env
@@ -136,12 +146,24 @@ class ProgrammeRenderer:
         self.root = programme.id
         self.connection = connection
         """deploy.yaml's connection: chooses what the risk wording says happens to an answer."""
+        self.deployment = deployment or Deployment()
+        """deploy.yaml: a connected site's server, apps and service."""
         reader_locale, reader_gettext = reader or (locale, self._)
+        self.reader_locale = reader_locale
+        self.service = service_text(self.deployment, reader_locale.code)
+        """The service's name, contact and risk response time in the reader's language."""
+        elsewhere = reader_locale.code != locale.code
         self.safety = SafetyText(
             reader_gettext,
             lang_attrs(reader_locale.code, reader_locale.direction, locale.direction)
-            if reader_locale.code != locale.code
+            if elsewhere
             else Markup(""),
+            (
+                reader_locale.code,
+                reader_locale.direction if reader_locale.direction != locale.direction else "",
+            )
+            if elsewhere
+            else None,
         )
         self.signed_off = signed_off
         """The date (YYYY-MM-DD) this version was signed off; None for a draft."""
@@ -160,6 +182,7 @@ class ProgrammeRenderer:
                 # Safety advice stays in the reader's language on pages served in the source.
                 reader=(locale, self._),
                 signed_off=signed_off,
+                deployment=deployment,
             )
             if fallback
             else None
@@ -199,9 +222,12 @@ class ProgrammeRenderer:
             "crisis": self.url(here, crisis_path(self.code)),
             "answers": self.url(here, f"{self.code}/answers/"),
         }
+        if self.service is not None:
+            urls["connect"] = self.url(here, f"{self.code}/{CONNECT}/")
+            urls["messages"] = self.url(here, f"{self.code}/{MESSAGES}/")
         check_in = self.check_in_link(here)
         return {
-            "programme": self.programme,
+            "programme": self.shown_programme,
             "locale": self.locale,
             "title": title,
             "assets": self.assets(here),
@@ -218,6 +244,8 @@ class ProgrammeRenderer:
             "page": None,
             "safety": self.safety,
             "connection": self.connection,
+            "service": self.service,
+            "crisis_lines": self.reader_locale.resources.crisis,
             "page_data": self.page_data(urls, page_key=page_key, module_id=module_id),
             "script_modules": script_modules(),
             "check_in": check_in,
@@ -268,6 +296,11 @@ class ProgrammeRenderer:
         }
         if answers_file:
             data["file"] = file_envelope()
+        loop = loop_data(self.deployment, self.programme, self.code, urls, records or {})
+        if loop is not None:
+            data["loop"] = loop
+            data["storage"] = {**data["storage"], **sync_keys(self.programme.id)}
+            data["kinds"] = {**data["kinds"], **sync_kinds()}
         return data
 
     @cached_property
@@ -308,7 +341,7 @@ class ProgrammeRenderer:
                 key = storage_key(self.programme.id, exercise.id)
                 found[key] = exercise_schema(exercise, kept.get(exercise.id, ()))
             elif isinstance(block, QuestionnaireBlock):
-                measure = self.programme.measure(block.measure)
+                measure = self.programme.find_measure(block.measure)
                 if measure is not None:
                     key = storage_key(self.programme.id, measure.id, "measure")
                     found[key] = measure_record(measure)
@@ -352,6 +385,10 @@ class ProgrammeRenderer:
         yield self.home()
         yield self.crisis()
         yield self.answers()
+        if self.service is not None:
+            from icbt_content.render.connected import connected_pages
+
+            yield from connected_pages(self)
         if self.programme.check_in is not None and self.programme.weekly:
             yield self._renderer_of(CHECK_IN_UNIT).check_in_page()
         modules = self.programme.modules
@@ -359,7 +396,7 @@ class ProgrammeRenderer:
             renderer, shown = self, module
             if self._fallback is not None and self.fallback and module.id in self.fallback.modules:
                 renderer = self._fallback
-                shown = renderer.programme.module(module.id) or module
+                shown = renderer.programme.find_module(module.id) or module
             yield renderer.module_page(shown, m_index)
             for p_index, page in enumerate(shown.pages):
                 yield renderer.content_page(shown, m_index, page, p_index)
@@ -382,7 +419,7 @@ class ProgrammeRenderer:
     def home(self) -> RenderedFile:
         here = self.site_path(home_path(self.code))
         context = self.common(here, self.programme.title)
-        context.update(nav=self.nav(here, None, None), description=self.programme.description)
+        context.update(nav=self.nav(here, None, None), description=self.shown_programme.description)
         return self._file(here, "home.html", context)
 
     def crisis(self) -> RenderedFile:
@@ -509,10 +546,25 @@ class ProgrammeRenderer:
         wording = describe_locale(measure.language)
         return lang_attrs(measure.language, wording.direction, self.locale.direction)
 
+    @cached_property
+    def shown_programme(self) -> Programme:
+        """The programme as templates show it: its title and description marked with the source
+        language while they are not translated."""
+        source = self.language.source
+        if source is None:
+            return self.programme
+        text = self.language.text
+        return self.programme.model_copy(
+            update={
+                "title": text(self.programme.title, source.programme.title),
+                "description": text(self.programme.description, source.programme.description),
+            }
+        )
+
     def source_module(self, module_id: str) -> Module | None:
         """A module as written in the source language (None on a page in that language)."""
         source = self.language.source
-        return source.programme.module(module_id) if source is not None else None
+        return source.programme.find_module(module_id) if source is not None else None
 
     def source_page(self, module_id: str, page_id: str) -> Page | None:
         """A page as written in the source language (None on a page in that language)."""
@@ -601,7 +653,7 @@ def _questionnaire(
 ) -> Markup:
     from icbt_content.measures import measure_json
 
-    measure = r.programme.measure(block.measure)
+    measure = r.programme.find_measure(block.measure)
     if measure is None:  # reported by validation; never published half-made
         return Markup("")
     notice = Markup("")

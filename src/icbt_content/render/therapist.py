@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from icbt_content.diagnostics import ContentError
 from icbt_content.model.guidance import GuidanceContext, GuidanceTemplate
-from icbt_content.model.programme import Module, Page
+from icbt_content.model.programme import Module, Page, Programme
 from icbt_content.render.site import ProgrammeRenderer, RenderedFile
 from icbt_content.sitemap import home_path, module_path
 
@@ -66,7 +66,7 @@ class TherapistGuide:
         env = self.site.env
         body = env.get_template("therapist/overview.html").render(
             self.site.common(here, ""),
-            programme=self.programme,
+            programme=self.site.shown_programme,
             modules=[
                 {
                     "module": m,
@@ -142,7 +142,10 @@ class TherapistGuide:
         try:
             html = render_guidance_template(
                 template,
-                self._example_context(template),
+                # An English message speaks of the modules and exercises by their English names.
+                self._example_context(
+                    template, source.programme if source is not None and in_source else None
+                ),
                 section_url=lambda module, anchor: self._section_url(here, module, anchor),
                 locale=source.locale.code if source is not None and in_source else self.locale,
             ).html
@@ -162,11 +165,15 @@ class TherapistGuide:
         path = self.site.sitemap.section_url(module, anchor)
         return self.site.url(here, f"{self.locale}/{path}" if path else home_path(self.locale))
 
-    def _example_context(self, template: GuidanceTemplate) -> GuidanceContext:
-        module = self.programme.module(template.module) if template.module else None
-        module = module or self.programme.modules[0]
+    def _example_context(
+        self, template: GuidanceTemplate, programme: Programme | None = None
+    ) -> GuidanceContext:
+        """Example facts for a message, named in the language of ``programme`` (the guide's)."""
+        programme = programme or self.programme
+        module = programme.find_module(template.module) if template.module else None
+        module = module or programme.modules[0]
         exercises = [e.title for p in module.pages for e in p.exercises()][:3]
-        measure = self.programme.measures[0] if self.programme.measures else None
+        measure = programme.measures[0] if programme.measures else None
         latest, previous, change = EXAMPLE_SCORES.get(template.when, (12, 15, "no-reliable-change"))
         return GuidanceContext.model_validate(
             {
