@@ -95,7 +95,7 @@ def _status(capsys: pytest.CaptureFixture) -> dict[tuple[str, str], dict[str, di
 
 def _untranslated_interface(locale: str) -> set[str]:
     from icbt_content.i18n.catalog import load_po
-    from icbt_content.i18n.workflow import interface_template
+    from icbt_content.i18n.sources import interface_template
 
     catalog, problems = load_po(REPO / "locales" / locale / "interface.po", "interface.po")
     assert catalog is not None and not problems

@@ -810,6 +810,35 @@ CODES: dict[str, Code] = {
             "the right one.",
         ),
         _c(
+            "ICBT630",
+            W,
+            "Fuzzy translation not published",
+            "A translation is marked `fuzzy`: `icbt i18n update` kept it when its source "
+            "changed (the `#| msgid` line shows the text it was made from), or a translator "
+            "was unsure. Fuzzy translations are never published, so until someone checks it "
+            "the passage is not shown in this language (its module falls back whole). "
+            "`icbt check`, `icbt build` and `icbt i18n check` all report it.",
+            '#, fuzzy\n#| msgid "Take a short break."\nmsgid "Take a long break."',
+        ),
+        _c(
+            "ICBT631",
+            W,
+            "Translation of text the source no longer has",
+            "A catalog holds a message the source no longer has, so its translation is never "
+            "shown: the catalog has not been updated since the source changed. Run "
+            "`icbt i18n update`, which keeps the translation as an obsolete `#~` entry for "
+            "reuse.",
+        ),
+        _c(
+            "ICBT632",
+            W,
+            "Interface not fully translated",
+            "Some of the site's own words (menus, buttons, messages in interface.po) are not "
+            "translated into a locale. The safety words must be (ICBT807); the others are "
+            "shown in English, marked as English, while the translation is under way, and a "
+            "release built with `--strict` refuses the locale until every one is translated.",
+        ),
+        _c(
             "ICBT701",
             E,
             "External resource",

@@ -48,6 +48,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Run ``icbt check``; return the exit status."""
     from icbt_content.diagnostics import Diagnostics
+    from icbt_content.i18n.gate import catalog_currency
     from icbt_content.i18n.localise import check_locales
     from icbt_content.pipeline.check import check_project
 
@@ -60,6 +61,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         found.extend(check_locales(project, item))
         if args.verbose:
             print(f"checked {item.root.name}", file=sys.stderr)
+    found.extend(catalog_currency(project, loaded))
     found.extend(check_safety_files(project))
     print_diagnostics(found, args.diagnostic_format)
     if not loaded:

@@ -24,6 +24,7 @@ from icbt_content.deployment import load_deployment
 from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
 from icbt_content.guidance.check import check_body
 from icbt_content.i18n.adaptations import adaptation_diagnostics
+from icbt_content.i18n.gate import interface_gaps
 from icbt_content.i18n.interface import NOTICE
 from icbt_content.i18n.safety import safety_strings
 from icbt_content.i18n.translations import (
@@ -41,8 +42,6 @@ from icbt_content.model.programme import CHECK_IN_UNIT, Programme
 from icbt_content.render.language import SourceLanguage, translates
 
 MISSING_MEASURE_TRANSLATION = "ICBT413"
-STALE_MEASURE_TRANSLATION = "ICBT414"
-NOT_TRANSLATED = frozenset({MISSING_MEASURE_TRANSLATION, STALE_MEASURE_TRANSLATION})
 #: The language the site's own words (interface.po msgids) are written in.
 TEMPLATE_LANGUAGE = "en"
 
@@ -134,7 +133,7 @@ class InterfaceGettext:
         return self.translations.gettext(text)
 
     def translates(self, text: str) -> bool:
-        return (None, text) in self.translations.published
+        return self.translations.translates(text)
 
 
 def _interface(project: Path, locale: str, found: Diagnostics) -> Callable[[str], str] | None:
@@ -175,6 +174,7 @@ def localise_to(
     ui = _interface(project, locale, found)
     if not _safety_translated(project, locale, deployment, found):
         return None
+    found.extend(interface_gaps(project, locale))
     items, problems = load_adaptations(project, locale, programme.id)
     found.extend(problems)
     adaptations = AdaptationSet(items)
@@ -356,18 +356,8 @@ def _measures(
             result.append(measure)
             continue
         localised, problems = localise_measure(measure, project, locale)
-        # A missing validated translation is reported by 'icbt i18n check' and status, not by
-        # every build: the measure is shown whole in its own language, never half translated.
+        # A missing validated translation is no fault of the catalogs, and no gate fails on
+        # it: the measure is shown whole in its own language, marked so, never half translated.
         found.extend(d for d in problems if d.code != MISSING_MEASURE_TRANSLATION)
         result.append(localised)
     return tuple(result)
-
-
-def measure_notes(project: Path, programme: Programme, locale: str) -> list[Diagnostic]:
-    """Measures of the programme without a usable validated translation in ``locale``: none at
-    all (ICBT413), or one made from other wording (ICBT414)."""
-    found: list[Diagnostic] = []
-    for measure in programme.measures:
-        _, problems = localise_measure(measure, project, locale)
-        found.extend(d for d in problems if d.code in NOT_TRANSLATED)
-    return found

@@ -16,6 +16,7 @@ from icbt_content.diagnostics import Diagnostic, diagnostic
 from icbt_content.errors import IcbtError
 from icbt_content.i18n.catalog import Entry, load_po
 from icbt_content.i18n.checks import check_catalog, header_problem, markdown_entry
+from icbt_content.i18n.plurals import CONTEXT, PLURAL
 from icbt_content.i18n.segments import Segment
 from icbt_content.project import Project, programme_folders
 
@@ -79,18 +80,36 @@ class Translations:
     """The translations of one catalog that may be published, and the problems of the rest."""
 
     path: str
+    header: list[tuple[str, str]] = field(default_factory=list)
     entries: dict[tuple[str | None, str], Entry] = field(default_factory=dict)
     """Every active entry, by (msgctxt, msgid)."""
     published: dict[tuple[str | None, str], str] = field(default_factory=dict)
     """Translated, not fuzzy, passing every check."""
+    published_plurals: dict[tuple[str | None, str], list[str]] = field(default_factory=dict)
+    """Plural entries that may be published: their forms in gettext order."""
     failing: set[tuple[str | None, str]] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def lookup(self, segment: Segment) -> str | None:
         return self.published.get((segment.context, segment.source))
 
+    def translates(self, text: str) -> bool:
+        """Whether :meth:`gettext` has a published translation of ``text``."""
+        context, _, message = text.rpartition(CONTEXT)
+        key = (context or None, message.split(PLURAL)[0])
+        return key in (self.published_plurals if PLURAL in message else self.published)
+
     def gettext(self, text: str) -> str:
-        return self.published.get((None, text), text)
+        """The published translation of an interface string; the text itself if none.
+
+        ``context\x04text`` asks for a message with a context, ``singular\x00plural`` for a
+        plural message, whose forms come back joined by ``\x00`` (see :mod:`.plurals`)."""
+        context, _, message = text.rpartition(CONTEXT)
+        key = (context or None, message.split(PLURAL)[0])
+        if PLURAL in message:
+            forms = self.published_plurals.get(key)
+            return PLURAL.join(forms) if forms else text
+        return self.published.get(key, text)
 
 
 def load_translations(
@@ -109,6 +128,7 @@ def load_translations(
     result.diagnostics.extend(problems)
     if catalog is None:
         return result
+    result.header = list(catalog.header)
     problem = header_problem(catalog, locale)
     if problem is not None:
         result.diagnostics.append(
@@ -129,7 +149,21 @@ def load_translations(
         )
     for entry in catalog.active():
         result.entries[entry.key] = entry
+        if entry.fuzzy and entry.translated:
+            result.diagnostics.append(
+                diagnostic(
+                    "ICBT630",
+                    "this translation is marked fuzzy (made from other source text), so it is "
+                    "not published" + (f" ({entry.context})" if entry.context else ""),
+                    where,
+                    entry.msgstr_line or entry.line,
+                    hint="compare it with the source (the #| msgid line shows the old text), "
+                    "correct it, and remove 'fuzzy' from its #, line",
+                )
+            )
         publishable = entry.translated and not entry.fuzzy and entry.key not in result.failing
         if publishable and entry.msgid_plural is None:
             result.published[entry.key] = entry.msgstr
+        elif publishable:
+            result.published_plurals[entry.key] = entry.strings
     return result

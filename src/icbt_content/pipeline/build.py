@@ -13,7 +13,8 @@ from jinja2 import TemplateError
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.deployment import load_deployment
 from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
-from icbt_content.i18n.localise import localise
+from icbt_content.i18n.gate import catalog_currency
+from icbt_content.i18n.localise import check_locales, localise
 from icbt_content.inputs import files_under
 from icbt_content.loop.site import site_csp, vendor_files
 from icbt_content.model.deployment import Deployment
@@ -93,12 +94,19 @@ def build_site(
             )
         )
     if report.diagnostics.fails(strict):
+        # Nothing is rendered, but every problem is reported in one run, as 'icbt check' does.
+        for item in loaded:
+            report.diagnostics.extend(check_locales(project, item))
+        report.diagnostics.extend(catalog_currency(project, loaded))
         report.seconds = time.perf_counter() - started
         return report
 
     try:
         with StagedSite(out) as site:
             _render_into(site, project, loaded, report, progress, csp)
+            # Catalogs behind the source hold nothing the build serves, but they fail the same
+            # gate in 'icbt check' and 'icbt i18n check' (see icbt_content.i18n.gate).
+            report.diagnostics.extend(catalog_currency(project, loaded))
             if report.diagnostics.fails(strict):
                 report.seconds = time.perf_counter() - started
                 return report

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from importlib import resources
 from itertools import groupby
 from typing import Any
@@ -15,6 +15,7 @@ from markupsafe import Markup
 from icbt_content.adaptation.resources import LocaleInfo, describe_locale
 from icbt_content.i18n.interface import CALLOUT_LABELS
 from icbt_content.i18n.localise import Fallback
+from icbt_content.i18n.plurals import pgettext, plural_forms
 from icbt_content.ids import progress_key, storage_key, storage_keys
 from icbt_content.loop.site import loop_data, service_text, sync_keys, sync_kinds
 from icbt_content.markdown import render_markdown
@@ -226,6 +227,8 @@ class ProgrammeRenderer:
             ],
             "notice": "",
             "_": self._,
+            "pgettext": partial(pgettext, self._),
+            "plural_forms": partial(plural_forms, self._, self.locale.code),
             "page": None,
             "safety": self.safety,
             "connection": self.connection,
