@@ -1,0 +1,1 @@
+"""The guidance loop: what a connected site and the therapist console exchange over FHIR."""
