@@ -200,6 +200,7 @@ def make_parser() -> argparse.ArgumentParser:
 #: Modules that add subcommands; each has ``register(subparsers) -> None`` and, like this
 #: module, prints and returns exit codes only there.
 COMMAND_MODULES: tuple[str, ...] = (
+    "icbt_content.console.commands",
     "icbt_content.export.commands",
     "icbt_content.guidance.commands",
     "icbt_content.i18n.commands",

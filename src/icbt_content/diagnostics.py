@@ -956,6 +956,29 @@ CODES: dict[str, Code] = {
             "A guidance template for `scores-worse` never reads `risk_flagged`, so it reads the "
             "same to a client who has just reported thoughts of self-harm.",
         ),
+        _c(
+            "ICBT940",
+            E,
+            "The console has no FHIR server",
+            "`icbt console` reads its connection from the `console:` section of deploy.yaml; "
+            "without one it has no FHIR server to read clients' work from.",
+            "console:\n  fhir_base: https://fhir.example.nhs.uk/R4",
+        ),
+        _c(
+            "ICBT941",
+            E,
+            "The console's client secret is not set",
+            "The console is a confidential SMART client: its secret comes from the environment "
+            "variable named by `client_secret_env` (default `ICBT_CONSOLE_CLIENT_SECRET`), never "
+            "from deploy.yaml, and that variable is empty.",
+        ),
+        _c(
+            "ICBT942",
+            E,
+            "The FHIR server's SMART configuration cannot be read",
+            "The console asks `<fhir_base>/.well-known/smart-configuration` where to sign "
+            "therapists in; the server did not answer with authorization and token endpoints.",
+        ),
     ]
 }
 

@@ -1,0 +1,68 @@
+"""Run the therapist console (uvicorn, on a thread) against the test FHIR servers."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import uvicorn
+from fhir_servers import FhirServers, free_port
+
+from icbt_content.authoring.loader import read_programme
+from icbt_content.console.app import create_app
+from icbt_content.console.settings import ConsoleConfig
+from icbt_content.model.console import ConsoleSettings
+from icbt_content.model.programme import Programme
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def sample_programmes() -> list[Programme]:
+    """The sample programmes, as the console loads them."""
+    found = []
+    for name in ("sad", "ptsd"):
+        loaded = read_programme(REPO / "programmes" / name, REPO)
+        assert loaded.programme is not None, loaded.diagnostics
+        found.append(loaded.programme)
+    return found
+
+
+def console_config(servers: FhirServers, port: int, **settings: object) -> ConsoleConfig:
+    """The console's settings for the test servers (the icbt-console confidential client)."""
+    client = servers.clients["icbt-console"]
+    return ConsoleConfig(
+        ConsoleSettings.model_validate(
+            {
+                "fhir_base": servers.fhir_base,
+                "client_id": client["client_id"],
+                "public_url": f"http://127.0.0.1:{port}",
+                **settings,
+            }
+        ),
+        client_secret=client["client_secret"],
+    )
+
+
+@contextmanager
+def running_console(servers: FhirServers, **settings: object) -> Iterator[str]:
+    """Serve the console on a free loopback port; yield its origin."""
+    port = free_port()
+    app = create_app(console_config(servers, port, **settings), sample_programmes())
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the console did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
