@@ -10,6 +10,7 @@ filled in from a template and edited. Every write is checked on the server and a
 
 from __future__ import annotations
 
+import logging
 import re
 import urllib.parse
 from typing import Any
@@ -88,7 +89,32 @@ def sign_in(page: Page, origin: str, servers: FhirServers) -> str:
 def visit(
     fhir_servers: FhirServers, loop_browser: BrowserThread, seeded: dict[str, Any]
 ) -> dict[str, Any]:
-    """Sam's whole visit, run once; what the pages showed, the requests, the cookies."""
+    """Sam's whole visit, run once; what the pages showed, the requests, the cookies, the logs."""
+    logged = LogRecords()
+    logging.getLogger().addHandler(logged)
+    previous_level = logging.getLogger().level
+    logging.getLogger().setLevel(logging.DEBUG)
+    try:
+        return _visit(fhir_servers, loop_browser, seeded) | {"logs": logged.lines}
+    finally:
+        logging.getLogger().removeHandler(logged)
+        logging.getLogger().setLevel(previous_level)
+
+
+class LogRecords(logging.Handler):
+    """Every log line written while the console runs."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def _visit(
+    fhir_servers: FhirServers, loop_browser: BrowserThread, seeded: dict[str, Any]
+) -> dict[str, Any]:
     with running_console(fhir_servers) as origin:
 
         def scenario(browser: Browser) -> dict[str, Any]:
@@ -311,3 +337,10 @@ def test_no_data_in_urls_and_no_third_party_requests(
 
 def test_signing_out_ends_the_session(visit: dict[str, Any]) -> None:
     assert visit["after_sign_out"] == 303
+
+
+def test_nothing_clinical_is_logged(visit: dict[str, Any]) -> None:
+    assert visit["logs"], "the console wrote no log at all: is logging captured?"
+    text = "\n".join(visit["logs"])
+    for secret in ("Alex", "Morgan", "team meeting", "nervous", EDIT, "item 9", "access_token"):
+        assert secret not in text

@@ -141,6 +141,12 @@ class Console:
             self.endpoints = await discover(self.http, self.config.fhir_base)
         return self.endpoints
 
+    def token_ended(self, session: Session) -> bool:
+        """The access token has expired and cannot be refreshed: the session is over."""
+        tokens = session.tokens
+        expired = time.monotonic() >= session.token_expires
+        return tokens is not None and expired and not tokens.refresh_token
+
     async def fhir(self, session: Session) -> FhirClient:
         """A FHIR client with the session's access token, refreshed when it has expired."""
         tokens = session.tokens
@@ -409,6 +415,9 @@ def guarded(console: Console, handler: Handler, *, signed_in: bool = True) -> Ha
     async def endpoint(request: Request) -> Response:
         session = console.sessions.get(request.cookies.get(COOKIE))
         request.state.session = session
+        if session is not None and session.tokens is not None and console.token_ended(session):
+            console.sessions.end(session)
+            session = request.state.session = None
         if signed_in and (session is None or session.tokens is None):
             return see_other("/")
         if request.method == "POST":
