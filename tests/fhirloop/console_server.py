@@ -11,8 +11,8 @@ from pathlib import Path
 import uvicorn
 from fhir_servers import FhirServers, free_port
 
-from icbt_content.authoring.loader import read_programme
 from icbt_content.console.app import create_app
+from icbt_content.console.commands import load_programmes
 from icbt_content.console.settings import ConsoleConfig
 from icbt_content.model.console import ConsoleSettings
 from icbt_content.model.programme import Programme
@@ -20,14 +20,12 @@ from icbt_content.model.programme import Programme
 REPO = Path(__file__).resolve().parents[2]
 
 
-def sample_programmes() -> list[Programme]:
-    """The sample programmes, as the console loads them."""
-    found = []
-    for name in ("sad", "ptsd"):
-        loaded = read_programme(REPO / "programmes" / name, REPO)
-        assert loaded.programme is not None, loaded.diagnostics
-        found.append(loaded.programme)
-    return found
+def sample_programmes() -> tuple[list[Programme], dict[str, dict[str, Programme]]]:
+    """The sample programmes and their translations, as ``icbt console`` loads them."""
+    programmes, localised, problems = load_programmes(REPO)
+    assert not problems, problems
+    assert [p.id for p in programmes] == ["ptsd", "sad"]
+    return programmes, localised
 
 
 def console_config(servers: FhirServers, port: int, **settings: object) -> ConsoleConfig:
@@ -50,7 +48,8 @@ def console_config(servers: FhirServers, port: int, **settings: object) -> Conso
 def running_console(servers: FhirServers, **settings: object) -> Iterator[str]:
     """Serve the console on a free loopback port; yield its origin."""
     port = free_port()
-    app = create_app(console_config(servers, port, **settings), sample_programmes())
+    programmes, localised = sample_programmes()
+    app = create_app(console_config(servers, port, **settings), programmes, localised=localised)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     )

@@ -43,9 +43,15 @@ def ago(days: float) -> str:
 
 
 def _response(
-    programme: str, patient: str, kind: str, item: str, canonical: str, authored: str
+    programme: str,
+    patient: str,
+    kind: str,
+    item: str,
+    canonical: str,
+    authored: str,
+    locale: str = "en-GB",
 ) -> dict[str, Any]:
-    value = answer_identifier(programme, "en-GB", kind, item, str(uuid.uuid4()))
+    value = answer_identifier(programme, locale, kind, item, str(uuid.uuid4()))
     return {
         "resourceType": "QuestionnaireResponse",
         "meta": {"tag": [{"system": SYSTEM_PROGRAMME, "code": programme}]},
@@ -60,7 +66,12 @@ def _response(
 
 
 def measure_response(
-    programme: str, patient: str, measure: Measure, answers: dict[str, int], authored: str
+    programme: str,
+    patient: str,
+    measure: Measure,
+    answers: dict[str, int],
+    authored: str,
+    locale: str = "en-GB",
 ) -> dict[str, Any]:
     """A completed questionnaire, answers as the exported Questionnaire's codings."""
     codings = answer_codings(measure, base_url=CANONICAL_BASE)
@@ -71,6 +82,7 @@ def measure_response(
         measure.id,
         questionnaire_url(measure, base_url=CANONICAL_BASE),
         authored,
+        locale,
     )
     response["item"] = [
         {"linkId": item, "answer": [{"valueCoding": codings[item][value]}]}

@@ -53,7 +53,7 @@ def therapist(fhir_servers: FhirServers) -> Token:
 @pytest.fixture(scope="module")
 def seeded(fhir_servers: FhirServers) -> dict[str, Any]:
     """Alex's and Jordan's work on the SAD programme, written as the site would."""
-    sad = sample_programmes()[0]
+    sad = next(p for p in sample_programmes()[0] if p.id == "sad")
     phq9 = next(m for m in sad.measures if m.id == "phq9")
     exercise = next(e for p in sad.modules[1].pages for e in p.exercises())
     alex, jordan = client_token(fhir_servers, "alex"), client_token(fhir_servers, "jordan")
@@ -69,7 +69,12 @@ def seeded(fhir_servers: FhirServers) -> dict[str, Any]:
         alex,
         exercise_response("sad", "alex", exercise, EXERCISE_ANSWERS, ago(0.05)),
     )
-    store(fhir_servers, jordan, measure_response("sad", "jordan", phq9, PHQ9_START, ago(10)))
+    # Jordan uses the site in Traditional Chinese (Hong Kong).
+    store(
+        fhir_servers,
+        jordan,
+        measure_response("sad", "jordan", phq9, PHQ9_START, ago(10), locale="zh-Hant-HK"),
+    )
     return {"flag": flag, "exercise": exercise, "module": sad.modules[2]}
 
 
@@ -175,6 +180,12 @@ def _visit(
                 seen["edited_preview"] = page.locator(".message").inner_text()
                 page.get_by_role("button", name="Send to client").click()
                 page.get_by_role("status").filter(has_text="Message sent").wait_for()
+
+                page.get_by_role("link", name="Caseload").click()
+                page.get_by_role("link", name="Jordan Lee").click()
+                page.get_by_label("Message template").select_option("welcome")
+                page.get_by_role("button", name="Fill in for Jordan Lee").click()
+                seen["jordan_filled"] = page.get_by_label("Message").input_value()
 
                 page.get_by_role("button", name="Sign out").click()
                 page.get_by_role("link", name="Sign in").wait_for()
@@ -287,6 +298,11 @@ def test_guidance_is_filled_in_edited_and_sent(
     assert message["recipient"] == [{"reference": "Patient/alex"}]
     assert message["payload"][0]["contentString"].startswith(visit["filled"].strip())
     assert {"system": SYSTEM_PROGRAMME, "code": "sad"} in message["meta"]["tag"]
+
+
+def test_guidance_is_filled_in_in_the_clients_language(visit: dict[str, Any]) -> None:
+    assert visit["jordan_filled"].startswith("Jordan，你好！")
+    assert "Sam Okafor" in visit["jordan_filled"]
 
 
 def test_every_action_is_an_audit_event(

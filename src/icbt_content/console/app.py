@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -30,7 +30,14 @@ from icbt_content.console.caseload import caseload
 from icbt_content.console.chart import score_chart
 from icbt_content.console.context import guidance_context
 from icbt_content.console.fhir import FhirClient, FhirError
-from icbt_content.console.reading import client_record, display_name, first_name, programme_records
+from icbt_content.console.reading import (
+    client_record,
+    client_resources,
+    display_name,
+    first_name,
+    programme_records,
+    record_from,
+)
 from icbt_content.console.record import is_risk_flag, reference_id
 from icbt_content.console.sessions import COOKIE, Session, SessionStore
 from icbt_content.console.settings import ConsoleConfig
@@ -94,10 +101,12 @@ class Console:
         config: ConsoleConfig,
         programmes: Sequence[Programme],
         *,
+        localised: Mapping[str, Mapping[str, Programme]] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.config = config
         self.programmes = {p.id: p for p in programmes}
+        self.localised = localised or {}
         self.sessions = SessionStore(config.settings.session_minutes * 60)
         self.http = httpx.AsyncClient(timeout=30, transport=transport)
         self.endpoints: SmartEndpoints | None = None
@@ -157,6 +166,10 @@ class Console:
             session.token_expires = time.monotonic() + fresh.expires_in
             tokens = fresh
         return FhirClient(self.http, self.config.fhir_base, tokens.access_token)
+
+    def in_locale(self, programme: Programme, locale: str | None) -> Programme:
+        """The programme as published in ``locale`` (the source when it is not published in it)."""
+        return self.localised.get(programme.id, {}).get(locale or "", programme)
 
     def programme(self, request: Request) -> Programme | None:
         return self.programmes.get(str(request.path_params.get("programme", "")))
@@ -251,11 +264,15 @@ class Console:
             template = next((t for t in programme.guidance if t.id == template_id), None)
             if template is None:
                 return self.page(request, "error.html", 404, problem="There is no such template.")
-            record, person = await client_record(fhir, programme, patient)
+            person, held = await client_resources(fhir, programme, patient)
+            locale = record_from(programme, patient, person, held).locale
+            # The message is written in the client's language: their site's templates, titles.
+            speaking = self.in_locale(programme, locale)
+            record = record_from(speaking, patient, person, held)
             therapist = await fhir.read("Practitioner", reference_id_of(session))
             context = guidance_context(record, first_name(person), display_name(therapist), now())
             try:
-                markdown = render_template(programme, template_id, context, record.locale)
+                markdown = render_template(speaking, template_id, context, locale)
             except ContentError as exc:
                 problem = "; ".join(d.message for d in exc.diagnostics)
         return self.page(
@@ -469,10 +486,15 @@ def create_app(
     config: ConsoleConfig,
     programmes: Sequence[Programme],
     *,
+    localised: Mapping[str, Mapping[str, Programme]] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> Starlette:
-    """Make the console's ASGI app."""
-    console = Console(config, programmes, transport=transport)
+    """Make the console's ASGI app.
+
+    ``localised`` maps programme id -> locale -> the programme as published in that locale, so
+    a guidance message is filled in from the templates of the client's language.
+    """
+    console = Console(config, programmes, localised=localised, transport=transport)
     base = "/programmes/{programme}/clients/{patient}"
     routes = [
         Route("/", guarded(console, console.home, signed_in=False)),

@@ -34,7 +34,7 @@ def cmd_console(args: argparse.Namespace) -> int:
         print_diagnostics(problems)
         return 1
     found = check_server(config)
-    programmes, diagnostics = load_programmes(project)
+    programmes, localised, diagnostics = load_programmes(project)
     found.extend(diagnostics)
     if found:
         print_diagnostics(found)
@@ -46,7 +46,7 @@ def cmd_console(args: argparse.Namespace) -> int:
     )
     # No access log: paths name clients by id, and ids are still better kept out of logs.
     uvicorn.run(
-        create_app(config, programmes),
+        create_app(config, programmes, localised=localised),
         host=args.host,
         port=args.port,
         access_log=False,
@@ -83,21 +83,31 @@ def check_server(config: ConsoleConfig) -> list[Diagnostic]:
     return []
 
 
-def load_programmes(project: Path) -> tuple[list[Programme], list[Diagnostic]]:
-    """The project's programmes; the errors of any that cannot be read."""
+def load_programmes(
+    project: Path,
+) -> tuple[list[Programme], dict[str, dict[str, Programme]], list[Diagnostic]]:
+    """The project's programmes, each as published in its locales; the errors of any that
+    cannot be read."""
     from icbt_content.authoring.loader import read_programme
+    from icbt_content.diagnostics import Diagnostics
+    from icbt_content.i18n.localise import localise
     from icbt_content.validate import programme_folders
 
     programmes: list[Programme] = []
+    localised: dict[str, dict[str, Programme]] = {}
     problems: list[Diagnostic] = []
     for folder in programme_folders(project):
         loaded = read_programme(folder, project)
         errors = [d for d in loaded.diagnostics if d.severity == "error"]
         if loaded.programme is None or errors:
             problems.extend(errors)
-        else:
-            programmes.append(loaded.programme)
-    return programmes, problems
+            continue
+        programmes.append(loaded.programme)
+        # Locales the build would refuse are left out; the source locale is always there.
+        localised[loaded.programme.id] = {
+            one.locale.code: one.programme for one in localise(project, loaded, Diagnostics())
+        }
+    return programmes, localised, problems
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

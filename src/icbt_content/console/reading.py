@@ -80,9 +80,10 @@ def _by_patient(resources: dict[str, list[Resource]]) -> dict[str, dict[str, lis
     return grouped
 
 
-def _record(
+def record_from(
     programme: Programme, patient: str, person: Resource | None, held: dict[str, list[Resource]]
 ) -> ClientRecord:
+    """Build a client's record from their resources (``client_resources``)."""
     return build_record(
         programme,
         patient,
@@ -102,14 +103,22 @@ async def programme_records(
     grouped = _by_patient(await _programme_resources(fhir, programme.id, None))
     on_programme = [p for p in team if p in grouped]
     people = await patients(fhir, on_programme)
-    return [_record(programme, p, people.get(p), grouped[p]) for p in on_programme]
+    return [record_from(programme, p, people.get(p), grouped[p]) for p in on_programme]
+
+
+async def client_resources(
+    fhir: FhirClient, programme: Programme, patient: str
+) -> tuple[Resource, dict[str, list[Resource]]]:
+    """A client's Patient resource and their resources on ``programme``, by type."""
+    person, held = await asyncio.gather(
+        fhir.read("Patient", patient), _programme_resources(fhir, programme.id, patient)
+    )
+    return person, held
 
 
 async def client_record(
     fhir: FhirClient, programme: Programme, patient: str
 ) -> tuple[ClientRecord, Resource]:
     """One client's record on ``programme``, and their Patient resource."""
-    person, held = await asyncio.gather(
-        fhir.read("Patient", patient), _programme_resources(fhir, programme.id, patient)
-    )
-    return _record(programme, patient, person, held), person
+    person, held = await client_resources(fhir, programme, patient)
+    return record_from(programme, patient, person, held), person
