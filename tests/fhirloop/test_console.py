@@ -183,6 +183,10 @@ def _visit(
 
                 page.get_by_role("link", name="Caseload").click()
                 page.get_by_role("link", name="Jordan Lee").click()
+                # Keyboard only: Tab to the first Unlock button and press Enter.
+                seen["keyboard_unlock"] = _tab_to(page, "Unlock Getting started")
+                page.keyboard.press("Enter")
+                page.get_by_role("status").filter(has_text="Module unlocked").wait_for()
                 page.get_by_label("Message template").select_option("welcome")
                 page.get_by_role("button", name="Fill in for Jordan Lee").click()
                 seen["jordan_filled"] = page.get_by_label("Message").input_value()
@@ -202,6 +206,15 @@ def _visit(
 def _first_tab(page: Page) -> str:
     page.keyboard.press("Tab")
     return str(page.evaluate("document.activeElement.textContent")).strip()
+
+
+def _tab_to(page: Page, name: str, most: int = 80) -> int:
+    """Press Tab until the focused element's text is ``name``; return how many presses."""
+    for presses in range(1, most + 1):
+        page.keyboard.press("Tab")
+        if str(page.evaluate("document.activeElement.textContent")).split() == name.split():
+            return presses
+    raise AssertionError(f"{name!r} cannot be reached with Tab")
 
 
 def _search(servers: FhirServers, token: Token, query: str) -> list[dict[str, Any]]:
@@ -324,8 +337,11 @@ def test_pages_pass_axe(visit: dict[str, Any]) -> None:
         assert visit[name].violations_count == 0, visit[name].generate_report()
 
 
-def test_the_keyboard_starts_at_the_skip_link(visit: dict[str, Any]) -> None:
+def test_the_keyboard_starts_at_the_skip_link_and_reaches_the_actions(
+    visit: dict[str, Any],
+) -> None:
     assert visit["first_tab"] == "Skip to content"
+    assert visit["keyboard_unlock"] > 0
 
 
 def test_the_session_cookie_is_http_only_and_same_site(visit: dict[str, Any]) -> None:
