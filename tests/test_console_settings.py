@@ -1,7 +1,8 @@
-"""The console's settings: deploy.yaml's ``console:`` section, the secret, the sign-in check.
+"""The console's settings: deploy.yaml's ``fhir:`` and ``console:`` sections, the secret, the
+sign-in check.
 
-Codes: ICBT940 (no console section), ICBT941 (no client secret), ICBT942 (no SMART
-configuration at the FHIR base).
+Codes: ICBT940 (no FHIR server named), ICBT941 (no client secret), ICBT942 (no SMART
+configuration at the FHIR base), ICBT943 (the console and the site name different servers).
 """
 
 from __future__ import annotations
@@ -66,8 +67,9 @@ def test_the_listening_address_is_the_public_url_on_loopback_only(tmp_path: Path
 @pytest.mark.parametrize(
     ("deploy", "code", "line", "words"),
     [
-        (None, "ICBT940", 1, "no 'console:' section"),
-        ("connection: none\n", "ICBT940", 1, "no 'console:' section"),
+        (None, "ICBT940", 1, "no 'fhir:' section"),
+        ("connection: none\n", "ICBT940", 1, "no 'fhir:' section"),
+        ("console:\n  session_minutes: 10\n", "ICBT940", 1, "no 'fhir_base'"),
         (
             "connection: none\nconsole:\n  fhir_base: http://fhir.example.org\n",
             "ICBT104",
@@ -116,5 +118,44 @@ def test_icbt_console_stops_with_the_diagnostic(
     monkeypatch.delenv("ICBT_CONSOLE_CLIENT_SECRET", raising=False)
     assert run(["console", "--project", str(project(tmp_path, "connection: none\n"))]) == 1
     assert (
-        "deploy.yaml:1:1: error: deploy.yaml has no 'console:' section" in capsys.readouterr().err
+        "deploy.yaml:1:1: error: deploy.yaml names no FHIR server for the console"
+        in capsys.readouterr().err
     )
+
+
+FHIR_SECTION = """connection: fhir
+fhir:
+  base_url: https://fhir.example.org/r4
+  authorization_server: https://auth.example.org
+  client_id: icbt-site
+  console_client_id: service-console
+  console_scopes: openid fhirUser user/*.cruds offline_access
+service:
+  name: Example Talking Therapies
+  contact: "0300 000 0000"
+  risk_response: one working day
+  risk_response_hours: 24
+"""
+
+
+def test_the_sites_fhir_section_is_enough(tmp_path: Path) -> None:
+    config, problems = load_console_config(project(tmp_path, FHIR_SECTION), SECRET)
+    assert config is not None, problems
+    assert config.fhir_base == "https://fhir.example.org/r4"
+    assert config.client_id == "service-console"
+    assert config.scope.endswith("offline_access")
+
+
+def test_console_settings_add_to_the_fhir_section(tmp_path: Path) -> None:
+    deploy = FHIR_SECTION + "console:\n  client_id: own-console\n  inactive_days: 14\n"
+    config, problems = load_console_config(project(tmp_path, deploy), SECRET)
+    assert config is not None, problems
+    assert (config.fhir_base, config.client_id) == ("https://fhir.example.org/r4", "own-console")
+    assert config.settings.inactive_days == 14
+
+
+def test_another_server_for_the_console_is_icbt943(tmp_path: Path) -> None:
+    deploy = FHIR_SECTION + "console:\n  fhir_base: https://other.example.org/r4\n"
+    config, problems = load_console_config(project(tmp_path, deploy), SECRET)
+    assert config is None
+    assert [(p.code, p.line) for p in problems] == [("ICBT943", 13)]

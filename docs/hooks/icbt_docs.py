@@ -57,6 +57,7 @@ CODE_GROUPS = {
     "6": "Translation",
     "7": "Build and site",
     "8": "Clinical safety",
+    "9": "Deployment and the guidance loop",
 }
 
 _examples: dict[str, list[str]] = {}

@@ -38,7 +38,8 @@ E, W = Severity.ERROR, Severity.WARNING
 
 #: Every diagnostic code. 1xx files and YAML, 2xx ids and references, 3xx content,
 #: 4xx measures, 5xx guidance templates, 6xx translation, 7xx build and site, 8xx clinical
-#: safety (crisis services, safety text, hazard log, releases, weekly monitoring).
+#: safety (crisis services, safety text, hazard log, releases, weekly monitoring), 9xx the
+#: deployment's connection to the service (the guidance loop).
 CODES: dict[str, Code] = {
     c.code: c
     for c in [
@@ -960,8 +961,9 @@ CODES: dict[str, Code] = {
             "ICBT940",
             E,
             "The console has no FHIR server",
-            "`icbt console` reads its connection from the `console:` section of deploy.yaml; "
-            "without one it has no FHIR server to read clients' work from.",
+            "`icbt console` reads the FHIR server from the connected site's `fhir:` section of "
+            "deploy.yaml, or from `fhir_base` under `console:`; deploy.yaml has neither, so the "
+            "console has no server to read clients' work from.",
             "console:\n  fhir_base: https://fhir.example.nhs.uk/R4",
         ),
         _c(
@@ -978,6 +980,65 @@ CODES: dict[str, Code] = {
             "The FHIR server's SMART configuration cannot be read",
             "The console asks `<fhir_base>/.well-known/smart-configuration` where to sign "
             "therapists in; the server did not answer with authorization and token endpoints.",
+        ),
+        _c(
+            "ICBT943",
+            E,
+            "The console and the site name different FHIR servers",
+            "`fhir_base` under `console:` differs from the site's `fhir: base_url`: the console "
+            "would never see what the site sends. Leave `fhir_base` out when there is `fhir:`.",
+        ),
+        # 92x: the deployment's connection to the service (deploy.yaml, the guidance loop).
+        _c(
+            "ICBT920",
+            E,
+            "FHIR connection without its settings",
+            "`connection: fhir` needs a `fhir:` section (the FHIR server and the two SMART apps) "
+            "and a `service:` section (its name, contact and risk response time): without them "
+            "the site could not say truthfully what happens to a risk answer.",
+            "connection: fhir",
+        ),
+        _c(
+            "ICBT921",
+            E,
+            "Server address not allowed",
+            "The FHIR base URL, the authorisation server and the canonical base must be https "
+            "addresses without a query or fragment; http is accepted only on 127.0.0.1 or "
+            "localhost, for a trial on one machine.",
+            "base_url: http://fhir.example.org/r4",
+        ),
+        _c(
+            "ICBT922",
+            W,
+            "Connection settings not used",
+            "deploy.yaml has a `fhir:` or `service:` section but `connection:` is not `fhir`, "
+            "so nothing in it is used and the site keeps every answer on the device.",
+        ),
+        _c(
+            "ICBT923",
+            E,
+            "Scopes do not fit the guidance loop",
+            "The SMART scopes of the client site or the console do not grant what the loop "
+            "needs (the client writes QuestionnaireResponse and Flag, reads Communication and "
+            "CarePlan), or the client site asks for `user/` or `system/` scopes, which reach "
+            "other clients' records.",
+            "scopes: openid fhirUser launch/patient patient/Observation.rs",
+        ),
+        _c(
+            "ICBT924",
+            E,
+            "Service wording missing for a locale",
+            "`service:` wording given per locale (`name`, `contact`, `risk_response`) must "
+            "cover every locale of the project: a client is told what happens after a risk "
+            "answer in their own language.",
+            "risk_response: {en-GB: one working day}",
+        ),
+        _c(
+            "ICBT925",
+            E,
+            "One client id for both apps",
+            "The client site (a public client) and the therapist console (a confidential "
+            "client) must be registered as two apps with their own client ids.",
         ),
     ]
 }

@@ -37,7 +37,7 @@ def test_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_fhir(tmp_path: Path) -> None:
     assert export("--format", "fhir", "--out", tmp_path, "--base-url", "https://x.test/f") == 0
     folder = tmp_path / "fhir" / "mini" / "en-GB"
-    assert len(list(folder.glob("Questionnaire-*.json"))) == 5
+    assert len(list(folder.glob("Questionnaire-*.json"))) == 6  # 5 measures, 1 exercise
     phq9 = read_json(folder / "Questionnaire-phq9.json")
     valid_questionnaire(phq9)
     assert phq9["url"] == "https://x.test/f/Questionnaire/phq9"

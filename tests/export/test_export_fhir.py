@@ -307,9 +307,12 @@ def test_responses_bundle_is_valid_and_deterministic(mini: Programme) -> None:
 
 def test_export_questionnaires_file_layout(tmp_path: Path) -> None:
     written = export_questionnaires(PROJECT, tmp_path, base_url=BASE)
+    # Each measure, then each exercise (issue 12: exercise saves answer these).
     assert sorted(p.relative_to(tmp_path).as_posix() for p in written) == [
         f"mini/en-GB/Questionnaire-{m}.json"
-        for m in sorted(["phq9", "spin", "wsas", "mood-check", "weekly"])
+        for m in sorted(
+            ["phq9", "spin", "wsas", "mood-check", "weekly", "mini-exercise-first-thoughts"]
+        )
     ]
     again = export_questionnaires(PROJECT, tmp_path / "again", base_url=BASE)
     assert [p.read_bytes() for p in written] == [p.read_bytes() for p in again]

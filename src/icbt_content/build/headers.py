@@ -42,12 +42,14 @@ def headers_for(url_path: str, page_csp: str = PAGE_CSP) -> list[tuple[str, str]
     return [("Content-Security-Policy", csp), *COMMON]
 
 
-def headers_file(paths: Iterable[str]) -> str:
+def headers_file(paths: Iterable[str], page_csp: str = PAGE_CSP) -> str:
     """The ``_headers`` file of a site whose files are ``paths`` (relative, ``/``-separated).
 
     ``/*`` gives every URL the page policy and the shared headers; then each folder whose files
     are all other files (``/assets/*``, ``/<programme>/media/*``), or each such file in a folder
-    of pages, gets :data:`FILE_CSP`. A file matched by both gets both policies: hosts that join
+    of pages, gets :data:`FILE_CSP`. ``page_csp`` is the pages' policy (a site connected to its
+    service's FHIR server opens connect-src to that server and its authorisation server). A
+    file matched by both gets both policies: hosts that join
     the values of a header set by several rules (Cloudflare Pages) send the two, and a browser
     enforces every policy it is sent, so the file is held to both; hosts that take the most
     specific rule (Netlify) send :data:`FILE_CSP`. A page is only ever matched by ``/*``.
@@ -64,7 +66,7 @@ def headers_file(paths: Iterable[str]) -> str:
     lines = [
         "# Written by icbt build: the hosting headers of this site (see docs/hosting.md).",
         "/*",
-        f"  Content-Security-Policy: {PAGE_CSP}",
+        f"  Content-Security-Policy: {page_csp}",
         *(f"  {name}: {value}" for name, value in COMMON),
     ]
     for pattern in _file_rules(tree, ""):

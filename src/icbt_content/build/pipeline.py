@@ -11,12 +11,14 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from icbt_content.authoring.loader import LoadedProgramme, relative
-from icbt_content.build.headers import HEADERS_FILE, headers_file
+from icbt_content.build.headers import HEADERS_FILE, PAGE_CSP, headers_file
 from icbt_content.build.media import media_problem
 from icbt_content.build.writer import StagedSite
+from icbt_content.deployment import load_deployment
 from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
 from icbt_content.i18n.localise import localise
 from icbt_content.inputs import files_under
+from icbt_content.loop.site import site_csp, vendor_files
 from icbt_content.outputs import SITE, check_output_folder
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.environment import CSP, make_environment, template_diagnostic
@@ -125,6 +127,8 @@ def _render_into(
         site.write(path, content)
         written.append(path)
 
+    deployment, _ = load_deployment(project)  # its problems are reported by the localise stage
+    csp = site_csp(csp, deployment)
     env = make_environment(project)
     env.globals["csp"] = csp
     index_entries = []
@@ -150,6 +154,7 @@ def _render_into(
                 fallback=lp.fallback,
                 connection=lp.connection,
                 signed_off=release.date if release else None,
+                deployment=deployment,
             )
             total = sum(len(m.pages) for m in lp.programme.modules)
             done = 0
@@ -190,9 +195,10 @@ def _render_into(
         report.diagnostics.add(template_diagnostic(exc, project))
         return
     write("index.html", index.encode("utf-8"))
-    for path, content in _static_files().items():
+    for path, content in {**_static_files(), **vendor_files(deployment)}.items():
         write(path, content)
-    write(HEADERS_FILE, headers_file(written).encode("utf-8"))
+    page_csp = site_csp(PAGE_CSP, deployment)
+    write(HEADERS_FILE, headers_file(written, page_csp).encode("utf-8"))
 
 
 def _static_files() -> dict[str, bytes]:

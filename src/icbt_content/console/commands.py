@@ -33,11 +33,11 @@ def cmd_console(args: argparse.Namespace) -> int:
     if config is None:
         print_diagnostics(problems)
         return 1
-    found = check_server(config)
+    found = [*problems, *check_server(config)]
     programmes, localised, diagnostics = load_programmes(project)
     found.extend(diagnostics)
-    if found:
-        print_diagnostics(found)
+    print_diagnostics(found)
+    if any(problem.severity == "error" for problem in found):
         return 1
     print(
         f"therapist console on {config.public_url} for {len(programmes)} programme(s); "
@@ -76,7 +76,7 @@ def check_server(config: ConsoleConfig) -> list[Diagnostic]:
                 "ICBT942",
                 f"cannot sign therapists in: {exc}",
                 DEPLOY_FILE,
-                hint="check 'fhir_base' under 'console:' and that the server is running and "
+                hint="check the FHIR base URL in deploy.yaml and that the server is running and "
                 "supports SMART App Launch",
             )
         ]

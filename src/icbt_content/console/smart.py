@@ -71,7 +71,7 @@ def login_request(config: ConsoleConfig, endpoints: SmartEndpoints) -> LoginRequ
     query = urllib.parse.urlencode(
         {
             "response_type": "code",
-            "client_id": config.settings.client_id,
+            "client_id": config.client_id,
             "redirect_uri": config.redirect_uri,
             "scope": config.scope,
             "state": state,
@@ -116,7 +116,7 @@ async def refresh(
 async def _token_request(
     http: httpx.AsyncClient, config: ConsoleConfig, endpoints: SmartEndpoints, form: dict[str, str]
 ) -> Tokens:
-    auth = httpx.BasicAuth(config.settings.client_id, config.client_secret)
+    auth = httpx.BasicAuth(config.client_id, config.client_secret)
     try:
         answer = await http.post(endpoints.token_endpoint, data=form, auth=auth)
         data: Any = answer.json()

@@ -606,7 +606,8 @@ def write_questionnaires(
     localised: Iterable[LocalisedProgramme], out: Path, *, base_url: str | None = None
 ) -> list[Path]:
     """Write each measure of each localised programme to
-    ``<out>/<programme>/<locale>/Questionnaire-<id>.json``; return the paths."""
+    ``<out>/<programme>/<locale>/Questionnaire-<id>.json``, and each exercise (in the source
+    locale) to ``Questionnaire-<programme>-exercise-<id>.json``; return the paths."""
     written: list[Path] = []
     for item in localised:
         programme, code = item.programme, item.locale.code
@@ -621,6 +622,13 @@ def write_questionnaires(
             )
             path = out / programme.id / code / questionnaire_file_name(measure, locale)
             written.append(write_text(path, json_text(resource, sort_keys=False)))
+        if locale is None:  # one Questionnaire per exercise, in the programme's own language
+            from icbt_content.export.exercises import exercise_questionnaire
+
+            for exercise in programme.exercises():
+                resource = exercise_questionnaire(programme, exercise, base_url=base_url)
+                path = out / programme.id / code / f"Questionnaire-{resource['id']}.json"
+                written.append(write_text(path, json_text(resource, sort_keys=False)))
     return written
 
 

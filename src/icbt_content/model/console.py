@@ -19,10 +19,13 @@ def _https_unless_loopback(url: HttpUrl) -> HttpUrl:
 class ConsoleSettings(ContentModel):
     """The therapist console's connection: a confidential SMART client of the FHIR server."""
 
-    fhir_base: HttpUrl
-    """The FHIR R4 server's base URL; its .well-known/smart-configuration names the sign-in."""
+    fhir_base: HttpUrl | None = None
+    """The FHIR R4 server's base URL; its .well-known/smart-configuration names the sign-in.
+    Not needed when deploy.yaml has ``fhir:`` (the connected site's section): its
+    ``base_url`` is used."""
     client_id: str = Field(default="icbt-console", min_length=1, max_length=200)
-    """The console's client id, as registered with the authorisation server."""
+    """The console's client id, as registered with the authorisation server (default: ``fhir:``
+    ``console_client_id`` when there is a ``fhir:`` section, else ``icbt-console``)."""
     client_secret_env: str = Field(
         default="ICBT_CONSOLE_CLIENT_SECRET", pattern=r"^[A-Z_][A-Z0-9_]*$"
     )
@@ -38,5 +41,5 @@ class ConsoleSettings(ContentModel):
 
     @field_validator("fhir_base", "public_url")
     @classmethod
-    def _secure(cls, url: HttpUrl) -> HttpUrl:
-        return _https_unless_loopback(url)
+    def _secure(cls, url: HttpUrl | None) -> HttpUrl | None:
+        return None if url is None else _https_unless_loopback(url)

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from icbt_content.adaptation.resources import LocaleInfo, describe_locale
 from icbt_content.ids import progress_key, storage_key, storage_keys
+from icbt_content.loop.site import loop_data, service_text, sync_keys, sync_kinds
 from icbt_content.markdown import render_markdown
 from icbt_content.markdown.links import is_relative
 from icbt_content.model.blocks import (
@@ -24,6 +25,7 @@ from icbt_content.model.blocks import (
     Prose,
     QuestionnaireBlock,
 )
+from icbt_content.model.deployment import Deployment
 from icbt_content.model.programme import CHECK_IN_UNIT, Module, Page, Programme
 from icbt_content.render.records import (
     Schema,
@@ -97,6 +99,10 @@ def lang_attrs(code: str, direction: str, page_direction: str) -> Markup:
     return attrs
 
 
+#: The folders of a connected site's own pages, in each locale.
+CONNECT = "connect"
+MESSAGES = "messages"
+
 CALLOUT_LABELS = {
     "case-example": "Example",
     "note": "Note",
@@ -124,6 +130,7 @@ class ProgrammeRenderer:
         connection: str = "none",
         reader: tuple[LocaleInfo, Callable[[str], str]] | None = None,
         signed_off: str | None = None,
+        deployment: Deployment | None = None,
     ) -> None:
         self.env = env
         self.programme = programme
@@ -138,7 +145,12 @@ class ProgrammeRenderer:
         self.root = programme.id
         self.connection = connection
         """deploy.yaml's connection: chooses what the risk wording says happens to an answer."""
+        self.deployment = deployment or Deployment()
+        """deploy.yaml: a connected site's server, apps and service."""
         reader_locale, reader_gettext = reader or (locale, self._)
+        self.reader_locale = reader_locale
+        self.service = service_text(self.deployment, reader_locale.code)
+        """The service's name, contact and risk response time in the reader's language."""
         self.safety = SafetyText(
             reader_gettext,
             lang_attrs(reader_locale.code, reader_locale.direction, locale.direction)
@@ -162,6 +174,7 @@ class ProgrammeRenderer:
                 # Safety advice stays in the reader's language on pages served in the source.
                 reader=(locale, self._),
                 signed_off=signed_off,
+                deployment=deployment,
             )
             if fallback
             else None
@@ -201,6 +214,9 @@ class ProgrammeRenderer:
             "crisis": self.url(here, crisis_path(self.code)),
             "answers": self.url(here, f"{self.code}/answers/"),
         }
+        if self.service is not None:
+            urls["connect"] = self.url(here, f"{self.code}/{CONNECT}/")
+            urls["messages"] = self.url(here, f"{self.code}/{MESSAGES}/")
         check_in = self.check_in_link(here)
         return {
             "programme": self.programme,
@@ -218,6 +234,8 @@ class ProgrammeRenderer:
             "page": None,
             "safety": self.safety,
             "connection": self.connection,
+            "service": self.service,
+            "crisis_lines": self.reader_locale.resources.crisis,
             "page_data": self.page_data(urls, page_key=page_key, module_id=module_id),
             "script_modules": script_modules(),
             "check_in": check_in,
@@ -268,6 +286,11 @@ class ProgrammeRenderer:
         }
         if answers_file:
             data["file"] = file_envelope()
+        loop = loop_data(self.deployment, self.programme, self.code, urls, records or {})
+        if loop is not None:
+            data["loop"] = loop
+            data["storage"] = {**data["storage"], **sync_keys(self.programme.id)}
+            data["kinds"] = {**data["kinds"], **sync_kinds()}
         return data
 
     @cached_property
@@ -349,6 +372,10 @@ class ProgrammeRenderer:
         yield self.home()
         yield self.crisis()
         yield self.answers()
+        if self.service is not None:
+            from icbt_content.render.connected import connected_pages
+
+            yield from connected_pages(self)
         if self.programme.check_in is not None and self.programme.weekly:
             yield self._renderer_of(CHECK_IN_UNIT).check_in_page()
         modules = self.programme.modules
