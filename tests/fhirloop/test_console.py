@@ -179,8 +179,27 @@ def _visit(
                 box.fill(box.input_value() + "\n\n" + EDIT + "\n")
                 page.get_by_role("button", name="Preview edits").click()
                 seen["edited_preview"] = page.locator(".message").inner_text()
+                draft = page.locator("input[name=draft]").get_attribute("value")
+                csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+                final_text = page.get_by_label("Message").input_value()
+
+                # The FHIR server goes down as Sam sends: the message is not lost, the text is kept.
+                fhir_servers.fhir.kill()
+                try:
+                    page.get_by_role("button", name="Send to client").click()
+                    seen["down_alert"] = page.get_by_role("alert").inner_text()
+                    seen["kept"] = page.get_by_label("Message").input_value()
+                finally:
+                    fhir_servers.fhir.start()
                 page.get_by_role("button", name="Send to client").click()
                 page.get_by_role("status").filter(has_text="Message sent").wait_for()
+                # The same draft sent again (a double click, a resent form) is not sent twice.
+                again = page.request.post(
+                    f"{seen['client_url']}/guidance",
+                    form={"csrf": csrf, "action": "send", "draft": draft, "markdown": final_text},
+                    max_redirects=0,
+                )
+                seen["sent_again"] = again.status
 
                 page.get_by_role("link", name="Caseload").click()
                 page.get_by_role("link", name="Kim Nguyen").click()
@@ -313,6 +332,15 @@ def test_guidance_is_filled_in_edited_and_sent(
     assert message["recipient"] == [{"reference": "Patient/robin"}]
     assert message["payload"][0]["contentString"].startswith(visit["filled"].strip())
     assert {"system": SYSTEM_PROGRAMME, "code": "sad"} in message["meta"]["tag"]
+
+
+def test_a_message_is_kept_when_the_server_is_down_and_never_sent_twice(
+    visit: dict[str, Any],
+) -> None:
+    assert visit["down_alert"].startswith("The message was not sent")
+    assert EDIT in visit["kept"]
+    assert visit["sent_again"] == 303
+    # test_guidance_is_filled_in_edited_and_sent finds exactly one message on the server.
 
 
 def test_guidance_is_filled_in_in_the_clients_language(visit: dict[str, Any]) -> None:
