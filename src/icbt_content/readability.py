@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markdown_it.token import Token
 
@@ -13,6 +14,7 @@ _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 
+@lru_cache(maxsize=65536)
 def syllables(word: str) -> int:
     """Estimate the syllables of an English word (a standard heuristic)."""
     w = word.lower()

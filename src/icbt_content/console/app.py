@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from importlib import resources
@@ -241,14 +242,29 @@ class Console:
         # Browsers send a textarea with CRLF line ends; the message is stored with LF.
         markdown = str(form.get("markdown", "")).replace("\r\n", "\n")
         template_id = str(form.get("template", ""))
+        draft = draft_id(str(form.get("draft", "")))
         if action == "send":
             if not markdown.strip():
                 return self.page(request, "error.html", 400, problem="The message is empty.")
-            sent = await fhir.create(
-                build.guidance_message(
-                    programme.id, patient, session.practitioner or "", markdown, now()
-                )
+            message = build.guidance_message(
+                programme.id, patient, session.practitioner or "", markdown, now(), draft=draft
             )
+            try:
+                # Conditional on the draft's id: sending again after a failure never sends twice.
+                sent = await fhir.create(message, if_none_exist=build.draft_query(draft))
+            except FhirError:
+                return self.page(
+                    request,
+                    "guidance.html",
+                    502,
+                    programme=programme,
+                    patient=patient,
+                    template_id=template_id,
+                    draft=draft,
+                    markdown=markdown,
+                    preview=Markup(render_markdown(markdown)),
+                    problem=NOT_SENT,
+                )
             await self.audit(
                 fhir,
                 session,
@@ -274,13 +290,15 @@ class Console:
             try:
                 markdown = render_template(speaking, template_id, context, locale)
             except ContentError as exc:
-                problem = "; ".join(d.message for d in exc.diagnostics)
+                details = "; ".join(d.message for d in exc.diagnostics)
+                problem = f"The template could not be filled in: {details}"
         return self.page(
             request,
             "guidance.html",
             programme=programme,
             patient=patient,
             template_id=template_id,
+            draft=draft,
             markdown=markdown,
             preview=Markup(render_markdown(markdown)) if markdown else "",
             problem=problem,
@@ -384,6 +402,10 @@ NOT_A_PRACTITIONER = (
     "You are signed in, but not as a practitioner: the console is for the care team. "
     "Sign out and sign in with your practitioner account."
 )
+NOT_SENT = (
+    "The message was not sent: the FHIR server could not be reached or refused it. Your text is "
+    "kept below; send it again in a moment."
+)
 NO_SIGN_IN = "The FHIR server did not say where to sign in. Try again in a minute."
 SIGN_IN_AGAIN = "That sign-in could not be completed. Please sign in again."
 
@@ -391,6 +413,14 @@ SIGN_IN_AGAIN = "That sign-in could not be completed. Please sign in again."
 def now() -> datetime:
     """The current time, in UTC."""
     return datetime.now(UTC)
+
+
+def draft_id(sent: str) -> str:
+    """The message draft's id: the one the form carries, or a new one."""
+    try:
+        return str(uuid.UUID(sent))
+    except ValueError:
+        return str(uuid.uuid4())
 
 
 def see_other(url: str) -> Response:

@@ -85,15 +85,16 @@ class FhirClient:
         )
         return dict(answer.json())
 
-    async def create(self, resource: dict[str, Any]) -> dict[str, Any]:
-        """Create a resource; return it as stored."""
+    async def create(
+        self, resource: dict[str, Any], *, if_none_exist: str | None = None
+    ) -> dict[str, Any]:
+        """Create a resource (only if ``if_none_exist`` finds none); return it as stored."""
         kind = str(resource["resourceType"])
+        headers = {"Prefer": "return=representation"}
+        if if_none_exist:
+            headers["If-None-Exist"] = if_none_exist
         answer = await self._send(
-            "POST",
-            kind,
-            body=resource,
-            headers={"Prefer": "return=representation"},
-            what=f"create {kind}",
+            "POST", kind, body=resource, headers=headers, what=f"create {kind}"
         )
         return dict(answer.json())
 

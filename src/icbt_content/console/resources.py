@@ -24,6 +24,8 @@ AUDIT_SOURCE_TYPE = "http://terminology.hl7.org/CodeSystem/security-source-type"
 ACTIONS = {"read": "R", "search-type": "E", "create": "C", "update": "U"}
 #: Shown as the AuditEvent's observer, so a service can tell the console's events apart.
 CONSOLE_NAME = "icbt-content therapist console"
+#: FHIR's identifier system for a URI (here ``urn:uuid:``): no system of our own is needed.
+URI_SYSTEM = "urn:ietf:rfc:3986"
 
 
 def fhir_time(now: datetime) -> str:
@@ -35,13 +37,30 @@ def _tag(programme: str) -> dict[str, Any]:
     return {"tag": [{"system": SYSTEM_PROGRAMME, "code": programme}]}
 
 
+def draft_identifier(draft: str) -> dict[str, str]:
+    """The identifier of a message made from one draft (a UUID as a URI)."""
+    return {"system": URI_SYSTEM, "value": f"urn:uuid:{draft}"}
+
+
+def draft_query(draft: str) -> str:
+    """The ``If-None-Exist`` search that finds a message already sent from this draft."""
+    return f"identifier={URI_SYSTEM}|urn:uuid:{draft}"
+
+
 def guidance_message(
-    programme: str, patient: str, practitioner: str, markdown: str, now: datetime
+    programme: str,
+    patient: str,
+    practitioner: str,
+    markdown: str,
+    now: datetime,
+    *,
+    draft: str | None = None,
 ) -> dict[str, Any]:
     """A therapist's guidance message to a client (``Communication``)."""
     return {
         "resourceType": "Communication",
         "meta": _tag(programme),
+        **({"identifier": [draft_identifier(draft)]} if draft else {}),
         "status": "completed",
         "category": [{"text": GUIDANCE_CATEGORY}],
         "subject": {"reference": f"Patient/{patient}"},
