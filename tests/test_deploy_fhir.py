@@ -38,7 +38,7 @@ fhir:
 service:
   name: Example Talking Therapies
   contact: "0300 000 0000"
-  risk_response: {en-GB: one working day, ar: يوم عمل واحد}
+  risk_response: {en-GB: one working day, ar: يوم عمل واحد, zh-Hant-HK: 一個工作天}
   risk_response_hours: 24
 """
 CONNECT_SRC = "connect-src https://fhir.example.nhs.uk https://login.example.nhs.uk"
@@ -243,3 +243,23 @@ def test_exercise_questionnaires_are_valid_fhir(programme: str) -> None:
         assert resource["id"] == contract.exercise_questionnaire_id(programme, exercise.id)
         assert resource["url"] == f"https://x.test/Questionnaire/{resource['id']}"
         assert [i["linkId"] for i in resource["item"]] == [f.id for f in exercise.fields]
+
+
+def test_every_locale_is_published_connected_with_its_own_words(tmp_path: Path) -> None:
+    # The fhir risk wording is safety advice: a locale without it would not be published
+    # (ICBT807). zh-Hant-HK and ar have it, with the service's wording in their language.
+    root = tmp_path / "project"
+    for part in ("programmes", "locales"):
+        shutil.copytree(REPO / part, root / part)
+    (root / "deploy.yaml").write_text(DEPLOY, encoding="utf-8")
+    report = build_site(root, root / "site", programmes=["sad"])
+    assert report.ok and not report.diagnostics.errors
+    assert not [d for d in report.diagnostics if d.code == "ICBT807"]
+    assert report.locales["sad"] == ["en-GB", "ar", "zh-Hant-HK"]
+    arabic = (root / "site/sad/ar/introduction/your-questionnaires/index.html").read_text("utf-8")
+    assert "تسعى الخدمة إلى التواصل معك خلال يوم عمل واحد." in arabic
+    chinese = (root / "site/sad/zh-Hant-HK/answers/index.html").read_text("utf-8")
+    assert "並在你登入期間傳送給Example Talking Therapies" in chinese
+    english = (root / "site/sad/en-GB/answers/index.html").read_text("utf-8")
+    assert "Nothing is sent over the internet" not in english
+    assert "What was already sent to Example Talking Therapies stays with them" in english

@@ -22,19 +22,24 @@ from icbt_content.render.records import programme_records
 
 REPO = Path(__file__).parent.parent
 STATIC = REPO / "src" / "icbt_content" / "render" / "static"
-SCRIPTS = sorted(STATIC.glob("*.js"))
+#: Every page's scripts, and a connected site's (loop/: deploy.yaml `connection: fhir`).
+SCRIPTS = sorted(STATIC.glob("*.js")) + sorted(STATIC.glob("loop/*.js"))
 TEMPLATES = resources.files("icbt_content.render") / "templates"
 
 
-def english_messages() -> dict[str, str]:
-    """The messages element as an untranslated page has it."""
+def english_messages(connection: str = "none") -> dict[str, str]:
+    """The messages element as an untranslated page has it (of a site with ``connection``)."""
     env = Environment(
         loader=PackageLoader("icbt_content.render", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
     )
     env.globals["_"] = lambda text: text
-    html = env.get_template("script_data.html").render(page_data={})
+    env.globals["fill"] = lambda text, **values: text
+    service = {"name": "Example Talking Therapies", "contact": "0300", "response": "a day"}
+    html = env.get_template("script_data.html").render(
+        page_data={}, connection=connection, service=service
+    )
     found = re.search(r"data-icbt-messages>(.*?)</script>", html, re.DOTALL)
     assert found is not None
     messages: dict[str, str] = json.loads(found.group(1))
@@ -52,7 +57,7 @@ def test_no_wording_in_the_scripts(script: Path) -> None:
     source = script.read_text(encoding="utf-8")
     copied = [
         text
-        for text in english_messages().values()
+        for text in english_messages("fhir").values()
         if any(f"{quote}{text}{quote}" in source for quote in "\"'`")
         or (len(text.split()) > 2 and text in source)
     ]
@@ -68,7 +73,8 @@ def test_the_page_has_every_message_the_scripts_show_and_no_other() -> None:
         for call in re.findall(r"message\(([^;]*?)\)", source):
             asked |= set(re.findall(r'"(\w+)"', call)) - {"programme"}
     reasons = {"badFile", "notLoaded", "noneForProgramme"}  # answers.js readFile(...).reason
-    assert asked | reasons == set(english_messages()), (asked | reasons) ^ set(english_messages())
+    shown = set(english_messages("fhir"))
+    assert asked | reasons == shown, (asked | reasons) ^ shown
 
 
 def test_the_key_scheme_is_spelt_only_in_ids() -> None:

@@ -128,6 +128,13 @@ def journey(
         page.on("console", lambda m: seen["console"].append(m.text))
         with hosted(site) as base:
             seen["base"] = base
+            # Signed out: a risk answer is kept on the device, and the alert says it is not sent.
+            answer_phq9(page, base, item9=1)
+            alert = page.locator("[data-risk-alert='q9']")
+            signed_out = alert.locator("[data-icbt-risk-stage='signed-out']")
+            expect(signed_out).to_be_visible(timeout=10_000)
+            seen["risk_signed_out"] = signed_out.inner_text()
+            seen["footer_before_sign_in"] = page.locator("[data-icbt-sync]").inner_text()
             sign_in(page, base, fhir_servers)
             seen["connect_axe"] = Axe().run(page, options=AXE_RULES)
 
@@ -301,21 +308,23 @@ def test_the_risk_answer_reaches_the_server_with_a_flag(
     phq9 = [r for r in responses if "/measure/phq9/" in r["identifier"]["value"]]
     assert all(r["questionnaire"] == PHQ9 for r in phq9)
     risky = [r for r in phq9 if item_code(r, "q9") != NOT_AT_ALL]
-    assert len(phq9) == 2 and len(risky) == 1
+    # One answered before signing in (sent after it), one signed in, one without risk.
+    assert len(phq9) == 3 and len(risky) == 2
     flags = ours(search(fhir_servers, therapist, f"Flag?subject=Patient/{CLIENT}"))
-    assert len(flags) == 1
-    flag = flags[0]
-    assert flag["status"] == "active"
-    assert flag["code"]["coding"][0] == {
-        "system": contract.SYSTEM_FLAG,
-        "code": contract.FLAG_RISK_ANSWER,
-        "display": "Risk answer",
-    }
-    assert flag["category"][0]["coding"][0]["code"] == "safety"
-    source = f"QuestionnaireResponse/{risky[0]['id']}"
-    assert {"url": contract.EXT_FLAG_SOURCE, "valueReference": {"reference": source}} in flag[
-        "extension"
-    ]
+    sources = set()
+    for flag in flags:
+        assert flag["status"] == "active"
+        assert flag["code"]["coding"][0] == {
+            "system": contract.SYSTEM_FLAG,
+            "code": contract.FLAG_RISK_ANSWER,
+            "display": "Risk answer",
+        }
+        assert flag["code"]["text"].startswith("PHQ-9 item 9 (q9): answer ")
+        assert flag["category"][0]["coding"][0]["code"] == "safety"
+        (extension,) = flag["extension"]
+        assert extension["url"] == contract.EXT_FLAG_SOURCE
+        sources.add(extension["valueReference"]["reference"])
+    assert sources == {f"QuestionnaireResponse/{r['id']}" for r in risky}
     for resource in [*responses, *flags]:
         assert_valid_r4(resource)
         assert resource["subject"] == {"reference": f"Patient/{CLIENT}"}
@@ -362,6 +371,15 @@ def test_a_conflicting_save_keeps_both_versions(
     assert mine["identifier"]["value"] != kept["identifier"]["value"]
     assert "both versions are kept" in journey["conflict_footer"]
     assert_valid_r4(mine)
+
+
+def test_a_risk_answer_while_signed_out_says_it_was_not_sent(journey: dict[str, Any]) -> None:
+    assert journey["risk_signed_out"].startswith("You are not signed in, so this answer cannot")
+    assert "0300 000 0000" in journey["risk_signed_out"]
+    assert journey["footer_before_sign_in"] == (
+        "You are not signed in: your answers stay on this device until you sign in. "
+        "Saved on this device, waiting to be sent to Example Talking Therapies: 1."
+    )
 
 
 def test_offline_saves_wait_and_are_sent_when_back_online(journey: dict[str, Any]) -> None:

@@ -464,6 +464,10 @@ export async function startConnect() {
   showSync(false);
   client = await restore();
   showSignedIn();
+  if (!client) {
+    // Signed out: a risk answer here cannot be sent, and the alert must say so from the start.
+    for (const form of document.querySelectorAll("form[data-icbt-questionnaire]")) showRiskStage(form, "signed-out");
+  }
   if (client) {
     if (document.querySelector("[data-icbt-connect-status]")) setText("[data-icbt-connect-status]", message("signedIn"));
     showSync(false);
