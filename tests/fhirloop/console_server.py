@@ -13,7 +13,7 @@ from fhir_servers import FhirServers, free_port
 
 from icbt_content.console.app import create_app
 from icbt_content.console.commands import load_programmes
-from icbt_content.console.settings import ConsoleConfig
+from icbt_content.console.settings import ConsoleConfig, load_console_config
 from icbt_content.model.console import ConsoleSettings
 from icbt_content.model.programme import Programme
 
@@ -45,11 +45,29 @@ def console_config(servers: FhirServers, port: int, **settings: object) -> Conso
 
 
 @contextmanager
-def running_console(servers: FhirServers, **settings: object) -> Iterator[str]:
-    """Serve the console on a free loopback port; yield its origin."""
+def running_console(
+    servers: FhirServers, project: Path | None = None, **settings: object
+) -> Iterator[str]:
+    """Serve the console on a free loopback port; yield its origin.
+
+    With ``project``, the console is set up as ``icbt console --project`` sets it up: its
+    settings from that project's deploy.yaml (the secret from the environment), its programmes
+    from that project; otherwise from the sample programmes and ``settings``.
+    """
     port = free_port()
-    programmes, localised = sample_programmes()
-    app = create_app(console_config(servers, port, **settings), programmes, localised=localised)
+    if project is None:
+        config = console_config(servers, port, **settings)
+        programmes, localised = sample_programmes()
+    else:
+        secret = {"ICBT_CONSOLE_CLIENT_SECRET": servers.clients["icbt-console"]["client_secret"]}
+        loaded, problems = load_console_config(
+            project, secret, public_url=f"http://127.0.0.1:{port}"
+        )
+        assert loaded is not None, problems
+        config = loaded
+        programmes, localised, problems = load_programmes(project)
+        assert not problems, problems
+    app = create_app(config, programmes, localised=localised)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     )

@@ -149,6 +149,7 @@ def _visit(
                 seen["exercises"] = page.locator("#exercises ~ article").first.inner_text()
                 seen["risk"] = page.locator("#risk ~ ul.flags").inner_text()
                 seen["notes"] = page.locator("#notes + .notes").inner_text()
+                seen["pages"] = page.locator("ol.pages").inner_text()
                 seen["client_axe"] = Axe().run(page)
 
                 # A form posted with another page's (or no) CSRF token is refused.
@@ -277,6 +278,17 @@ def test_exercise_answers_come_with_their_questions(
     assert f"{labels['situation']}\nAsking a question in the team meeting" in shown
     # A client's answer is text, never HTML.
     assert "They will see I am <b>nervous</b>" in shown
+
+
+def test_progress_shows_the_current_modules_pages(
+    visit: dict[str, Any], seeded: dict[str, Any]
+) -> None:
+    exercise = seeded["exercise"]
+    module = next(m for m in sample_programmes()[0] if m.id == "sad").modules[1]
+    page = next(p for p in module.pages if exercise in list(p.exercises()))
+    total = len(list(page.exercises()))
+    assert f"{page.title} — 1 of {total} exercises saved" in visit["pages"]
+    assert len(visit["pages"].splitlines()) == len(module.pages)
 
 
 def test_the_risk_flag_is_acknowledged_with_one_click(
