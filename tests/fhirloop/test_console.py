@@ -76,6 +76,16 @@ def seeded(fhir_servers: FhirServers) -> dict[str, Any]:
         kim,
         measure_response("sad", "kim", phq9, PHQ9_START, ago(10), locale="zh-Hant-HK"),
     )
+    # Someone in no care team of Sam's, with work on the programme.
+    therapist = fhir_servers.sign_in("sam", "icbt-console", CONSOLE_SCOPES)
+    stranger = {"resourceType": "Patient", "id": "stranger", "name": [{"text": "Sky Stranger"}]}
+    put = fhir_servers.request(therapist, "PUT", "Patient/stranger", stranger)
+    assert put.status in (200, 201), put.body
+    store(
+        fhir_servers,
+        therapist,
+        measure_response("sad", "stranger", phq9, PHQ9_NOW, ago(1)),
+    )
     return {"flag": flag, "exercise": exercise, "module": sad.modules[2]}
 
 
@@ -149,7 +159,12 @@ def _visit(
                 seen["exercises"] = page.locator("#exercises ~ article").first.inner_text()
                 seen["risk"] = page.locator("#risk ~ ul.flags").inner_text()
                 seen["notes"] = page.locator("#notes + .notes").inner_text()
+                seen["pages"] = page.locator("ol.pages").inner_text()
                 seen["client_axe"] = Axe().run(page)
+
+                # A client outside Sam's care teams is neither listed nor shown.
+                stranger = page.request.get(seen["client_url"].replace("/robin", "/stranger"))
+                seen["stranger"] = (stranger.status, "Sky Stranger" in stranger.text())
 
                 # A form posted with another page's (or no) CSRF token is refused.
                 forged = page.request.post(
@@ -260,6 +275,11 @@ def test_the_client_with_a_risk_answer_comes_first(visit: dict[str, Any]) -> Non
     assert "No activity for 10 days" in rows[kim]
 
 
+def test_only_clients_in_the_therapists_care_teams_are_shown(visit: dict[str, Any]) -> None:
+    assert not [row for row in visit["caseload"] if row.startswith("Sky Stranger")]
+    assert visit["stranger"] == (404, False)
+
+
 def test_scores_show_bands_caseness_and_reliable_change(visit: dict[str, Any]) -> None:
     table = visit["scores"]
     assert re.search(r"\t8\tMild\tBelow threshold\t", table), table
@@ -277,6 +297,17 @@ def test_exercise_answers_come_with_their_questions(
     assert f"{labels['situation']}\nAsking a question in the team meeting" in shown
     # A client's answer is text, never HTML.
     assert "They will see I am <b>nervous</b>" in shown
+
+
+def test_progress_shows_the_current_modules_pages(
+    visit: dict[str, Any], seeded: dict[str, Any]
+) -> None:
+    exercise = seeded["exercise"]
+    module = next(m for m in sample_programmes()[0] if m.id == "sad").modules[1]
+    page = next(p for p in module.pages if exercise in list(p.exercises()))
+    total = len(list(page.exercises()))
+    assert f"{page.title} — 1 of {total} exercises saved" in visit["pages"]
+    assert len(visit["pages"].splitlines()) == len(module.pages)
 
 
 def test_the_risk_flag_is_acknowledged_with_one_click(

@@ -32,6 +32,7 @@ from icbt_content.console.chart import score_chart
 from icbt_content.console.context import guidance_context
 from icbt_content.console.fhir import FhirClient, FhirError
 from icbt_content.console.reading import (
+    care_team_patients,
     client_record,
     client_resources,
     display_name,
@@ -172,6 +173,17 @@ class Console:
         """The programme as published in ``locale`` (the source when it is not published in it)."""
         return self.localised.get(programme.id, {}).get(locale or "", programme)
 
+    async def outside_caseload(self, request: Request, session: Session) -> Response | None:
+        """Refuse a client who is not in the signed-in practitioner's care teams (404, so the
+        console does not even say whether the client exists)."""
+        if session.practitioner is None:
+            return self.page(request, "error.html", 403, problem=NOT_A_PRACTITIONER)
+        fhir = await self.fhir(session)
+        caseload = await care_team_patients(fhir, session.practitioner)
+        if str(request.path_params["patient"]) not in caseload:
+            return self.page(request, "error.html", 404, problem=NOT_IN_CASELOAD)
+        return None
+
     def programme(self, request: Request) -> Programme | None:
         return self.programmes.get(str(request.path_params.get("programme", "")))
 
@@ -250,6 +262,9 @@ class Console:
                 programme.id, patient, session.practitioner or "", markdown, now(), draft=draft
             )
             try:
+                refused = await self.outside_caseload(request, session)
+                if refused is not None:
+                    return refused
                 # Conditional on the draft's id: sending again after a failure never sends twice.
                 sent = await fhir.create(message, if_none_exist=build.draft_query(draft))
             except FhirError:
@@ -275,6 +290,9 @@ class Console:
             )
             session.notices.append("Message sent.")
             return see_other(client_url(programme.id, patient))
+        refused = await self.outside_caseload(request, session)
+        if refused is not None:
+            return refused
         problem = ""
         if action == "template":
             template = next((t for t in programme.guidance if t.id == template_id), None)
@@ -402,6 +420,7 @@ NOT_A_PRACTITIONER = (
     "You are signed in, but not as a practitioner: the console is for the care team. "
     "Sign out and sign in with your practitioner account."
 )
+NOT_IN_CASELOAD = "There is no such client in your care teams."
 NOT_SENT = (
     "The message was not sent: the FHIR server could not be reached or refused it. Your text is "
     "kept below; send it again in a moment."
@@ -456,8 +475,11 @@ def render_template(
     ).markdown
 
 
-def guarded(console: Console, handler: Handler, *, signed_in: bool = True) -> Handler:
-    """Wrap a handler: find the session, require sign-in, check CSRF on POST, map errors."""
+def guarded(
+    console: Console, handler: Handler, *, signed_in: bool = True, check_caseload: bool = True
+) -> Handler:
+    """Wrap a handler: find the session, require sign-in, check CSRF on POST, check that the
+    client is in the therapist's caseload (unless the handler does), map errors."""
 
     async def endpoint(request: Request) -> Response:
         session = console.sessions.get(request.cookies.get(COOKIE))
@@ -481,6 +503,10 @@ def guarded(console: Console, handler: Handler, *, signed_in: bool = True) -> Ha
             if value is not None and not _valid_path_id(str(value)):
                 return console.page(request, "error.html", 404, problem="Not found.")
         try:
+            if check_caseload and "patient" in request.path_params and session is not None:
+                refused = await console.outside_caseload(request, session)
+                if refused is not None:
+                    return refused
             return await handler(request)
         except FhirError as exc:
             if exc.status == 401 and session is not None:
@@ -532,7 +558,11 @@ def create_app(
         Route("/callback", guarded(console, console.callback, signed_in=False)),
         Route("/logout", guarded(console, console.logout, signed_in=False), methods=["POST"]),
         Route(base, guarded(console, console.client)),
-        Route(f"{base}/guidance", guarded(console, console.guidance), methods=["POST"]),
+        Route(
+            f"{base}/guidance",
+            guarded(console, console.guidance, check_caseload=False),
+            methods=["POST"],
+        ),
         Route(
             f"{base}/flags/{{flag}}/acknowledge",
             guarded(console, console.acknowledge),
