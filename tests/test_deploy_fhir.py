@@ -263,3 +263,17 @@ def test_every_locale_is_published_connected_with_its_own_words(tmp_path: Path) 
     english = (root / "site/sad/en-GB/answers/index.html").read_text("utf-8")
     assert "Nothing is sent over the internet" not in english
     assert "What was already sent to Example Talking Therapies stays with them" in english
+
+
+def test_the_preview_keeps_its_own_connection_and_adds_the_two_servers() -> None:
+    from icbt_content.serve import PREVIEW_CSP
+
+    fhir = FhirConnection(
+        base_url="http://127.0.0.1:8090/fhir",
+        authorization_server="http://127.0.0.1:8091",
+        client_id="a",
+        console_client_id="b",
+    )
+    assert "connect-src 'self' http://127.0.0.1:8090 http://127.0.0.1:8091;" in connected_csp(
+        PREVIEW_CSP, fhir
+    )

@@ -37,10 +37,9 @@ def deploy_yaml(servers: FhirServers) -> str:
 
 
 def connected_project(root: Path, servers: FhirServers, unlock: str = "by-therapist") -> Path:
-    """The SAD sample programme in English, its modules opened by the therapist."""
+    """The SAD sample programme in all its locales, its modules opened by the therapist."""
     shutil.copytree(REPO / "programmes" / "sad", root / "programmes" / "sad")
-    (root / "locales" / "en-GB").mkdir(parents=True)
-    shutil.copy(REPO / "locales" / "en-GB" / "locale.yaml", root / "locales" / "en-GB")
+    shutil.copytree(REPO / "locales", root / "locales")
     manifest = root / "programmes" / "sad" / "programme.yaml"
     text = manifest.read_text(encoding="utf-8").replace("unlock: in-order", f"unlock: {unlock}")
     manifest.write_text(text, encoding="utf-8")

@@ -2,7 +2,8 @@
 
 :mod:`.bundle` writes the whole programme per locale as JSON that follows a schema generated
 from the content model. :mod:`.fhir` writes each measure as a FHIR R4 ``Questionnaire`` and turns
-the answers a client exported from the site into ``QuestionnaireResponse`` resources.
+the answers a client exported from the site into ``QuestionnaireResponse`` resources;
+:mod:`.exercises` writes each exercise as a ``Questionnaire``.
 """
 
 from icbt_content.export.bundle import (
@@ -13,6 +14,7 @@ from icbt_content.export.bundle import (
     export_bundle,
     programme_bundle,
 )
+from icbt_content.export.exercises import exercise_questionnaire
 from icbt_content.export.fhir import (
     DEFAULT_BASE_URL,
     FHIR_VERSION,
@@ -35,6 +37,7 @@ __all__ = [
     "AnswersError",
     "ExportError",
     "bundle_schema",
+    "exercise_questionnaire",
     "export_bundle",
     "export_questionnaires",
     "export_responses",

@@ -127,7 +127,15 @@ async function sendResponse(entry, patient) {
         headers: {"Content-Type": "application/fhir+json", "If-Match": `W/"${entry.target.version}"`},
       });
     } catch (error) {
-      if (statusOf(error) !== 412) throw error;
+      const status = statusOf(error);
+      if (status === 404 || status === 410) {
+        // The response is gone from the server: this save starts a new one.
+        const key = answerKey(loop, "exercise", entry.item, newEntryId());
+        entry.sentKey = key;
+        const fresh = {...resource, identifier: {system: loop.systems.answer, value: key}};
+        return createOnce(fresh, loop.systems.answer, key);
+      }
+      if (status !== 412) throw error;
       // Someone else's save came first: keep both. Ours becomes a new response that names the
       // version it did not overwrite.
       const current = await client.request(`QuestionnaireResponse/${entry.target.id}`);
@@ -235,6 +243,14 @@ export async function sync() {
     showSync(false);
   }
   if (client && next !== Infinity) timer = window.setTimeout(sync, next);
+}
+
+/** Send now: what was waiting for its next try is due at once (back online, signed in). */
+export function syncNow() {
+  updateOutbox((outbox) => {
+    for (const entry of waiting(outbox)) entry.after = 0;
+  });
+  return sync();
 }
 
 /* -- what the client saves becomes an entry -------------------------------------------------- */
@@ -460,7 +476,7 @@ export async function startConnect() {
   for (const form of document.querySelectorAll("form[data-icbt-questionnaire]")) showRiskStage(form, "before");
   watchSaves();
   wireConnectPage();
-  window.addEventListener("online", () => sync());
+  window.addEventListener("online", () => syncNow());
   showSync(false);
   client = await restore();
   showSignedIn();
@@ -471,7 +487,7 @@ export async function startConnect() {
   if (client) {
     if (document.querySelector("[data-icbt-connect-status]")) setText("[data-icbt-connect-status]", message("signedIn"));
     showSync(false);
-    await Promise.all([sync(), fromTherapist()]);
+    await Promise.all([syncNow(), fromTherapist()]);
   } else {
     setText("[data-icbt-messages-status]", message("messagesSignedOut"));
   }

@@ -28,8 +28,16 @@ export function loadOutbox() {
   };
 }
 
-/** Write the sync record; true when written. */
+const KEEP_SYNCED = 200;
+
+/** Write the sync record; true when written. Only the latest synced entries are kept (they only
+ * tell a result already sent from a new one); waiting entries are never dropped. */
 export function saveOutbox(outbox) {
+  const synced = outbox.entries.filter((entry) => entry.status === "synced");
+  if (synced.length > KEEP_SYNCED) {
+    const dropped = new Set(synced.slice(0, synced.length - KEEP_SYNCED));
+    outbox.entries = outbox.entries.filter((entry) => !dropped.has(entry));
+  }
   return save(KEY, outbox);
 }
 
