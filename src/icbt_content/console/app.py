@@ -290,11 +290,13 @@ class Console:
             )
             session.notices.append("Message sent.")
             return see_other(client_url(programme.id, patient))
-        refused = await self.outside_caseload(request, session)
-        if refused is not None:
-            return refused
         problem = ""
         if action == "template":
+            # Previewing the therapist's own text reads nothing; filling a template reads the
+            # client's record, so it needs the client to be in the caseload.
+            refused = await self.outside_caseload(request, session)
+            if refused is not None:
+                return refused
             template = next((t for t in programme.guidance if t.id == template_id), None)
             if template is None:
                 return self.page(request, "error.html", 404, problem="There is no such template.")
