@@ -28,7 +28,7 @@ from icbt_content.loop.contract import (
     SYSTEM_FLAG,
     SYSTEM_MODULE,
 )
-from icbt_content.measures.scoring import ChangeCategory
+from icbt_content.measures.scoring import ChangeCategory, Recovery, RecoveryNotComputable
 from icbt_content.model.programme import Programme
 
 REPO = Path(__file__).resolve().parents[2]
@@ -257,3 +257,27 @@ def test_the_chart_is_one_labelled_image(sad: Programme) -> None:
     assert "totals from first to latest: 8, 16" in svg
     assert svg.count('<circle class="score"') == 2
     assert svg.count('class="band ') == len(measure.bands)
+
+
+def spin(each: int, days: float) -> dict[str, Any]:
+    """A SPIN response with every item answered ``each``."""
+    return {
+        "identifier": {"system": SYSTEM_ANSWER, "value": f"sad/en-GB/measure/spin/s{days}"},
+        "authored": days_ago(days),
+        "item": [{"linkId": f"q{n}", "answer": [{"valueInteger": each}]} for n in range(1, 18)],
+    }
+
+
+def test_recovery_uses_the_programmes_outcome_measures(sad: Programme) -> None:
+    got = record(sad, "A", [phq9(2, 0, 30), spin(2, 30), phq9(0, 0, 1), spin(0, 1)])
+    assert isinstance(got.outcome, Recovery)
+    assert (got.outcome.depression, got.outcome.anxiety) == ("phq9", "spin")
+    assert got.outcome.case_at_start and got.outcome.recovered
+    assert got.outcome.reliable_recovery
+
+
+def test_recovery_is_never_guessed_from_other_measures(sad: Programme) -> None:
+    got = record(sad, "A", [phq9(2, 0, 30), phq9(0, 0, 1)])
+    assert isinstance(got.outcome, RecoveryNotComputable)
+    assert "no scores of 'spin'" in got.outcome.reason
+    assert record(sad, "A", [phq9(2, 0, 30)]).outcome is None

@@ -155,6 +155,7 @@ def _visit(
                 page.get_by_role("heading", name="Robin Shah", level=1).wait_for()
                 seen["client_url"] = page.url
                 seen["scores"] = page.locator("#measure-phq9 ~ table").inner_text()
+                seen["outcome"] = page.locator("p.outcome").inner_text()
                 seen["chart"] = page.locator("#measure-phq9 ~ svg").get_attribute("aria-labelledby")
                 seen["exercises"] = page.locator("#exercises ~ article").first.inner_text()
                 seen["risk"] = page.locator("#risk ~ ul.flags").inner_text()
@@ -286,6 +287,8 @@ def test_scores_show_bands_caseness_and_reliable_change(visit: dict[str, Any]) -
     assert re.search(r"\t17\tModerately severe\tCase\tReliable deterioration\t", table), table
     assert "Yes: item q9 = 1" in table
     assert visit["chart"] == "chart-phq9-title chart-phq9-desc"
+    # Robin has no SPIN scores yet: recovery is not guessed from PHQ-9 alone.
+    assert "Recovery cannot be worked out yet: there are no scores of 'spin'" in visit["outcome"]
 
 
 def test_exercise_answers_come_with_their_questions(

@@ -8,7 +8,9 @@ from markupsafe import Markup, escape
 from icbt_content.console.record import MeasureHistory
 
 WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 12, 32
+LEFT, RIGHT, TOP, BOTTOM = 48, 132, 12, 32
+#: Space between the plot's edges and the first and last points.
+INSET = 14
 
 
 def _top_score(history: MeasureHistory) -> int:
@@ -29,7 +31,7 @@ def score_chart(history: MeasureHistory, chart_id: str) -> Markup:
         return round(TOP + plot_h - plot_h * value / top, 1)
 
     points = [p for p in history.points if p.result.total is not None]
-    step = plot_w / max(1, len(points) - 1)
+    step = (plot_w - 2 * INSET) / max(1, len(points) - 1)
     parts: list[str] = []
     for index, band in enumerate(history.measure.bands):
         upper, lower = y(min(band.max + 0.5, top)), y(max(band.min - 0.5, 0))
@@ -38,8 +40,9 @@ def score_chart(history: MeasureHistory, chart_id: str) -> Markup:
             f'height="{round(lower - upper, 1)}"/>'
         )
         middle = round((upper + lower) / 2 + 4, 1)
+        # Labels stand right of the plot, where no point can cover them.
         parts.append(
-            f'<text class="band-label" x="{LEFT + plot_w - 4}" y="{middle}" text-anchor="end">'
+            f'<text class="band-label" x="{LEFT + plot_w + 6}" y="{middle}">'
             f"{escape(band.label)}</text>"
         )
     if history.measure.caseness is not None:
@@ -51,7 +54,9 @@ def score_chart(history: MeasureHistory, chart_id: str) -> Markup:
         parts.append(
             f'<text class="axis" x="{LEFT - 6}" y="{y(tick) + 4}" text-anchor="end">{tick}</text>'
         )
-    coords = [(round(LEFT + i * step, 1), y(p.result.total or 0)) for i, p in enumerate(points)]
+    coords = [
+        (round(LEFT + INSET + i * step, 1), y(p.result.total or 0)) for i, p in enumerate(points)
+    ]
     if len(coords) > 1:
         path = " ".join(f"{x},{yy}" for x, yy in coords)
         parts.append(f'<polyline class="scores" points="{path}"/>')

@@ -32,8 +32,6 @@ class ConsoleSettings(ContentModel):
     """The environment variable holding the client secret (never the secret itself)."""
     public_url: HttpUrl = HttpUrl("http://127.0.0.1:8400")
     """Where therapists open the console; the sign-in returns to ``<public_url>/callback``."""
-    canonical_base: HttpUrl | None = None
-    """The canonical base of the programme's Questionnaires, as given to ``icbt export``."""
     session_minutes: int = Field(default=30, ge=5, le=720)
     """A session ends after this many minutes without a request (and at the token's expiry)."""
     inactive_days: int = Field(default=7, ge=1, le=90)
