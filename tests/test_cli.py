@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,13 +67,21 @@ def test_new_programme_scaffold_checks_clean_and_builds(
     assert run(["new", "programme", "Bad Id", "--project", str(tmp_path)]) == 2
 
 
-def test_build_shows_progress_unless_quiet(
-    basic_project: Path, capsys: pytest.CaptureFixture
+def test_build_shows_progress_only_on_a_terminal(
+    basic_project: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # In a pipe (a CI log) no carriage returns; -v there gives one line per programme/locale.
     assert run(["build", "--project", str(basic_project)]) == 0
-    assert "demo en-GB: 3/3 pages" in capsys.readouterr().err
-    assert run(["build", "-q", "--project", str(basic_project)]) == 0
-    assert capsys.readouterr().err == ""
+    err = capsys.readouterr().err
+    assert "\r" not in err and "3/3 pages" not in err and "built 3 pages" in err
+    assert run(["build", "-v", "--project", str(basic_project)]) == 0
+    assert "demo en-GB: 3/3 pages\n" in capsys.readouterr().err
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert run(["build", "--project", str(basic_project)]) == 0
+    assert "\rdemo en-GB: 3/3 pages\n" in capsys.readouterr().err
+    for quiet in (["build", "-q"], ["-q", "build"], ["build", "--quiet"]):
+        assert run([*quiet, "--project", str(basic_project)]) == 0
+        assert capsys.readouterr().err == ""
 
 
 def test_lock_records_ids_and_check_then_guards_them(basic_project: Path) -> None:

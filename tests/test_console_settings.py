@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from icbt_content.cli import run
+from icbt_content.commandline.runner import run
 from icbt_content.console.commands import check_server
 from icbt_content.console.settings import load_console_config
 

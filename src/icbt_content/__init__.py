@@ -1,24 +1,33 @@
 """icbt-content: author, translate and publish therapist-guided internet CBT programmes."""
 
-from icbt_content.authoring.loader import load_programme
-from icbt_content.build import BuildReport, build_site
-from icbt_content.diagnostics import ContentError, Diagnostic
-from icbt_content.guidance import render_guidance
-from icbt_content.markdown import render_markdown
-from icbt_content.model import (
-    Callout,
-    Exercise,
-    ExerciseBlock,
-    ExerciseField,
-    GuidanceTemplate,
-    Measure,
-    Media,
-    Module,
-    Page,
-    Programme,
-    Prose,
-    QuestionnaireBlock,
-)
+from __future__ import annotations
+
+import importlib
+
+# Not typing.TYPE_CHECKING: importing typing would slow down `icbt --version`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from icbt_content.authoring.loader import load_programme
+    from icbt_content.build import BuildReport, build_site
+    from icbt_content.diagnostics import ContentError, Diagnostic
+    from icbt_content.guidance import render_guidance
+    from icbt_content.markdown import render_markdown
+    from icbt_content.model import (
+        Callout,
+        Exercise,
+        ExerciseBlock,
+        ExerciseField,
+        GuidanceTemplate,
+        Measure,
+        Media,
+        Module,
+        Page,
+        Programme,
+        Prose,
+        QuestionnaireBlock,
+    )
 
 __version__ = "0.1.0"
 
@@ -43,3 +52,45 @@ __all__ = [
     "render_guidance",
     "render_markdown",
 ]
+
+# Each public name is imported from its module when first used (PEP 562), so that importing
+# the package, as `icbt --version` does, loads none of the library.
+_MODULES = {
+    "load_programme": "icbt_content.authoring.loader",
+    "BuildReport": "icbt_content.build",
+    "build_site": "icbt_content.build",
+    "ContentError": "icbt_content.diagnostics",
+    "Diagnostic": "icbt_content.diagnostics",
+    "render_guidance": "icbt_content.guidance",
+    "render_markdown": "icbt_content.markdown",
+    **dict.fromkeys(
+        [
+            "Callout",
+            "Exercise",
+            "ExerciseBlock",
+            "ExerciseField",
+            "GuidanceTemplate",
+            "Measure",
+            "Media",
+            "Module",
+            "Page",
+            "Programme",
+            "Prose",
+            "QuestionnaireBlock",
+        ],
+        "icbt_content.model",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'icbt_content' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -1,5 +1,5 @@
 """`python -m icbt_content` runs the icbt command."""
 
-from icbt_content.cli import main
+from icbt_content.commandline.runner import main
 
 main()

@@ -8,6 +8,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK
+from icbt_content.commandline.support import (
+    add_output_options,
+    print_diagnostics,
+    project_folder,
+    usage_error,
+)
+
 if TYPE_CHECKING:
     from icbt_content.console.settings import ConsoleConfig
     from icbt_content.diagnostics import Diagnostic
@@ -15,30 +23,24 @@ if TYPE_CHECKING:
 
 
 def cmd_console(args: argparse.Namespace) -> int:
-    from icbt_content.cli import print_diagnostics, project_folder
-
     try:
         import uvicorn
 
         from icbt_content.console.app import create_app
         from icbt_content.console.settings import load_console_config
     except ImportError:
-        print(
-            "icbt: error: the console needs its extra: pip install 'icbt-content[console]'",
-            file=sys.stderr,
-        )
-        return 2
+        return usage_error("the console needs its extra: pip install 'icbt-content[console]'")
     project = project_folder(args)
     config, problems = load_console_config(project, public_url=f"http://{args.host}:{args.port}")
     if config is None:
         print_diagnostics(problems)
-        return 1
+        return EXIT_CONTENT
     found = [*problems, *check_server(config)]
     programmes, localised, diagnostics = load_programmes(project)
     found.extend(diagnostics)
     print_diagnostics(found)
     if any(problem.severity == "error" for problem in found):
-        return 1
+        return EXIT_CONTENT
     print(
         f"therapist console on {config.public_url} for {len(programmes)} programme(s); "
         "press Ctrl+C to stop",
@@ -53,7 +55,7 @@ def cmd_console(args: argparse.Namespace) -> int:
         log_level="warning",
         proxy_headers=False,
     )
-    return 0
+    return EXIT_OK
 
 
 def check_server(config: ConsoleConfig) -> list[Diagnostic]:
@@ -113,9 +115,10 @@ def load_programmes(
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `console` command."""
     console = subparsers.add_parser(
-        "console", help="run the therapist console (needs 'console:' in deploy.yaml)"
+        "console", help="run the therapist console against the FHIR server"
     )
     console.add_argument("--project", default=".", help="project folder (default: .)")
     console.add_argument("--host", default="127.0.0.1")
     console.add_argument("--port", type=int, default=8400)
+    add_output_options(console)
     console.set_defaults(run=cmd_console)

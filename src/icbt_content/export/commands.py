@@ -1,7 +1,7 @@
 """``icbt export``: JSON bundles, FHIR Questionnaires, or FHIR responses from saved answers.
 
-Like :mod:`icbt_content.cli`, this is the only part of the export that prints and picks exit
-codes. Content errors are raised as ContentError and printed by the CLI.
+Like the rest of :mod:`icbt_content.commandline`, this is the only part of the export that
+prints and picks exit codes. Content errors are raised as ContentError and printed by the CLI.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from icbt_content.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
+from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
+from icbt_content.commandline.support import add_output_options, project_folder
 from icbt_content.export.bundle import write_bundles
 from icbt_content.export.fhir import (
     BASE_URL_ENV,
@@ -62,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"fhir: your service's canonical base URL (default: ${BASE_URL_ENV}, else "
         f"{DEFAULT_BASE_URL})",
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    add_output_options(parser)
     parser.set_defaults(run=cmd_export)
 
 
@@ -72,8 +73,6 @@ def _error(message: str) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Run ``icbt export``; return the exit code."""
-    from icbt_content.cli import project_folder
-
     project = project_folder(args)
     if args.format == "fhir-responses" and not args.answers:
         _error("--format fhir-responses needs --answers FILE (the my-answers.json from the site)")

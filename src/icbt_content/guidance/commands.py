@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK
+from icbt_content.commandline.support import add_output_options, print_diagnostics, usage_error
 from icbt_content.diagnostics import ContentError
 
 
@@ -16,21 +17,17 @@ def cmd_render(args: argparse.Namespace) -> int:
     programme, _, template = args.template.rpartition("/")
     programme = programme or args.programme
     if not programme:
-        print(
-            "icbt: error: name the template as PROGRAMME/TEMPLATE (sad/welcome) or use --programme",
-            file=sys.stderr,
+        return usage_error(
+            "name the template as PROGRAMME/TEMPLATE (sad/welcome) or use --programme"
         )
-        return 2
     try:
         context = load_context(Path(args.context), args.context)
         message = render_guidance(project, programme, template, context, locale=args.locale)
     except ContentError as exc:
-        from icbt_content.cli import print_diagnostics
-
         print_diagnostics(exc.diagnostics)
-        return 1
+        return EXIT_CONTENT
     print(message.html if args.html else message.markdown)
-    return 0
+    return EXIT_OK
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,4 +41,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     render.add_argument("--programme", default=None, help="programme id if not in TEMPLATE")
     render.add_argument("--project", default=".")
     render.add_argument("--html", action="store_true", help="print HTML instead of Markdown")
+    add_output_options(render)
     render.set_defaults(run=cmd_render)

@@ -1,7 +1,7 @@
 """``icbt i18n``: extract, init, update, compile, status, check and adaptations.
 
-Like :mod:`icbt_content.cli`, this is a place that prints and picks exit codes: 0 success,
-1 problems in catalogs (or coverage under --fail-under), 2 usage errors.
+Like the rest of :mod:`icbt_content.commandline`, this is a place that prints and picks exit
+codes: 0 success, 1 problems in catalogs (or coverage under --fail-under), 2 usage errors.
 """
 
 from __future__ import annotations
@@ -11,7 +11,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
+from icbt_content.commandline.support import (
+    add_format_option,
+    add_output_options,
+    print_diagnostics,
+    project_folder,
+)
+
 #: What every coverage dashboard contains, so a later run may replace it.
 DASHBOARD_SIGNATURE = b"<title>Translation coverage</title>"
 
@@ -24,7 +31,7 @@ def register(subparsers: Any) -> None:
     def command(name: str, help: str, run: Any) -> argparse.ArgumentParser:
         parser: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help)
         parser.add_argument("--project", default=".", help="project folder (default: .)")
-        parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+        add_output_options(parser)
         parser.set_defaults(run=run)
         return parser
 
@@ -62,6 +69,7 @@ def register(subparsers: Any) -> None:
     p = command("check", "check every translation before it is published", _check)
     p.add_argument("--locale", action="append", metavar="CODE", help="only this locale")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    add_format_option(p)
 
     p = command("adaptations", "report each locale's adapted passages (FRAME records)", _report)
     p.add_argument("--locale", action="append", metavar="CODE", help="only this locale")
@@ -74,8 +82,6 @@ def register(subparsers: Any) -> None:
 
 
 def _project(args: argparse.Namespace) -> Path:
-    from icbt_content.cli import project_folder
-
     return project_folder(args)
 
 
@@ -84,10 +90,8 @@ def _say(args: argparse.Namespace, text: str) -> None:
         print(text, file=sys.stderr)
 
 
-def _problems(items: Any) -> None:
-    from icbt_content.cli import print_diagnostics
-
-    print_diagnostics(items)
+def _problems(items: Any, fmt: str = "text") -> None:
+    print_diagnostics(items, fmt)
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -193,7 +197,7 @@ def _check(args: argparse.Namespace) -> int:
     from icbt_content.i18n.workflow import check
 
     found = Diagnostics(check(_project(args), args.locale))
-    _problems(found)
+    _problems(found, args.diagnostic_format)
     if found.fails(args.strict):
         return EXIT_CONTENT
     if not len(found):

@@ -11,9 +11,15 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
+from icbt_content.commandline.support import (
+    add_output_options,
+    check_safety_files,
+    print_diagnostics,
+    project_folder,
+)
 from icbt_content.diagnostics import Diagnostics
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 #: Every report says how it was made (see templates/report.*): an existing file that does not
 #: is someone else's, and is never replaced.
 REPORT_SIGNATURE = b"icbt safety report"
@@ -36,8 +42,6 @@ def _date(text: str | None) -> dt.date:
 
 
 def _project(args: argparse.Namespace) -> Path:
-    from icbt_content.cli import project_folder
-
     return project_folder(args)
 
 
@@ -55,7 +59,6 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def _record(args: argparse.Namespace) -> int:
-    from icbt_content.cli import check_safety_files, print_diagnostics
     from icbt_content.safety.release import ReleaseError, SignOff, record_release
     from icbt_content.validate import check_project
 
@@ -186,7 +189,6 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from icbt_content.cli import print_diagnostics
     from icbt_content.outputs import check_output_file
     from icbt_content.safety.evidence import EvidenceError, read_junit
     from icbt_content.safety.files import OutsideProjectError, write_inside
@@ -248,7 +250,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     release.add_argument("--notes", default=None, metavar="FILE", help="release notes")
     release.add_argument("--date", default=None, help="the sign-off date (default: today)")
     release.add_argument("--programme", default=None, metavar="ID", help="for diff and list")
-    release.add_argument("-q", "--quiet", action="store_true")
+    add_output_options(release)
     release.set_defaults(run=cmd_release)
 
     safety = subparsers.add_parser("safety", help="the clinical safety case")
@@ -262,5 +264,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     report.add_argument("--test-results", default=None, metavar="JUNIT.xml")
     report.add_argument("--out", required=True, metavar="FILE")
     report.add_argument("--date", default=None, help="the report date (default: today)")
-    report.add_argument("-q", "--quiet", action="store_true")
+    add_output_options(report)
     report.set_defaults(run=cmd_report)

@@ -1,0 +1,204 @@
+"""``icbt build``, ``check``, ``serve``, ``lock`` and ``new``: the commands on a whole project."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import socket
+import sys
+from typing import Any
+
+from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK
+from icbt_content.commandline.support import (
+    add_format_option,
+    add_project_option,
+    check_safety_files,
+    print_diagnostics,
+    progress_printer,
+    project_folder,
+    say,
+    usage_error,
+)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Run ``icbt build``; return the exit status."""
+    from icbt_content.build import build_site
+
+    project = project_folder(args)
+    report = build_site(
+        project,
+        args.out,
+        programmes=args.programme or None,
+        strict=args.strict,
+        progress=progress_printer(args),
+    )
+    print_diagnostics(report.diagnostics, args.diagnostic_format)
+    if not report.ok:
+        print("icbt: build failed; the previous site was left as it was", file=sys.stderr)
+        return EXIT_CONTENT
+    say(
+        args,
+        f"built {report.pages} pages of {len(report.programmes)} programme(s) into "
+        f"{report.out} in {report.seconds:.2f}s",
+    )
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Run ``icbt check``; return the exit status."""
+    from icbt_content.diagnostics import Diagnostics
+    from icbt_content.i18n.localise import check_locales
+    from icbt_content.validate import check_project
+
+    project = project_folder(args)
+    found = Diagnostics()
+    loaded = check_project(project, args.programme or None)
+    for item in loaded:
+        found.extend(item.diagnostics)
+        # What the build would refuse to publish: crisis services, safety words, translations.
+        found.extend(check_locales(project, item))
+        if args.verbose:
+            print(f"checked {item.root.name}", file=sys.stderr)
+    found.extend(check_safety_files(project))
+    print_diagnostics(found, args.diagnostic_format)
+    if not loaded:
+        print("icbt: no programmes found under programmes/", file=sys.stderr)
+        return EXIT_CONTENT
+    if found.fails(args.strict):
+        return EXIT_CONTENT
+    say(args, f"checked {len(loaded)} programme(s): no problems")
+    return EXIT_OK
+
+
+def cmd_lock(args: argparse.Namespace) -> int:
+    """Run ``icbt lock``; return the exit status."""
+    from icbt_content.authoring.loader import load_programme
+    from icbt_content.diagnostics import ContentError
+    from icbt_content.idslock import write_lock
+    from icbt_content.validate import programme_folders
+
+    project = project_folder(args)
+    for folder in programme_folders(project, args.programme or None):
+        try:
+            programme = load_programme(folder)
+        except ContentError as exc:
+            print_diagnostics(exc.diagnostics)
+            return EXIT_CONTENT
+        path = write_lock(programme, folder)
+        say(args, f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Run ``icbt new programme``; return the exit status."""
+    from icbt_content.adaptation.resources import LOCALE_FILE
+    from icbt_content.scaffold import SOURCE_LOCALE, ScaffoldError, new_programme
+
+    project = project_folder(args)
+    locale_file = project / "locales" / SOURCE_LOCALE / LOCALE_FILE
+    had_locale = locale_file.exists()
+    try:
+        folder = new_programme(project, args.id, title=args.title)
+    except ScaffoldError as exc:
+        return usage_error(str(exc))
+    say(args, f"created {folder}; next: icbt serve")
+    if not had_locale:
+        say(args, f"created {locale_file}: fill in its crisis services before publishing")
+    return EXIT_OK
+
+
+def port_number(text: str) -> int:
+    """An ``argparse`` type: a TCP port, 0 (any free port) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port: use 1 to 65535 (0: any free one)")
+    return port
+
+
+def unusable_port(host: str, port: int) -> str | None:
+    """Why the preview cannot listen on host:port (in use, not allowed, no such address)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        return f"cannot listen on '{host}': {exc}"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # The preview server reuses addresses too, so a port left in TIME_WAIT is usable.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            reason = {
+                errno.EADDRINUSE: "another program is using it",
+                errno.EACCES: "this user may not use ports under 1024",
+                errno.EADDRNOTAVAIL: "that address is not on this computer",
+            }.get(exc.errno or 0, exc.strerror or str(exc))
+            return f"cannot listen on {host}:{port}: {reason}"
+    return None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run ``icbt serve`` until it is stopped; return the exit status."""
+    from icbt_content.serve import serve
+
+    project = project_folder(args)
+    problem = unusable_port(args.host, args.port)
+    if problem is not None:
+        return usage_error(f"{problem}; choose another with --port")
+    try:
+        return serve(project, host=args.host, port=args.port, strict=args.strict)
+    except OSError as exc:
+        # Another program took the port between the check above and the server starting.
+        if exc.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL):
+            raise
+        return usage_error(f"cannot listen on {args.host}:{args.port}: {exc.strerror}")
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    """Add ``build``, ``check``, ``serve``, ``lock`` and ``new``."""
+    from icbt_content.commandline.registry import COMMANDS
+
+    def command(name: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = subparsers.add_parser(name, help=COMMANDS[name].help)
+        return parser
+
+    build = command("build")
+    add_project_option(build)
+    build.add_argument("--out", default=None, help="output folder (default: site/)")
+    build.add_argument("--programme", action="append", metavar="ID", help="only this programme")
+    build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    add_format_option(build)
+    build.set_defaults(run=cmd_build)
+
+    check = command("check")
+    add_project_option(check)
+    check.add_argument("--programme", action="append", metavar="ID", help="only this programme")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    add_format_option(check)
+    check.set_defaults(run=cmd_check)
+
+    serve = command("serve")
+    add_project_option(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument(
+        "--port", type=port_number, default=8000, help="port to listen on (default: 8000)"
+    )
+    serve.add_argument("--strict", action="store_true", help="fail on warnings too")
+    serve.set_defaults(run=cmd_serve)
+
+    lock = command("lock")
+    add_project_option(lock)
+    lock.add_argument("--programme", action="append", metavar="ID", help="only this programme")
+    lock.set_defaults(run=cmd_lock)
+
+    new = command("new")
+    new_sub = new.add_subparsers(dest="what", required=True, parser_class=type(new))
+    new_programme = new_sub.add_parser("programme", help="scaffold a programme")
+    add_project_option(new_programme)
+    new_programme.add_argument("id", help="the programme id, like low-mood")
+    new_programme.add_argument("--title", default=None, help="the programme's title")
+    new_programme.set_defaults(run=cmd_new)
