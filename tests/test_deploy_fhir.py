@@ -224,6 +224,9 @@ def test_the_risk_alert_is_staged_and_names_the_service(sites: dict[str, Path]) 
     text = page.read_text(encoding="utf-8")
     stages = re.findall(r'data-icbt-risk-stage="([a-z-]+)"', text)
     assert stages[:5] == ["before", "sending", "sent", "waiting", "signed-out"]
+    # Until connect.js runs signed in, the page promises nothing: "not signed in" shows.
+    shown = re.findall(r'data-icbt-risk-stage="([a-z-]+)">', text)
+    assert set(shown) == {"signed-out"}
     assert "Example Talking Therapies aims to contact" not in text  # says "The service aims"
     assert "The service aims to contact you within one working day." in text
     assert "0300 000 0000" in text
@@ -258,6 +261,10 @@ def test_every_locale_is_published_connected_with_its_own_words(tmp_path: Path) 
     assert report.locales["sad"] == ["en-GB", "ar", "zh-Hant-HK"]
     arabic = (root / "site/sad/ar/introduction/your-questionnaires/index.html").read_text("utf-8")
     assert "تسعى الخدمة إلى التواصل معك خلال يوم عمل واحد." in arabic
+    # A response in Arabic answers the Arabic Questionnaire the export writes (phq9-ar).
+    phq9 = page_data(root / "site/sad/ar/introduction/your-questionnaires/index.html")
+    url = phq9["loop"]["answers"]["measure"]["phq9"]["url"]
+    assert url == "https://icbt.example.nhs.uk/fhir/Questionnaire/phq9-ar|1.0.0"
     chinese = (root / "site/sad/zh-Hant-HK/answers/index.html").read_text("utf-8")
     assert "並在你登入期間傳送給Example Talking Therapies" in chinese
     english = (root / "site/sad/en-GB/answers/index.html").read_text("utf-8")

@@ -119,7 +119,7 @@ def loop_data(
             "guidance": contract.GUIDANCE_CATEGORY,
             "unlocked": contract.UNLOCKED_STATUS,
         },
-        "answers": answer_data(programme, keys, base),
+        "answers": answer_data(programme, keys, base, locale),
     }
 
 
@@ -156,10 +156,14 @@ def sync_kinds() -> dict[str, Any]:
     }
 
 
-def answer_data(programme: Programme, keys: Iterable[str], base_url: str) -> dict[str, Any]:
+def answer_data(
+    programme: Programme, keys: Iterable[str], base_url: str, locale: str = ""
+) -> dict[str, Any]:
     """How the answers saved under ``keys`` (this page's records) become QuestionnaireResponses.
 
-    ``measure``: per measure id, the Questionnaire (``url|version``), each choice answer's
+    ``measure``: per measure id, the Questionnaire (``url|version``; in a locale other than the
+    programme's own, its translation, as ``icbt export --format fhir`` names it), each choice
+    answer's
     Coding as the export writes it, and the risk items (answer above ``above`` raises a Flag);
     ``exercise``: per exercise id, what :func:`~icbt_content.export.exercises.answer_types` says.
     """
@@ -168,6 +172,7 @@ def answer_data(programme: Programme, keys: Iterable[str], base_url: str) -> dic
     from icbt_content.ids import storage_key
 
     wanted = set(keys)
+    translated = locale if locale and locale != programme.source_locale else None
     measures: dict[str, Any] = {}
     for measure in programme.measures:
         if storage_key(programme.id, measure.id, "measure") not in wanted:
@@ -175,7 +180,7 @@ def answer_data(programme: Programme, keys: Iterable[str], base_url: str) -> dic
         version = measure.version or programme.version
         codings = answer_codings(measure, base_url=base_url)
         measures[measure.id] = {
-            "url": f"{questionnaire_url(measure, base_url=base_url)}|{version}",
+            "url": f"{questionnaire_url(measure, base_url=base_url, locale=translated)}|{version}",
             "title": measure.short_title or measure.title,
             "codings": {item: {str(v): c for v, c in by.items()} for item, by in codings.items()},
             "risk": {

@@ -473,17 +473,16 @@ export async function startConnect() {
   if (!loop || !SMART) return;
   therapistOpensModules();
   if (loadOutbox().unlocked.length && page.unlock === "by-therapist") applyUnlocks(loadOutbox().unlocked);
-  for (const form of document.querySelectorAll("form[data-icbt-questionnaire]")) showRiskStage(form, "before");
   watchSaves();
   wireConnectPage();
   window.addEventListener("online", () => syncNow());
   showSync(false);
   client = await restore();
   showSignedIn();
-  if (!client) {
-    // Signed out: a risk answer here cannot be sent, and the alert must say so from the start.
-    for (const form of document.querySelectorAll("form[data-icbt-questionnaire]")) showRiskStage(form, "signed-out");
-  }
+  // The alerts start at "signed out" (the page promises nothing until this runs): signed in,
+  // a risk answer will be sent when the questionnaire is finished.
+  const stage = client ? "before" : "signed-out";
+  for (const form of document.querySelectorAll("form[data-icbt-questionnaire]")) showRiskStage(form, stage);
   if (client) {
     if (document.querySelector("[data-icbt-connect-status]")) setText("[data-icbt-connect-status]", message("signedIn"));
     showSync(false);
