@@ -143,6 +143,10 @@ def test_exercise_answers_keep_the_forms_questions_and_order(sad: Programme) -> 
     assert got.progress[1].exercises_done == {exercise.id}
 
 
+def test_a_client_without_work_or_unlocks_is_in_the_first_module(sad: Programme) -> None:
+    assert record(sad, "A", [phq9(1, 0, 3)]).current_module.id == sad.modules[0].id
+
+
 def test_unlocked_modules_come_from_the_care_plan(sad: Programme) -> None:
     plan = build.with_module_unlocked(build.care_plan("sad", "a"), "sad", "memories", "Memories")
     plan["activity"].append(
@@ -155,6 +159,7 @@ def test_unlocked_modules_come_from_the_care_plan(sad: Programme) -> None:
     )
     got = record(sad, "A", [], plans=[plan])
     assert [p.module.id for p in got.progress if p.unlocked_by_therapist] == ["memories"]
+    assert got.current_module.id == "memories"
 
 
 @pytest.mark.parametrize(

@@ -305,7 +305,7 @@ class ClientRecord:
         modules = self.programme.modules
         worked = [p.module for p in self.progress if p.exercises_done]
         unlocked = [p.module for p in self.progress if p.unlocked_by_therapist]
-        return (worked or unlocked or list(modules))[-1]
+        return (worked or unlocked or [modules[0]])[-1]
 
 
 def build_record(
