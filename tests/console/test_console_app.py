@@ -15,8 +15,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from icbt_content.console.app import CSP, create_app
+from icbt_content.console.app import create_app
 from icbt_content.console.settings import ConsoleConfig
+from icbt_content.console.web import CSP
 from icbt_content.model.console import ConsoleSettings
 
 # Starlette's test client still runs on httpx, as the console does: its deprecation is noise.

@@ -9,9 +9,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from icbt_content.console import resources as build
 from icbt_content.console.caseload import caseload
@@ -51,48 +48,30 @@ from icbt_content.console.smart import (
     login_request,
     refresh,
 )
+from icbt_content.console.web import (
+    FHIR_PROBLEMS,
+    NO_SIGN_IN,
+    NOT_A_PRACTITIONER,
+    NOT_IN_CASELOAD,
+    NOT_SENT,
+    SIGN_IN_AGAIN,
+    STALE_FORM,
+    SecurityHeaders,
+    client_url,
+    draft_id,
+    now,
+    reference_id_of,
+    see_other,
+    valid_path_id,
+)
 from icbt_content.diagnostics import ContentError
-from icbt_content.ids import is_valid_id
 from icbt_content.loop.contract import SYSTEM_PROGRAMME
 from icbt_content.markdown import render_markdown
 from icbt_content.model.programme import Programme
 
-#: No script at all, styles and images from the console only, forms only to the console.
-CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-    "Cache-Control": "no-store",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
 HERE = Path(str(resources.files("icbt_content.console")))
 
 Handler = Callable[[Request], Awaitable[Response]]
-
-
-class SecurityHeaders:
-    """Add the security headers to every response."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                for name, value in SECURITY_HEADERS.items():
-                    if name.lower().encode() not in present:
-                        headers.append((name.lower().encode(), value.encode()))
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
 
 
 class Console:
@@ -418,47 +397,6 @@ class Console:
         return response
 
 
-NOT_A_PRACTITIONER = (
-    "You are signed in, but not as a practitioner: the console is for the care team. "
-    "Sign out and sign in with your practitioner account."
-)
-NOT_IN_CASELOAD = "There is no such client in your care teams."
-NOT_SENT = (
-    "The message was not sent: the FHIR server could not be reached or refused it. Your text is "
-    "kept below; send it again in a moment."
-)
-NO_SIGN_IN = "The FHIR server did not say where to sign in. Try again in a minute."
-SIGN_IN_AGAIN = "That sign-in could not be completed. Please sign in again."
-
-
-def now() -> datetime:
-    """The current time, in UTC."""
-    return datetime.now(UTC)
-
-
-def draft_id(sent: str) -> str:
-    """The message draft's id: the one the form carries, or a new one."""
-    try:
-        return str(uuid.UUID(sent))
-    except ValueError:
-        return str(uuid.uuid4())
-
-
-def see_other(url: str) -> Response:
-    """Redirect after a POST (303)."""
-    return RedirectResponse(url, status_code=303)
-
-
-def client_url(programme: str, patient: str) -> str:
-    """The client page's path: ids only."""
-    return f"/programmes/{programme}/clients/{patient}"
-
-
-def reference_id_of(session: Session) -> str:
-    """The signed-in practitioner's id."""
-    return (session.practitioner or "Practitioner/").partition("/")[2]
-
-
 def render_template(
     programme: Programme, template_id: str, context: Any, locale: str | None
 ) -> str:
@@ -502,7 +440,7 @@ def guarded(
                 return console.page(request, "error.html", 403, problem=STALE_FORM)
         for name in ("programme", "patient", "flag", "module"):
             value = request.path_params.get(name)
-            if value is not None and not _valid_path_id(str(value)):
+            if value is not None and not valid_path_id(str(value)):
                 return console.page(request, "error.html", 404, problem="Not found.")
         try:
             if check_caseload and "patient" in request.path_params and session is not None:
@@ -522,22 +460,6 @@ def guarded(
             return console.page(request, "error.html", 502, problem=SIGN_IN_AGAIN)
 
     return endpoint
-
-
-def _valid_path_id(value: str) -> bool:
-    """Programme and module ids are content ids; FHIR ids are [A-Za-z0-9-.]{1,64}."""
-    allowed = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")
-    return is_valid_id(value) or (0 < len(value) <= 64 and set(value) <= allowed)
-
-
-STALE_FORM = "This form has expired. Go back, reload the page and try again."
-FHIR_PROBLEMS = {
-    0: "The FHIR server could not be reached or refused the request. Nothing was changed "
-    "unless the page says so; try again in a minute.",
-    403: "The FHIR server did not allow this with your account.",
-    404: "The FHIR server does not have that record.",
-    412: "Someone else changed this record a moment ago. Reload the page and try again.",
-}
 
 
 def create_app(
