@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 from markdown_it.utils import read_fixture_file
 
 from icbt_content.markdown import render_markdown
+from icbt_content.markdown.cjk import cjk_emphasis_plugin
 from icbt_content.markdown.links import is_safe_url
 
 FIXTURE = Path(__file__).parent / "fixtures" / "render" / "markdown.md"
@@ -61,3 +65,31 @@ def test_fill_replaces_only_plain_names() -> None:
     assert (
         fill("{module.__class__} {module!r} {0}", module="x") == "{module.__class__} {module!r} {0}"
     )
+
+
+CJK_FIXTURE = Path(__file__).parent / "fixtures" / "render" / "cjk.md"
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "source", "expected"),
+    read_fixture_file(CJK_FIXTURE),
+    ids=[f"{item[0]}-{item[1]}" for item in read_fixture_file(CJK_FIXTURE)],
+)
+def test_render_cjk_emphasis(line: int, title: str, source: str, expected: str) -> None:
+    assert render_markdown(source).strip() == expected.strip()
+
+
+def _commonmark() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab é بت *_~.,!?()[]`\n-«»", max_size=40))
+def test_text_without_cjk_parses_exactly_as_commonmark(text: str) -> None:
+    assert _commonmark().use(cjk_emphasis_plugin).render(text) == _commonmark().render(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab 中文。，「」 *_~`[]()\n", max_size=40))
+def test_any_text_next_to_cjk_renders(text: str) -> None:
+    assert isinstance(_commonmark().use(cjk_emphasis_plugin).render(text), str)

@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from icbt_content import build_site
 from icbt_content.ids import STORAGE_ROOT, storage_keys
+from icbt_content.render.language import LANGUAGE_FILTERS
 from icbt_content.render.records import programme_records
 
 REPO = Path(__file__).parent.parent
@@ -35,6 +36,7 @@ def english_messages(connection: str = "none") -> dict[str, str]:
         undefined=StrictUndefined,
     )
     env.globals["_"] = lambda text: text
+    env.filters.update(LANGUAGE_FILTERS)
     env.globals["fill"] = lambda text, **values: text
     service = {"name": "Example Talking Therapies", "contact": "0300", "response": "a day"}
     html = env.get_template("script_data.html").render(
@@ -72,6 +74,9 @@ def test_the_page_has_every_message_the_scripts_show_and_no_other() -> None:
         # message(cond ? "a" : "b") and message(found.reason, ...) name theirs in strings
         for call in re.findall(r"message\(([^;]*?)\)", source):
             asked |= set(re.findall(r'"(\w+)"', call)) - {"programme"}
+        # showMessage(name, element), markLanguage(name, element), setStatus(name): name first
+        for first in re.findall(r"(?:showMessage|markLanguage|setStatus)\(([^,)]*)", source):
+            asked |= set(re.findall(r'"(\w+)"', first))
     reasons = {"badFile", "notLoaded", "noneForProgramme"}  # answers.js readFile(...).reason
     shown = set(english_messages("fhir"))
     assert asked | reasons == shown, (asked | reasons) ^ shown

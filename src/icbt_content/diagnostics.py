@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from icbt_content.errors import IcbtError
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -633,8 +635,9 @@ CODES: dict[str, Code] = {
             E,
             "HTML in a translation",
             "Translations are Markdown: HTML tags are never rendered (they would be shown as "
-            "text), and a translation that adds them is refused.",
-            'msgstr "Bonjour <script>alert(1)</script>"',
+            "text), and a translation that adds any tag, comment or processing instruction a "
+            "browser could read (`<svg/onload=...>`, `<!--`, `<?`) is refused.",
+            'msgstr "Bonjour <svg onload=alert(1)>"',
         ),
         _c(
             "ICBT606",
@@ -648,9 +651,11 @@ CODES: dict[str, Code] = {
             "ICBT607",
             E,
             "Bidirectional control character",
-            "A translation contains an invisible bidirectional embedding, override or isolate "
-            "character (U+202A-U+202E, U+2066-U+2069). They can make text display differently "
-            "from what it says. The site sets the direction of each language itself: remove them.",
+            "A translation contains an invisible formatting or bidirectional control character: "
+            "a zero-width space, joiner or direction mark (U+200B-U+200F), the Arabic letter mark "
+            "(U+061C), a byte order mark (U+FEFF), an embedding or override (U+202A-U+202E) or an "
+            "isolate (U+2066-U+2069). They can make text display differently from what it says. "
+            "The site sets the direction of each language itself: remove them.",
         ),
         _c(
             "ICBT608",
@@ -697,6 +702,25 @@ CODES: dict[str, Code] = {
             "Translation refused",
             "A translated guidance message failed its checks (see the message), so the source "
             "message is used in that locale until the translation is fixed.",
+        ),
+        _c(
+            "ICBT616",
+            E,
+            "Inline markup changed",
+            "A translation must keep the source's *emphasis*, **strong emphasis**, "
+            "~~strikethrough~~ and `code` spans, as many of each as the source has, around the "
+            "words that translate them: a dropped one loses meaning the author marked, an added "
+            "code span shows words in a code font.",
+            'msgid "Try **one** task."  msgstr "Essayez une tâche."',
+        ),
+        _c(
+            "ICBT617",
+            E,
+            "Markup left open",
+            "A `*`, `**`, backtick, `~~` or `_` in a translation opens or closes nothing, so it "
+            "would reach the page as a literal character. Close the markup as in the source, or "
+            "write a backslash before the character (`\\*`) to show it.",
+            'msgid "Try **one** task."  msgstr "Essayez **une tâche."',
         ),
         _c(
             "ICBT800",
@@ -822,6 +846,40 @@ CODES: dict[str, Code] = {
             "Site template outside the project",
             "A file in the project's `templates/` folder is a link to a file outside that "
             "folder. Site templates are read only from the project itself.",
+        ),
+        _c(
+            "ICBT730",
+            E,
+            "Embed block not understood",
+            "An `icbt` fenced block in a page of an MkDocs site must say which programme and "
+            "which one exercise or questionnaire to show, as `key: id` lines: `programme:` and "
+            "either `exercise:` or `questionnaire:`.",
+            "programme: sad\nexercize: first-experiment",
+        ),
+        _c(
+            "ICBT731",
+            E,
+            "Embedded exercise or questionnaire not found",
+            "An `icbt` block names an exercise that is on none of the programme's pages, or a "
+            "questionnaire that is not one of the programme's measures.",
+            "programme: sad\nquestionnaire: phq8",
+        ),
+        _c(
+            "ICBT732",
+            E,
+            "Embedded programme not published",
+            "An `icbt` block names a programme that no `icbt` plugin in `mkdocs.yml` publishes. "
+            "The plugin publishes the programme so that an embedded exercise can link to its "
+            "pages, and a questionnaire to its crisis page.",
+            "programme: ptsd\nexercise: hot-spots",
+        ),
+        _c(
+            "ICBT733",
+            E,
+            "Embeds of two programmes on one page",
+            "One page has `icbt` blocks of two programmes. Each page carries the data of one "
+            "programme for the site's scripts (where answers are saved, which crisis page to "
+            "show), so a page can show the exercises and questionnaires of one programme only.",
         ),
         _c(
             "ICBT703",
@@ -1113,12 +1171,11 @@ class Diagnostics:
         return bool(self.errors or (strict and self.warnings))
 
 
-class ContentError(Exception):
+class ContentError(IcbtError):
     """Raised when content has errors; carries every diagnostic found."""
 
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.diagnostics = list(diagnostics)
-        super().__init__("\n".join(d.format() for d in self.diagnostics))
+        super().__init__(diagnostics=diagnostics)
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:

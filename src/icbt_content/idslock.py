@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from icbt_content.errors import InvalidArgumentError
 from icbt_content.limits import MAX_MANIFEST_BYTES, kilobytes
 from icbt_content.model.programme import Programme
 
@@ -35,12 +36,12 @@ def read_lock(folder: Path) -> dict[str, list[str]] | None:
     with path.open("rb") as stream:
         raw = stream.read(MAX_MANIFEST_BYTES + 1)
     if len(raw) > MAX_MANIFEST_BYTES:
-        raise ValueError(f"it is larger than {kilobytes(MAX_MANIFEST_BYTES)}")
+        raise InvalidArgumentError(f"it is larger than {kilobytes(MAX_MANIFEST_BYTES)}")
     try:
         data = json.loads(raw.decode("utf-8"))
     except RecursionError:
-        raise ValueError("it is nested too deeply") from None
+        raise InvalidArgumentError("it is nested too deeply") from None
     exercises = data.get("exercises", {}) if isinstance(data, dict) else None
     if not isinstance(exercises, dict) or not all(isinstance(v, list) for v in exercises.values()):
-        raise ValueError("it is not a map of exercise ids to field ids")
+        raise InvalidArgumentError("it is not a map of exercise ids to field ids")
     return {str(k): [str(f) for f in v] for k, v in exercises.items()}

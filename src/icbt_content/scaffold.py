@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from icbt_content.adaptation.resources import LOCALE_FILE, locale_file_to_fill
+from icbt_content.errors import IcbtError
 from icbt_content.ids import is_valid_id
 
 SOURCE_LOCALE = "en-GB"
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(IcbtError):
     """The scaffold cannot be created (bad id, or the folder exists)."""
 
 

@@ -25,6 +25,7 @@ from icbt_content.ids import storage_key, storage_keys
 from icbt_content.measures import builtin_measures, compare, load_measure, measure_json, score
 from icbt_content.measures.scoring import MeasureScore
 from icbt_content.model.measure import Measure, MeasureItem, MissingAnswers
+from icbt_content.render.language import LANGUAGE_FILTERS
 from icbt_content.render.records import measure_record, record_kinds
 
 pytestmark = pytest.mark.browser
@@ -208,6 +209,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
     )
     env.globals["_"] = lambda text: text
+    env.filters.update(LANGUAGE_FILTERS)
     return env
 
 

@@ -387,8 +387,10 @@ def test_render_guidance_uses_the_programme_locale_and_default_urls(tmp_path: Pa
     message = render_guidance(project, "demo", "progress", context)
     assert message.locale == "de"
     assert message.markdown == "1\\.500 points, [look back](your-model/#self-focus)\n"
+    # No English catalog: the German source, formatted as German, and marked as not translated.
     message = render_guidance(project, "demo", "progress", context, locale="en-GB")
-    assert message.markdown.startswith("1,500 points")
+    assert (message.locale, message.requested_locale, message.translated) == ("de", "en-GB", False)
+    assert message.markdown.startswith("1\\.500 points")
 
 
 @pytest.mark.parametrize(

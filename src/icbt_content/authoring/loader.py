@@ -30,6 +30,7 @@ from icbt_content.model.programme import (
     Page,
     Programme,
 )
+from icbt_content.paths import StrPath, as_path
 
 MODULE_FILE = "module.md"
 RESERVED_MODULE_IDS = frozenset({"crisis", "therapist", "answers", "assets", CHECK_IN_UNIT})
@@ -351,11 +352,22 @@ def _read_check_in(root: Path, project: Path, result: LoadedProgramme) -> CheckI
     )
 
 
-def load_programme(path: str | Path) -> Programme:
-    """Load and validate a programme folder; raise :class:`ContentError` on any error."""
+def load_programme(
+    path: StrPath, *, locale: str | None = None, project: StrPath | None = None
+) -> Programme:
+    """Load and validate a programme folder; raise :class:`ContentError` on any error.
+
+    With ``locale``, return it as published in that locale (see
+    :func:`~icbt_content.localised.load_localised`, which also says each module's locale).
+    """
     from icbt_content.validate import validate_programme
 
-    root = Path(path)
+    if locale is not None:
+        from icbt_content.localised import load_localised
+
+        return load_localised(path, locale, project=project).programme
+
+    root = as_path(path)
     loaded = read_programme(root)
     validate_programme(loaded)
     if loaded.diagnostics.errors or loaded.programme is None:

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from icbt_content.diagnostics import Diagnostic, diagnostic, did_you_mean
+from icbt_content.errors import IcbtError
 from icbt_content.limits import MAX_YAML_CHARS, MAX_YAML_DEPTH, MAX_YAML_NODES
 
 PathKey = tuple[str | int, ...]
@@ -70,7 +71,7 @@ _ALIASES_REFUSED = "YAML anchors and aliases are not allowed"
 _WRITE_IN_FULL = "write the value out in full"
 
 
-class _Refused(Exception):
+class _Refused(IcbtError):
     def __init__(
         self, message: str, line: int, col: int = 1, code: str = "ICBT105", hint: str = ""
     ) -> None:

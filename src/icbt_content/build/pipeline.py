@@ -20,6 +20,7 @@ from icbt_content.i18n.localise import localise
 from icbt_content.inputs import files_under
 from icbt_content.loop.site import site_csp, vendor_files
 from icbt_content.outputs import SITE, check_output_folder
+from icbt_content.paths import StrPath, as_path
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.environment import CSP, make_environment, template_diagnostic
 from icbt_content.render.site import Language, ProgrammeRenderer
@@ -51,8 +52,8 @@ class BuildReport:
 
 
 def build_site(
-    project: str | Path = ".",
-    out: str | Path | None = None,
+    project: StrPath = ".",
+    out: StrPath | None = None,
     *,
     programmes: list[str] | None = None,
     strict: bool = False,
@@ -66,8 +67,8 @@ def build_site(
     preview relaxes it).
     """
     started = time.perf_counter()
-    project = Path(project)
-    out = Path(out) if out is not None else project / "site"
+    project = as_path(project)
+    out = as_path(out) if out is not None else project / "site"
     report = BuildReport(out=out, diagnostics=Diagnostics())
     refused = check_output_folder(out, project, SITE)
     if refused is not None:
@@ -155,6 +156,7 @@ def _render_into(
                 connection=lp.connection,
                 signed_off=release.date if release else None,
                 deployment=deployment,
+                source=lp.source,
             )
             total = sum(len(m.pages) for m in lp.programme.modules)
             done = 0

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
+from icbt_content.errors import UnsafeOutputPathError
 from icbt_content.outputs import SITE, Marker
 
 try:  # advisory locks tell a running build's staging folder from a stale one
@@ -72,7 +73,9 @@ class StagedSite:
         assert self.staging is not None, "use StagedSite in a with block"
         target = (self.staging / relative_path).resolve()
         if self.staging not in target.parents or target == self.staging / self.marker.name:
-            raise OSError(f"refusing to write outside the output folder: {relative_path}")
+            raise UnsafeOutputPathError(
+                f"refusing to write outside the output folder: {relative_path}"
+            )
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
         self.files += 1

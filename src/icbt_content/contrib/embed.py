@@ -22,14 +22,16 @@ from markupsafe import escape
 
 from icbt_content.adaptation.resources import describe_locale
 from icbt_content.authoring.documents import parse_document
-from icbt_content.authoring.loader import LoadedProgramme, read_programme, relative
+from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.authoring.pages import read_blocks
 from icbt_content.diagnostics import ContentError, Diagnostics
-from icbt_content.i18n.localise import LocalisedProgramme, localise, localise_to
+from icbt_content.errors import IcbtError, InvalidArgumentError
+from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.blocks import QuestionnaireBlock
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CrisisPage, Module, Page, Programme
+from icbt_content.paths import StrPath
 from icbt_content.render.environment import make_environment
 from icbt_content.render.site import Language, ProgrammeRenderer
 from icbt_content.sitemap import (
@@ -40,7 +42,6 @@ from icbt_content.sitemap import (
     module_path,
     page_path,
 )
-from icbt_content.validate import validate_programme
 
 #: The class of the element every embedded page is wrapped in; the scoped styles apply inside it.
 SCOPE = "icbt"
@@ -179,7 +180,7 @@ class ProgrammeEmbed:
 
     def render(self, url_for: UrlFor) -> list[EmbeddedPage]:
         """Render every place; links between pages and to media go through ``url_for``."""
-        renderer = _EmbedRenderer(self, url_for)
+        renderer = EmbedRenderer(self, url_for)
         modules = list(self.programme.modules)
         pages: list[EmbeddedPage] = []
         for place in self.places():
@@ -208,7 +209,7 @@ class ProgrammeEmbed:
     def _embedded(self, place: Place, document: str) -> EmbeddedPage:
         main = _MAIN.search(document)
         if main is None:  # pragma: no cover - every site template has <main>
-            raise ValueError(f"the rendered page for {place.path} has no <main> element")
+            raise IcbtError(f"the rendered page for {place.path} has no <main> element")
         inner = main.group(1).strip("\n")
         # The host's page has no header or footer of ours: keep "Need help now?" at the top of
         # every page, and the note that answers stay on this device at the bottom.
@@ -229,7 +230,7 @@ class ProgrammeEmbed:
         )
 
 
-class _EmbedRenderer(ProgrammeRenderer):
+class EmbedRenderer(ProgrammeRenderer):
     """Our renderer, with addresses in the host site instead of ours."""
 
     def __init__(self, embed: ProgrammeEmbed, url_for: UrlFor) -> None:
@@ -256,41 +257,22 @@ class _EmbedRenderer(ProgrammeRenderer):
 
 
 def load_embed(
-    programme_dir: str | Path,
+    programme_dir: StrPath,
     *,
     locale: str | None = None,
-    project: str | Path | None = None,
+    project: StrPath | None = None,
 ) -> tuple[ProgrammeEmbed, Diagnostics]:
     """Load, check and localise a programme folder for embedding.
 
     ``locale`` defaults to the programme's source locale; ``project`` (the folder holding
     ``programmes/`` and ``locales/``) to the folder two levels up. Returns the embed and the
-    warnings. Raises :class:`~icbt_content.diagnostics.ContentError` when the content has errors,
-    and :class:`LookupError` when the programme is not published in ``locale``.
+    warnings. Raises :class:`~icbt_content.diagnostics.ContentError` when the content has
+    errors, and :class:`~icbt_content.errors.NotFoundError` when it is not published in
+    ``locale``.
     """
-    root = Path(programme_dir)
-    project_root = Path(project) if project is not None else root.resolve().parent.parent
-    loaded = read_programme(root, project_root)
-    validate_programme(loaded)
-    found = Diagnostics(loaded.diagnostics)
-    if found.errors or loaded.programme is None:
-        raise ContentError(found.errors or list(found))
-    # Only the locale asked for: problems of other locales are not this site's to fix.
-    wanted = locale or loaded.programme.source_locale
-    match: LocalisedProgramme | None
-    if wanted == loaded.programme.source_locale:
-        match = next(iter(localise(project_root, loaded, found)))
-    else:
-        match = localise_to(project_root, loaded, wanted, found)
-    if found.errors:
-        raise ContentError(found.errors)
-    if match is None:
-        others = localise(project_root, loaded, Diagnostics())
-        published = ", ".join(lp.locale.code for lp in others)
-        raise LookupError(
-            f"programme '{loaded.programme.id}' is not published in '{wanted}' "
-            f"(published: {published})"
-        )
+    from icbt_content.localised import localise_folder
+
+    loaded, match, found = localise_folder(programme_dir, locale, project=project)
     return ProgrammeEmbed(loaded, match), found
 
 
@@ -601,7 +583,7 @@ def _matching(text: str, open_at: int) -> int:
         if depth == 0:
             return found
         i = found + 1
-    raise ValueError("unbalanced braces in CSS")
+    raise InvalidArgumentError("unbalanced braces in CSS")
 
 
 def _split_top(text: str, char: str) -> list[str]:

@@ -14,12 +14,22 @@ as MkDocs warnings (so ``mkdocs build --strict`` fails on them too). Pages are r
 renderer and templates, so exercises and questionnaires work as in our site: the plugin adds our
 scoped CSS and scripts to the site. List the plugin more than once, each with its own
 ``programme`` and ``path_prefix``, to publish several programmes.
+
+Any page of the site can also show one exercise or questionnaire of a published programme,
+with a fenced block (see :mod:`icbt_content.contrib.single`)::
+
+    ```icbt
+    programme: sad
+    questionnaire: phq9
+    ```
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +52,17 @@ from icbt_content.contrib.embed import (
     script_order,
     static_assets,
 )
-from icbt_content.diagnostics import ContentError
+from icbt_content.contrib.single import find_requests, render_singles
+from icbt_content.diagnostics import ContentError, Diagnostic, diagnostic
 
 log = logging.getLogger("mkdocs.plugins.icbt")
 
 #: Where the plugin puts our CSS and scripts in the site; shared by every programme.
 ASSETS = "assets/icbt"
+
+#: The programmes each build publishes (by ``id()`` of its config), so that every instance of
+#: the plugin can tell a block naming another instance's programme from one naming none.
+_PUBLISHED: dict[int, set[str]] = {}
 
 
 class IcbtPluginConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -75,6 +90,9 @@ class IcbtPlugin(BasePlugin[IcbtPluginConfig]):  # type: ignore[no-untyped-call]
         self._prefix = ""
         self._pages: dict[str, EmbeddedPage] = {}
         """src_uri of each page we added -> its rendered content."""
+        self._url_for: Callable[[str], str] = lambda path: path
+        self._singles: dict[str, dict[str, str]] = {}
+        """src_uri of a page of the site -> placeholder -> the exercise or questionnaire."""
 
     # -- MkDocs events ------------------------------------------------------------------------
 
@@ -84,6 +102,7 @@ class IcbtPlugin(BasePlugin[IcbtPluginConfig]):  # type: ignore[no-untyped-call]
         if not prefix or any(part in ("", ".", "..") for part in prefix.split("/")):
             raise PluginError(f"icbt: path_prefix '{self.config.path_prefix}' is not a folder")
         self._prefix = prefix
+        _PUBLISHED.setdefault(id(config), set()).add(self._embed.programme.id)
         names = list(static_assets())
         for name in sorted(n for n in names if n.endswith(".css")):
             path = f"{ASSETS}/{name}"
@@ -133,6 +152,7 @@ class IcbtPlugin(BasePlugin[IcbtPluginConfig]):  # type: ignore[no-untyped-call]
 
         for page in embed.render(url_for):
             self._pages[uris[page.place.path]] = page
+        self._url_for = url_for
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -145,14 +165,28 @@ class IcbtPlugin(BasePlugin[IcbtPluginConfig]):  # type: ignore[no-untyped-call]
     def on_page_markdown(
         self, markdown: str, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        return "" if page.file.src_uri in self._pages else markdown
+        if page.file.src_uri in self._pages:
+            return ""
+        return self._place_singles(markdown, page, config)
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         embedded = self._pages.get(page.file.src_uri)
         if embedded is None:
+            for placeholder, fragment in self._singles.get(page.file.src_uri, {}).items():
+                paragraph = f"<p>{placeholder}</p>"
+                if paragraph not in html:
+                    raise PluginError(
+                        f"icbt: {page.file.src_uri}: an icbt block must stand on its own, not "
+                        "inside a list, a quote or another block"
+                    )
+                html = html.replace(paragraph, fragment)
             return html
         page.toc = get_toc(_toc_tokens(embedded.headings))
         return embedded.html
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        # Every page is done: forget this build's programmes (a rebuild makes a new config).
+        _PUBLISHED.pop(id(config), None)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(self.config.programme)
@@ -162,6 +196,58 @@ class IcbtPlugin(BasePlugin[IcbtPluginConfig]):  # type: ignore[no-untyped-call]
         return server
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def _place_singles(self, markdown: str, page: Page, config: MkDocsConfig) -> str:
+        """Put a placeholder for each ``icbt`` block naming our programme; render them."""
+        embed = self._embed
+        assert embed is not None
+        self._singles.pop(page.file.src_uri, None)
+        requests, problems = find_requests(markdown, page.file.src_uri)
+        published = _PUBLISHED.get(id(config), set())
+        programmes = sorted({r.programme for r in requests})
+        for request in requests:
+            if request.programme not in published:
+                problems.append(
+                    diagnostic(
+                        "ICBT732",
+                        f"no icbt plugin in mkdocs.yml publishes programme '{request.programme}'",
+                        request.file,
+                        request.line,
+                        hint=f"published: {', '.join(sorted(published)) or 'none'}",
+                    )
+                )
+        if len(programmes) > 1:
+            problems.append(
+                diagnostic(
+                    "ICBT733",
+                    f"one page shows exercises of {len(programmes)} programmes "
+                    f"({', '.join(programmes)})",
+                    page.file.src_uri,
+                    1,
+                    hint="show each programme's exercises and questionnaires on its own page",
+                )
+            )
+        if problems:
+            raise _plugin_error(problems)
+        ours = [r for r in requests if r.programme == embed.programme.id]
+        if not ours:
+            return markdown
+        try:
+            fragments = render_singles(embed, ours, self._url_for, page.url)
+        except ContentError as exc:
+            raise _plugin_error(exc.diagnostics) from exc
+        digest = hashlib.sha256(f"{embed.programme.id}:{page.file.src_uri}".encode()).hexdigest()
+        lines = markdown.split("\n")
+        placed: dict[str, str] = {}
+        pairs = list(enumerate(zip(ours, fragments, strict=True)))
+        for number, (request, fragment) in reversed(pairs):
+            placeholder = f"icbt-embed-{digest[:12]}-{number}"
+            fence = lines[request.start]
+            indent = fence[: len(fence) - len(fence.lstrip())]
+            lines[request.start : request.end] = ["", indent + placeholder, ""]
+            placed[placeholder] = fragment
+        self._singles[page.file.src_uri] = placed
+        return "\n".join(lines)
 
     def _project(self) -> Path:
         if self.config.project:
@@ -266,3 +352,8 @@ def _toc_tokens(headings: tuple[Heading, ...]) -> list[Any]:
         stack[-1]["children"].append(token)
         stack.append(token)
     return list(root["children"])
+
+
+def _plugin_error(problems: list[Diagnostic]) -> PluginError:
+    details = "\n".join(d.format() for d in problems)
+    return PluginError(f"icbt: the page cannot show what it asks for:\n{details}")

@@ -2,7 +2,11 @@
 
 A bundle is deterministic (sorted keys, no timestamps: the programme's ``version`` is the only
 version of its content) and names the JSON Schema it follows in ``$schema``. The schema is
-generated from the content model, so it cannot drift from what the bundle holds.
+generated from the content model, so it cannot drift from what the bundle holds; its ``$id`` is
+:data:`BUNDLE_SCHEMA_ID`. A bundle holds no paths of the repository it was made from (the
+models' ``source`` locations are left out), and its schema allows keys it does not name, so a
+consumer of format version 1 keeps working when a later release adds keys (the compatibility
+rule in docs/integrating.md).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from pydantic import ConfigDict, Field
 from icbt_content.adaptation.resources import LocaleInfo, describe_locale
 from icbt_content.export.loading import (
     json_text,
-    load_localised,
+    localised_programmes,
     publishable_measure,
     write_text,
 )
@@ -24,12 +28,18 @@ from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.model.base import ContentModel, Id
 from icbt_content.model.locale import LocaleResources
 from icbt_content.model.programme import Programme
+from icbt_content.paths import StrPath, as_path
 
 BUNDLE_FORMAT: Final = "icbt-content-bundle"
 BUNDLE_FORMAT_VERSION: Final = 1
 #: The schema's file name, written beside the bundles; each bundle's ``$schema`` names it.
 BUNDLE_SCHEMA_FILE: Final = "icbt-content-bundle-1.schema.json"
+#: The schema's stable identifier (``$id``); it changes only with ``format_version``.
+BUNDLE_SCHEMA_ID: Final = f"https://icbt-content.org/schemas/bundle/1/{BUNDLE_SCHEMA_FILE}"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+#: Fields of the models that say where something was written in the repository: for
+#: diagnostics only, never exported.
+SOURCE_FIELD = "source"
 
 
 class BundleLocale(ContentModel):
@@ -92,19 +102,44 @@ def programme_bundle(
     bundle = ProgrammeBundle(
         locale=_bundle_locale(locale), notices=dict(notices or {}), programme=publishable
     )
-    return bundle.model_dump(mode="json", by_alias=True)
+    data: dict[str, Any] = _without_sources(bundle.model_dump(mode="json", by_alias=True))
+    return data
+
+
+def _without_sources(data: Any) -> Any:
+    """Return ``data`` without the source locations (repository paths) of the models."""
+    if isinstance(data, dict):
+        return {
+            key: _without_sources(value)
+            for key, value in data.items()
+            if not (key == SOURCE_FIELD and _is_location(value))
+        }
+    if isinstance(data, list):
+        return [_without_sources(value) for value in data]
+    return data
+
+
+def _is_location(value: Any) -> bool:
+    return value is None or (isinstance(value, dict) and {"file", "line"} <= set(value))
 
 
 def bundle_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) every bundle follows, generated from the model."""
     schema = ProgrammeBundle.model_json_schema(by_alias=True, mode="serialization")
-    # A bundle always has every field (nothing is left out for being a default), so say so:
-    # consumers can then rely on every key being present.
-    for definition in [schema, *schema.get("$defs", {}).values()]:
+    definitions = schema.get("$defs", {})
+    definitions.pop("SourceLocation", None)
+    for definition in [schema, *definitions.values()]:
         if "properties" in definition:
+            definition["properties"].pop(SOURCE_FIELD, None)
+            # A bundle always has every field (nothing is left out for being a default), so
+            # say so: consumers can then rely on every key being present.
             definition["required"] = sorted(definition["properties"])
+        # Keys a later minor release adds must not break a consumer's validation.
+        if definition.get("additionalProperties") is False:
+            del definition["additionalProperties"]
     return {
         "$schema": JSON_SCHEMA_DIALECT,
+        "$id": BUNDLE_SCHEMA_ID,
         "title": f"icbt-content bundle, format version {BUNDLE_FORMAT_VERSION}",
         **{key: value for key, value in schema.items() if key != "title"},
     }
@@ -126,8 +161,8 @@ def write_bundles(localised: Iterable[LocalisedProgramme], out: Path) -> list[Pa
 
 
 def export_bundle(
-    project: Path,
-    out: Path,
+    project: StrPath,
+    out: StrPath,
     *,
     programmes: Iterable[str] | None = None,
     locales: Iterable[str] | None = None,
@@ -138,5 +173,5 @@ def export_bundle(
     Raises ContentError when a programme has errors and ExportError for an unknown programme
     or locale; nothing is written then.
     """
-    localised = load_localised(Path(project), programmes=programmes, locales=locales)
-    return write_bundles(localised, Path(out))
+    localised = localised_programmes(as_path(project), programmes=programmes, locales=locales)
+    return write_bundles(localised, as_path(out))

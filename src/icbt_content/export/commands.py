@@ -25,7 +25,7 @@ from icbt_content.export.fhir import (
 from icbt_content.export.loading import (
     AnswersError,
     ExportError,
-    load_localised,
+    localised_programmes,
     source_programmes,
 )
 from icbt_content.outputs import EXPORT, guard_output_folder, mark
@@ -131,7 +131,7 @@ def _export(args: argparse.Namespace, project: Path, out: Path) -> list[Path]:
                 file=sys.stderr,
             )
         return [write_responses(responses, out, answers.stem)]
-    localised = load_localised(project, programmes=args.programme, locales=args.locale)
+    localised = localised_programmes(project, programmes=args.programme, locales=args.locale)
     if not args.quiet:
         for item in localised:
             for measure in item.programme.measures:

@@ -31,13 +31,14 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from icbt_content.export.fhir_types import Bundle, Questionnaire, QuestionnaireResponse
 from icbt_content.export.loading import (
     AnswersError,
     ExportError,
     json_text,
-    load_localised,
+    localised_programmes,
     publishable_measure,
     source_programmes,
     write_text,
@@ -54,6 +55,7 @@ from icbt_content.limits import MAX_ANSWERS_BYTES, kilobytes
 from icbt_content.measures import score
 from icbt_content.model.measure import Coding, Measure, MeasureItem, OptionSet, ResponseOption
 from icbt_content.model.programme import Programme
+from icbt_content.paths import StrPath, as_path
 
 FHIR_VERSION = "4.0.1"
 #: A placeholder canonical base: a service sets its own (``--base-url`` or
@@ -327,7 +329,7 @@ def questionnaire(
     base_url: str | None = None,
     locale: str | None = None,
     translate: Translate | None = None,
-) -> dict[str, Any]:
+) -> Questionnaire:
     """Return ``measure`` as a FHIR R4 Questionnaire (JSON data).
 
     The Questionnaire's version is the measure's own; ``version`` (the programme's) stands in
@@ -384,7 +386,7 @@ def questionnaire(
     items += [_question(measure, item, base_url) for item in measure.items]
     items += _score_items(measure, base_url, translate or (lambda text: text))
     resource["item"] = items
-    return resource
+    return cast(Questionnaire, resource)
 
 
 def _authored(result: Mapping[str, Any]) -> str:
@@ -422,7 +424,7 @@ def questionnaire_response(
     version: str | None = None,
     base_url: str | None = None,
     locale: str | None = None,
-) -> dict[str, Any]:
+) -> QuestionnaireResponse:
     """Return one saved result of ``measure`` as a FHIR R4 QuestionnaireResponse (JSON data).
 
     ``result`` is one entry of ``results`` in the site's answer export:
@@ -493,7 +495,8 @@ def questionnaire_response(
         resource["item"] = items
     # A URI identifier (RFC 3986 system) holding a UUID derived from the content.
     identifier = {"system": URI_SYSTEM, "value": _content_uuid(resource)}
-    return {"resourceType": "QuestionnaireResponse", "identifier": identifier, **resource}
+    response = {"resourceType": "QuestionnaireResponse", "identifier": identifier, **resource}
+    return cast(QuestionnaireResponse, response)
 
 
 def _content_uuid(resource: Mapping[str, Any]) -> str:
@@ -516,7 +519,7 @@ def questionnaire_responses(
     *,
     subject: str | None = None,
     base_url: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[QuestionnaireResponse]:
     """Convert a whole answer export from the site into QuestionnaireResponses.
 
     ``export`` is the parsed ``my-answers.json``
@@ -535,14 +538,14 @@ def questionnaire_responses(
         )
     known = {p.id: p for p in ([programmes] if isinstance(programmes, Programme) else programmes)}
     items: Mapping[str, Any] = export["items"]
-    responses: list[dict[str, Any]] = []
+    responses: list[QuestionnaireResponse] = []
     problems: list[str] = []
     for key in sorted(items):
         ids = _measure_key(key)
         if ids is None or ids[0] not in known:
             continue
         programme = known[ids[0]]
-        measure = programme.measure(ids[1])
+        measure = programme.find_measure(ids[1])
         if measure is None:
             problems.append(f"{key}: programme '{programme.id}' has no measure '{ids[1]}'")
             continue
@@ -583,7 +586,7 @@ def _entry(resource: Mapping[str, Any]) -> dict[str, Any]:
     return {"fullUrl": full_url, "resource": dict(resource), "request": request}
 
 
-def responses_bundle(responses: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def responses_bundle(responses: Sequence[Mapping[str, Any]]) -> Bundle:
     """Return a FHIR R4 ``transaction`` Bundle that stores ``responses`` on a FHIR server.
 
     Each entry's ``fullUrl`` is the response's identifier (a ``urn:uuid`` derived from its
@@ -594,7 +597,7 @@ def responses_bundle(responses: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "transaction"}
     if responses:  # FHIR JSON has no empty arrays
         bundle["entry"] = [_entry(r) for r in responses]
-    return bundle
+    return cast(Bundle, bundle)
 
 
 def questionnaire_file_name(measure: Measure, locale: str | None = None) -> str:
@@ -626,15 +629,15 @@ def write_questionnaires(
             from icbt_content.export.exercises import exercise_questionnaire
 
             for exercise in programme.exercises():
-                resource = exercise_questionnaire(programme, exercise, base_url=base_url)
-                path = out / programme.id / code / f"Questionnaire-{resource['id']}.json"
-                written.append(write_text(path, json_text(resource, sort_keys=False)))
+                form = exercise_questionnaire(programme, exercise, base_url=base_url)
+                path = out / programme.id / code / f"Questionnaire-{form['id']}.json"
+                written.append(write_text(path, json_text(form, sort_keys=False)))
     return written
 
 
 def export_questionnaires(
-    project: Path,
-    out: Path,
+    project: StrPath,
+    out: StrPath,
     *,
     programmes: Iterable[str] | None = None,
     locales: Iterable[str] | None = None,
@@ -645,8 +648,8 @@ def export_questionnaires(
     Raises ContentError when a programme has errors and ExportError for an unknown programme
     or locale.
     """
-    localised = load_localised(Path(project), programmes=programmes, locales=locales)
-    return write_questionnaires(localised, Path(out), base_url=base_url)
+    localised = localised_programmes(as_path(project), programmes=programmes, locales=locales)
+    return write_questionnaires(localised, as_path(out), base_url=base_url)
 
 
 def read_answers(path: Path) -> dict[str, Any]:
@@ -672,9 +675,9 @@ def read_answers(path: Path) -> dict[str, Any]:
 
 
 def export_responses(
-    project: Path,
-    answers: Path,
-    out: Path,
+    project: StrPath,
+    answers: StrPath,
+    out: StrPath,
     *,
     programmes: Iterable[str] | None = None,
     subject: str | None = None,
@@ -685,10 +688,11 @@ def export_responses(
 
     Responses name the source-locale Questionnaires: answers are the same in every language.
     """
-    data = read_answers(Path(answers))
-    found = source_programmes(Path(project), programmes)
+    answers = as_path(answers)
+    data = read_answers(answers)
+    found = source_programmes(as_path(project), programmes)
     responses = questionnaire_responses(data, found, subject=subject, base_url=base_url)
-    return [write_responses(responses, Path(out), Path(answers).stem)]
+    return [write_responses(responses, as_path(out), answers.stem)]
 
 
 def write_responses(responses: Sequence[Mapping[str, Any]], out: Path, name: str) -> Path:

@@ -12,12 +12,13 @@ from typing import Any
 
 from icbt_content.authoring.loader import LoadedProgramme
 from icbt_content.diagnostics import ContentError, Diagnostics
+from icbt_content.errors import IcbtError
 from icbt_content.i18n.localise import LocalisedProgramme, localise
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import Programme
 
 
-class ExportError(Exception):
+class ExportError(IcbtError):
     """The export cannot be made as asked: an unknown programme or locale, or a wrong file."""
 
 
@@ -52,7 +53,7 @@ def checked_programmes(
     return loaded
 
 
-def load_localised(
+def localised_programmes(
     project: Path,
     *,
     programmes: Iterable[str] | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK
@@ -26,6 +27,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     except ContentError as exc:
         print_diagnostics(exc.diagnostics)
         return EXIT_CONTENT
+    if not message.translated:
+        print(
+            f"icbt: note: '{message.template_id}' is not translated into "
+            f"{message.requested_locale} (or its translation fails its checks): shown in "
+            f"{message.locale}, the source language",
+            file=sys.stderr,
+        )
     print(message.html if args.html else message.markdown)
     return EXIT_OK
 
@@ -37,7 +45,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     render = actions.add_parser("render", help="preview a message with a context JSON file")
     render.add_argument("template", help="PROGRAMME/TEMPLATE, for example sad/welcome")
     render.add_argument("--context", required=True, metavar="FILE.json")
-    render.add_argument("--locale", default=None)
+    render.add_argument(
+        "--locale", default=None, help="render the message's translation into this locale"
+    )
     render.add_argument("--programme", default=None, help="programme id if not in TEMPLATE")
     render.add_argument("--project", default=".")
     render.add_argument("--html", action="store_true", help="print HTML instead of Markdown")

@@ -21,6 +21,8 @@ from typing import Any, Final
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError, TemplateRuntimeError, TemplateSyntaxError
 
+from icbt_content.errors import IcbtError
+
 
 class Limit(StrEnum):
     """The kinds of limit, each with its own diagnostic."""
@@ -71,7 +73,7 @@ GUIDANCE_LIMITS: Final = Limits(
 )
 
 
-class LimitExceeded(TemplateRuntimeError):
+class LimitExceeded(TemplateRuntimeError, IcbtError):
     """A render went past one of its limits."""
 
     def __init__(self, limit: Limit, message: str) -> None:
@@ -79,7 +81,7 @@ class LimitExceeded(TemplateRuntimeError):
         self.limit = limit
 
 
-class TemplateTooDeep(TemplateSyntaxError):
+class TemplateTooDeep(TemplateSyntaxError, IcbtError):
     """A template nests too deeply (or holds too large a number) to be parsed safely."""
 
     def __init__(self, limit: Limit, message: str, lineno: int, name: str | None = None) -> None:
@@ -87,11 +89,11 @@ class TemplateTooDeep(TemplateSyntaxError):
         self.limit = limit
 
 
-class FormattingRefused(SecurityError):
+class FormattingRefused(SecurityError, IcbtError):
     """A ``%`` or ``format`` asked for something that could reach internals or run away."""
 
 
-class NotRendering(SecurityError):
+class NotRendering(SecurityError, IcbtError):
     """A sandbox hook ran outside a render: there is no budget to spend from.
 
     Jinja tries to work out constant expressions while compiling; raising here makes it leave

@@ -16,12 +16,15 @@ from icbt_content.ids import is_valid_id
 from icbt_content.limits import MAX_TEMPLATE_BYTES
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.guidance import GuidanceContext, GuidanceFrontMatter, GuidanceTemplate
+from icbt_content.paths import StrPath, as_path
 
 
 def load_guidance(
-    directory: Path, project_root: Path
+    directory: StrPath, project_root: StrPath
 ) -> tuple[list[GuidanceTemplate], list[Diagnostic]]:
     """Read every ``*.md`` in a programme's ``guidance/`` folder, in file name order."""
+    directory = as_path(directory)
+    project_root = as_path(project_root)
     templates: list[GuidanceTemplate] = []
     found: list[Diagnostic] = []
     if not directory.is_dir():
@@ -35,9 +38,11 @@ def load_guidance(
 
 
 def load_template(
-    path: Path, project_root: Path
+    path: StrPath, project_root: StrPath
 ) -> tuple[GuidanceTemplate | None, list[Diagnostic]]:
     """Read one guidance template: YAML front matter between ``---`` lines, then the body."""
+    path = as_path(path)
+    project_root = as_path(project_root)
     shown = _relative(path, project_root)
     doc, problems = read_document(path, shown, limit=MAX_TEMPLATE_BYTES)
     if doc is None:
@@ -99,8 +104,9 @@ def load_template(
     return template, []
 
 
-def load_context(path: Path, shown: str | None = None) -> GuidanceContext:
+def load_context(path: StrPath, shown: str | None = None) -> GuidanceContext:
     """Read a message context from a JSON file; raise ContentError with file:line on problems."""
+    path = as_path(path)
     shown = shown or path.as_posix()
     text, problems = read_text(path, shown)
     if text is None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from babel import Locale
 
 from icbt_content.authoring.documents import read_text
 from icbt_content.authoring.yamlsafe import load_yaml
@@ -22,6 +24,7 @@ from icbt_content.guidance.sandbox import (
 )
 from icbt_content.ids import is_valid_id
 from icbt_content.model.guidance import GuidanceContext, GuidanceTemplate
+from icbt_content.paths import StrPath, as_path
 
 DEFAULT_LOCALE = "en-GB"
 
@@ -37,6 +40,14 @@ class RenderedMessage:
     """The message after Jinja: Markdown, every context value escaped as literal text."""
     html: str
     """The Markdown rendered safely: no raw HTML, only https, mailto, tel and relative links."""
+    requested_locale: str = ""
+    """The locale asked for ('' when none was): differs from ``locale`` when the message is not
+    translated into it (or its translation fails its checks) and is shown in ``locale`` instead."""
+
+    @property
+    def translated(self) -> bool:
+        """Whether the message is in the locale that was asked for."""
+        return not self.requested_locale or self.requested_locale == self.locale
 
 
 def default_section_url(module: str, anchor: str) -> str:
@@ -68,12 +79,7 @@ def render_guidance_template(
     errors = [d for d in check_body(template, body, trial=False) if d.severity is Severity.ERROR]
     if errors:
         raise ContentError(errors)
-    try:
-        babel_locale = parse_locale(locale)
-    except ValueError as exc:
-        raise ContentError(
-            [diagnostic("ICBT104", str(exc), file, hint="use a locale code such as en-GB or de")]
-        ) from None
+    babel_locale = _parse_locale(locale, file)
     variables = template_variables(context, make_helpers(babel_locale, section_url))
     try:
         text = environment().from_string(source).render(variables)
@@ -93,8 +99,17 @@ def render_guidance_template(
     )
 
 
+def _parse_locale(locale: str, file: str) -> Locale:
+    try:
+        return parse_locale(locale)
+    except ValueError as exc:
+        raise ContentError(
+            [diagnostic("ICBT104", str(exc), file, hint="use a locale code such as en-GB or de")]
+        ) from None
+
+
 def render_guidance(
-    project: Path,
+    project: StrPath,
     programme_id: str,
     template_id: str,
     context: Mapping[str, Any] | GuidanceContext,
@@ -106,9 +121,13 @@ def render_guidance(
     """Preview a message: load ``programmes/<programme>/guidance/<template>.md`` and render it.
 
     ``context`` is a mapping (for example read from JSON) or a GuidanceContext. ``locale``
-    defaults to the programme's source locale. ``section_url`` defaults to
-    :func:`default_section_url`. ``body`` is an optional translated body. Raises ContentError.
+    defaults to the programme's source locale; another locale renders the message's translation
+    from ``locales/<locale>/<programme>.po`` with that locale's plural rules, or, when it is not
+    translated, the source message in the source locale (``translated`` is then False).
+    ``section_url`` defaults to :func:`default_section_url`. ``body`` is an optional translated
+    body. Raises ContentError.
     """
+    project = as_path(project)
     programme_dir = project / "programmes" / programme_id
     shown_dir = f"programmes/{programme_id}"
     for what, value in (("programme", programme_id), ("guidance template", template_id)):
@@ -142,13 +161,47 @@ def render_guidance(
     if template is None:
         raise ContentError(problems)
     checked = validate_context(context)
-    return render_guidance_template(
+    source_locale = _source_locale(programme_dir / "programme.yaml", project)
+    shown_locale = locale or source_locale
+    if body is None and locale is not None and locale != source_locale:
+        _parse_locale(locale, template.source.file if template.source else template_id)
+        translated = translated_template(project, programme_id, template, locale)
+        if translated is None:
+            shown_locale = source_locale
+        else:
+            template, body = translated, translated.body
+    message = render_guidance_template(
         template,
         checked,
         section_url=section_url or _programme_section_url(programme_dir, project),
-        locale=locale or _source_locale(programme_dir / "programme.yaml", project),
+        locale=shown_locale,
         body=body,
     )
+    return replace(message, requested_locale=locale or "")
+
+
+def translated_template(
+    project: Path, programme_id: str, template: GuidanceTemplate, locale: str
+) -> GuidanceTemplate | None:
+    """``template`` in ``locale`` from its guidance catalog, or None when any paragraph of it is
+    untranslated, fuzzy or fails its checks (a message is never half translated)."""
+    from icbt_content.i18n.segments import Segmenter
+    from icbt_content.i18n.walk import translate_guidance
+    from icbt_content.i18n.workflow import load_translations
+
+    if not is_valid_id(programme_id):
+        return None
+    translations = load_translations(project, locale, programme_id)
+    if translations is None:
+        return None
+    segmenter = Segmenter(translations.lookup)
+    translated = translate_guidance(segmenter, template)
+    if any(segment.client for segment in segmenter.missing):
+        return None
+    problems = check_body(template, translated.body)
+    if any(d.severity is Severity.ERROR for d in problems):
+        return None
+    return translated
 
 
 def _programme_section_url(programme_dir: Path, project: Path) -> SectionUrl:

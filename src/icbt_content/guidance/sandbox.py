@@ -36,6 +36,7 @@ from jinja2.tests import TESTS
 from markupsafe import Markup
 from pydantic import BaseModel
 
+from icbt_content.errors import IcbtError, InvalidArgumentError
 from icbt_content.guidance.bounded import BoundedSandbox
 from icbt_content.guidance.limits import GUIDANCE_LIMITS
 from icbt_content.ids import is_valid_id
@@ -151,7 +152,7 @@ def context_variables() -> list[str]:
     return [*GuidanceContext.model_fields, *HELPERS]
 
 
-class TemplateValueError(Exception):
+class TemplateValueError(IcbtError):
     """A template did something with a value that cannot make a sensible message."""
 
 
@@ -306,13 +307,13 @@ _LOCALE_RE: Final = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 
 def parse_locale(code: str) -> Locale:
-    """Parse a locale code such as ``en-GB``; raise ValueError when it is not one Babel knows."""
+    """Parse a locale code such as ``en-GB``; raise InvalidArgumentError if Babel lacks it."""
     if not _LOCALE_RE.match(code):
-        raise ValueError(f"'{code}' is not a locale code (such as en-GB or de)")
+        raise InvalidArgumentError(f"'{code}' is not a locale code (such as en-GB or de)")
     try:
         return Locale.parse(code.replace("-", "_"))
     except (UnknownLocaleError, ValueError) as exc:
-        raise ValueError(f"unknown locale '{code}'") from exc
+        raise InvalidArgumentError(f"unknown locale '{code}'") from exc
 
 
 @cache

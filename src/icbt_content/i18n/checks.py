@@ -16,14 +16,19 @@ from babel.messages.plurals import get_plural
 from markdown_it.token import Token
 
 from icbt_content.i18n.catalog import Catalog, Entry
+from icbt_content.i18n.inline_checks import (
+    InlineProblem,
+    html_problems,
+    inline_structure_problems,
+    invisible_problems,
+)
 from icbt_content.markdown import checking_parser
 from icbt_content.markdown.links import is_safe_url
 
 #: ``{name}`` placeholders, and Jinja's ``{{ ... }}`` and ``{% ... %}`` in guidance messages.
 PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{[^{}\n]*\}", re.DOTALL)
-HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?\s*>|<!--|<!\[CDATA\[|<\?")
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _PLURAL_CALL = re.compile(r"plural\s*\(([^()]*)\)")
+_JOIN_SEPARATOR = re.compile(r"""join\(\s*(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*\)""")
 _QUOTED = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""")
 
 
@@ -44,6 +49,8 @@ def placeholders(text: str) -> Counter[str]:
 def _norm_jinja(token: str) -> str:
     # The forms given to plural() are translated text; their number is checked separately.
     token = _PLURAL_CALL.sub(lambda m: "plural(" + m.group(1).split(",")[0] + ",...)", token)
+    # So is the separator of a list: a translator writes "、" where the source has ", ".
+    token = _JOIN_SEPARATOR.sub("join(...)", token)
     return re.sub(r"\s+", "", token)
 
 
@@ -90,15 +97,7 @@ def check_message(
 ) -> list[Problem]:
     """Everything wrong with ``translation`` of ``source``; empty when it may be published."""
     found: list[Problem] = []
-    if BIDI_CONTROLS.search(translation):
-        char = BIDI_CONTROLS.search(translation).group(0)  # type: ignore[union-attr]
-        found.append(
-            Problem(
-                "ICBT607",
-                f"the translation contains the invisible control character U+{ord(char):04X}",
-                "delete it: the site sets the direction of each language itself",
-            )
-        )
+    found.extend(_as_problems(invisible_problems(translation)))
     want = Counter(_norm_jinja(k) for k in placeholders(source).elements())
     got = Counter(_norm_jinja(k) for k in placeholders(translation).elements())
     if want != got:
@@ -117,16 +116,7 @@ def check_message(
                 "it are translated",
             )
         )
-    source_html = Counter(m.group(0) for m in HTML_TAG.finditer(source))
-    added_html = Counter(m.group(0) for m in HTML_TAG.finditer(translation)) - source_html
-    if added_html:
-        found.append(
-            Problem(
-                "ICBT605",
-                f"the translation adds HTML: {', '.join(sorted(added_html))[:80]}",
-                "write plain text or Markdown (*emphasis*, **strong**, [links](target))",
-            )
-        )
+    found.extend(_as_problems(html_problems(source, translation)))
     for target in link_targets(translation):
         if not is_safe_url(target):
             found.append(
@@ -151,6 +141,7 @@ def check_message(
                     "keep the part in (brackets) after each [link text] exactly as in the source",
                 )
             )
+        found.extend(_as_problems(inline_structure_problems(source, translation)))
         before, after = block_structure(source), block_structure(translation)
         if before != after:
             found.append(
@@ -172,6 +163,10 @@ def check_message(
             )
         )
     return found
+
+
+def _as_problems(found: Iterable[InlineProblem]) -> list[Problem]:
+    return [Problem(p.code, p.message, p.hint) for p in found]
 
 
 def _describe(types: list[str]) -> str:

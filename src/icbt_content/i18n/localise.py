@@ -18,7 +18,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from icbt_content.adaptation.overrides import AdaptationSet, load_adaptations
-from icbt_content.adaptation.resources import LocaleInfo, load_locale
+from icbt_content.adaptation.resources import LocaleInfo, describe_locale, load_locale
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.deployment import load_deployment
 from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
@@ -35,6 +35,7 @@ from icbt_content.model.deployment import Deployment
 from icbt_content.model.guidance import GuidanceTemplate
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CHECK_IN_UNIT, Programme
+from icbt_content.render.language import SourceLanguage, translates
 from icbt_content.render.site import Fallback
 
 MISSING_MEASURE_TRANSLATION = "ICBT413"
@@ -58,6 +59,22 @@ class LocalisedProgramme:
     """The modules served whole in the source locale, and how to render them."""
     connection: str = "none"
     """deploy.yaml's connection: what the site can say happens to a client's answers."""
+    source: SourceLanguage | None = None
+    """The programme as written, for a translated locale: what is still identical to it is
+    marked with the source language on the page."""
+    warnings: tuple[Diagnostic, ...] = ()
+    """Warnings found while loading and localising (set by :func:`~icbt_content.load_localised`)."""
+
+    @property
+    def module_locales(self) -> dict[str, str]:
+        """Module id -> the locale its text is in: the source locale for a module served whole
+        in it because its translation is unfinished, else this locale."""
+        source = self.programme.source_locale
+        fallback = self.fallback.modules if self.fallback is not None else frozenset()
+        return {
+            module.id: source if module.id in fallback else self.locale.code
+            for module in self.programme.modules
+        }
 
 
 def localise(
@@ -94,12 +111,25 @@ def check_locales(project: Path, loaded: LoadedProgramme) -> list[Diagnostic]:
     return list(found)
 
 
+@dataclass(frozen=True)
+class InterfaceGettext:
+    """The interface strings of a locale: translates them, and says which it translates."""
+
+    translations: Translations
+
+    def __call__(self, text: str) -> str:
+        return self.translations.gettext(text)
+
+    def translates(self, text: str) -> bool:
+        return (None, text) in self.translations.published
+
+
 def _interface(project: Path, locale: str, found: Diagnostics) -> Callable[[str], str] | None:
     translations = load_translations(project, locale, INTERFACE)
     if translations is None:
         return None
     found.extend(translations.diagnostics)
-    return translations.gettext
+    return InterfaceGettext(translations)
 
 
 def localise_to(
@@ -174,15 +204,8 @@ def localise_to(
     translated = translated.model_copy(
         update={"measures": _measures(project, translated, locale, served, found)}
     )
-    notices: dict[str, str] = {}
-    text = (ui or (lambda s: s))(NOTICE)
-    for module_id in fallback_units:
-        message = text.replace("{language}", info.name).replace(
-            "{fallback}", info.language_name(programme.source_locale)
-        )
-        notices[module_id] = Markup('<span lang="{}" dir="{}">{}</span>').format(
-            info.code, info.direction, message
-        )
+    notice = fallback_notice(info, programme.source_locale, ui)
+    notices: dict[str, str] = dict.fromkeys(fallback_units, notice)
     fallback = None
     if fallback_units:
         fallback = Fallback(
@@ -198,6 +221,27 @@ def localise_to(
         translate=ui,
         fallback=fallback,
         connection=deployment.connection,
+        source=SourceLanguage(programme, source_info),
+    )
+
+
+def fallback_notice(
+    reader: LocaleInfo, source_locale: str, ui: Callable[[str], str] | None
+) -> Markup:
+    """The notice on a module served in the source locale, marked with the language it is in.
+
+    It is in the reader's language when interface.po translates it, else in the language the
+    site's words are written in; either way the names of both languages are in the notice's own
+    language (from CLDR), never a Welsh name inside an English sentence.
+    """
+    text = ui(NOTICE) if ui is not None else NOTICE
+    written = reader if translates(ui, NOTICE) else describe_locale(TEMPLATE_LANGUAGE)
+    name = reader.name if written is reader else written.language_name(reader.code)
+    message = text.replace("{language}", name).replace(
+        "{fallback}", written.language_name(source_locale)
+    )
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(
+        written.code, written.direction, message
     )
 
 

@@ -8,6 +8,7 @@ messages) have untranslated segments, so the localise stage can serve those whol
 from __future__ import annotations
 
 import hashlib
+import itertools
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -438,6 +439,11 @@ class _Walker:
         return template.model_copy(update={"title": title, "body": "\n\n".join(out) + "\n"})
 
 
+def translate_guidance(seg: Segmenter, template: GuidanceTemplate) -> GuidanceTemplate:
+    """One guidance message through ``seg``: its translation, with what is missing recorded."""
+    return _Walker(seg, None, None, None, "").guidance(template)
+
+
 def _option_defaults(type_name: str) -> dict[str, object]:
     from icbt_content.exercises import exercise_types
 
@@ -448,28 +454,58 @@ def _option_defaults(type_name: str) -> dict[str, object]:
 
 
 _STRUCTURED_LINE = re.compile(r"^\s*(?:[-*+>#|]|\d+[.)]|\{%|```|:::)")
+#: A line after which the next one cannot run on: a heading, quote, table row or fence, a line
+#: that is only a Jinja tag, or a hard line break (a backslash or two spaces at the end).
+_ENDS_LINE = re.compile(r"^\s*(?:[#>|]|```|:::)|^\s*\{%[^\n]*%\}\s*$|\\$|  $")
+_BLOCK_OPEN = re.compile(r"\{%-?\s*(?:if|for)\b")
+_BLOCK_CLOSE = re.compile(r"\{%-?\s*end(?:if|for)\b")
 
 
 def guidance_paragraphs(body: str) -> list[tuple[int, str]]:
-    """A guidance body in paragraphs: (0-based line offset, text), lines of prose joined."""
+    """A guidance body in messages: (0-based line offset, text).
+
+    A message runs on past an empty line until every ``{% if %}`` and ``{% for %}`` it opens is
+    closed, so translators always see a whole block. The author's line breaks are not part of a
+    message: lines of prose are joined with a space; a line that starts a Markdown block or holds
+    a Jinja tag keeps its own line.
+    """
     result: list[tuple[int, str]] = []
+    for start, lines in _runs(body):
+        if result and _open_blocks(result[-1][1]) > 0:
+            result[-1] = (result[-1][0], result[-1][1] + "\n\n" + _join(lines))
+        else:
+            result.append((start, _join(lines)))
+    return result
+
+
+def _runs(body: str) -> list[tuple[int, list[str]]]:
+    """The runs of non-empty lines of a body, with the offset of each run's first line."""
+    runs: list[tuple[int, list[str]]] = []
     current: list[str] = []
     start = 0
-    lines = body.split("\n")
-    for number, line in enumerate([*lines, ""]):
+    for number, line in enumerate([*body.split("\n"), ""]):
         if line.strip():
             if not current:
                 start = number
-            current.append(line.rstrip())
-            continue
-        if current:
-            if any(_STRUCTURED_LINE.match(x) for x in current):
-                text = "\n".join(current)
-            else:
-                text = " ".join(x.strip() for x in current)
-            result.append((start, text))
+            current.append(line)
+        elif current:
+            runs.append((start, current))
             current = []
-    return result
+    return runs
+
+
+def _join(lines: list[str]) -> str:
+    text = lines[0]
+    for previous, line in itertools.pairwise(lines):
+        if _STRUCTURED_LINE.match(line) or _ENDS_LINE.search(previous):
+            text += "\n" + line
+        else:
+            text = text.rstrip() + " " + line.strip()
+    return text.rstrip()
+
+
+def _open_blocks(text: str) -> int:
+    return len(_BLOCK_OPEN.findall(text)) - len(_BLOCK_CLOSE.findall(text))
 
 
 def walk_programme(

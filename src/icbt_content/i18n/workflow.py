@@ -30,6 +30,7 @@ from icbt_content.adaptation.resources import (
 )
 from icbt_content.authoring.loader import LoadedProgramme, read_programme, relative
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.errors import IcbtError
 from icbt_content.i18n.catalog import Catalog, Entry, load_po, write_po
 from icbt_content.i18n.checks import check_catalog, header_problem, markdown_entry
 from icbt_content.i18n.interface import interface_strings
@@ -42,7 +43,7 @@ TEMPLATES = "templates"
 GENERATOR = "icbt-content"
 
 
-class I18nError(Exception):
+class I18nError(IcbtError):
     """A workflow step cannot be done (bad locale code, nothing to translate)."""
 
 

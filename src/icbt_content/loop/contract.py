@@ -7,6 +7,8 @@ Flags. Both sides take every system from here so they cannot drift apart.
 
 from __future__ import annotations
 
+from icbt_content.errors import InvalidArgumentError
+
 #: Identifier of a QuestionnaireResponse: ``<programme>/<locale>/<kind>/<id>/<entry>`` where
 #: kind is ``measure`` or ``exercise`` and entry a per-save id made on the device. The site
 #: creates responses conditionally (``If-None-Exist: identifier=<system>|<value>``).
@@ -46,7 +48,7 @@ CONSOLE_SCOPES = "openid fhirUser user/*.cruds"
 def answer_identifier(programme: str, locale: str, kind: str, item: str, entry: str) -> str:
     """Return the SYSTEM_ANSWER value of one saved answer."""
     if kind not in ANSWER_KINDS:
-        raise ValueError(f"answer kind must be one of {ANSWER_KINDS}, not {kind!r}")
+        raise InvalidArgumentError(f"answer kind must be one of {ANSWER_KINDS}, not {kind!r}")
     return f"{programme}/{locale}/{kind}/{item}/{entry}"
 
 

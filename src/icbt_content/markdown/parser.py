@@ -17,6 +17,7 @@ from mdit_py_plugins.myst_blocks import myst_block_plugin
 from icbt_content.limits import MAX_BLOCK_NESTING
 from icbt_content.markdown.anchors import heading_anchors_plugin
 from icbt_content.markdown.attributes import author_attributes_plugin
+from icbt_content.markdown.cjk import cjk_emphasis_plugin
 from icbt_content.markdown.links import is_safe_url
 
 #: Resolves a relative link written by an author to the URL used in the site (or None: broken).
@@ -25,6 +26,8 @@ LinkResolver = Callable[[str], str | None]
 
 def make_parser(*, safe_links: bool = True) -> MarkdownIt:
     """Build a parser: CommonMark + tables + strikethrough, raw HTML off, safe links only.
+
+    Emphasis also opens and closes next to CJK text and punctuation (see ``cjk``).
 
     Authors may write ``{#id}`` before a heading and no other attribute.
 
@@ -42,6 +45,7 @@ def make_parser(*, safe_links: bool = True) -> MarkdownIt:
         .use(author_attributes_plugin)
         .use(myst_block_plugin)
         .use(heading_anchors_plugin)
+        .use(cjk_emphasis_plugin)
     )
     md.validateLink = is_safe_url if safe_links else _any_link  # type: ignore[method-assign]
     md.add_render_rule("link_open", _render_link_open)

@@ -19,6 +19,7 @@ from icbt_content.limits import MAX_MANIFEST_BYTES
 from icbt_content.measures.wording import apply_wording, wording_hash, wording_problems
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.measure import Measure, MeasureProblem, MeasureWording, measure_problems
+from icbt_content.paths import StrPath, as_path
 
 LIBRARY = Path(__file__).parent / "library"
 ENTRY_POINT_GROUP = "icbt_content.measures"
@@ -89,8 +90,10 @@ def _load(
     return value, located, found
 
 
-def load_measure(path: Path, project_root: Path) -> tuple[Measure | None, list[Diagnostic]]:
+def load_measure(path: StrPath, project_root: StrPath) -> tuple[Measure | None, list[Diagnostic]]:
     """Read and check one measure YAML file; return None when it has errors."""
+    path = as_path(path)
+    project_root = as_path(project_root)
     measure, located, found = _load(Measure, path, project_root, "a measure")
     if measure is None or located is None:
         return None, found
@@ -121,9 +124,11 @@ def load_measure(path: Path, project_root: Path) -> tuple[Measure | None, list[D
 
 
 def load_wording(
-    path: Path, project_root: Path, measure: Measure, *, whole: bool
+    path: StrPath, project_root: StrPath, measure: Measure, *, whole: bool
 ) -> tuple[MeasureWording | None, list[Diagnostic]]:
     """Read a wording file for ``measure`` and check that it fits; None when it has errors."""
+    path = as_path(path)
+    project_root = as_path(project_root)
     wording, _, found = _load_wording(path, project_root, measure, whole=whole)
     return wording, found
 
@@ -168,14 +173,18 @@ def _stale(measure: Measure, wording: MeasureWording, located: LocatedYaml) -> D
     )
 
 
-def licensed_wording_path(project_root: Path, measure_id: str, locale: str | None = None) -> Path:
+def licensed_wording_path(
+    project_root: StrPath, measure_id: str, locale: str | None = None
+) -> Path:
     """Return where a deploying service puts licensed wording (per locale for translations)."""
+    project_root = as_path(project_root)
     folder = project_root / "licensed"
     return (folder / locale if locale else folder) / f"{measure_id}.yaml"
 
 
-def translation_path(project_root: Path, measure: Measure, locale: str) -> Path:
+def translation_path(project_root: StrPath, measure: Measure, locale: str) -> Path:
     """Return where the validated translation of ``measure`` for ``locale`` lives."""
+    project_root = as_path(project_root)
     if measure.licence == "permission-required":
         return licensed_wording_path(project_root, measure.id, locale)
     return project_root / "locales" / locale / "measures" / f"{measure.id}.yaml"
@@ -186,12 +195,13 @@ def _language(tag: str) -> str:
 
 
 def localise_measure(
-    measure: Measure, project_root: Path, locale: str
+    measure: Measure, project_root: StrPath, locale: str
 ) -> tuple[Measure, list[Diagnostic]]:
     """Return ``measure`` in its validated translation for ``locale``, or as it is.
 
     A translation is used only when it is whole; scoring never changes.
     """
+    project_root = as_path(project_root)
     path = translation_path(project_root, measure, locale)
     if not path.is_file():
         if _language(locale) != _language(measure.language):
@@ -220,8 +230,8 @@ def localise_measure(
 
 
 def resolve_measures(
-    programme_dir: Path,
-    project_root: Path,
+    programme_dir: StrPath,
+    project_root: StrPath,
     ids: Sequence[str],
     *,
     used_on_pages: set[str],
@@ -234,6 +244,8 @@ def resolve_measures(
     is missing and the measure is used on a page, the measure would be published without its
     wording, which is an error.
     """
+    programme_dir = as_path(programme_dir)
+    project_root = as_path(project_root)
     manifest_line = _manifest_lines(programme_dir, project_root)
     manifest = _display(programme_dir / "programme.yaml", project_root)
     installed = builtin_measures()

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from icbt_content.errors import ScoringError
 from icbt_content.measures.outcome import outcome_measures
 from icbt_content.model.measure import Band, Measure, RiskTrigger
 from icbt_content.model.programme import OutcomeMeasures, Programme
@@ -73,11 +74,11 @@ def _prorate(total: int, items: int, answered: int) -> int:
 
 
 def score(measure: Measure, answers: Answers) -> MeasureScore:
-    """Score one completion of ``measure``; raise ValueError for an impossible answer."""
+    """Score one completion of ``measure``; raise ScoringError for an impossible answer."""
     known = {item.id for item in measure.items}
     unknown = sorted(set(answers) - known)
     if unknown:
-        raise ValueError(f"{measure.id}: no item called {', '.join(unknown)}")
+        raise ScoringError(f"{measure.id}: no item called {', '.join(unknown)}")
     values: dict[str, int] = {}
     missing: list[str] = []
     risk: list[RiskFlag] = []
@@ -88,7 +89,7 @@ def score(measure: Measure, answers: Answers) -> MeasureScore:
             continue
         option_set = measure.option_set(item)
         if isinstance(answer, bool) or not isinstance(answer, int) or not option_set.allows(answer):
-            raise ValueError(f"{measure.id}: {answer!r} is not an answer to item '{item.id}'")
+            raise ScoringError(f"{measure.id}: {answer!r} is not an answer to item '{item.id}'")
         values[item.id] = option_set.min + option_set.max - answer if item.reverse else answer
         if item.risk is not None and answer > item.risk.above:
             risk.append(RiskFlag(item.id, answer, item.risk.triggers))
@@ -126,7 +127,7 @@ def score(measure: Measure, answers: Answers) -> MeasureScore:
 def _total(measure: Measure, value: int | MeasureScore) -> int:
     total = value.total if isinstance(value, MeasureScore) else value
     if total is None:
-        raise ValueError(f"{measure.id}: cannot compare a score without a total")
+        raise ScoringError(f"{measure.id}: cannot compare a score without a total")
     return total
 
 
@@ -135,7 +136,7 @@ def compare(
 ) -> ChangeCategory:
     """Judge the change from ``before`` to ``after`` against the reliable-change value."""
     if measure.reliable_change is None:
-        raise ValueError(f"{measure.id} has no reliable-change value")
+        raise ScoringError(f"{measure.id} has no reliable-change value")
     change = _total(measure, after) - _total(measure, before)
     if change <= -measure.reliable_change:
         return ChangeCategory.RELIABLE_IMPROVEMENT
@@ -147,7 +148,7 @@ def compare(
 def is_case(measure: Measure, value: int | MeasureScore) -> bool:
     """Return whether a total is at or above the measure's caseness threshold."""
     if measure.caseness is None:
-        raise ValueError(f"{measure.id} has no caseness threshold")
+        raise ScoringError(f"{measure.id} has no caseness threshold")
     return _total(measure, value) >= measure.caseness
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from icbt_content.errors import NotFoundError
 from icbt_content.model.base import ContentModel, Id, SourceLocation
 
 Licence = Literal["public-domain", "permission-required", "ogl", "own"]
@@ -219,18 +220,26 @@ class Measure(ContentModel):
         return {**data, "items": filled}
 
     def option_set(self, item: MeasureItem) -> OptionSet:
-        """Return the option set that answers ``item``."""
-        for option_set in self.option_sets:
-            if option_set.id == item.options:
-                return option_set
-        raise KeyError(f"item '{item.id}' names no known option set")
+        """Return the option set that answers ``item``; raise :class:`NotFoundError` if none."""
+        found = self.find_option_set(item)
+        if found is None:
+            raise NotFoundError(f"{self.id}: item '{item.id}' names no known option set")
+        return found
+
+    def find_option_set(self, item: MeasureItem) -> OptionSet | None:
+        """Return the option set that answers ``item``, or None."""
+        return next((s for s in self.option_sets if s.id == item.options), None)
 
     def item(self, item_id: str) -> MeasureItem:
-        """Return the item with this id."""
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(item_id)
+        """Return the item with this id; raise :class:`NotFoundError` if there is none."""
+        found = self.find_item(item_id)
+        if found is None:
+            raise NotFoundError(f"{self.id} has no item '{item_id}'")
+        return found
+
+    def find_item(self, item_id: str) -> MeasureItem | None:
+        """Return the item with this id, or None."""
+        return next((item for item in self.items if item.id == item_id), None)
 
     def total_range(self) -> tuple[int, int]:
         """Return the lowest and highest possible total."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Literal
+from collections.abc import Iterable, Iterator
+from typing import Literal, Protocol, TypeVar
 
 from pydantic import Field
 
+from icbt_content.diagnostics import did_you_mean
+from icbt_content.errors import NotFoundError
 from icbt_content.model.base import ContentModel, Id, SourceLocation
 from icbt_content.model.blocks import Block, ExerciseBlock
 from icbt_content.model.exercise import Exercise
@@ -14,6 +16,7 @@ from icbt_content.model.guidance import GuidanceTemplate
 from icbt_content.model.measure import Measure
 
 Unlock = Literal["all-open", "in-order", "by-therapist"]
+_Thing = TypeVar("_Thing")
 
 
 class Heading(ContentModel):
@@ -129,11 +132,30 @@ class Programme(ContentModel):
     """Named in programme.yaml, or found from the roles of the listed measures when left out."""
     source: SourceLocation | None = None
 
-    def module(self, module_id: str) -> Module | None:
+    def module(self, module_id: str) -> Module:
+        """Return the module with this id; raise :class:`NotFoundError` if there is none."""
+        return _found(self.find_module(module_id), "module", module_id, self.modules)
+
+    def measure(self, measure_id: str) -> Measure:
+        """Return the measure with this id; raise :class:`NotFoundError` if there is none."""
+        return _found(self.find_measure(measure_id), "measure", measure_id, self.measures)
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        """Return the exercise with this id; raise :class:`NotFoundError` if there is none."""
+        found = self.find_exercise(exercise_id)
+        return _found(found, "exercise", exercise_id, tuple(self.exercises()))
+
+    def find_module(self, module_id: str) -> Module | None:
+        """Return the module with this id, or None."""
         return next((m for m in self.modules if m.id == module_id), None)
 
-    def measure(self, measure_id: str) -> Measure | None:
+    def find_measure(self, measure_id: str) -> Measure | None:
+        """Return the measure with this id, or None."""
         return next((m for m in self.measures if m.id == measure_id), None)
+
+    def find_exercise(self, exercise_id: str) -> Exercise | None:
+        """Return the exercise with this id (on any page), or None."""
+        return next((e for e in self.exercises() if e.id == exercise_id), None)
 
     def pages(self) -> Iterator[tuple[Module, Page]]:
         for module in self.modules:
@@ -143,3 +165,16 @@ class Programme(ContentModel):
     def exercises(self) -> Iterator[Exercise]:
         for _, page in self.pages():
             yield from page.exercises()
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+def _found(thing: _Thing | None, kind: str, wanted: str, known: Iterable[_HasId]) -> _Thing:
+    if thing is not None:
+        return thing
+    ids = [item.id for item in known]
+    hint = did_you_mean(wanted, ids) or f"known: {', '.join(ids) or 'none'}"
+    raise NotFoundError(f"no {kind} '{wanted}' in this programme ({hint})")

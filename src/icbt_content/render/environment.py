@@ -37,6 +37,7 @@ from pydantic import BaseModel
 
 from icbt_content.adaptation.resources import LocaleInfo
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.errors import IcbtError
 from icbt_content.guidance.bounded import BoundedSandbox, BoundedTemplate
 from icbt_content.guidance.limits import (
     LimitExceeded,
@@ -46,6 +47,7 @@ from icbt_content.guidance.limits import (
 )
 from icbt_content.guidance.sandbox import LOOP_ATTRIBUTES
 from icbt_content.model.measure import Measure
+from icbt_content.render.language import LANGUAGE_FILTERS, keep_language
 
 #: No request may leave the site: only its own scripts, styles, images and media.
 CSP = (
@@ -190,7 +192,7 @@ _PLAIN_METHODS: Final[tuple[tuple[type, frozenset[str]], ...]] = (
 )
 
 
-class SiteTemplateError(TemplateRuntimeError):
+class SiteTemplateError(TemplateRuntimeError, IcbtError):
     """A site template failed: the diagnostic's code, the template file and line."""
 
     def __init__(self, code: str, message: str, filename: str, lineno: int, hint: str = "") -> None:
@@ -308,6 +310,8 @@ def make_environment(project: Path | None = None) -> SiteSandbox:
     env.globals["_"] = _identity
     env.globals["fill"] = fill
     env.filters = env.bounded_filters(SITE_FILTERS)
+    # Text in another language than the page's, written where no element can mark it.
+    env.filters.update(LANGUAGE_FILTERS)
     return env
 
 
@@ -325,9 +329,10 @@ def fill(text: str, **values: object) -> str:
         texts = {name: str(value) for name, value in values.items()}
         slots = [m.group(1) for m in _NAME.finditer(text) if m.group(1) in texts]
         budget.check_size(len(text) + sum(len(texts[name]) for name in slots))
-    return _NAME.sub(
+    filled = _NAME.sub(
         lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), text
     )
+    return keep_language(text, filled)
 
 
 def _identity(text: str) -> str:

@@ -26,7 +26,9 @@ from icbt_content.model.blocks import (
     QuestionnaireBlock,
 )
 from icbt_content.model.deployment import Deployment
+from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CHECK_IN_UNIT, Module, Page, Programme
+from icbt_content.render.language import PageLanguage, SourceLanguage, lang_attrs
 from icbt_content.render.records import (
     Schema,
     exercise_schema,
@@ -89,14 +91,9 @@ class SafetyText:
     attrs: Markup
     """``lang`` and ``dir`` attributes for an element holding safety advice ('' when the page is
     in the reader's language)."""
-
-
-def lang_attrs(code: str, direction: str, page_direction: str) -> Markup:
-    """``lang`` (and ``dir`` when it differs from the page's) attributes for a passage."""
-    attrs = Markup(' lang="{}"').format(code)
-    if direction != page_direction:
-        attrs += Markup(' dir="{}"').format(direction)
-    return attrs
+    language: tuple[str, str] | None = None
+    """The same for the site's scripts: (lang, dir or '' when the page's), None when the page is
+    in the reader's language."""
 
 
 #: The folders of a connected site's own pages, in each locale.
@@ -131,6 +128,7 @@ class ProgrammeRenderer:
         reader: tuple[LocaleInfo, Callable[[str], str]] | None = None,
         signed_off: str | None = None,
         deployment: Deployment | None = None,
+        source: SourceLanguage | None = None,
     ) -> None:
         self.env = env
         self.programme = programme
@@ -139,7 +137,9 @@ class ProgrammeRenderer:
         """The locale folder pages are written to (a fallback page lives in the reader's)."""
         self.sitemap = sitemap
         self.languages = languages
-        self._ = translate or (lambda text: text)
+        self.language = PageLanguage(locale, source)
+        """Marks the text of a page that is not in the page's language."""
+        self._ = self.language.gettext(translate or (lambda text: text))
         self.notices = notices or {}
         """Module id -> a notice shown on its pages (for example, 'not yet translated')."""
         self.root = programme.id
@@ -151,11 +151,18 @@ class ProgrammeRenderer:
         self.reader_locale = reader_locale
         self.service = service_text(self.deployment, reader_locale.code)
         """The service's name, contact and risk response time in the reader's language."""
+        elsewhere = reader_locale.code != locale.code
         self.safety = SafetyText(
             reader_gettext,
             lang_attrs(reader_locale.code, reader_locale.direction, locale.direction)
-            if reader_locale.code != locale.code
+            if elsewhere
             else Markup(""),
+            (
+                reader_locale.code,
+                reader_locale.direction if reader_locale.direction != locale.direction else "",
+            )
+            if elsewhere
+            else None,
         )
         self.signed_off = signed_off
         """The date (YYYY-MM-DD) this version was signed off; None for a draft."""
@@ -219,7 +226,7 @@ class ProgrammeRenderer:
             urls["messages"] = self.url(here, f"{self.code}/{MESSAGES}/")
         check_in = self.check_in_link(here)
         return {
-            "programme": self.programme,
+            "programme": self.shown_programme,
             "locale": self.locale,
             "title": title,
             "assets": self.assets(here),
@@ -331,7 +338,7 @@ class ProgrammeRenderer:
                 key = storage_key(self.programme.id, exercise.id)
                 found[key] = exercise_schema(exercise, kept.get(exercise.id, ()))
             elif isinstance(block, QuestionnaireBlock):
-                measure = self.programme.measure(block.measure)
+                measure = self.programme.find_measure(block.measure)
                 if measure is not None:
                     key = storage_key(self.programme.id, measure.id, "measure")
                     found[key] = measure_record(measure)
@@ -342,11 +349,14 @@ class ProgrammeRenderer:
     ) -> list[dict[str, Any]]:
         items = []
         for module in self.programme.modules:
+            written = self.source_module(module.id)
             items.append(
                 {
                     "id": module.id,
-                    "title": module.title,
-                    "summary": module.summary,
+                    "title": self.language.text(module.title, written.title if written else None),
+                    "summary": self.language.text(
+                        module.summary, written.summary if written else None
+                    ),
                     "core": module.core,
                     "url": self.url(here, module_path(self.code, module.id)),
                     "current": module is current_module,
@@ -383,7 +393,7 @@ class ProgrammeRenderer:
             renderer, shown = self, module
             if self._fallback is not None and self.fallback and module.id in self.fallback.modules:
                 renderer = self._fallback
-                shown = renderer.programme.module(module.id) or module
+                shown = renderer.programme.find_module(module.id) or module
             yield renderer.module_page(shown, m_index)
             for p_index, page in enumerate(shown.pages):
                 yield renderer.content_page(shown, m_index, page, p_index)
@@ -406,7 +416,7 @@ class ProgrammeRenderer:
     def home(self) -> RenderedFile:
         here = self.site_path(home_path(self.code))
         context = self.common(here, self.programme.title)
-        context.update(nav=self.nav(here, None, None), description=self.programme.description)
+        context.update(nav=self.nav(here, None, None), description=self.shown_programme.description)
         return self._file(here, "home.html", context)
 
     def crisis(self) -> RenderedFile:
@@ -520,7 +530,43 @@ class ProgrammeRenderer:
         if not 0 <= target < len(flat):
             return None
         m, p = flat[target]
-        return {"title": p.title, "url": self.url(here, page_path(self.code, m.id, p.id))}
+        written = self.source_page(m.id, p.id)
+        return {
+            "title": self.language.text(p.title, written.title if written else None),
+            "url": self.url(here, page_path(self.code, m.id, p.id)),
+        }
+
+    def measure_attrs(self, measure: Measure) -> Markup:
+        """``lang``/``dir`` for a measure's own words when they are not in the page's language."""
+        if _language(measure.language) == _language(self.locale.code):
+            return Markup("")
+        wording = describe_locale(measure.language)
+        return lang_attrs(measure.language, wording.direction, self.locale.direction)
+
+    @cached_property
+    def shown_programme(self) -> Programme:
+        """The programme as templates show it: its title and description marked with the source
+        language while they are not translated."""
+        source = self.language.source
+        if source is None:
+            return self.programme
+        text = self.language.text
+        return self.programme.model_copy(
+            update={
+                "title": text(self.programme.title, source.programme.title),
+                "description": text(self.programme.description, source.programme.description),
+            }
+        )
+
+    def source_module(self, module_id: str) -> Module | None:
+        """A module as written in the source language (None on a page in that language)."""
+        source = self.language.source
+        return source.programme.find_module(module_id) if source is not None else None
+
+    def source_page(self, module_id: str, page_id: str) -> Page | None:
+        """A page as written in the source language (None on a page in that language)."""
+        module = self.source_module(module_id)
+        return next((p for p in module.pages if p.id == page_id), None) if module else None
 
     # -- blocks ---------------------------------------------------------------------------------
 
@@ -604,16 +650,14 @@ def _questionnaire(
 ) -> Markup:
     from icbt_content.measures import measure_json
 
-    measure = r.programme.measure(block.measure)
+    measure = r.programme.find_measure(block.measure)
     if measure is None:  # reported by validation; never published half-made
         return Markup("")
-    wording_lang = Markup("")
     notice = Markup("")
-    if _language(measure.language) != _language(r.locale.code):
+    wording_lang = r.measure_attrs(measure)
+    if wording_lang:
         # No validated translation: the questionnaire stays here, in the reader's language and
         # with the reader's crisis help; only the measure's own words keep their language.
-        wording = describe_locale(measure.language)
-        wording_lang = lang_attrs(measure.language, wording.direction, r.locale.direction)
         notice = Markup(
             r.env.get_template("blocks/questionnaire-elsewhere.html").render(
                 ctx,

@@ -19,6 +19,7 @@ from icbt_content.commandline.support import (
     project_folder,
 )
 from icbt_content.diagnostics import Diagnostics
+from icbt_content.errors import InvalidArgumentError
 
 #: Every report says how it was made (see templates/report.*): an existing file that does not
 #: is someone else's, and is never replaced.
@@ -120,7 +121,7 @@ def _record(args: argparse.Namespace) -> int:
 
 
 def _side(project: Path, spec: str, programme: str | None) -> tuple[str, object]:
-    """Parse ``[PROGRAMME@]VERSION`` into (programme, side); raise ValueError with the reason."""
+    """Parse ``[PROGRAMME@]VERSION`` into (programme, side); raise InvalidArgumentError why not."""
     from icbt_content.safety.diff import ReleaseSide
     from icbt_content.safety.release import is_version, list_releases, read_release
 
@@ -133,17 +134,17 @@ def _side(project: Path, spec: str, programme: str | None) -> tuple[str, object]
             if list_releases(project, p.name)
         ]
         if len(with_releases) != 1:
-            raise ValueError(
+            raise InvalidArgumentError(
                 "name the programme: --programme ID, or write the version as ID@VERSION"
             )
         name = with_releases[0]
     if not is_version(version):
-        raise ValueError(f"'{version}' is not a version")
+        raise InvalidArgumentError(f"'{version}' is not a version")
     release, problems = read_release(project, name, version)
     if release is None:
         known = ", ".join(list_releases(project, name)) or "none"
         reason = "; ".join(d.format() for d in problems) or f"released versions: {known}"
-        raise ValueError(f"{name} {version} has no readable release record ({reason})")
+        raise InvalidArgumentError(f"{name} {version} has no readable release record ({reason})")
     return name, ReleaseSide.of(release.record)
 
 

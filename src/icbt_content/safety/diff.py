@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from icbt_content.errors import InvalidArgumentError
 from icbt_content.safety.release import (
     BUILTIN_PREFIX,
     ReleaseRecord,
@@ -164,7 +165,9 @@ def current_side(project: Path, programme_id: str) -> ReleaseSide:
     root = project / "programmes" / programme_id
     loaded = read_programme(root, project)
     if loaded.programme is None:
-        raise ValueError(f"the programme '{programme_id}' cannot be read: run 'icbt check'")
+        raise InvalidArgumentError(
+            f"the programme '{programme_id}' cannot be read: run 'icbt check'"
+        )
     files = hash_files(release_files(project, root, loaded.programme))
     label = f"the working copy (version {loaded.programme.version} in programme.yaml)"
     return ReleaseSide(label, files, translation_states(project, programme_id))

@@ -11,10 +11,12 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from icbt_content.errors import IcbtError
+
 MAX_JUNIT_BYTES = 50_000_000
 
 
-class EvidenceError(ValueError):
+class EvidenceError(IcbtError, ValueError):
     """The test results cannot be read."""
 
 

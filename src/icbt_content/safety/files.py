@@ -12,12 +12,14 @@ import os
 import tempfile
 from pathlib import Path
 
+from icbt_content.errors import IcbtError
 
-class OutsideProjectError(ValueError):
+
+class OutsideProjectError(IcbtError, ValueError):
     """The path would write outside the project folder."""
 
 
-class AlreadyExistsError(FileExistsError):
+class AlreadyExistsError(IcbtError, FileExistsError):
     """The file exists and must never be replaced."""
 
 

@@ -25,6 +25,7 @@ from pydantic import Field
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.authoring.yamlsafe import load_yaml, validate
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.errors import IcbtError
 from icbt_content.model.base import ContentModel, Id
 from icbt_content.model.programme import Programme
 from icbt_content.safety.files import write_new
@@ -72,7 +73,7 @@ class ReleaseRecord(ContentModel):
     """Locale -> which parts were published in it and which fell back to the source language."""
 
 
-class ReleaseError(Exception):
+class ReleaseError(IcbtError):
     """A release cannot be recorded or read; the message says why and what to do."""
 
 

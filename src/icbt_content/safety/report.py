@@ -18,6 +18,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from icbt_content.diagnostics import CODES, Diagnostic
+from icbt_content.errors import InvalidArgumentError
 from icbt_content.safety.evidence import TestResults
 from icbt_content.safety.hazards import LoadedHazardLog, check_hazard_log, control_kind
 from icbt_content.safety.matrix import ACCEPTABILITY, SEVERITIES, matrix_rows
@@ -244,7 +245,9 @@ def _environment(fmt: str) -> Environment:
 def render_report(report: SafetyReport, fmt: str = "md") -> str:
     """The report as Markdown (``md``) or a self-contained HTML page (``html``)."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown report format '{fmt}': use one of {', '.join(FORMATS)}")
+        raise InvalidArgumentError(
+            f"unknown report format '{fmt}': use one of {', '.join(FORMATS)}"
+        )
     css = ""
     if fmt == "html":
         css = (resources.files("icbt_content.safety") / "templates" / "report.css").read_text(

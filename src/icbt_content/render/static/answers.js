@@ -13,7 +13,7 @@
  * told so. A file from another programme is loaded only when the client agrees, in a question
  * that names both programmes, and then only into this one.
  */
-import {message} from "./messages.js";
+import {message, showMessage} from "./messages.js";
 import {has, isObject, page} from "./pagedata.js";
 import {migrateRecords} from "./migrations.js";
 import {fits} from "./schema.js";
@@ -24,9 +24,11 @@ const VERSION = 1;
 /** Far above any real export; a bigger file is not read at all. */
 const MOST_BYTES = 20 * 1024 * 1024;
 
-function setStatus(text) {
+/** Show the message called name in the status line, marked with its language; returns the
+ * status line (null when the page has none). */
+function setStatus(name, values = {}) {
   const status = document.querySelector("[data-icbt-answers-status]");
-  if (status) status.textContent = text;
+  return status ? showMessage(name, status, values) : null;
 }
 
 /** This programme's answers as an export file (an object). */
@@ -56,7 +58,7 @@ function exportAnswers() {
     URL.revokeObjectURL(link.href);
     link.remove();
   }, 0);
-  setStatus(message("exported"));
+  setStatus("exported");
 }
 
 function shortTitle(text) {
@@ -115,7 +117,7 @@ export function readFile(data, ask) {
 
 function importAnswers(file) {
   if (file.size > MOST_BYTES) {
-    setStatus(message("badFile"));
+    setStatus("badFile");
     return;
   }
   const reader = new FileReader();
@@ -128,7 +130,7 @@ function importAnswers(file) {
     }
     const found = readFile(data, (question) => window.confirm(question));
     if (!found.ok) {
-      setStatus(message(found.reason, {programme: programme.title}));
+      setStatus(found.reason, {programme: programme.title});
       return;
     }
     let count = 0;
@@ -137,18 +139,19 @@ function importAnswers(file) {
       if (schemaFor(key) !== null && save(key, record)) count += 1;
       else failed += 1;
     }
-    const parts = [message("imported", {count})];
-    if (found.leftOut || failed) parts.push(message("leftOut", {programme: programme.title}));
-    setStatus(parts.join(" "));
+    const status = setStatus("imported", {count});
+    if (status && (found.leftOut || failed)) {
+      status.textContent += ` ${message("leftOut", {programme: programme.title})}`;
+    }
   };
-  reader.onerror = () => setStatus(message("badFile"));
+  reader.onerror = () => setStatus("badFile");
   reader.readAsText(file);
 }
 
 function deleteAnswers() {
   if (!window.confirm(message("confirmDelete", {programme: programme.title}))) return;
   for (const key of keys(prefix)) remove(key);
-  setStatus(message("deleted", {programme: programme.title}));
+  setStatus("deleted", {programme: programme.title});
 }
 
 /** Wire the buttons of the "My answers" page. */

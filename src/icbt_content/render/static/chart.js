@@ -1,7 +1,7 @@
 /* A measure's results over time: an inline SVG line chart, with the same data as a table.
  * Drawn with DOM methods only (no markup strings), in the page's language for dates.
  */
-import {message} from "./messages.js";
+import {markLanguage, message} from "./messages.js";
 import {optionSet, totalRange} from "./scoring.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -164,13 +164,15 @@ export function drawHistory(history, def, results, titleId) {
 
   const bands = def.scoring === "sum" ? def.bands || [] : [];
   const grid = el("table");
-  grid.appendChild(el("caption", {}, message("chart")));
+  grid.appendChild(markLanguage("chart", el("caption", {}, message("chart"))));
   const head = el("tr");
-  head.appendChild(el("th", {scope: "col"}, message("date")));
+  head.appendChild(markLanguage("date", el("th", {scope: "col"}, message("date"))));
   for (const line of lines) {
-    head.appendChild(el("th", {scope: "col"}, def.scoring === "sum" ? message("total") : line.label));
+    head.appendChild(def.scoring === "sum"
+      ? markLanguage("total", el("th", {scope: "col"}, message("total")))
+      : el("th", {scope: "col"}, line.label));
   }
-  if (bands.length) head.appendChild(el("th", {scope: "col"}, message("band")));
+  if (bands.length) head.appendChild(markLanguage("band", el("th", {scope: "col"}, message("band"))));
   const thead = el("thead");
   thead.appendChild(head);
   grid.appendChild(thead);

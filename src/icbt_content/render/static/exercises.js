@@ -4,7 +4,7 @@
  * {"version": 1, "fields": {<field name>: answer}, "updated": ISO date}. Answers of fields the
  * form does not show (renamed or removed ones) are kept, never dropped.
  */
-import {message} from "./messages.js";
+import {markLanguage, showMessage} from "./messages.js";
 import {isObject} from "./pagedata.js";
 import {put} from "./schema.js";
 import {keyFor, load, save} from "./storage.js";
@@ -27,7 +27,8 @@ function checkNumber(form, input, show) {
   input.setAttribute("aria-invalid", ok ? "false" : "true");
   if (error) {
     error.hidden = ok;
-    error.textContent = ok ? "" : message("number", {min: input.min, max: input.max});
+    if (ok) markLanguage("", error).textContent = "";
+    else showMessage("number", error, {min: input.min, max: input.max});
   }
   return ok;
 }
@@ -73,7 +74,7 @@ function setupExercise(form) {
     for (const [name, value] of Object.entries(collect(form))) put(fields, name, value);
     const saved = save(key, {version: 1, fields, updated: new Date().toISOString()});
     if (status && announce) {
-      status.textContent = message(!valid ? "fix" : saved ? "saved" : "notSaved");
+      showMessage(!valid ? "fix" : saved ? "saved" : "notSaved", status);
     }
     return valid;
   }

@@ -2,7 +2,7 @@
  * The button names both fields (data-icbt-hotspot-source/-target); they are looked up in the
  * button's own form, so no element elsewhere on the page can stand in for them.
  */
-import {message} from "./messages.js";
+import {showMessage} from "./messages.js";
 
 function setupHotspot(button) {
   button.addEventListener("click", () => {
@@ -15,14 +15,14 @@ function setupHotspot(button) {
     if (!(target instanceof HTMLTextAreaElement || target instanceof HTMLInputElement)) return;
     const chosen = source.value.substring(source.selectionStart, source.selectionEnd).trim();
     if (!chosen) {
-      if (status) status.textContent = message("selectFirst");
+      if (status) showMessage("selectFirst", status);
       source.focus();
       return;
     }
     target.value = chosen;
     target.dispatchEvent(new Event("input", {bubbles: true}));
     target.dispatchEvent(new Event("change", {bubbles: true}));
-    if (status) status.textContent = message("marked");
+    if (status) showMessage("marked", status);
     target.focus();
   });
 }

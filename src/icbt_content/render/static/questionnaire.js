@@ -8,7 +8,7 @@
  * {"results": [{"date": ISO date, "answers": {...}, "total": n, "band": id, "risk": bool}]}.
  */
 import {drawHistory, el} from "./chart.js";
-import {message} from "./messages.js";
+import {markLanguage, showMessage} from "./messages.js";
 import {page} from "./pagedata.js";
 import {allowedMissing, allows, optionSet, score, totalRange} from "./scoring.js";
 import {keyFor, load, save} from "./storage.js";
@@ -91,7 +91,8 @@ function setupQuestionnaire(form) {
       if (input) input.setAttribute("aria-invalid", bad ? "true" : "false");
       if (error) {
         error.hidden = !bad;
-        error.textContent = bad ? message("number", {min: set.min, max: set.max}) : "";
+        if (bad) showMessage("number", error, {min: set.min, max: set.max});
+        else markLanguage("", error).textContent = "";
       }
     }
   }
@@ -115,8 +116,8 @@ function setupQuestionnaire(form) {
   function showResult(result, saved, maxTotal) {
     status.textContent = "";
     if (result.total !== null) {
-      status.appendChild(el("p", {class: "measure-score"},
-        message("score", {score: result.total, max: maxTotal})));
+      status.appendChild(showMessage("score", el("p", {class: "measure-score"}),
+        {score: result.total, max: maxTotal}));
       if (result.band) {
         const meaning = el("p", {class: "measure-meaning"});
         meaning.appendChild(el("strong", {}, `${result.band.label}. `));
@@ -127,22 +128,22 @@ function setupQuestionnaire(form) {
       const list = el("ul", {class: "measure-item-results"});
       for (const item of def.items) {
         if (!Object.prototype.hasOwnProperty.call(result.items, item.id)) continue;
-        list.appendChild(el("li", {}, message("item", {
+        list.appendChild(showMessage("item", el("li"), {
           label: `${numberOf(item)}. ${item.text}`,
           value: result.items[item.id],
           max: optionSet(def, item).max,
-        })));
+        }));
       }
       status.appendChild(list);
     }
     if (result.prorated) {
-      status.appendChild(el("p", {}, message("prorated", {count: result.missing.length})));
+      status.appendChild(showMessage("prorated", el("p"), {count: result.missing.length}));
     }
     if (result.flagTherapist) {
-      status.appendChild(el("p", {class: "measure-flagged"}, message("flagged")));
+      status.appendChild(showMessage("flagged", el("p", {class: "measure-flagged"})));
     }
-    status.appendChild(el("p", {class: "measure-saved"},
-      message(saved ? "resultSaved" : "resultNotSaved")));
+    status.appendChild(showMessage(saved ? "resultSaved" : "resultNotSaved",
+      el("p", {class: "measure-saved"})));
   }
 
   form.addEventListener("submit", (event) => {
@@ -151,7 +152,7 @@ function setupQuestionnaire(form) {
     showFieldErrors(read.invalid);
     checkRisk();
     if (read.invalid.length) {
-      status.textContent = message("fix");
+      showMessage("fix", status);
       const first = fieldFor(read.invalid[0]);
       if (first) first.focus();
       return;
@@ -160,7 +161,7 @@ function setupQuestionnaire(form) {
     const answered = def.items.length - result.missing.length;
     if (result.missing.length > allowedMissing(def, answered)) {
       const numbers = result.missing.map((itemId) => numberOf(itemCalled(itemId)));
-      status.textContent = message("missing", {items: numbers.join(", ")});
+      showMessage("missing", status, {items: numbers.join(", ")});
       const missingItem = itemCalled(result.missing[0]);
       const target = missingItem && fieldFor(missingItem);
       if (target) target.focus();

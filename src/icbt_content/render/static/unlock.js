@@ -2,7 +2,7 @@
  * "by-therapist" opens a module when the client confirms their therapist has opened it.
  * Optional modules are always open. A static site cannot enforce this: it guides.
  */
-import {message} from "./messages.js";
+import {markLanguage, message, showMessage} from "./messages.js";
 import {page} from "./pagedata.js";
 import {loadProgress, saveProgress} from "./progress.js";
 
@@ -18,7 +18,7 @@ function lockItem(item) {
   item.classList.add("locked");
   const tag = document.createElement("span");
   tag.className = "tag locked-tag";
-  tag.textContent = message("locked");
+  showMessage("locked", tag);
   item.insertBefore(tag, item.children[1] || null);
   item.insertBefore(document.createTextNode(" "), tag);
 }
@@ -57,7 +57,7 @@ export function startUnlock() {
     if (!notice) return;
     const text = notice.querySelector("p");
     if (rule === "by-therapist") {
-      text.textContent = message("byTherapist");
+      showMessage("byTherapist", text);
       const button = notice.querySelector("[data-icbt-module-opened]");
       if (button) {
         button.parentElement.hidden = false;
@@ -71,7 +71,7 @@ export function startUnlock() {
       }
     } else {
       const [before, after] = message("inOrder").split("{module}");
-      text.textContent = before;
+      markLanguage("inOrder", text).textContent = before;
       const link = document.createElement("a");
       link.href = page.home + (typeof waiting.path === "string" ? waiting.path : "");
       // The page's own navigation names the module in the page's language.
