@@ -83,11 +83,14 @@ def therapist_signs_in(page: Page, origin: str, servers: FhirServers) -> None:
     page.get_by_role("heading", name="Your caseload").wait_for()
 
 
-def send_message(page: Page, text: str) -> None:
+def send_message(page: Page, text: str) -> str:
+    """Add ``text`` to the message, preview it, send it; return the preview's HTML."""
     box = page.get_by_label("Message")
     box.fill(box.input_value() + "\n\n" + text + "\n")
     page.get_by_role("button", name="Preview edits").click()
+    preview = page.locator(".message").inner_html()
     page.get_by_role("button", name="Send to client").click()
+    return preview
 
 
 def kill_after_storing(servers: FhirServers, killed: list[str]) -> Any:
@@ -153,7 +156,7 @@ def loop(
                 console.get_by_label("Message template").select_option("introduction-complete")
                 console.get_by_role("button", name=f"Fill in for {NAME}").click()
                 seen["filled"] = console.get_by_label("Message").input_value()
-                send_message(console, EDIT)
+                seen["preview_html"] = send_message(console, EDIT)
                 console.get_by_role("status").filter(has_text="Message sent").wait_for()
                 module_title = console.get_by_role("row").filter(
                     has=console.locator(f"form[action$='/modules/{UNLOCKED}/unlock']")
@@ -172,6 +175,7 @@ def loop(
                 )
                 client.goto(f"{base}sad/en-GB/messages/")
                 expect(client.locator(".message-body").first).to_contain_text(EDIT, timeout=30_000)
+                seen["client_html"] = client.locator(".message-body").first.inner_html()
 
                 # The server is killed mid-sync on the client's side: stored, never answered.
                 killed: list[str] = []
@@ -240,6 +244,13 @@ def test_the_client_receives_the_edited_message_and_the_open_module(loop: dict[s
     assert loop["filled"].startswith("Hello Alex") or "Alex" in loop["filled"]
     assert loop["new_messages"]
     assert "Unlock" in loop["module_row"]
+
+
+def test_the_therapists_preview_is_what_the_client_reads(loop: dict[str, Any]) -> None:
+    assert loop["preview_html"].strip() == loop["client_html"].strip()
+    # The template's section link is relative, so the site shows it as typed, and so did the
+    # preview: the therapist saw it before sending.
+    assert "[Your goals](introduction/your-goals/#your-goals)" in loop["client_html"]
 
 
 def test_nothing_is_lost_when_the_server_is_killed_mid_sync(

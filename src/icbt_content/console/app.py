@@ -28,6 +28,7 @@ from icbt_content.console.caseload import caseload
 from icbt_content.console.chart import score_chart
 from icbt_content.console.context import guidance_context
 from icbt_content.console.fhir import FhirClient, FhirError
+from icbt_content.console.preview import client_view
 from icbt_content.console.reading import (
     care_team_patients,
     client_record,
@@ -256,7 +257,7 @@ class Console:
                     template_id=template_id,
                     draft=draft,
                     markdown=markdown,
-                    preview=Markup(render_markdown(markdown)),
+                    preview=client_view(markdown),
                     problem=NOT_SENT,
                 )
             await self.audit(
@@ -299,7 +300,7 @@ class Console:
             template_id=template_id,
             draft=draft,
             markdown=markdown,
-            preview=Markup(render_markdown(markdown)) if markdown else "",
+            preview=client_view(markdown) if markdown else "",
             problem=problem,
         )
 
