@@ -143,6 +143,23 @@ def test_exercise_answers_keep_the_forms_questions_and_order(sad: Programme) -> 
     assert got.progress[1].exercises_done == {exercise.id}
 
 
+def test_typed_answers_read_as_text(sad: Programme) -> None:
+    exercise = next(e for p in sad.modules[0].pages for e in p.exercises() if e.type == "checklist")
+    first, second = exercise.fields[0], exercise.fields[1]
+    response = {
+        "identifier": {"system": SYSTEM_ANSWER, "value": f"sad/ar/exercise/{exercise.id}/x"},
+        "authored": days_ago(2),
+        "item": [
+            {"linkId": first.id, "answer": [{"valueBoolean": True}]},
+            {"linkId": second.id, "answer": [{"valueInteger": 3}]},
+            {"linkId": "not-a-field", "answer": [{"valueString": "dropped"}]},
+        ],
+    }
+    got = record(sad, "A", [response])
+    assert got.exercises[0].answers == ((first.label, "yes"), (second.label, "3"))
+    assert got.locale == "ar"
+
+
 def test_a_client_without_work_or_unlocks_is_in_the_first_module(sad: Programme) -> None:
     assert record(sad, "A", [phq9(1, 0, 3)]).current_module.id == sad.modules[0].id
 
