@@ -1043,6 +1043,37 @@ CODES: dict[str, Code] = {
             "A guidance template for `scores-worse` never reads `risk_flagged`, so it reads the "
             "same to a client who has just reported thoughts of self-harm.",
         ),
+        _c(
+            "ICBT940",
+            E,
+            "The console has no FHIR server",
+            "`icbt console` reads the FHIR server from the connected site's `fhir:` section of "
+            "deploy.yaml, or from `fhir_base` under `console:`; deploy.yaml has neither, so the "
+            "console has no server to read clients' work from.",
+            "console:\n  fhir_base: https://fhir.example.nhs.uk/R4",
+        ),
+        _c(
+            "ICBT941",
+            E,
+            "The console's client secret is not set",
+            "The console is a confidential SMART client: its secret comes from the environment "
+            "variable named by `client_secret_env` (default `ICBT_CONSOLE_CLIENT_SECRET`), never "
+            "from deploy.yaml, and that variable is empty.",
+        ),
+        _c(
+            "ICBT942",
+            E,
+            "The FHIR server's SMART configuration cannot be read",
+            "The console asks `<fhir_base>/.well-known/smart-configuration` where to sign "
+            "therapists in; the server did not answer with authorization and token endpoints.",
+        ),
+        _c(
+            "ICBT943",
+            E,
+            "The console and the site name different FHIR servers",
+            "`fhir_base` under `console:` differs from the site's `fhir: base_url`: the console "
+            "would never see what the site sends. Leave `fhir_base` out when there is `fhir:`.",
+        ),
         # 92x: the deployment's connection to the service (deploy.yaml, the guidance loop).
         _c(
             "ICBT920",
