@@ -49,7 +49,16 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("render", ("render", "loop.site")),
     (
         "pipeline",
-        ("pipeline", "localised", "export", "contrib", "serve", "scaffold", "safety.report"),
+        (
+            "pipeline",
+            "localised",
+            "export",
+            "contrib",
+            "serve",
+            "scaffold",
+            "safety.report",
+            "console",
+        ),
     ),
     ("commands", ("", "cli", "commandline", "build", "__main__")),
 )

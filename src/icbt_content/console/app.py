@@ -66,9 +66,11 @@ from icbt_content.console.web import (
     valid_path_id,
 )
 from icbt_content.diagnostics import ContentError
+from icbt_content.guidance import render_guidance_template
 from icbt_content.loop.contract import SYSTEM_PROGRAMME
 from icbt_content.markdown import render_markdown
 from icbt_content.model.programme import Programme
+from icbt_content.sitemap import SiteMap
 
 HERE = Path(str(resources.files("icbt_content.console")))
 
@@ -402,8 +404,6 @@ def render_template(
     programme: Programme, template_id: str, context: Any, locale: str | None
 ) -> str:
     """Fill a guidance template for one client in the sandbox; return its Markdown."""
-    from icbt_content.guidance import render_guidance_template
-    from icbt_content.sitemap import SiteMap
 
     template = next(t for t in programme.guidance if t.id == template_id)
     sitemap = SiteMap(programme, f"programmes/{programme.id}")

@@ -93,7 +93,7 @@ def load_programmes(
     from icbt_content.authoring.loader import read_programme
     from icbt_content.diagnostics import Diagnostics
     from icbt_content.i18n.localise import localise
-    from icbt_content.validate import programme_folders
+    from icbt_content.project import programme_folders
 
     programmes: list[Programme] = []
     localised: dict[str, dict[str, Programme]] = {}
