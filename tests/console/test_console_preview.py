@@ -25,14 +25,6 @@ def site_cases() -> list[tuple[str, str, str]]:
 
 
 CONSOLE_CASES = [
-    # A template's section link is relative: the site does not make it a link, so neither does
-    # the preview, and the therapist sees it before sending.
-    (
-        "section link",
-        "[look back](your-model/#self-focus)",
-        "<p>[look back](your-model/#self-focus)</p>",
-    ),
-    ("backslash escape", "PHQ-9 \\(depression\\)", "<p>PHQ-9 \\(depression\\)</p>"),
     ("crlf", "One.\r\n\r\nTwo", "<p>One.</p><p>Two</p>"),
     (
         "quote in a link",

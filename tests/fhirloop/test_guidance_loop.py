@@ -248,9 +248,13 @@ def test_the_client_receives_the_edited_message_and_the_open_module(loop: dict[s
 
 def test_the_therapists_preview_is_what_the_client_reads(loop: dict[str, Any]) -> None:
     assert loop["preview_html"].strip() == loop["client_html"].strip()
-    # The template's section link is relative, so the site shows it as typed, and so did the
-    # preview: the therapist saw it before sending.
-    assert "[Your goals](introduction/your-goals/#your-goals)" in loop["client_html"]
+    # The template's section link is relative to the programme's home: the Messages page (one
+    # folder below it) makes it a link to that section, and so did the preview.
+    link = (
+        '<a href="../introduction/your-goals/#your-goals" rel="noopener noreferrer">Your goals</a>'
+    )
+    assert link in loop["client_html"]
+    assert "](" not in loop["client_html"]
 
 
 def test_nothing_is_lost_when_the_server_is_killed_mid_sync(

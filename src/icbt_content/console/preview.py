@@ -14,9 +14,15 @@ import re
 from markupsafe import Markup
 
 SAFE_LINK = re.compile(r"^(?:https://[^\s]+|mailto:[^\s]+|tel:[+\d][\d\s-]*)$", re.I | re.A)
+RELATIVE = re.compile(r"^(?!.*\.\.)[a-z0-9][a-z0-9._~/-]*(?:#[A-Za-z0-9_-]+)?$", re.I | re.A)
+ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])", re.A)
 INLINE = re.compile(
-    r"\*\*([^*]+)\*\*|\*([^*]+)\*|_([^_]+)_|`([^`]+)`|\[([^\]]+)\]\(([^)\s]+)\)", re.A
+    r"\\([!-/:-@\[-`{-~])|\*\*((?:\\.|[^*])+)\*\*|\*((?:\\.|[^*])+)\*|_([^_]+)_|`([^`]+)`"
+    r"|\[((?:\\.|[^\]])+)\]\(([^)\s]+)\)",
+    re.A,
 )
+#: The way from the site's Messages page to the programme's home in the client's language.
+MESSAGES_ROOT = "../"
 BULLET = re.compile(r"^\s*[-*]\s+", re.A)
 NUMBER = re.compile(r"^\s*\d+[.)]\s+", re.A)
 HEADING = re.compile(r"^#{1,6}\s+", re.A)
@@ -33,21 +39,37 @@ def _attribute(value: str) -> str:
     return value.replace("&", "&amp;").replace('"', "&quot;")
 
 
-def _inline(text: str) -> str:
+def _unescape(text: str) -> str:
+    return ESCAPE.sub(r"\1", text)
+
+
+def link_target(address: str, root: str | None) -> str | None:
+    """Where a link goes, as safemarkdown.js decides: a safe absolute address as it is, a page
+    of the programme (relative to its home) behind ``root``; None when it stays text."""
+    if SAFE_LINK.match(address):
+        return address
+    return root + address if root is not None and RELATIVE.match(address) else None
+
+
+def _inline(text: str, root: str | None) -> str:
     parts: list[str] = []
     last = 0
     for match in INLINE.finditer(text):
         parts.append(_text(text[last : match.start()]))
-        bold, em1, em2, code, link_text, address = match.groups()
-        if bold is not None:
-            parts.append(f"<strong>{_text(bold)}</strong>")
+        escaped, bold, em1, em2, code, link_text, address = match.groups()
+        target = link_target(address, root) if address is not None else None
+        if escaped is not None:
+            parts.append(_text(escaped))
+        elif bold is not None:
+            parts.append(f"<strong>{_text(_unescape(bold))}</strong>")
         elif em1 is not None or em2 is not None:
-            parts.append(f"<em>{_text(em1 if em1 is not None else em2)}</em>")
+            parts.append(f"<em>{_text(_unescape(em1) if em1 is not None else em2)}</em>")
         elif code is not None:
             parts.append(f"<code>{_text(code)}</code>")
-        elif SAFE_LINK.match(address):
+        elif target is not None:
             parts.append(
-                f'<a href="{_attribute(address)}" rel="noopener noreferrer">{_text(link_text)}</a>'
+                f'<a href="{_attribute(target)}" rel="noopener noreferrer">'
+                f"{_text(_unescape(link_text))}</a>"
             )
         else:
             parts.append(_text(match.group(0)))
@@ -56,8 +78,9 @@ def _inline(text: str) -> str:
     return "".join(parts)
 
 
-def client_view(markdown: str) -> Markup:
-    """Return the HTML the connected site shows for a message (safe: all text is escaped)."""
+def client_view(markdown: str, root: str | None = MESSAGES_ROOT) -> Markup:
+    """Return the HTML the connected site shows for a message (safe: all text is escaped);
+    ``root`` as in safemarkdown.js (relative links of the programme go behind it)."""
     html: list[str] = []
     text = re.sub(r"\r\n?", "\n", markdown or "")
     for block in BLOCKS.split(text):
@@ -68,11 +91,11 @@ def client_view(markdown: str) -> Markup:
         numbers = all(NUMBER.match(line) for line in lines)
         if bullets or numbers:
             tag = "ul" if bullets else "ol"
-            items = "".join(f"<li>{_inline(MARKER.sub('', line))}</li>" for line in lines)
+            items = "".join(f"<li>{_inline(MARKER.sub('', line), root)}</li>" for line in lines)
             html.append(f"<{tag}>{items}</{tag}>")
         else:
             html.append(
-                "<p>" + "<br>".join(_inline(HEADING.sub("", line)) for line in lines) + "</p>"
+                "<p>" + "<br>".join(_inline(HEADING.sub("", line), root) for line in lines) + "</p>"
             )
     # Every piece of text above went through _text or _attribute.
     return Markup("".join(html))
