@@ -1,4 +1,4 @@
-"""pytest imports test modules by their file name (no packages): two of one name break collection."""
+"""pytest imports test modules by file name (no packages): two of one name break collection."""
 
 from __future__ import annotations
 
