@@ -1,4 +1,5 @@
-"""Shared fixtures: sample projects copied into a temporary folder, and the one browser.
+"""Shared fixtures: sample projects copied into a temporary folder, the sample site built once,
+and the one browser.
 
 Playwright's sync API allows one instance per thread, so every test that drives chromium in
 the main thread shares the session's ``browser``."""
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
+
+from icbt_content import build_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
@@ -46,6 +49,17 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample programmes' site, built once per test session (strict: no warnings at all).
+    Tests read it and never change it."""
+    out = tmp_path_factory.mktemp("sample") / "site"
+    report = build_site(REPO, out, programmes=["sad", "ptsd"], strict=True)
+    assert report.ok, [d.format() for d in report.diagnostics]
+    assert report.locales == {"ptsd": ["en-GB", "zh-Hant-HK"], "sad": ["en-GB", "ar", "zh-Hant-HK"]}
+    return out
 
 
 @pytest.fixture(scope="session")

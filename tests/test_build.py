@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from icbt_content import build_site, load_programme
-from icbt_content.build.writer import StagedSite
+from icbt_content.pipeline.writer import StagedSite
 from icbt_content.render.assets import find_external_resources
 
 
@@ -84,6 +84,19 @@ def test_staged_site_keeps_old_site_when_writing_fails(tmp_path: Path) -> None:
     assert (out / "index.html").read_bytes() == b"old"
     assert not (tmp_path / "escape.html").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_icbt703_a_site_that_cannot_be_written_is_reported(
+    basic_project: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    out = tmp_path / "a-file" / "site"
+    report = build_site(basic_project, out)
+    assert not report.ok
+    assert [d.format() for d in report.diagnostics] == [
+        f"{out}:1:1: error: could not write {out}: File exists [ICBT703]\n"
+        "    hint: build into a folder you can write to (--out), on a disk with free space"
+    ]
 
 
 def test_strict_fails_on_warnings(basic_project: Path) -> None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fixture_files import read_fixture, write_files
 
-from icbt_content.build import build_site
-from icbt_content.diagnostics import Diagnostics
-from icbt_content.validate import check_project
+from icbt_content.diagnostics import CODES, Diagnostics
+from icbt_content.i18n.workflow import check as i18n_check
+from icbt_content.pipeline import build_site
+from icbt_content.pipeline.check import check_project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diagnostics"
-_SECTION = re.compile(r"^-- (.+?) --$", re.MULTILINE)
 
 BASE = {
     "programmes/demo/programme.yaml": (
@@ -28,20 +31,6 @@ BASE = {
 }
 
 
-def parse_fixture(text: str) -> tuple[dict[str, str], str]:
-    """Split a fixture into its files and its expected output."""
-    parts = _SECTION.split(text)
-    files = dict(BASE)
-    expected = ""
-    for name, body in zip(parts[1::2], parts[2::2], strict=True):
-        body = body[1:] if body.startswith("\n") else body
-        if name in ("expected", "expected from build"):
-            expected = body.strip("\n")
-        else:
-            files[name] = body
-    return files, expected
-
-
 def run_check(root: Path) -> str:
     found = Diagnostics()
     for loaded in check_project(root):
@@ -55,12 +44,68 @@ def run_build(root: Path) -> str:
     return "\n".join(d.format() for d in report.diagnostics)
 
 
+def run_i18n_check(root: Path) -> str:
+    """What 'icbt i18n check' reports (catalogs compared with the source)."""
+    return "\n".join(d.format() for d in i18n_check(root))
+
+
+#: The output section a fixture ends with -> what produces that output.
+RUNNERS: dict[str, Callable[[Path], str]] = {
+    "expected": run_check,
+    "expected from build": run_build,
+    "expected from i18n check": run_i18n_check,
+}
+
+
+def parse_fixture(text: str) -> tuple[dict[str, str], str, str]:
+    """Split a fixture into its files (over the base project), its output section and the
+    output expected there."""
+    sections = read_fixture(text).sections
+    output = next((name for name in sections if name in RUNNERS), "expected")
+    files = {name: body for name, body in sections.items() if name not in RUNNERS}
+    return {**BASE, **files}, output, sections.get(output, "").strip("\n")
+
+
 @pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("*.txt")), ids=lambda p: p.stem)
 def test_diagnostics(fixture: Path, tmp_path: Path) -> None:
-    files, expected = parse_fixture(fixture.read_text(encoding="utf-8"))
-    for name, body in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(body, encoding="utf-8")
-    run = run_build if "\n-- expected from build --\n" in fixture.read_text("utf-8") else run_check
-    assert run(tmp_path) == expected
+    files, output, expected = parse_fixture(fixture.read_text(encoding="utf-8"))
+    write_files(tmp_path, files)
+    assert RUNNERS[output](tmp_path) == expected
+
+
+# -- every code is exercised -----------------------------------------------------------------------
+
+TESTS = Path(__file__).parent
+#: A diagnostic as printed (``file:line:col: error: message [ICBT101]``), or a measure fixture's
+#: ``# expect: ICBT401`` line.
+_EXPECTED = re.compile(r"(?:error|warning): .* \[(ICBT\d{3})\]$|^# expect: (ICBT\d{3})\b", re.M)
+_NAMED = re.compile(r"^\[?(ICBT\d{3})\]?$|(?:error|warning): .* \[(ICBT\d{3})\](?:\n|$)")
+
+
+def _codes_in_fixtures() -> set[str]:
+    found: set[str] = set()
+    for path in (TESTS / "fixtures").rglob("*"):
+        if path.is_file() and path.suffix in {".txt", ".md", ".yaml", ".po", ".json"}:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            found.update(a or b for a, b in _EXPECTED.findall(text))
+    return found
+
+
+def _codes_in_named_tests() -> set[str]:
+    """Codes a test asserts: in its name (``test_icbt703_...``) or as a string it compares."""
+    found: set[str] = set()
+    for path in TESTS.rglob("test_*.py"):
+        if "node_modules" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_icbt"):
+                found.add(node.name[5:12].upper())
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.update(a or b for a, b in _NAMED.findall(node.value))
+    return found
+
+
+def test_every_code_has_a_fixture_or_a_named_test() -> None:
+    covered = _codes_in_fixtures() | _codes_in_named_tests()
+    assert sorted(set(CODES) - covered) == []

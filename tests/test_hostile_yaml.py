@@ -14,7 +14,7 @@ from icbt_content.adaptation.resources import load_locale
 from icbt_content.authoring.yamlsafe import load_yaml
 from icbt_content.diagnostics import Diagnostic
 from icbt_content.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
-from icbt_content.validate import check_project
+from icbt_content.pipeline.check import check_project
 
 
 def bomb(levels: int, width: int = 9) -> str:

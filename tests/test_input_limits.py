@@ -17,7 +17,7 @@ from icbt_content.authoring.documents import read_document
 from icbt_content.cli import run
 from icbt_content.diagnostics import Diagnostic
 from icbt_content.export.fhir import ExportError, read_answers
-from icbt_content.validate import check_project
+from icbt_content.pipeline.check import check_project
 
 PAGE = "programmes/demo/modules/start/02-reflect.md"
 
@@ -190,8 +190,8 @@ def test_every_limit_is_documented() -> None:
 
 
 def test_deeply_nested_guidance_context(tmp_path: Path) -> None:
+    from icbt_content.authoring.guidance import load_context
     from icbt_content.diagnostics import ContentError
-    from icbt_content.guidance.load import load_context
 
     path = tmp_path / "context.json"
     path.write_text("[" * 100_000 + "]" * 100_000, "utf-8")

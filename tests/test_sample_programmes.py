@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from icbt_content import build_site, load_programme
+from icbt_content import load_programme
 from icbt_content.model.blocks import Callout, QuestionnaireBlock
-from icbt_content.validate import check_project
+from icbt_content.pipeline.check import check_project
 
 REPO = Path(__file__).parent.parent
 NOTE_SECTIONS = [
@@ -27,11 +27,9 @@ def test_sample_programmes_check_clean_under_strict() -> None:
     assert problems == []
 
 
-def test_sample_site_builds(tmp_path: Path) -> None:
-    report = build_site(REPO, tmp_path / "site", programmes=["sad", "ptsd"], strict=True)
-    assert report.ok, [d.format() for d in report.diagnostics]
-    assert (tmp_path / "site/sad/en-GB/crisis/index.html").is_file()
-    crisis = (tmp_path / "site/ptsd/en-GB/crisis/index.html").read_text()
+def test_sample_site_builds(sample_site: Path) -> None:
+    assert (sample_site / "sad/en-GB/crisis/index.html").is_file()
+    crisis = (sample_site / "ptsd/en-GB/crisis/index.html").read_text()
     assert (
         "116 123" in crisis and "85258" in crisis and "These services were last checked" in crisis
     )
@@ -97,7 +95,7 @@ def _status(capsys: pytest.CaptureFixture) -> dict[tuple[str, str], dict[str, di
 
 def _untranslated_interface(locale: str) -> set[str]:
     from icbt_content.i18n.catalog import load_po
-    from icbt_content.i18n.workflow import interface_template
+    from icbt_content.i18n.sources import interface_template
 
     catalog, problems = load_po(REPO / "locales" / locale / "interface.po", "interface.po")
     assert catalog is not None and not problems
@@ -145,12 +143,10 @@ def test_hong_kong_case_examples_are_recorded_adaptations() -> None:
             assert f"\n  {field}" in text, (path.name, field)
 
 
-def test_crisis_lines_of_each_locale_are_dated(tmp_path: Path) -> None:
-    report = build_site(REPO, tmp_path / "site", programmes=["sad"], strict=True)
-    assert report.ok
-    hong_kong = (tmp_path / "site/sad/zh-Hant-HK/crisis/index.html").read_text()
+def test_crisis_lines_of_each_locale_are_dated(sample_site: Path) -> None:
+    hong_kong = (sample_site / "sad/zh-Hant-HK/crisis/index.html").read_text()
     for number in ("999", "2896 0000", "2389 2222", "2382 0000", "18111"):
         assert number in hong_kong
     assert '<html lang="zh-Hant-HK" dir="ltr">' in hong_kong
-    arabic = (tmp_path / "site/sad/ar/your-model/index.html").read_text()
+    arabic = (sample_site / "sad/ar/your-model/index.html").read_text()
     assert '<html lang="ar" dir="rtl">' in arabic

@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from icbt_content import render_markdown
-from icbt_content.build import build_site
 from icbt_content.ids import (
     RESERVED_IDS,
     RESERVED_PREFIXES,
@@ -18,8 +17,9 @@ from icbt_content.ids import (
     slugify,
     unique,
 )
+from icbt_content.pipeline import build_site
+from icbt_content.pipeline.check import check_project
 from icbt_content.render.unique_ids import duplicate_ids
-from icbt_content.validate import check_project
 
 PAGE = "programmes/demo/modules/start/02-reflect.md"
 PHQ9_DATA = 'data-icbt-measure="phq9"'

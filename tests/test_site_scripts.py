@@ -28,14 +28,16 @@ SCRIPTS = sorted(STATIC.glob("*.js")) + sorted(STATIC.glob("loop/*.js"))
 TEMPLATES = resources.files("icbt_content.render") / "templates"
 
 
-def english_messages(connection: str = "none") -> dict[str, str]:
-    """The messages element as an untranslated page has it (of a site with ``connection``)."""
+def english_messages(connection: str = "none") -> dict[str, Any]:
+    """The messages element as an untranslated page has it (of a site with ``connection``; a
+    plural message as its forms)."""
     env = Environment(
         loader=PackageLoader("icbt_content.render", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
     )
     env.globals["_"] = lambda text: text
+    env.globals["plural_forms"] = lambda one, other: {"one": one, "other": other}
     env.filters.update(LANGUAGE_FILTERS)
     env.globals["fill"] = lambda text, **values: text
     service = {"name": "Example Talking Therapies", "contact": "0300", "response": "a day"}
@@ -44,8 +46,17 @@ def english_messages(connection: str = "none") -> dict[str, str]:
     )
     found = re.search(r"data-icbt-messages>(.*?)</script>", html, re.DOTALL)
     assert found is not None
-    messages: dict[str, str] = json.loads(found.group(1))
+    messages: dict[str, Any] = json.loads(found.group(1))
     return messages
+
+
+def english_texts(connection: str = "none") -> list[str]:
+    """Every text of the messages element, each form of a plural message included."""
+    return [
+        text
+        for value in english_messages(connection).values()
+        for text in (value.values() if isinstance(value, dict) else [value])
+    ]
 
 
 def script_data(html: str, name: str) -> Any:
@@ -59,7 +70,7 @@ def test_no_wording_in_the_scripts(script: Path) -> None:
     source = script.read_text(encoding="utf-8")
     copied = [
         text
-        for text in english_messages("fhir").values()
+        for text in english_texts("fhir")
         if any(f"{quote}{text}{quote}" in source for quote in "\"'`")
         or (len(text.split()) > 2 and text in source)
     ]

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from icbt_content import build_site, load_programme
+from icbt_content import load_programme
 from icbt_content.diagnostics import Diagnostics
 from icbt_content.measures import builtin_measures, load_measure
-from icbt_content.validate import check_project
+from icbt_content.pipeline.check import check_project
 
 REPO = Path(__file__).parent.parent
 
@@ -84,10 +84,8 @@ def test_risk_asked_only_at_the_start_and_end_is_reported(tmp_path: Path) -> Non
     assert found.fails(strict=True)
 
 
-def test_the_check_in_is_linked_from_home_every_module_and_the_menu(tmp_path: Path) -> None:
-    report = build_site(REPO, tmp_path / "site", programmes=["sad"], strict=True)
-    assert report.ok, [d.format() for d in report.diagnostics]
-    site = tmp_path / "site" / "sad"
+def test_the_check_in_is_linked_from_home_every_module_and_the_menu(sample_site: Path) -> None:
+    site = sample_site / "sad"
     programme = load_programme(REPO / "programmes" / "sad")
     home = (site / "en-GB/index.html").read_text(encoding="utf-8")
     assert 'href="check-in/">Your weekly check-in</a>' in home

@@ -6,7 +6,7 @@
   followed by its rendering by our own renderer. An example ``icbt check`` would refuse stops the
   build.
 - ``hosting.md``: the ``<!-- server configs -->`` line becomes the nginx, Apache and Caddy
-  configuration of the hosting headers, from ``icbt_content.build.headers``.
+  configuration of the hosting headers, from ``icbt_content.pipeline.headers``.
 - The API reference: one page per package and module of ``icbt_content`` (mkdocstrings), listed
   under "API reference" in the navigation.
 """
@@ -200,7 +200,7 @@ def diagnostics_markdown() -> str:
 
 def server_configs_markdown() -> str:
     """The hosting headers for each server, generated from the policies the build uses."""
-    from icbt_content.build.headers import server_config
+    from icbt_content.pipeline.headers import server_config
 
     names = {"nginx": ("nginx", "nginx"), "apache": ("Apache", "apache"), "caddy": ("Caddy", "")}
     lines = []

@@ -9,8 +9,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from icbt_content.authoring.loader import load_programme
-    from icbt_content.build import BuildReport, build_site
+    from icbt_content._version import __version__ as __version__
     from icbt_content.diagnostics import ContentError, Diagnostic
     from icbt_content.errors import (
         ExerciseTypeError,
@@ -40,8 +39,9 @@ if TYPE_CHECKING:
     )
     from icbt_content.model.guidance import GuidanceContext
     from icbt_content.paths import StrPath
+    from icbt_content.pipeline import BuildReport, build_site
+    from icbt_content.pipeline.check import load_programme
 
-__version__ = "0.1.0"
 
 __all__ = [
     "BuildReport",
@@ -79,9 +79,10 @@ __all__ = [
 # Each public name is imported from its module when first used (PEP 562), so that importing
 # the package, as `icbt --version` does, loads none of the library.
 _MODULES = {
-    "load_programme": "icbt_content.authoring.loader",
-    "BuildReport": "icbt_content.build",
-    "build_site": "icbt_content.build",
+    "__version__": "icbt_content._version",
+    "load_programme": "icbt_content.pipeline.check",
+    "BuildReport": "icbt_content.pipeline",
+    "build_site": "icbt_content.pipeline",
     "ContentError": "icbt_content.diagnostics",
     "Diagnostic": "icbt_content.diagnostics",
     "render_guidance": "icbt_content.guidance",

@@ -260,7 +260,6 @@ CODES: dict[str, Code] = {
             "A page marked `distressing: true` (or a trauma narrative exercise) has no "
             "help callout or link to the crisis page on the page.",
         ),
-        _c("ICBT307", E, "Missing title", "A page or module has no title."),
         _c(
             "ICBT308",
             W,
@@ -811,6 +810,35 @@ CODES: dict[str, Code] = {
             "the right one.",
         ),
         _c(
+            "ICBT630",
+            W,
+            "Fuzzy translation not published",
+            "A translation is marked `fuzzy`: `icbt i18n update` kept it when its source "
+            "changed (the `#| msgid` line shows the text it was made from), or a translator "
+            "was unsure. Fuzzy translations are never published, so until someone checks it "
+            "the passage is not shown in this language (its module falls back whole). "
+            "`icbt check`, `icbt build` and `icbt i18n check` all report it.",
+            '#, fuzzy\n#| msgid "Take a short break."\nmsgid "Take a long break."',
+        ),
+        _c(
+            "ICBT631",
+            W,
+            "Translation of text the source no longer has",
+            "A catalog holds a message the source no longer has, so its translation is never "
+            "shown: the catalog has not been updated since the source changed. Run "
+            "`icbt i18n update`, which keeps the translation as an obsolete `#~` entry for "
+            "reuse.",
+        ),
+        _c(
+            "ICBT632",
+            W,
+            "Interface not fully translated",
+            "Some of the site's own words (menus, buttons, messages in interface.po) are not "
+            "translated into a locale. The safety words must be (ICBT807); the others are "
+            "shown in English, marked as English, while the translation is under way, and a "
+            "release built with `--strict` refuses the locale until every one is translated.",
+        ),
+        _c(
             "ICBT701",
             E,
             "External resource",
@@ -1014,6 +1042,37 @@ CODES: dict[str, Code] = {
             "Message about worse scores ignores risk",
             "A guidance template for `scores-worse` never reads `risk_flagged`, so it reads the "
             "same to a client who has just reported thoughts of self-harm.",
+        ),
+        _c(
+            "ICBT940",
+            E,
+            "The console has no FHIR server",
+            "`icbt console` reads the FHIR server from the connected site's `fhir:` section of "
+            "deploy.yaml, or from `fhir_base` under `console:`; deploy.yaml has neither, so the "
+            "console has no server to read clients' work from.",
+            "console:\n  fhir_base: https://fhir.example.nhs.uk/R4",
+        ),
+        _c(
+            "ICBT941",
+            E,
+            "The console's client secret is not set",
+            "The console is a confidential SMART client: its secret comes from the environment "
+            "variable named by `client_secret_env` (default `ICBT_CONSOLE_CLIENT_SECRET`), never "
+            "from deploy.yaml, and that variable is empty.",
+        ),
+        _c(
+            "ICBT942",
+            E,
+            "The FHIR server's SMART configuration cannot be read",
+            "The console asks `<fhir_base>/.well-known/smart-configuration` where to sign "
+            "therapists in; the server did not answer with authorization and token endpoints.",
+        ),
+        _c(
+            "ICBT943",
+            E,
+            "The console and the site name different FHIR servers",
+            "`fhir_base` under `console:` differs from the site's `fhir: base_url`: the console "
+            "would never see what the site sends. Leave `fhir_base` out when there is `fhir:`.",
         ),
         # 92x: the deployment's connection to the service (deploy.yaml, the guidance loop).
         _c(

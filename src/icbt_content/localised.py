@@ -14,6 +14,7 @@ from icbt_content.diagnostics import ContentError, Diagnostics
 from icbt_content.errors import NotFoundError
 from icbt_content.i18n.localise import LocalisedProgramme, localise, localise_to
 from icbt_content.paths import StrPath, as_path
+from icbt_content.validate import validate_programme
 
 
 def load_localised(
@@ -37,8 +38,6 @@ def localise_folder(
     path: StrPath, locale: str | None = None, *, project: StrPath | None = None
 ) -> tuple[LoadedProgramme, LocalisedProgramme, Diagnostics]:
     """Load, check and localise a programme folder; return it as read, localised, and warnings."""
-    from icbt_content.validate import validate_programme
-
     root = as_path(path)
     project_root = as_path(project) if project is not None else root.resolve().parent.parent
     loaded = read_programme(root, project_root)

@@ -34,9 +34,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from icbt_content.diagnostics import ContentError, Diagnostic, diagnostic
+from icbt_content.project import LICENSED, LOCALES, PROGRAMMES, TEMPLATES, Project
 
 #: The project's source folders: what an author, translator or deploying service wrote.
-SOURCE_FOLDERS = ("programmes", "locales", "templates", "licensed", "safety", "releases")
+SOURCE_FOLDERS = (PROGRAMMES, LOCALES, TEMPLATES, LICENSED, "safety", "releases")
 #: The source folders as named in messages: ``programmes/, locales/, ... and releases/``.
 SOURCE_FOLDER_NAMES = ", ".join(f"{name}/" for name in SOURCE_FOLDERS[:-1]) + (
     f" and {SOURCE_FOLDERS[-1]}/"
@@ -99,7 +100,7 @@ def protected_folders(project: Path) -> list[Path]:
     found = [root]
     for name in SOURCE_FOLDERS:
         found.append(_resolved(project / name))
-    programmes = project / "programmes"
+    programmes = Project(project).programmes
     if programmes.is_dir():
         for folder in sorted(programmes.iterdir()):
             if folder.is_dir():

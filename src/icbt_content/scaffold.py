@@ -7,6 +7,7 @@ from pathlib import Path
 from icbt_content.adaptation.resources import LOCALE_FILE, locale_file_to_fill
 from icbt_content.errors import IcbtError
 from icbt_content.ids import is_valid_id
+from icbt_content.project import Project
 
 SOURCE_LOCALE = "en-GB"
 
@@ -101,7 +102,7 @@ def new_programme(project: Path, programme_id: str, *, title: str | None = None)
         raise ScaffoldError(
             f"'{programme_id}' is not a valid id: use lower-case letters, digits and hyphens"
         )
-    folder = project / "programmes" / programme_id
+    folder = Project(project).programme(programme_id)
     if folder.exists():
         raise ScaffoldError(f"{folder} already exists")
     title = title or programme_id.replace("-", " ").capitalize()
@@ -112,7 +113,7 @@ def new_programme(project: Path, programme_id: str, *, title: str | None = None)
     (folder / "media").mkdir()
     # The source locale needs its crisis services before anything can be published: write a
     # locale file that fails the checks until a person fills it in (never invented numbers).
-    locale_file = project / "locales" / SOURCE_LOCALE / LOCALE_FILE
+    locale_file = Project(project).locale(SOURCE_LOCALE) / LOCALE_FILE
     if not locale_file.exists():
         locale_file.parent.mkdir(parents=True, exist_ok=True)
         locale_file.write_text(locale_file_to_fill(SOURCE_LOCALE), encoding="utf-8")

@@ -6,7 +6,7 @@ so the reload script may ask the server for the build version (the published sit
 last good site on show and shows the problem in the terminal and at the top of the open page.
 The server answers only requests addressed to the host and port it listens on (a page on
 another site cannot reach it by DNS rebinding), lists no folders, and sends the hosting headers
-(:mod:`icbt_content.build.headers`). The temporary folder is removed when the preview stops,
+(:mod:`icbt_content.pipeline.headers`). The temporary folder is removed when the preview stops,
 by Ctrl+C or SIGTERM.
 """
 
@@ -25,7 +25,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
 
-from icbt_content.build.headers import headers_for
+from icbt_content.pipeline import build_site
+from icbt_content.pipeline.headers import headers_for
 from icbt_content.render.environment import CSP
 
 
@@ -178,8 +179,6 @@ def _stopped_by_sigterm() -> Iterator[None]:
 def serve(project: Path, *, host: str = "127.0.0.1", port: int = 8000, strict: bool = False) -> int:
     """Serve a live preview until interrupted; remove its temporary folder on the way out."""
     from watchfiles import watch
-
-    from icbt_content.build import build_site
 
     folder = Path(tempfile.mkdtemp(prefix="icbt-preview-"))
     site = folder / "site"

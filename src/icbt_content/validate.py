@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.guidance import check_template
 from icbt_content.idslock import LOCK_FILE, current_ids, read_lock
+from icbt_content.markdown.links import is_safe_url, url_scheme
+from icbt_content.measures.outcome import outcome_problems
 from icbt_content.model.blocks import Callout, QuestionnaireBlock
 from icbt_content.model.programme import Page, Programme
 from icbt_content.readability import flesch_reading_ease
+from icbt_content.safety.monitoring import check_weekly_measures
+from icbt_content.safety.release import check_released_version
 from icbt_content.sitemap import SiteMap
 
 MIN_READING_EASE = 60.0
@@ -100,8 +104,6 @@ def _duplicate_anchors(page: Page) -> Iterator[Diagnostic]:
 def check_links(
     loaded: LoadedProgramme, programme: Programme, sites: SiteMap
 ) -> Iterator[Diagnostic]:
-    from icbt_content.markdown.links import is_safe_url, url_scheme
-
     for link in loaded.links:
         if not link.target:
             continue
@@ -244,14 +246,17 @@ def check_id_migrations(
     current = current_ids(programme)
     manifest = programme.source.file if programme.source else "programme.yaml"
     renamed = {m.exercise: m for m in programme.migrations}
-    for migration in programme.migrations:
+    for index, migration in enumerate(programme.migrations):
         target = migration.to or migration.exercise
+        written = ("migrations", index, "to" if migration.to else "exercise")
         if target not in current and not migration.removed:
             yield diagnostic(
                 "ICBT208",
                 f"migration for '{migration.exercise}' points to exercise '{target}', which "
                 "does not exist",
                 manifest,
+                *_manifest_place(loaded, written),
+                hint="name an exercise id used on a page, or set 'removed: true'",
             )
             continue
         for old, new in migration.fields.items():
@@ -260,6 +265,8 @@ def check_id_migrations(
                     "ICBT208",
                     f"migration renames field '{old}' to '{new}', which '{target}' does not have",
                     manifest,
+                    *_manifest_place(loaded, ("migrations", index, "fields", old)),
+                    hint=f"name a field of '{target}', or list '{old}' under 'removed_fields:'",
                 )
     if locked is None:
         return
@@ -296,8 +303,6 @@ def check_id_migrations(
 def check_guidance_templates(
     loaded: LoadedProgramme, programme: Programme, sites: SiteMap
 ) -> Iterator[Diagnostic]:
-    from icbt_content.guidance import check_template
-
     sections = sites.module_sections()
     modules = {m.id for m in programme.modules}
     for template in programme.guidance:
@@ -307,40 +312,16 @@ def check_guidance_templates(
 def check_outcome_measures(
     loaded: LoadedProgramme, programme: Programme, sites: SiteMap
 ) -> Iterator[Diagnostic]:
-    from icbt_content.measures.outcome import outcome_problems
-
-    problems = outcome_problems(programme)
-    if not problems:
-        return
-    from icbt_content.authoring.yamlsafe import load_yaml
-
     manifest = programme.source.file if programme.source else "programme.yaml"
-    try:
-        text = (loaded.root / "programme.yaml").read_text(encoding="utf-8")
-        located, _ = load_yaml(text, manifest)
-    except (OSError, UnicodeDecodeError):
-        located = None
-    for problem in problems:
-        line, col = (
-            (located.line_of(problem.path), located.col_of(problem.path)) if located else (1, 1)
-        )
+    for problem in outcome_problems(programme):
+        line, col = _manifest_place(loaded, problem.path)
         yield diagnostic("ICBT416", problem.message, manifest, line, col, hint=problem.hint)
 
 
-def check_weekly_measures(
-    loaded: LoadedProgramme, programme: Programme, sites: SiteMap
-) -> Iterator[Diagnostic]:
-    from icbt_content.safety.monitoring import check_weekly_measures as check
-
-    yield from check(loaded, programme, sites)
-
-
-def check_released_version(
-    loaded: LoadedProgramme, programme: Programme, sites: SiteMap
-) -> Iterator[Diagnostic]:
-    from icbt_content.safety.release import check_released_version as check
-
-    yield from check(loaded, programme, sites)
+def _manifest_place(loaded: LoadedProgramme, path: tuple[str | int, ...]) -> tuple[int, int]:
+    """The line and column of a value in programme.yaml (1, 1 when it was not read)."""
+    located = loaded.manifest
+    return (located.line_of(path), located.col_of(path)) if located else (1, 1)
 
 
 #: The checks, in the order they run. Add a function here to add a check.
@@ -367,29 +348,3 @@ def validate_programme(loaded: LoadedProgramme) -> None:
     sites = SiteMap(programme, relative(loaded.root, loaded.project))
     for check in CHECKS:
         loaded.diagnostics.extend(check(loaded, programme, sites))
-
-
-def check_project(project: Path, programme_ids: list[str] | None = None) -> list[LoadedProgramme]:
-    """Load and validate every programme of a project."""
-    from icbt_content.authoring.loader import read_programme
-
-    results = []
-    for folder in programme_folders(project, programme_ids):
-        loaded = read_programme(folder, project)
-        validate_programme(loaded)
-        results.append(loaded)
-    return results
-
-
-def programme_folders(project: Path, programme_ids: list[str] | None = None) -> list[Path]:
-    """The programme folders of a project, sorted, optionally only the named ones."""
-    root = project / "programmes"
-    folders = (
-        sorted(p for p in root.iterdir() if (p / "programme.yaml").is_file())
-        if root.is_dir()
-        else []
-    )
-    if programme_ids:
-        wanted = set(programme_ids)
-        folders = [f for f in folders if f.name in wanted]
-    return folders

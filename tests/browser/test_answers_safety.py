@@ -243,7 +243,7 @@ def test_records_the_programme_does_not_have_are_not_loaded(
         },
     )
     load_file(page, base, "demo", path)
-    expect(status(page)).to_contain_text("Loaded 1 saved items. Some items")
+    expect(status(page)).to_contain_text("Loaded 1 saved item. Some items")
     keys = page.evaluate("Object.keys(localStorage).sort()")
     assert keys == [MOOD]
 
@@ -313,7 +313,7 @@ def test_an_old_file_without_a_programme_loads_this_programmes_answers_only(
         },
     )
     load_file(page, base, "demo", path)
-    expect(status(page)).to_contain_text("Loaded 1 saved items.")
+    expect(status(page)).to_contain_text("Loaded 1 saved item.")
     assert stored(page, MOOD)["fields"]["rating"] == "3"
     assert stored(page, OTHER_MOOD) is None
     load_file(
@@ -356,7 +356,7 @@ def test_migrations_apply_to_a_file_before_it_is_checked(
         },
     )
     load_file(page, base, "demo", path)
-    expect(status(page)).to_have_text("Loaded 1 saved items.")
+    expect(status(page)).to_have_text("Loaded 1 saved item.")
     assert stored(page, REVIEW)["fields"] == {"went-well": "a walk", "was-difficult": "Monday"}
 
 

@@ -59,7 +59,29 @@ CASES = [
         '<p><a href="https://example.org" rel="noopener noreferrer">&lt;b&gt;x&lt;/b&gt;</a></p>',
     ),
     ("empty", "", ""),
+    # A guidance template's section_link() is relative to the programme's home in the client's
+    # language; the Messages page is one folder below it.
+    (
+        "section link",
+        "[look back](your-model/#self-focus)",
+        '<p><a href="../your-model/#self-focus" rel="noopener noreferrer">look back</a></p>',
+    ),
+    ("dot segments stay text", "[x](a/../../b/)", "<p>[x](a/../../b/)</p>"),
+    ("scheme-like stays text", "[x](vbscript:x)", "<p>[x](vbscript:x)</p>"),
+    ("protocol-relative stays text", "[x](//evil.example/)", "<p>[x](//evil.example/)</p>"),
+    # The sandbox escapes punctuation in a client's values; the reader sees the punctuation.
+    ("backslash escape", "PHQ-9 \\(depression\\)", "<p>PHQ-9 (depression)</p>"),
+    ("escaped emphasis", "\\*not emphasis\\*", "<p>*not emphasis*</p>"),
+    (
+        "escape in link text",
+        "[Your goals \\(week 1\\)](your-goals/)",
+        '<p><a href="../your-goals/" rel="noopener noreferrer">Your goals (week 1)</a></p>',
+    ),
+    ("escaped bracket is no link", "\\[x](https://e.org)", "<p>[x](https://e.org)</p>"),
 ]
+
+#: The way from the Messages page to the programme's home, as connect.js passes it.
+ROOT = "../"
 
 
 @pytest.fixture
@@ -74,9 +96,9 @@ def test_message_markdown(markdown_page: Page, markdown: str, html: str) -> None
     shown = markdown_page.evaluate(
         """(text) => {
           const box = document.createElement("div");
-          box.appendChild(window.md.renderMessage(text));
+          box.appendChild(window.md.renderMessage(text[0], text[1]));
           return box.innerHTML;
         }""",
-        markdown,
+        [markdown, ROOT],
     )
     assert shown == html

@@ -21,10 +21,12 @@ from axe_playwright_python.sync_playwright import Axe
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from playwright.sync_api import Page, expect
 
+from icbt_content.adaptation.resources import describe_locale
 from icbt_content.ids import storage_key, storage_keys
 from icbt_content.measures import builtin_measures, compare, load_measure, measure_json, score
 from icbt_content.measures.scoring import MeasureScore
 from icbt_content.model.measure import Measure, MeasureItem, MissingAnswers
+from icbt_content.render.environment import fill
 from icbt_content.render.language import LANGUAGE_FILTERS
 from icbt_content.render.records import measure_record, record_kinds
 
@@ -209,6 +211,10 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
     )
     env.globals["_"] = lambda text: text
+    # What the site's environment and page context give every template, in English.
+    env.globals["fill"] = fill
+    env.globals["plural_forms"] = lambda one, other: {"one": one, "other": other}
+    env.globals["locale"] = describe_locale("en-GB")
     env.filters.update(LANGUAGE_FILTERS)
     return env
 

@@ -96,7 +96,6 @@ def test_axe_finds_no_violations_in_any_locale(
     assert results.violations_count == 0, results.generate_report()
 
 
-REPO = Path(__file__).parent.parent.parent
 REAL_PAGES = (
     "sad/{locale}/",
     "sad/{locale}/introduction/welcome/",
@@ -106,29 +105,21 @@ REAL_PAGES = (
 )
 
 
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("real") / "site"
-    report = build_site(REPO, out, programmes=["sad", "ptsd"])
-    assert report.ok, [d.format() for d in report.diagnostics.errors]
-    return out
-
-
 @pytest.mark.parametrize("locale", ["en-GB", "zh-Hant-HK", "ar"])
 @pytest.mark.parametrize("path", REAL_PAGES)
 def test_sample_programme_locales_pass_axe(
-    page: Page, real_site: Path, serve: Callable[[Path], str], locale: str, path: str
+    page: Page, sample_site: Path, serve: Callable[[Path], str], locale: str, path: str
 ) -> None:
-    page.goto(serve(real_site) + path.format(locale=locale))
+    page.goto(serve(sample_site) + path.format(locale=locale))
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
 
 
 def test_sample_arabic_site_is_mirrored(
-    browser: Browser, real_site: Path, serve: Callable[[Path], str]
+    browser: Browser, sample_site: Path, serve: Callable[[Path], str]
 ) -> None:
     arabic = _desktop(browser)
-    arabic.goto(serve(real_site) + "sad/ar/introduction/welcome/")
+    arabic.goto(serve(sample_site) + "sad/ar/introduction/welcome/")
     assert arabic.evaluate("document.documentElement.dir") == "rtl"
     assert _centre_x(arabic, "nav.modules") < _centre_x(arabic, "main")
     arabic.context.close()

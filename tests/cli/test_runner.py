@@ -91,7 +91,7 @@ def test_an_internal_error_says_so_and_shows_a_traceback_with_v(
     def broken(*_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("icbt_content.validate.check_project", broken)
+    monkeypatch.setattr("icbt_content.pipeline.check.check_project", broken)
     assert run(["check", "--project", str(basic_project)]) == 1
     err = capsys.readouterr().err
     assert "icbt: internal error: RuntimeError: boom" in err
@@ -143,7 +143,7 @@ def test_content_errors_raised_by_a_command_keep_its_format(
     def refuse(*_: object) -> None:
         raise ContentError([problem])
 
-    monkeypatch.setattr("icbt_content.validate.check_project", refuse)
+    monkeypatch.setattr("icbt_content.pipeline.check.check_project", refuse)
     assert run(["check", "--project", str(basic_project), "--format", "json"]) == 1
     out, err = capsys.readouterr()
     assert '"code": "ICBT101"' in out and "ICBT101" not in err

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from fixture_files import read_fixture, write_files
+
 FIXTURES = Path(__file__).parent / "fixtures"
-_SECTION = re.compile(r"^-- (?P<path>\S+) --$", re.MULTILINE)
 
 
 def write_tree(root: Path, text: str) -> None:
     """Write the files of a fixture in which each file starts at a line ``-- path --``."""
-    matches = list(_SECTION.finditer(text))
-    for match, after in zip(matches, [*matches[1:], None], strict=False):
-        end = after.start() if after else len(text)
-        path = root / match.group("path")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text[match.end() + 1 : end].rstrip("\n") + "\n", encoding="utf-8")
+    fixture = read_fixture(text)
+    write_files(root, {name: body.rstrip("\n") + "\n" for name, body in fixture.sections.items()})
 
 
 @dataclass

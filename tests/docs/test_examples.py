@@ -4,9 +4,9 @@ Each page runs in a fresh copy of the project (programmes/, locales/...), from i
 blocks in order: ```python blocks share one namespace per page, like a session; the `$ icbt ...`
 lines of ```console blocks run the command line and must succeed; a block right after a
 `<!-- write: PATH -->` line is written to PATH first. Blocks in any other language (```text,
-```yaml, ```markdown) are only shown. `icbt serve` never stops, so its arguments are
-only parsed. Rendered examples (a ```markdown block after `<!-- rendered -->`) must pass the
-checks `icbt check` makes.
+```yaml, ```markdown) are only shown. `icbt serve` and `icbt console` never stop, so their
+arguments are only parsed. Rendered examples (a ```markdown block after `<!-- rendered -->`)
+must pass the checks `icbt check` makes.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def run_python(block: CodeBlock, namespace: dict[str, object]) -> None:
 def run_console(block: CodeBlock) -> None:
     for line, command in block.commands():
         argv = shlex.split(command)[1:]
-        if argv[:1] == ["serve"]:
+        if argv[:1] in (["serve"], ["console"]):
             make_parser().parse_args(argv)
             continue
         output = io.StringIO()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from docs_helpers import DOCS, hooks
 
-from icbt_content.build.headers import FILE_CSP, SERVERS, server_config
+from icbt_content.pipeline.headers import FILE_CSP, SERVERS, server_config
 from icbt_content.render.environment import CSP
 
 

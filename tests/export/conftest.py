@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from export_helpers import PROJECT
 
-from icbt_content.authoring.loader import load_programme
 from icbt_content.model.programme import Programme
+from icbt_content.pipeline.check import load_programme
 
 
 @pytest.fixture(scope="session")

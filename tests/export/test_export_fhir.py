@@ -20,7 +20,6 @@ from export_helpers import (
     valid_response,
 )
 
-from icbt_content.authoring.loader import load_programme
 from icbt_content.export import (
     AnswersError,
     ExportError,
@@ -34,6 +33,7 @@ from icbt_content.export import (
 from icbt_content.export.fhir import ORDINAL_VALUE
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import Programme
+from icbt_content.pipeline.check import load_programme
 
 BASE = "https://fhir.example.org/icbt"
 

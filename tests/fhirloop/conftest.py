@@ -29,7 +29,7 @@ PAGES = Path(__file__).parent / "pages"
 
 @pytest.fixture(scope="session")
 def fhir_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FhirServers]:
-    """The running servers, their URLs, test users (alex and jordan: clients; sam: therapist)."""
+    """The running servers, their URLs, test users (clients alex, jordan, robin, kim; sam)."""
     servers = start_servers(tmp_path_factory.mktemp("fhir-servers"))
     try:
         yield servers

@@ -8,9 +8,9 @@ from pathlib import Path
 from i18n_helpers import replace_in
 
 from icbt_content.authoring.loader import read_programme
-from icbt_content.build import build_site
 from icbt_content.cli import run
 from icbt_content.i18n.adaptations import adaptation_statuses, report_markdown, source_hashes
+from icbt_content.pipeline import build_site
 
 FRAME = """frame:
   what: Sam becomes Samia, a nurse in Lyon.
@@ -46,7 +46,8 @@ def test_a_box_is_replaced_in_its_locale_only(project: Path) -> None:
     )
     report = build_site(project, project / "site")
     assert report.ok, [d.format() for d in report.diagnostics]
-    assert not [d for d in report.diagnostics if d.code.startswith("ICBT6")]
+    # The fixture's interface catalogs are partly translated on purpose (ICBT632).
+    assert not [d for d in report.diagnostics if d.code.startswith("ICBT6") and d.code != "ICBT632"]
     french = (project / "site/demo/fr/start/welcome/index.html").read_text(encoding="utf-8")
     assert "Samia est infirmière à Lyon." in french and 'id="sam-starts"' in french
     assert "Samia commence" in french and "chauffeur de bus" not in french

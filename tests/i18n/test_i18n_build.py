@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from icbt_content.build import build_site
+from icbt_content.pipeline import build_site
 
 
 @pytest.fixture

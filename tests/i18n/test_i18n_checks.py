@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from i18n_helpers import entry, set_translation
 
-from icbt_content.build import build_site
 from icbt_content.i18n.workflow import check
+from icbt_content.pipeline import build_site
 
 FR = "locales/fr/demo.po"
 UI = "locales/fr/interface.po"

@@ -9,9 +9,9 @@ from pathlib import Path
 from i18n_helpers import replace_in, set_translation
 
 from icbt_content.authoring.loader import read_programme
-from icbt_content.build import build_site
 from icbt_content.i18n.adaptations import source_hashes
 from icbt_content.i18n.workflow import update
+from icbt_content.pipeline import build_site
 
 REFLECT = "programmes/demo/modules/start/02-reflect.md"
 FRAME = """frame:

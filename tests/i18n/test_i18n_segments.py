@@ -18,7 +18,7 @@ from icbt_content.markdown import checking_parser, render_markdown
 def _segments(project: Path) -> dict[str, object]:
     loaded = read_programme(project / "programmes" / "demo", project)
     assert loaded.programme is not None
-    walk = walk_programme(loaded.programme, project=project, programme_dir="programmes/demo")
+    walk = walk_programme(loaded.programme, sources=loaded.sources, programme_dir="programmes/demo")
     return {s.context: s for s in walk.segments}
 
 

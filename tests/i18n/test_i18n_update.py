@@ -32,7 +32,7 @@ def test_changed_paragraph_needs_review_with_the_old_text(project: Path) -> None
 
 
 def test_fuzzy_translations_are_never_published(project: Path) -> None:
-    from icbt_content.build import build_site
+    from icbt_content.pipeline import build_site
 
     replace_in(project / WELCOME, "Read each page.", "Read every page slowly.")
     update(project, ["fr"])

@@ -17,7 +17,7 @@ from icbt_content.measures import (
     recovery,
 )
 from icbt_content.model.programme import OutcomeMeasures
-from icbt_content.validate import check_project
+from icbt_content.pipeline.check import check_project
 
 
 @pytest.fixture(scope="module")

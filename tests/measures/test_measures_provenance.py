@@ -7,9 +7,9 @@ from pathlib import Path
 
 from measure_helpers import FIXTURES, REPO, builtin
 
-from icbt_content.build import build_site
 from icbt_content.measures import load_measure, localise_measure, resolve_measures, wording_hash
 from icbt_content.model.measure import Measure, MeasureItem
+from icbt_content.pipeline import build_site
 
 LOCALE = "qps-ploc"
 TRANSLATED = FIXTURES / "translated"

@@ -9,8 +9,10 @@ import pytest
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from measure_helpers import REPO, builtin
 
+from icbt_content.adaptation.resources import describe_locale
 from icbt_content.measures import load_measure, measure_json
 from icbt_content.model.measure import Measure
+from icbt_content.render.environment import fill
 
 
 class Collect(HTMLParser):
@@ -45,6 +47,8 @@ def render(measure: Measure) -> str:
         undefined=StrictUndefined,
     )
     env.globals["_"] = lambda text: text
+    env.globals["fill"] = fill
+    env.globals["locale"] = describe_locale("en-GB")
     template = env.get_template("questionnaire.html")
     return template.render(measure=measure, measure_json=measure_json(measure))
 

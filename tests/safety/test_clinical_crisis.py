@@ -17,10 +17,10 @@ import pytest
 from icbt_content.adaptation.crisis import crisis_problems, months_before
 from icbt_content.adaptation.resources import load_locale
 from icbt_content.authoring.yamlsafe import load_yaml, validate
-from icbt_content.build import build_site
 from icbt_content.cli import run
 from icbt_content.i18n.catalog import load_po, save_po
 from icbt_content.model.locale import LocaleResources
+from icbt_content.pipeline import build_site
 
 REPO = Path(__file__).parent.parent.parent
 I18N = REPO / "tests" / "fixtures" / "i18n" / "project"

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from icbt_content import build_site
-from icbt_content.build.headers import (
+from icbt_content.cli import run
+from icbt_content.pipeline.headers import (
     COMMON,
     FILE_CSP,
     PAGE_CSP,
@@ -16,8 +17,7 @@ from icbt_content.build.headers import (
     headers_for,
     server_config,
 )
-from icbt_content.build.media import MEDIA_TYPES, media_problem
-from icbt_content.cli import run
+from icbt_content.pipeline.media import MEDIA_TYPES, media_problem
 from icbt_content.render.environment import CSP
 
 SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'

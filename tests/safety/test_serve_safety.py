@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from serve_helpers import Preview, wait_for
 
-from icbt_content.build.headers import FILE_CSP
+from icbt_content.pipeline.headers import FILE_CSP
 from icbt_content.render.environment import CSP
 from icbt_content.serve import PREVIEW_CSP, allowed_hosts, with_directive
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from icbt_content import build_site
-from icbt_content.build import writer
-from icbt_content.build.writer import StagedSite, exchange, remove_stale
 from icbt_content.outputs import SITE
+from icbt_content.pipeline import writer
+from icbt_content.pipeline.writer import StagedSite, exchange, remove_stale
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 

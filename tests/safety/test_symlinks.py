@@ -12,7 +12,7 @@ from icbt_content import build_site
 from icbt_content.cli import run
 from icbt_content.i18n.workflow import update
 from icbt_content.inputs import files_under, leaves_project
-from icbt_content.validate import check_project
+from icbt_content.pipeline.check import check_project
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 SECRET = "TOP-SECRET-PRIVATE-KEY"

@@ -38,6 +38,7 @@ from icbt_content.model.base import SourceLocation
 from icbt_content.model.blocks import Callout
 from icbt_content.model.locale import AdaptationFrontMatter
 from icbt_content.model.programme import Page
+from icbt_content.project import Project
 
 AdaptationKind = Literal["box", "page", "image"]
 KINDS: tuple[AdaptationKind, ...] = ("box", "page", "image")
@@ -67,7 +68,7 @@ class Adaptation:
 
 
 def adaptations_folder(project: Path, locale: str, programme: str) -> Path:
-    return project / "locales" / locale / "adaptations" / programme
+    return Project(project).adaptations(locale, programme)
 
 
 def load_adaptations(

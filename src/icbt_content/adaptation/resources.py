@@ -16,6 +16,7 @@ from icbt_content.authoring.documents import read_text
 from icbt_content.authoring.yamlsafe import load_yaml, validate
 from icbt_content.diagnostics import Diagnostic, diagnostic
 from icbt_content.model.locale import LocaleResources
+from icbt_content.project import Project
 
 LOCALE_FILE = "locale.yaml"
 _BCP47 = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?$")
@@ -87,7 +88,7 @@ def load_locale(
     A locale without a locale.yaml has no crisis services, which is an error: a published site
     must never show a crisis page with nothing to call.
     """
-    path = project / "locales" / code / LOCALE_FILE
+    path = Project(project).locale(code) / LOCALE_FILE
     shown = f"locales/{code}/{LOCALE_FILE}"
     if not is_locale_code(code):
         return describe_locale("en"), [
@@ -125,7 +126,7 @@ def load_locale(
 
 def project_locales(project: Path) -> list[str]:
     """Locale codes that have a folder under locales/, sorted."""
-    root = project / "locales"
+    root = Project(project).locales
     if not root.is_dir():
         return []
     return sorted(p.name for p in root.iterdir() if p.is_dir() and is_locale_code(p.name))

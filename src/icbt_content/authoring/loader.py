@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from icbt_content.authoring.documents import Document, read_document, read_text
+from icbt_content.authoring.guidance import load_guidance
 from icbt_content.authoring.manifests import (
     CheckInFrontMatter,
     CrisisFrontMatter,
@@ -15,11 +16,12 @@ from icbt_content.authoring.manifests import (
     ProgrammeManifest,
 )
 from icbt_content.authoring.pages import LinkRef, read_blocks
-from icbt_content.authoring.yamlsafe import load_yaml, validate
-from icbt_content.diagnostics import ContentError, Diagnostic, Diagnostics, diagnostic
+from icbt_content.authoring.yamlsafe import LocatedYaml, load_yaml, validate
+from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
 from icbt_content.ids import is_valid_id, page_id_from_filename
 from icbt_content.inputs import leaves_project
 from icbt_content.limits import MAX_PAGES_PER_MODULE
+from icbt_content.measures.loading import resolve_measures
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.guidance import GuidanceTemplate
 from icbt_content.model.measure import Measure
@@ -31,7 +33,6 @@ from icbt_content.model.programme import (
     Page,
     Programme,
 )
-from icbt_content.paths import StrPath, as_path
 
 MODULE_FILE = "module.md"
 RESERVED_MODULE_IDS = frozenset({"crisis", "therapist", "answers", "assets", CHECK_IN_UNIT})
@@ -53,6 +54,10 @@ class LoadedProgramme:
     """Source file of each page -> its plain text runs (for readability)."""
     unreadable_pages: set[str] = field(default_factory=set)
     """Modules with a page that could not be read (so 'empty module' would mislead)."""
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The lines of every file read, by the path shown to authors (no later stage re-reads)."""
+    manifest: LocatedYaml | None = None
+    """programme.yaml as read, with the line of every value (later stages never re-read it)."""
 
 
 def relative(path: Path, project: Path) -> str:
@@ -72,6 +77,8 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
     shown = relative(manifest_path, project)
     text, problems = read_text(manifest_path, shown, project)
     found.extend(problems)
+    if text is not None:
+        result.sources[shown] = tuple(text.split("\n"))
     if text is None:
         if not manifest_path.exists():
             found.add(
@@ -87,6 +94,7 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
     found.extend(problems)
     if located is None:
         return result
+    result.manifest = located
     manifest, problems = validate(ProgrammeManifest, located, what="programme.yaml")
     found.extend(problems)
     if manifest is None:
@@ -157,6 +165,7 @@ def _read_module(
     found.extend(problems)
     if doc is None:
         return None
+    result.sources[doc.path] = tuple(doc.lines)
     found.extend(doc.diagnostics)
     front = None
     if doc.front_matter_ok:
@@ -208,6 +217,7 @@ def _read_page(path: Path, result: LoadedProgramme) -> Page | None:
 
 
 def _page_from_document(doc: Document, stem: str, result: LoadedProgramme) -> Page | None:
+    result.sources[doc.path] = tuple(doc.lines)
     found = result.diagnostics
     found.extend(doc.diagnostics)
     front = None
@@ -282,8 +292,6 @@ def _read_measures(
 ) -> list[Measure]:
     if not manifest.measures and not result.used_measures:
         return []
-    from icbt_content.measures import resolve_measures
-
     measures, problems = resolve_measures(
         root,
         project,
@@ -299,8 +307,6 @@ def _read_guidance(root: Path, project: Path, found: Diagnostics) -> list[Guidan
     folder = root / "guidance"
     if not folder.is_dir():
         return []
-    from icbt_content.guidance import load_guidance
-
     outside = leaves_project(folder, project)
     refused = [outside] if outside else [leaves_project(p, project) for p in folder.glob("*.md")]
     if any(refused):
@@ -319,6 +325,7 @@ def _read_crisis(root: Path, project: Path, result: LoadedProgramme) -> CrisisPa
     result.diagnostics.extend(problems)
     if doc is None:
         return None
+    result.sources[doc.path] = tuple(doc.lines)
     result.diagnostics.extend(doc.diagnostics)
     front, problems = validate(CrisisFrontMatter, doc.front_matter, what="crisis page")
     result.diagnostics.extend(problems)
@@ -342,6 +349,7 @@ def _read_check_in(root: Path, project: Path, result: LoadedProgramme) -> CheckI
     result.diagnostics.extend(problems)
     if doc is None:
         return None
+    result.sources[doc.path] = tuple(doc.lines)
     result.diagnostics.extend(doc.diagnostics)
     front = None
     if doc.front_matter_ok:
@@ -372,30 +380,3 @@ def _read_check_in(root: Path, project: Path, result: LoadedProgramme) -> CheckI
         markdown="\n".join(doc.lines[doc.body_start - 1 :]).strip("\n"),
         source=SourceLocation(file=doc.path, line=1),
     )
-
-
-def load_programme(
-    path: StrPath, *, locale: str | None = None, project: StrPath | None = None
-) -> Programme:
-    """Load and validate a programme folder; raise :class:`ContentError` on any error.
-
-    With ``locale``, return it as published in that locale (see
-    :func:`~icbt_content.localised.load_localised`, which also says each module's locale).
-    """
-    from icbt_content.validate import validate_programme
-
-    if locale is not None:
-        from icbt_content.localised import load_localised
-
-        return load_localised(path, locale, project=project).programme
-
-    root = as_path(path)
-    loaded = read_programme(root)
-    validate_programme(loaded)
-    if loaded.diagnostics.errors or loaded.programme is None:
-        raise ContentError(loaded.diagnostics.errors or _nothing_loaded(root))
-    return loaded.programme
-
-
-def _nothing_loaded(root: Path) -> list[Diagnostic]:
-    return [diagnostic("ICBT106", "no programme could be loaded", root.as_posix())]

@@ -1,5 +1,6 @@
-"""The build pipeline."""
+"""The former name of :mod:`icbt_content.pipeline`, kept so ``from icbt_content.build import
+build_site`` goes on working."""
 
-from icbt_content.build.pipeline import BuildReport, build_site
+from icbt_content.pipeline import BuildReport, build_site
 
 __all__ = ["BuildReport", "build_site"]

@@ -48,8 +48,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Run ``icbt check``; return the exit status."""
     from icbt_content.diagnostics import Diagnostics
+    from icbt_content.i18n.gate import catalog_currency
     from icbt_content.i18n.localise import check_locales
-    from icbt_content.validate import check_project
+    from icbt_content.pipeline.check import check_project
 
     project = project_folder(args)
     found = Diagnostics()
@@ -60,6 +61,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         found.extend(check_locales(project, item))
         if args.verbose:
             print(f"checked {item.root.name}", file=sys.stderr)
+    found.extend(catalog_currency(project, loaded))
     found.extend(check_safety_files(project))
     print_diagnostics(found, args.diagnostic_format)
     if not loaded:
@@ -73,10 +75,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_lock(args: argparse.Namespace) -> int:
     """Run ``icbt lock``; return the exit status."""
-    from icbt_content.authoring.loader import load_programme
     from icbt_content.diagnostics import ContentError
     from icbt_content.idslock import write_lock
-    from icbt_content.validate import programme_folders
+    from icbt_content.pipeline.check import load_programme
+    from icbt_content.project import programme_folders
 
     project = project_folder(args)
     for folder in programme_folders(project, args.programme or None):

@@ -37,6 +37,9 @@ COMMANDS: dict[str, Command] = {
         "export programmes for other platforms (JSON bundle, FHIR)",
     ),
     "guidance": Command("icbt_content.guidance.commands", "therapist guidance message templates"),
+    "console": Command(
+        "icbt_content.console.commands", "run the therapist console against the FHIR server"
+    ),
     "i18n": Command(
         "icbt_content.i18n.commands", "translate programmes: catalogs, checks, coverage"
     ),

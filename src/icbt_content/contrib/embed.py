@@ -24,14 +24,18 @@ from icbt_content.adaptation.resources import describe_locale
 from icbt_content.authoring.documents import parse_document
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.authoring.pages import read_blocks
-from icbt_content.diagnostics import ContentError, Diagnostics
+from icbt_content.diagnostics import ContentError, Diagnostics, diagnostic
 from icbt_content.errors import IcbtError, InvalidArgumentError
 from icbt_content.i18n.localise import LocalisedProgramme
+from icbt_content.inputs import files_under
+from icbt_content.localised import localise_folder
+from icbt_content.measures import builtin_measures, load_measure
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.blocks import QuestionnaireBlock
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CrisisPage, Module, Page, Programme
 from icbt_content.paths import StrPath
+from icbt_content.pipeline.media import media_problem
 from icbt_content.render.environment import make_environment
 from icbt_content.render.site import Language, ProgrammeRenderer
 from icbt_content.sitemap import (
@@ -42,6 +46,7 @@ from icbt_content.sitemap import (
     module_path,
     page_path,
 )
+from icbt_content.sitemap import relative_url as site_relative_url
 
 #: The class of the element every embedded page is wrapped in; the scoped styles apply inside it.
 SCOPE = "icbt"
@@ -160,10 +165,8 @@ class ProgrammeEmbed:
         """The programme's media files: (``media/<file>``, where the file is on disk).
 
         Raise :class:`ContentError` for a file that may not be published: the same rules as
-        ``icbt build`` (:mod:`icbt_content.inputs`, :mod:`icbt_content.build.media`).
+        ``icbt build`` (:mod:`icbt_content.inputs`, :mod:`icbt_content.pipeline.media`).
         """
-        from icbt_content.build.media import media_problem
-        from icbt_content.inputs import files_under
 
         folder = self.loaded.root / "media"
         if not folder.is_dir():
@@ -270,8 +273,6 @@ def load_embed(
     errors, and :class:`~icbt_content.errors.NotFoundError` when it is not published in
     ``locale``.
     """
-    from icbt_content.localised import localise_folder
-
     loaded, match, found = localise_folder(programme_dir, locale, project=project)
     return ProgrammeEmbed(loaded, match), found
 
@@ -364,9 +365,6 @@ class _ExampleRenderer(ProgrammeRenderer):
 
 
 def _builtin_measures(ids: list[str], problems: Diagnostics) -> list[Measure]:
-    from icbt_content.diagnostics import diagnostic
-    from icbt_content.measures import builtin_measures, load_measure
-
     installed = builtin_measures()
     found = []
     for measure_id in dict.fromkeys(ids):
@@ -466,7 +464,6 @@ def relative_url(url: str, start: str) -> str:
 
     ``start`` ending in ``/`` is a folder, otherwise a file (``a/b.html``); the site map decides.
     """
-    from icbt_content.sitemap import relative_url as site_relative_url
 
     return site_relative_url(start, url)
 

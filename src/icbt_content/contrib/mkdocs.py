@@ -54,6 +54,7 @@ from icbt_content.contrib.embed import (
 )
 from icbt_content.contrib.single import find_requests, render_singles
 from icbt_content.diagnostics import ContentError, Diagnostic, diagnostic
+from icbt_content.project import Project
 
 log = logging.getLogger("mkdocs.plugins.icbt")
 
@@ -190,7 +191,7 @@ class IcbtPlugin(BasePlugin[IcbtPluginConfig]):  # type: ignore[no-untyped-call]
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(self.config.programme)
-        locales = self._project() / "locales"
+        locales = Project(self._project()).locales
         if locales.is_dir():
             server.watch(str(locales))
         return server

@@ -16,6 +16,7 @@ from icbt_content.errors import IcbtError
 from icbt_content.i18n.localise import LocalisedProgramme, localise
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import Programme
+from icbt_content.pipeline.check import check_project
 
 
 class ExportError(IcbtError):
@@ -34,7 +35,6 @@ def checked_programmes(
     project: Path, programmes: Iterable[str] | None = None
 ) -> list[LoadedProgramme]:
     """Load and check the project's programmes; raise ContentError if any has an error."""
-    from icbt_content.validate import check_project
 
     wanted = sorted(set(programmes)) if programmes else None
     loaded = check_project(project, wanted)

@@ -20,13 +20,13 @@ functions. Every render is held to limits on output, loops, nesting, numbers, te
 (:mod:`icbt_content.guidance.limits`); going past one is a diagnostic at the template's line.
 """
 
-from icbt_content.guidance.check import check_body, check_template
-from icbt_content.guidance.load import (
+from icbt_content.authoring.guidance import (
     load_context,
     load_guidance,
     load_template,
     validate_context,
 )
+from icbt_content.guidance.check import check_body, check_template
 from icbt_content.guidance.render import (
     RenderedMessage,
     default_section_url,

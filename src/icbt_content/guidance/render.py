@@ -10,11 +10,12 @@ from typing import Any
 from babel import Locale
 
 from icbt_content.authoring.documents import read_text
+from icbt_content.authoring.guidance import load_template, validate_context
+from icbt_content.authoring.loader import read_programme, relative
 from icbt_content.authoring.yamlsafe import load_yaml
 from icbt_content.diagnostics import ContentError, Severity, diagnostic, did_you_mean
 from icbt_content.guidance.check import check_body
 from icbt_content.guidance.failures import render_failure
-from icbt_content.guidance.load import load_template, validate_context
 from icbt_content.guidance.sandbox import (
     SectionUrl,
     environment,
@@ -22,9 +23,15 @@ from icbt_content.guidance.sandbox import (
     parse_locale,
     template_variables,
 )
+from icbt_content.i18n.segments import Segmenter
+from icbt_content.i18n.translations import load_translations
+from icbt_content.i18n.walk import translate_guidance
 from icbt_content.ids import is_valid_id
+from icbt_content.markdown import render_markdown
 from icbt_content.model.guidance import GuidanceContext, GuidanceTemplate
 from icbt_content.paths import StrPath, as_path
+from icbt_content.project import Project
+from icbt_content.sitemap import SiteMap
 
 DEFAULT_LOCALE = "en-GB"
 
@@ -87,7 +94,6 @@ def render_guidance_template(
         raise ContentError(
             [render_failure(exc, file, template.body_line, translated=body is not None)]
         ) from None
-    from icbt_content.markdown import render_markdown
 
     markdown = text.strip() + "\n"
     return RenderedMessage(
@@ -128,7 +134,7 @@ def render_guidance(
     body. Raises ContentError.
     """
     project = as_path(project)
-    programme_dir = project / "programmes" / programme_id
+    programme_dir = Project(project).programme(programme_id)
     shown_dir = f"programmes/{programme_id}"
     for what, value in (("programme", programme_id), ("guidance template", template_id)):
         if not is_valid_id(value):
@@ -185,10 +191,6 @@ def translated_template(
 ) -> GuidanceTemplate | None:
     """``template`` in ``locale`` from its guidance catalog, or None when any paragraph of it is
     untranslated, fuzzy or fails its checks (a message is never half translated)."""
-    from icbt_content.i18n.segments import Segmenter
-    from icbt_content.i18n.walk import translate_guidance
-    from icbt_content.i18n.workflow import load_translations
-
     if not is_valid_id(programme_id):
         return None
     translations = load_translations(project, locale, programme_id)
@@ -206,9 +208,6 @@ def translated_template(
 
 def _programme_section_url(programme_dir: Path, project: Path) -> SectionUrl:
     """Section URLs that open the page holding the section, when the programme can be read."""
-    from icbt_content.authoring.loader import read_programme, relative
-    from icbt_content.sitemap import SiteMap
-
     loaded = read_programme(programme_dir, project)
     if loaded.programme is None:
         return default_section_url

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from dataclasses import dataclass
@@ -11,8 +12,13 @@ from typing import Any
 from icbt_content.adaptation.overrides import Adaptation, load_adaptations
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.i18n.translations import I18nError, check_locale_code, programmes
 from icbt_content.i18n.walk import walk_programme
 from icbt_content.inputs import files_under
+from icbt_content.model.blocks import Callout
+from icbt_content.model.locale import FrameRecord
+from icbt_content.outputs import write_owned
+from icbt_content.project import Project
 
 
 def source_hashes(loaded: LoadedProgramme) -> dict[str, str]:
@@ -20,7 +26,7 @@ def source_hashes(loaded: LoadedProgramme) -> dict[str, str]:
     assert loaded.programme is not None
     walk = walk_programme(
         loaded.programme,
-        project=loaded.project,
+        sources=loaded.sources,
         programme_dir=relative(loaded.root, loaded.project),
     )
     hashes = dict(walk.passages)
@@ -40,6 +46,32 @@ class AdaptationStatus:
     adaptation: Adaptation
     current_hash: str | None
     """None when the passage it replaces no longer exists."""
+    current_text: str = ""
+    """The source passage as it is now (empty for an image)."""
+
+    @property
+    def reviewed(self) -> bool:
+        return self.adaptation.front.frame.reviewed
+
+    @property
+    def stale(self) -> bool:
+        """Made from a source that has changed, or from one it does not record."""
+        return self.status in ("needs-review", "no-hash")
+
+    def source_diff(self) -> str:
+        """What changed in the source since the adaptation was made, as a unified diff (empty
+        when it has not changed or the old text was not recorded)."""
+        old = self.adaptation.front.source_text
+        if not self.stale or not old or old.strip() == self.current_text.strip():
+            return ""
+        lines = difflib.unified_diff(
+            old.strip().splitlines(),
+            self.current_text.strip().splitlines(),
+            "source when adapted",
+            "source now",
+            lineterm="",
+        )
+        return "\n".join(lines)
 
     @property
     def status(self) -> str:
@@ -58,8 +90,10 @@ class AdaptationStatus:
             "file": a.file,
             "replaces": a.key,
             "status": self.status,
+            "reviewed": self.reviewed,
             "source_hash": a.front.source_hash,
             "current_hash": self.current_hash,
+            "source_diff": self.source_diff(),
             "frame": a.front.frame.model_dump(mode="json"),
         }
 
@@ -73,7 +107,9 @@ def adaptation_statuses(
     if not items:
         return [], found
     hashes = source_hashes(loaded)
-    return [AdaptationStatus(a, hashes.get(a.key)) for a in items], found
+    return [
+        AdaptationStatus(a, hashes.get(a.key), source_text(loaded, a.kind, a.target)) for a in items
+    ], found
 
 
 def adaptation_diagnostics(project: Path, loaded: LoadedProgramme, locale: str) -> list[Diagnostic]:
@@ -99,11 +135,11 @@ def adaptation_diagnostics(project: Path, loaded: LoadedProgramme, locale: str) 
                 diagnostic(
                     "ICBT609",
                     f"the source of '{a.key}' {what} this adaptation was made "
-                    f"(now {item.current_hash})",
+                    f"(now {item.current_hash}); it is not published under --strict",
                     a.file,
                     a.doc.front_matter.line_of(("source_hash",)) if a.front.source_hash else line,
-                    hint=f"review the adaptation against the source, then set "
-                    f"'source_hash: {item.current_hash}'",
+                    hint="see what changed with 'icbt i18n adaptations', review the adaptation, "
+                    f"then set 'source_hash: {item.current_hash}' and copy the new source_text",
                 )
             )
         if a.kind == "image" and not (loaded.root / a.front.src).is_file():
@@ -135,15 +171,16 @@ def report_markdown(statuses: list[AdaptationStatus]) -> str:
     for (locale, programme), items in sorted(groups.items()):
         out += [f"## {locale}: {programme}", ""]
         out += [
-            "| replaces | type | planned | fidelity-consistent | decided | by | status |",
-            "|---|---|---|---|---|---|---|",
+            "| replaces | type | planned | fidelity-consistent | decided | by | reviewed "
+            "| status |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for item in items:
             f = item.adaptation.front.frame
             out.append(
                 f"| `{item.adaptation.key}` | {f.type} | {'planned' if f.planned else 'reactive'}"
-                f" | {'yes' if f.fidelity_consistent else 'no'} | {f.when.isoformat()} | "
-                f"{', '.join(f.who)} | {item.status} |"
+                f" | {_fidelity(f.fidelity_consistent)} | {f.when.isoformat()} | "
+                f"{', '.join(f.who)} | {_review(f)} | {item.status} |"
             )
         out.append("")
         for item in items:
@@ -155,22 +192,37 @@ def report_markdown(statuses: list[AdaptationStatus]) -> str:
                 f"- file: `{a.file}`",
                 f"- what: {f.what}",
                 f"- why: {f.reason}" + (f" ({', '.join(f.reasons)})" if f.reasons else ""),
+                f"- goal: {f.goal or 'not recorded'}",
                 f"- FRAME: {f.modified} modified at {f.level} level, {f.stage}, "
                 f"{'planned' if f.planned else 'reactive'}, {f.type}, "
-                f"{'fidelity-consistent' if f.fidelity_consistent else 'NOT fidelity-consistent'}",
+                f"fidelity-consistent: {_fidelity(f.fidelity_consistent)}",
+                f"- review: {_review(f)}",
                 f"- source hash: recorded `{a.front.source_hash or '-'}`, current "
                 f"`{item.current_hash or '-'}` ({item.status})",
                 "",
             ]
+            diff = item.source_diff()
+            if diff:
+                out += ["What changed in the source since it was adapted:", "", "```diff"]
+                out += [diff, "```", ""]
+            elif item.stale and a.kind != "image":
+                out += ["The source it was made from is not recorded (no `source_text`).", ""]
     return "\n".join(out)
+
+
+def _fidelity(value: bool | str) -> str:
+    return "unknown" if value == "unknown" else "yes" if value else "no"
+
+
+def _review(frame: FrameRecord) -> str:
+    if frame.reviewed and frame.approved is not None:
+        return f"approved by {frame.reviewed_by} on {frame.approved.isoformat()}"
+    return "NOT REVIEWED"
 
 
 def start_adaptation(project: Path, locale: str, programme: str, target: str) -> Path:
     """Write a new adaptation file for ``target`` with its source hash and an empty record."""
     from datetime import date
-
-    from icbt_content.i18n.workflow import I18nError, check_locale_code, programmes
-    from icbt_content.outputs import write_owned
 
     check_locale_code(locale)
     found = [p for p in programmes(project, [programme]) if p.programme is not None]
@@ -182,15 +234,16 @@ def start_adaptation(project: Path, locale: str, programme: str, target: str) ->
         known = ", ".join(sorted(k for k in hashes if not k.startswith("page"))[:8])
         raise I18nError(f"'{target}' is not a box, page or image of '{programme}' ({known}...)")
     kind, _, name = target.partition(" ")
-    folder = project / "locales" / locale / "adaptations" / programme
+    folder = Project(project).adaptations(locale, programme)
     path = folder / f"{name.replace('/', '--').replace('.', '-')}.md"
     if path.exists():
         raise I18nError(f"{path} exists already")
-    body = _source_text(loaded, kind, name)
+    body = source_text(loaded, kind, name)
     text = (
         "---\n"
         f"replaces: {target}\n"
         f"source_hash: {hashes[target]}\n"
+        + (f"source_text: {json.dumps(body, ensure_ascii=False)}\n" if body else "")
         + ('src: media/\nalt: ""\n' if kind == "image" else 'title: ""\n')
         + "frame:\n"
         '  what: ""\n'
@@ -198,18 +251,22 @@ def start_adaptation(project: Path, locale: str, programme: str, target: str) ->
         f"  when: {date.today().isoformat()}\n"
         "  planned: true\n"
         "  type: substituting\n"
-        "  fidelity_consistent: true\n"
+        "  # For a person to fill in: the goal, whether the change keeps the treatment's core\n"
+        "  # elements (true or false once a clinician has judged it), and the review.\n"
+        "  goal:\n"
+        "  fidelity_consistent: unknown\n"
         '  reason: ""\n'
         "  reasons: [culture]\n"
+        '  reviewed_by: ""\n'
+        "  approved:\n"
         "---\n\n" + body + "\n"
     )
     write_owned(project, path, text.encode("utf-8"))
     return path
 
 
-def _source_text(loaded: LoadedProgramme, kind: str, name: str) -> str:
-    from icbt_content.model.blocks import Callout
-
+def source_text(loaded: LoadedProgramme, kind: str, name: str) -> str:
+    """The source wording of a box or page as its author wrote it (empty for an image)."""
     assert loaded.programme is not None
     for module, page in loaded.programme.pages():
         if kind == "page" and f"{module.id}/{page.id}" == name and page.source:

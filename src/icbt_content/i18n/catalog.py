@@ -26,6 +26,20 @@ from icbt_content.limits import (
 from icbt_content.markdown.budget import text_over_budget
 
 WIDTH = 76
+BRACE_FORMAT = "python-brace-format"
+#: Flags extraction decides; a translator's own flags (other than fuzzy) are kept by updates.
+FORMAT_FLAGS = frozenset({BRACE_FORMAT, f"no-{BRACE_FORMAT}"})
+_BRACE_NAME = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def format_flags(*texts: str) -> set[str]:
+    """``python-brace-format`` when the source has ``{name}`` slots and no other braces, so
+    ``msgfmt -c``, Poedit and Weblate check that a translation keeps them."""
+    named = any(_BRACE_NAME.search(text) for text in texts)
+    other = any(
+        "{" in _BRACE_NAME.sub("", text) or "}" in _BRACE_NAME.sub("", text) for text in texts
+    )
+    return {BRACE_FORMAT} if named and not other else set()
 
 
 @dataclass
@@ -119,6 +133,9 @@ class Catalog:
 
 _KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(\".*\")\s*$")
 _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+#: A backslash and what follows it; msgfmt accepts only the C escapes.
+_ESCAPE = re.compile(r"\\(.?)", re.DOTALL)
+_GOOD_ESCAPES = frozenset("ntrabfv\"'?01234567x\\")
 _NOWHERE = -1
 """The plural index of a refused ``msgstr[n]``, whose text is read and dropped."""
 
@@ -292,11 +309,7 @@ class _Reader:
                 self.start_string(lineno)
                 self.current, self._plural_index = "msgstr[]", _NOWHERE
             return
-        try:
-            value = unescape(quoted)
-        except Exception:  # malformed escapes
-            self.error(lineno, "a string has a malformed escape")
-            value = ""
+        value = self.unescaped(lineno, quoted)
         self.store()
         if (
             word in ("msgctxt", "msgid")
@@ -343,13 +356,26 @@ class _Reader:
             self.current = "msgstr"
         self.store()
 
-    def append(self, lineno: int, text: str) -> None:
+    def unescaped(self, lineno: int, quoted: str) -> str:
+        """The text of a quoted PO string; an escape msgfmt refuses is an error here too."""
+        bad = next(
+            (m.group(1) for m in _ESCAPE.finditer(quoted[1:-1]) if m.group(1) not in _GOOD_ESCAPES),
+            None,
+        )
+        if bad is not None:
+            self.error(
+                lineno,
+                f"'\\{bad}' is not an escape sequence (msgfmt refuses the file): write '\\\\' "
+                "for a backslash",
+            )
         try:
-            value = unescape(text)
-        except Exception:
+            return str(unescape(quoted))
+        except Exception:  # malformed escapes
             self.error(lineno, "a string has a malformed escape")
-            return
-        self.add_piece(value)
+            return ""
+
+    def append(self, lineno: int, text: str) -> None:
+        self.add_piece(self.unescaped(lineno, text))
 
     def feed(self, text: str) -> Catalog:
         for lineno, raw in enumerate(text.split("\n"), start=1):

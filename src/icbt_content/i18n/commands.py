@@ -104,7 +104,8 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from icbt_content.i18n.workflow import I18nError, init
+    from icbt_content.i18n.translations import I18nError
+    from icbt_content.i18n.workflow import init
 
     project = _project(args)
     try:
@@ -120,7 +121,8 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _update(args: argparse.Namespace) -> int:
-    from icbt_content.i18n.workflow import I18nError, update
+    from icbt_content.i18n.translations import I18nError
+    from icbt_content.i18n.workflow import update
 
     project = _project(args)
     try:
@@ -211,7 +213,7 @@ def _report(args: argparse.Namespace) -> int:
         report_json,
         report_markdown,
     )
-    from icbt_content.i18n.workflow import programmes
+    from icbt_content.i18n.translations import programmes
 
     project = _project(args)
     statuses = []
@@ -231,7 +233,7 @@ def _report(args: argparse.Namespace) -> int:
 
 def _adapt(args: argparse.Namespace) -> int:
     from icbt_content.i18n.adaptations import start_adaptation
-    from icbt_content.i18n.workflow import I18nError
+    from icbt_content.i18n.translations import I18nError
 
     try:
         path = start_adaptation(_project(args), args.locale, args.programme, " ".join(args.target))

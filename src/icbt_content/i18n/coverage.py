@@ -11,15 +11,15 @@ from typing import Any
 from icbt_content.adaptation.overrides import AdaptationSet, load_adaptations
 from icbt_content.authoring.loader import relative
 from icbt_content.i18n.segments import Segment, words
-from icbt_content.i18n.walk import CRISIS_UNIT, PROGRAMME_UNIT, walk_programme
-from icbt_content.i18n.workflow import (
+from icbt_content.i18n.sources import interface_template
+from icbt_content.i18n.translations import (
     INTERFACE,
     Translations,
-    interface_template,
     load_translations,
     programmes,
     translated_locales,
 )
+from icbt_content.i18n.walk import CRISIS_UNIT, PROGRAMME_UNIT, walk_programme
 from icbt_content.model.programme import CHECK_IN_UNIT
 
 NOTES_ROW = "(therapist notes)"
@@ -121,25 +121,30 @@ def coverage(project: Path, locales: list[str] | None = None) -> list[Coverage]:
     interface = interface_template(project)
     for locale in locales or translated_locales(project):
         ui = load_translations(project, locale, INTERFACE)
+        # Only catalogs that exist: a locale that does not translate a programme has no
+        # coverage of it to report (it is not published, and nobody is behind on it).
         row = Row("(interface)")
-        for entry in interface.entries:
-            key = (None, entry.msgid)
+        for entry in interface.entries if ui is not None else ():
+            key = entry.key
             state = "untranslated"
-            if ui is not None and key in ui.published:
+            if ui is not None and (key in ui.published or key in ui.published_plurals):
                 state = "translated"
             elif ui is not None and key in ui.entries and ui.entries[key].translated:
                 state = "review"
             row.add(state, words(entry.msgid))
         row.published = row.untranslated == 0 and row.review == 0
-        result.append(Coverage(locale, INTERFACE, [row]))
+        if ui is not None:
+            result.append(Coverage(locale, INTERFACE, [row]))
         for loaded in loaded_all:
             assert loaded.programme is not None
             translations = load_translations(project, locale, loaded.programme.id)
+            if translations is None:
+                continue
             items, _ = load_adaptations(project, locale, loaded.programme.id)
             walk = walk_programme(
                 loaded.programme,
                 adaptations=AdaptationSet(items),
-                project=project,
+                sources=loaded.sources,
                 programme_dir=relative(loaded.root, project),
             )
             rows: dict[str, Row] = {}

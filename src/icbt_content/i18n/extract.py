@@ -40,7 +40,9 @@ def _segments(root: str, stamp: float) -> tuple[Segment, ...]:
     if loaded.programme is None:
         return ()
     walk = walk_programme(
-        loaded.programme, project=project, programme_dir=folder.relative_to(project).as_posix()
+        loaded.programme,
+        sources=loaded.sources,
+        programme_dir=folder.relative_to(project).as_posix(),
     )
     return tuple(walk.segments)
 

@@ -17,6 +17,9 @@ from jinja2 import Environment
 from jinja2.ext import extract_from_ast
 from pydantic import ValidationError
 
+from icbt_content.exercises import exercise_types
+from icbt_content.project import Project
+
 #: Strings the i18n package itself shows to clients.
 NOTICE = (
     "This module is not yet available in {language}. It is shown in {fallback} until its "
@@ -24,7 +27,19 @@ NOTICE = (
 )
 OWN_STRINGS = (NOTICE,)
 
-_GETTEXT = ("_", "gettext", "ngettext")
+#: The label shown on each style of box (``::: tip``), in the site's own words.
+CALLOUT_LABELS = {
+    "case-example": "Example",
+    "note": "Note",
+    "tip": "Tip",
+    "warning": "Take care",
+    "help": "If this feels too much",
+}
+
+#: Template functions whose string arguments are interface strings: ``_(text)``,
+#: ``pgettext(context, text)`` for a word used in several places with different meanings, and
+#: ``plural_forms(singular, plural)`` for a message with a number.
+_GETTEXT = ("_", "gettext", "pgettext", "plural_forms")
 
 
 @dataclass(frozen=True)
@@ -33,8 +48,17 @@ class InterfaceString:
 
     text: str
     location: str
+    """``path:line`` of its first use (``path`` alone when the line is not known)."""
     note: str
     plural: str | None = None
+    context: str | None = None
+    """``msgctxt``: tells apart one word used in places that need different translations."""
+    locations: tuple[str, ...] = ()
+    """Every ``path:line`` it is used at (merged by :func:`interface_strings`)."""
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.context, self.text)
 
 
 def template_strings(project: Path | None = None) -> Iterator[InterfaceString]:
@@ -43,8 +67,8 @@ def template_strings(project: Path | None = None) -> Iterator[InterfaceString]:
     package = resources.files("icbt_content.render") / "templates"
     for name, text in sorted(_walk(package, "")):
         yield from _from_template(env, text, f"icbt_content/render/templates/{name}")
-    if project is not None and (project / "templates").is_dir():
-        for path in sorted((project / "templates").rglob("*.html")):
+    if project is not None and Project(project).templates.is_dir():
+        for path in sorted(Project(project).templates.rglob("*.html")):
             rel = path.relative_to(project).as_posix()
             yield from _from_template(env, path.read_text(encoding="utf-8"), rel)
 
@@ -64,18 +88,20 @@ def _from_template(env: Environment, text: str, where: str) -> Iterator[Interfac
     except Exception:  # a broken override is reported by the build, not here
         return
     for lineno, func, message in extract_from_ast(tree, _GETTEXT, babel_style=True):
+        at = f"{where}:{lineno}"
         if isinstance(message, str):
-            yield InterfaceString(message, f"{where}:{lineno}", "site template")
-        elif isinstance(message, tuple) and message and isinstance(message[0], str):
-            plural = message[1] if func == "ngettext" and len(message) > 1 else None
-            yield InterfaceString(message[0], f"{where}:{lineno}", "site template", plural)
+            yield InterfaceString(message, at, "site template")
+        elif not isinstance(message, tuple) or len(message) < 2:
+            continue
+        elif func == "pgettext" and isinstance(message[0], str) and isinstance(message[1], str):
+            yield InterfaceString(message[1], at, "site template", context=message[0])
+        elif func == "plural_forms" and isinstance(message[0], str) and isinstance(message[1], str):
+            yield InterfaceString(message[0], at, "site template", plural=message[1])
 
 
 def python_strings() -> Iterator[InterfaceString]:
     """``_()`` calls and box labels of the renderer."""
     from babel.messages.extract import extract
-
-    from icbt_content.render.site import CALLOUT_LABELS
 
     source = resources.files("icbt_content.render") / "site.py"
     where = "icbt_content/render/site.py"
@@ -84,15 +110,45 @@ def python_strings() -> Iterator[InterfaceString]:
     ):
         if isinstance(message, str):
             yield InterfaceString(message, f"{where}:{lineno}", "site")
+    own = resources.files("icbt_content.i18n") / "interface.py"
+    own_lines = own.read_text(encoding="utf-8").split("\n")
     for style, label in CALLOUT_LABELS.items():
-        yield InterfaceString(label, where, f"label of a '{style}' box")
+        yield InterfaceString(
+            label,
+            _line_of(own_lines, label, "icbt_content/i18n/interface.py"),
+            f"label of a '{style}' box",
+        )
     for text in OWN_STRINGS:
         yield InterfaceString(
             text,
-            "icbt_content/i18n/interface.py",
+            _line_of(own_lines, text[:30], "icbt_content/i18n/interface.py"),
             "notice on a module shown in the source language; {language} is the reader's "
             "language, {fallback} the language the module is shown in",
         )
+
+
+def _line_of(lines: list[str], text: str, where: str) -> str:
+    """``where:line`` of the first line quoting ``text``; ``where`` alone if none does."""
+    quoted = f'"{text}'
+    number = next((i for i, line in enumerate(lines, start=1) if quoted in line), 0)
+    return f"{where}:{number}" if number else where
+
+
+def _type_location(make_fields: object) -> str:
+    """``path:line`` of the function that makes an exercise type's fields (``path`` inside the
+    package, or the file name of a plugin's module)."""
+    import inspect
+
+    try:
+        file = inspect.getsourcefile(make_fields) or ""  # type: ignore[arg-type]
+        line = inspect.getsourcelines(make_fields)[1]  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return "icbt_content/exercises/types.py"
+    parts = Path(file).parts
+    if "icbt_content" not in parts:
+        return f"{Path(file).name}:{line}"
+    start = len(parts) - 1 - parts[::-1].index("icbt_content")
+    return f"{'/'.join(parts[start:])}:{line}"
 
 
 _TRIAL_OPTIONS: tuple[dict[str, Any], ...] = (
@@ -105,7 +161,6 @@ _TRIAL_OPTIONS: tuple[dict[str, Any], ...] = (
 
 def exercise_strings() -> Iterator[InterfaceString]:
     """The labels built-in exercise types give their fields."""
-    from icbt_content.exercises import exercise_types
 
     for name, kind in sorted(exercise_types().items()):
         seen: set[str] = set()
@@ -120,19 +175,31 @@ def exercise_strings() -> Iterator[InterfaceString]:
                 for text in texts:
                     if text and "\x00" not in text and text not in seen:
                         seen.add(text)
-                        yield InterfaceString(text, f"exercise type '{name}'", "exercise field")
+                        yield InterfaceString(
+                            text,
+                            _type_location(kind.make_fields),
+                            f"field of the exercise type '{name}'",
+                        )
 
 
 def interface_strings(project: Path | None = None) -> list[InterfaceString]:
-    """Every interface string, first occurrence first, duplicates merged by text."""
-    merged: dict[str, InterfaceString] = {}
-    locations: dict[str, list[str]] = {}
+    """Every interface string, first occurrence first, duplicates (same context and text)
+    merged with all their locations."""
+    merged: dict[tuple[str | None, str], InterfaceString] = {}
+    locations: dict[tuple[str | None, str], list[str]] = {}
     for item in [*template_strings(project), *python_strings(), *exercise_strings()]:
-        merged.setdefault(item.text, item)
-        locations.setdefault(item.text, [])
-        if item.location not in locations[item.text]:
-            locations[item.text].append(item.location)
+        merged.setdefault(item.key, item)
+        places = locations.setdefault(item.key, [])
+        if item.location not in places:
+            places.append(item.location)
     return [
-        InterfaceString(text, " ".join(locations[text]), item.note, item.plural)
-        for text, item in merged.items()
+        InterfaceString(
+            item.text,
+            item.location,
+            item.note,
+            item.plural,
+            item.context,
+            tuple(locations[key]),
+        )
+        for key, item in merged.items()
     ]

@@ -22,27 +22,39 @@ from icbt_content.adaptation.resources import LocaleInfo, describe_locale, load_
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.deployment import load_deployment
 from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
+from icbt_content.guidance.check import check_body
+from icbt_content.i18n.adaptations import adaptation_diagnostics
+from icbt_content.i18n.gate import interface_gaps
 from icbt_content.i18n.interface import NOTICE
 from icbt_content.i18n.safety import safety_strings
-from icbt_content.i18n.walk import CRISIS_UNIT, walk_programme
-from icbt_content.i18n.workflow import (
+from icbt_content.i18n.translations import (
     INTERFACE,
     Translations,
     load_translations,
     translated_locales,
 )
+from icbt_content.i18n.walk import CRISIS_UNIT, walk_programme
+from icbt_content.measures.loading import localise_measure
 from icbt_content.model.deployment import Deployment
 from icbt_content.model.guidance import GuidanceTemplate
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CHECK_IN_UNIT, Programme
 from icbt_content.render.language import SourceLanguage, translates
-from icbt_content.render.site import Fallback
 
 MISSING_MEASURE_TRANSLATION = "ICBT413"
-STALE_MEASURE_TRANSLATION = "ICBT414"
-NOT_TRANSLATED = frozenset({MISSING_MEASURE_TRANSLATION, STALE_MEASURE_TRANSLATION})
 #: The language the site's own words (interface.po msgids) are written in.
 TEMPLATE_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """Modules served whole in another locale (the source) because their translation is
+    unfinished: their pages are rendered from ``programme`` in ``locale``, at the reader's URLs."""
+
+    programme: Programme
+    locale: LocaleInfo
+    modules: frozenset[str]
+    translate: Callable[[str], str] | None = None
 
 
 @dataclass
@@ -121,7 +133,7 @@ class InterfaceGettext:
         return self.translations.gettext(text)
 
     def translates(self, text: str) -> bool:
-        return (None, text) in self.translations.published
+        return self.translations.translates(text)
 
 
 def _interface(project: Path, locale: str, found: Diagnostics) -> Callable[[str], str] | None:
@@ -162,6 +174,7 @@ def localise_to(
     ui = _interface(project, locale, found)
     if not _safety_translated(project, locale, deployment, found):
         return None
+    found.extend(interface_gaps(project, locale))
     items, problems = load_adaptations(project, locale, programme.id)
     found.extend(problems)
     adaptations = AdaptationSet(items)
@@ -170,13 +183,11 @@ def localise_to(
         translations.lookup,
         interface=ui,
         adaptations=adaptations,
-        project=project,
+        sources=loaded.sources,
         programme_dir=relative(loaded.root, project),
     )
     found.extend(walk.diagnostics)
     if items:
-        from icbt_content.i18n.adaptations import adaptation_diagnostics
-
         found.extend(adaptation_diagnostics(project, loaded, locale))
     if programme.crisis is not None and not walk.complete(CRISIS_UNIT):
         crisis_file = programme.crisis.source.file if programme.crisis.source else "crisis.md"
@@ -292,7 +303,6 @@ def _checked_guidance(
     source: Programme, translated: Programme, translations: Translations, found: Diagnostics
 ) -> tuple[GuidanceTemplate, ...]:
     """Translated guidance messages that pass the template checks; the source for the others."""
-    from icbt_content.guidance import check_body
 
     result = []
     for original, message in zip(source.guidance, translated.guidance, strict=True):
@@ -330,10 +340,6 @@ def _measures(
     project: Path, programme: Programme, locale: str, served: set[str], found: Diagnostics
 ) -> tuple[Measure, ...]:
     """Measures in their validated translation for ``locale`` (or as they are)."""
-    try:
-        from icbt_content.measures import localise_measure
-    except ImportError:  # the measures package is optional here
-        return programme.measures
     used = {
         block.measure
         for module in programme.modules
@@ -350,22 +356,8 @@ def _measures(
             result.append(measure)
             continue
         localised, problems = localise_measure(measure, project, locale)
-        # A missing validated translation is reported by 'icbt i18n check' and status, not by
-        # every build: the measure is shown whole in its own language, never half translated.
+        # A missing validated translation is no fault of the catalogs, and no gate fails on
+        # it: the measure is shown whole in its own language, marked so, never half translated.
         found.extend(d for d in problems if d.code != MISSING_MEASURE_TRANSLATION)
         result.append(localised)
     return tuple(result)
-
-
-def measure_notes(project: Path, programme: Programme, locale: str) -> list[Diagnostic]:
-    """Measures of the programme without a usable validated translation in ``locale``: none at
-    all (ICBT413), or one made from other wording (ICBT414)."""
-    try:
-        from icbt_content.measures import localise_measure
-    except ImportError:
-        return []
-    found: list[Diagnostic] = []
-    for measure in programme.measures:
-        _, problems = localise_measure(measure, project, locale)
-        found.extend(d for d in problems if d.code in NOT_TRANSLATED)
-    return found

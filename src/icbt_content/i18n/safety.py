@@ -7,6 +7,7 @@ whose safety words are not all translated is not published (ICBT807).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from icbt_content.i18n.interface import template_strings
@@ -24,6 +25,16 @@ def safety_strings(connection: str = "none", project: Path | None = None) -> lis
     files |= {f"templates/{name}" for name in names}  # a project's own overrides
     found = [NEED_HELP]
     for item in template_strings(project):
-        if item.location.rsplit(":", 1)[0] in files and item.text not in found:
+        at = item.location.rsplit(":", 1)[0]
+        if at in files and item.text not in found and has_words(item.text):
             found.append(item.text)
     return found
+
+
+_SLOT = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def has_words(text: str) -> bool:
+    """Whether a string has words besides its ``{slots}``: one that is only punctuation around
+    slots (``({hours})``) reads the same untranslated, so it does not hold a locale back."""
+    return any(char.isalpha() for char in _SLOT.sub("", text))

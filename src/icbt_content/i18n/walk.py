@@ -11,10 +11,8 @@ import hashlib
 import itertools
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 from icbt_content.adaptation.overrides import (
     Adaptation,
@@ -23,6 +21,7 @@ from icbt_content.adaptation.overrides import (
     adapted_page,
 )
 from icbt_content.diagnostics import Diagnostic
+from icbt_content.exercises import exercise_types
 from icbt_content.i18n.segments import (
     Interface,
     Lookup,
@@ -79,24 +78,15 @@ def passage_hash(segments: Iterable[Segment]) -> str:
     return digest.hexdigest()[:16]
 
 
-@cache
-def _file_lines(path: str) -> tuple[str, ...]:
-    try:
-        return tuple(Path(path).read_text(encoding="utf-8-sig").split("\n"))
-    except (OSError, UnicodeDecodeError):
-        return ()
-
-
 class _Lines:
-    """Finds the line of a front matter field or of the body in a source file."""
+    """Finds the line of a front matter field or of the body in a source file, in the lines the
+    load stage kept (files are never read again here)."""
 
-    def __init__(self, project: Path | None) -> None:
-        self.project = project
+    def __init__(self, sources: Mapping[str, Sequence[str]]) -> None:
+        self.sources = sources
 
-    def lines(self, file: str) -> tuple[str, ...]:
-        if self.project is None or not file:
-            return ()
-        return _file_lines(str(self.project / file))
+    def lines(self, file: str) -> Sequence[str]:
+        return self.sources.get(file, ())
 
     def field(self, file: str, name: str, default: int = 1) -> int:
         pattern = re.compile(rf"^{re.escape(name)}\s*:")
@@ -128,13 +118,13 @@ class _Walker:
         seg: Segmenter,
         interface: Interface | None,
         adaptations: AdaptationSet | None,
-        project: Path | None,
+        sources: Mapping[str, Sequence[str]],
         programme_dir: str,
     ) -> None:
         self.seg = seg
         self.interface = interface
         self.adaptations = adaptations
-        self.lines = _Lines(project)
+        self.lines = _Lines(sources)
         self.programme_dir = programme_dir.rstrip("/")
         self.passages: dict[str, str] = {}
         self.diagnostics: list[Diagnostic] = []
@@ -441,12 +431,10 @@ class _Walker:
 
 def translate_guidance(seg: Segmenter, template: GuidanceTemplate) -> GuidanceTemplate:
     """One guidance message through ``seg``: its translation, with what is missing recorded."""
-    return _Walker(seg, None, None, None, "").guidance(template)
+    return _Walker(seg, None, None, {}, "").guidance(template)
 
 
 def _option_defaults(type_name: str) -> dict[str, object]:
-    from icbt_content.exercises import exercise_types
-
     kind = exercise_types().get(type_name)
     if kind is None:
         return {}
@@ -514,16 +502,17 @@ def walk_programme(
     *,
     interface: Interface | None = None,
     adaptations: AdaptationSet | None = None,
-    project: Path | None = None,
+    sources: Mapping[str, Sequence[str]] | None = None,
     programme_dir: str = "",
 ) -> Walk:
     """Every segment of a programme, and the programme rebuilt from ``lookup``'s translations.
 
     Units with a missing client segment are rebuilt from the source instead (whole), so a
-    module, the crisis page or a guidance message is never half translated.
+    module, the crisis page or a guidance message is never half translated. ``sources`` are the
+    lines of each source file as loaded (:attr:`LoadedProgramme.sources`), for line numbers.
     """
     seg = Segmenter(lookup)
-    walker = _Walker(seg, interface, adaptations, project, programme_dir)
+    walker = _Walker(seg, interface, adaptations, sources or {}, programme_dir)
     fields = walker.programme_fields(programme)
     crisis = walker.crisis(programme.crisis) if programme.crisis else None
     check_in = walker.check_in(programme.check_in) if programme.check_in else None

@@ -12,55 +12,45 @@ Layout::
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.messages.catalog import Catalog as BabelCatalog
 from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 
 from icbt_content.adaptation.resources import (
-    is_locale_code,
     locale_file_to_fill,
-    project_locales,
 )
-from icbt_content.authoring.loader import LoadedProgramme, read_programme, relative
-from icbt_content.diagnostics import Diagnostic, diagnostic
-from icbt_content.errors import IcbtError
-from icbt_content.i18n.catalog import Catalog, Entry, load_po, write_po
-from icbt_content.i18n.checks import check_catalog, header_problem, markdown_entry
-from icbt_content.i18n.interface import interface_strings
-from icbt_content.i18n.segments import Segment
-from icbt_content.i18n.walk import walk_programme
+from icbt_content.diagnostics import Diagnostic, Diagnostics
+from icbt_content.i18n.catalog import FORMAT_FLAGS, Catalog, Entry, load_po, write_po
+from icbt_content.i18n.gate import catalog_currency
+from icbt_content.i18n.localise import check_locales
+from icbt_content.i18n.sources import (
+    templates,
+)
+from icbt_content.i18n.translations import (
+    INTERFACE,
+    I18nError,
+    check_locale_code,
+    gettext_locale,
+    load_translations,
+    locales_dir,
+    po_path,
+    programmes,
+    shown,
+    template_path,
+    translated_locales,
+)
 from icbt_content.outputs import write_owned
 
-INTERFACE = "interface"
-TEMPLATES = "templates"
-GENERATOR = "icbt-content"
-
-
-class I18nError(IcbtError):
-    """A workflow step cannot be done (bad locale code, nothing to translate)."""
-
-
 # -- where things are ----------------------------------------------------------------------------
-
-
-def locales_dir(project: Path) -> Path:
-    return project / "locales"
-
-
-def template_path(project: Path, domain: str) -> Path:
-    """The generated POT of a programme (or of the interface)."""
-    return locales_dir(project) / TEMPLATES / f"{domain}.pot"
-
-
-def po_path(project: Path, locale: str, domain: str) -> Path:
-    return locales_dir(project) / locale / f"{domain}.po"
 
 
 def _save(project: Path, catalog: Catalog, path: Path) -> None:
@@ -68,127 +58,7 @@ def _save(project: Path, catalog: Catalog, path: Path) -> None:
     write_owned(project, path, write_po(catalog).encode("utf-8"))
 
 
-def shown(path: Path, project: Path) -> str:
-    return relative(path, project)
-
-
-def gettext_locale(locale: str) -> str:
-    """``zh-Hant-HK`` -> ``zh_Hant_HK``, as PO headers and Babel write it."""
-    return locale.replace("-", "_")
-
-
-def check_locale_code(locale: str) -> Locale:
-    """Validate a locale code before Babel sees it; raise :class:`I18nError` if it is not one."""
-    if not is_locale_code(locale):
-        raise I18nError(f"'{locale}' is not a BCP 47 locale code such as en-GB, ar or zh-Hant-HK")
-    try:
-        return Locale.parse(locale, sep="-")
-    except (UnknownLocaleError, ValueError) as exc:
-        raise I18nError(f"Babel does not know the locale '{locale}': {exc}") from None
-
-
-def programmes(project: Path, ids: list[str] | None = None) -> list[LoadedProgramme]:
-    """Read the programmes of a project (content errors are left to 'icbt check')."""
-    from icbt_content.validate import programme_folders
-
-    loaded = [read_programme(folder, project) for folder in programme_folders(project, ids)]
-    return [item for item in loaded if item.programme is not None]
-
-
-def translated_locales(project: Path) -> list[str]:
-    """Locales with at least one catalog."""
-    return [
-        code
-        for code in project_locales(project)
-        if any(p.suffix == ".po" for p in (locales_dir(project) / code).iterdir())
-    ]
-
-
 # -- extraction ----------------------------------------------------------------------------------
-
-
-def segments_of(loaded: LoadedProgramme) -> list[Segment]:
-    """Every segment of a programme, in reading order."""
-    assert loaded.programme is not None
-    walk = walk_programme(
-        loaded.programme,
-        project=loaded.project,
-        programme_dir=relative(loaded.root, loaded.project),
-    )
-    return walk.segments
-
-
-def _header(domain: str, version: str = "") -> list[tuple[str, str]]:
-    return [
-        ("Project-Id-Version", f"{domain} {version}".strip()),
-        ("Report-Msgid-Bugs-To", ""),
-        ("MIME-Version", "1.0"),
-        ("Content-Type", "text/plain; charset=UTF-8"),
-        ("Content-Transfer-Encoding", "8bit"),
-        ("X-Generator", GENERATOR),
-    ]
-
-
-def programme_template(loaded: LoadedProgramme) -> Catalog:
-    """The POT of a programme: one entry per segment."""
-    assert loaded.programme is not None
-    programme = loaded.programme
-    catalog = Catalog(
-        header=_header(programme.id, programme.version),
-        header_comments=[
-            f"Translation template of the programme '{programme.id}'.",
-            "Generated by 'icbt i18n extract': do not edit. Translate in locales/<locale>/.",
-        ],
-    )
-    index: dict[tuple[str | None, str], Entry] = {}
-    for segment in segments_of(loaded):
-        key = (segment.context, segment.source)
-        if key in index:
-            index[key].locations.append(segment.location)
-            continue
-        entry = Entry(
-            msgid=segment.source,
-            context=segment.context,
-            notes=segment.comments(),
-            locations=[segment.location],
-        )
-        index[key] = entry
-        catalog.entries.append(entry)
-    return catalog
-
-
-def interface_template(project: Path | None) -> Catalog:
-    """The POT of the interface strings."""
-    catalog = Catalog(
-        header=_header(INTERFACE),
-        header_comments=[
-            "Translation template of the site's own words (menus, buttons, messages).",
-            "Generated by 'icbt i18n extract': do not edit. Translate in locales/<locale>/.",
-        ],
-    )
-    for item in interface_strings(project):
-        catalog.entries.append(
-            Entry(
-                msgid=item.text,
-                msgid_plural=item.plural,
-                notes=[f"{item.note} (plain text)"],
-                locations=item.location.split(" "),
-            )
-        )
-    return catalog
-
-
-def templates(
-    project: Path, ids: list[str] | None = None
-) -> dict[str, tuple[Catalog, LoadedProgramme | None]]:
-    """Domain -> (POT, the programme it was made from)."""
-    result: dict[str, tuple[Catalog, LoadedProgramme | None]] = {
-        INTERFACE: (interface_template(project), None)
-    }
-    for loaded in programmes(project, ids):
-        assert loaded.programme is not None
-        result[loaded.programme.id] = (programme_template(loaded), loaded)
-    return result
 
 
 def extract(project: Path, ids: list[str] | None = None) -> list[Path]:
@@ -205,9 +75,25 @@ def extract(project: Path, ids: list[str] | None = None) -> list[Path]:
 
 
 def locale_header(catalog: Catalog, locale: str) -> None:
-    """Set the Language and Plural-Forms headers of a catalog for ``locale``."""
+    """Set the Language and Plural-Forms headers of a catalog for ``locale``, and add the
+    headers ``msgfmt -c`` expects when they are missing (a translator fills them in)."""
     catalog.set_header("Language", gettext_locale(locale))
     catalog.set_header("Plural-Forms", get_plural(gettext_locale(locale)).plural_forms)
+    for name, default in TRANSLATOR_HEADERS.items():
+        if not catalog.get_header(name):
+            catalog.set_header(name, default())
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
+
+
+#: Headers of a translated catalog that only a translator can fill (not extraction).
+TRANSLATOR_HEADERS: dict[str, Callable[[], str]] = {
+    "PO-Revision-Date": _now,
+    "Last-Translator": str,
+    "Language-Team": str,
+}
 
 
 @dataclass
@@ -270,6 +156,7 @@ def merge(
             msgid_plural=source.msgid_plural,
             notes=list(source.notes),
             locations=list(source.locations),
+            flags=set(source.flags),
         )
         previous = by_key.get(source.key)
         if previous is not None:
@@ -307,6 +194,7 @@ def merge(
                 entry.previous_context = guess.context
                 used.add(id(guess))
                 report.guessed += 1
+        entry.flags |= source.flags
         catalog.entries.append(entry)
 
     if keep_obsolete:
@@ -334,7 +222,8 @@ def _carry(previous: Entry, entry: Entry, *, fuzzy: bool) -> None:
     entry.msgstr = previous.msgstr
     entry.plurals = dict(previous.plurals)
     entry.comments = list(previous.comments)
-    entry.flags = {f for f in previous.flags if f != "fuzzy"} | ({"fuzzy"} if fuzzy else set())
+    own = {f for f in previous.flags if f != "fuzzy" and f not in FORMAT_FLAGS}
+    entry.flags = own | ({"fuzzy"} if fuzzy else set())
 
 
 def _guess(source: Entry, old: Catalog, used: set[int]) -> Entry | None:
@@ -409,67 +298,6 @@ def update(
 # -- published translations ----------------------------------------------------------------------
 
 
-@dataclass
-class Translations:
-    """The translations of one catalog that may be published, and the problems of the rest."""
-
-    path: str
-    entries: dict[tuple[str | None, str], Entry] = field(default_factory=dict)
-    """Every active entry, by (msgctxt, msgid)."""
-    published: dict[tuple[str | None, str], str] = field(default_factory=dict)
-    """Translated, not fuzzy, passing every check."""
-    failing: set[tuple[str | None, str]] = field(default_factory=set)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    def lookup(self, segment: Segment) -> str | None:
-        return self.published.get((segment.context, segment.source))
-
-    def gettext(self, text: str) -> str:
-        return self.published.get((None, text), text)
-
-
-def load_translations(
-    project: Path,
-    locale: str,
-    domain: str,
-    is_markdown: Callable[[Entry], bool] = markdown_entry,
-) -> Translations | None:
-    """Read a catalog and keep what may be published; None when the locale has none."""
-    path = po_path(project, locale, domain)
-    if not path.is_file():
-        return None
-    where = shown(path, project)
-    result = Translations(where)
-    catalog, problems = load_po(path, where, project)
-    result.diagnostics.extend(problems)
-    if catalog is None:
-        return result
-    problem = header_problem(catalog, locale)
-    if problem is not None:
-        result.diagnostics.append(
-            diagnostic(problem.code, problem.message, where, catalog.header_line, hint=problem.hint)
-        )
-    failing = check_catalog(catalog, locale, is_markdown)
-    for item in failing:
-        result.failing.add(item.entry.key)
-        context = f" ({item.entry.context})" if item.entry.context else ""
-        result.diagnostics.append(
-            diagnostic(
-                item.problem.code,
-                item.problem.message + context,
-                where,
-                item.entry.msgstr_line or item.entry.line,
-                hint=item.problem.hint,
-            )
-        )
-    for entry in catalog.active():
-        result.entries[entry.key] = entry
-        publishable = entry.translated and not entry.fuzzy and entry.key not in result.failing
-        if publishable and entry.msgid_plural is None:
-            result.published[entry.key] = entry.msgstr
-    return result
-
-
 # -- compile -------------------------------------------------------------------------------------
 
 
@@ -483,7 +311,7 @@ def compile_catalogs(project: Path) -> tuple[list[Path], list[Diagnostic]]:
             if translations is None:
                 continue
             found.extend(translations.diagnostics)
-            babel = BabelCatalog(locale=gettext_locale(locale), domain=path.stem)
+            babel = _mo_catalog(translations.header, locale, path.stem)
             for key, entry in translations.entries.items():
                 if key in translations.failing or entry.fuzzy or not entry.translated:
                     continue
@@ -503,39 +331,53 @@ def compile_catalogs(project: Path) -> tuple[list[Path], list[Diagnostic]]:
     return written, found
 
 
+#: The dates a .mo gets when its catalog has none: never the time of the run, so the same
+#: catalogs always compile to the same bytes.
+_NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _mo_catalog(header: list[tuple[str, str]], locale: str, domain: str) -> BabelCatalog:
+    """An empty Babel catalog with the headers of the PO file (not Babel's placeholders such as
+    'PROJECT VERSION')."""
+    values = {k.lower(): v for k, v in header}
+    project, _, version = values.get("project-id-version", "").partition(" ")
+    revised = _NO_DATE
+    with contextlib.suppress(ValueError):
+        revised = datetime.strptime(values.get("po-revision-date", ""), "%Y-%m-%d %H:%M%z")
+    return BabelCatalog(
+        locale=gettext_locale(locale),
+        domain=domain,
+        project=project or domain,
+        version=version or "0",
+        msgid_bugs_address=values.get("report-msgid-bugs-to", ""),
+        last_translator=values.get("last-translator", ""),
+        language_team=values.get("language-team", ""),
+        creation_date=revised,
+        revision_date=revised,
+        fuzzy=False,
+    )
+
+
 # -- check ---------------------------------------------------------------------------------------
 
 
 def check(project: Path, locales: list[str] | None = None) -> list[Diagnostic]:
-    """Every problem of every catalog, and catalogs that are behind the source."""
-    found: list[Diagnostic] = []
-    domains = templates(project)
-    for locale in locales or translated_locales(project):
-        for domain, (template, _) in domains.items():
-            translations = load_translations(project, locale, domain)
-            if translations is None:
-                continue
+    """Every problem of every catalog and of publishing each programme in its locales: the
+    same gate as ``icbt check`` and ``icbt build`` (see :mod:`.gate`)."""
+    found = Diagnostics()
+    loaded = programmes(project)
+    wanted = locales or translated_locales(project)
+    for locale in wanted:
+        translations = load_translations(project, locale, INTERFACE)
+        if translations is not None:
             found.extend(translations.diagnostics)
-            missing = [e for e in template.entries if e.key not in translations.entries]
-            if missing:
-                found.append(
-                    diagnostic(
-                        "ICBT611",
-                        f"{len(missing)} message(s) of the source are not in this catalog, "
-                        f"for example {missing[0].context or missing[0].msgid[:40]!r}",
-                        translations.path,
-                        hint=f"run 'icbt i18n update --locale {locale}'",
-                    )
-                )
-        for loaded in programmes(project):
-            from icbt_content.i18n.adaptations import adaptation_diagnostics
-            from icbt_content.i18n.localise import measure_notes
-
-            assert loaded.programme is not None
-            if po_path(project, locale, loaded.programme.id).is_file():
-                found.extend(adaptation_diagnostics(project, loaded, locale))
-                found.extend(measure_notes(project, loaded.programme, locale))
-    return found
+    for item in loaded:
+        found.extend(check_locales(project, item))
+    found.extend(catalog_currency(project, loaded, wanted))
+    others = {f"locales/{code}/" for code in translated_locales(project)} - {
+        f"locales/{code}/" for code in wanted
+    }
+    return [d for d in found if not any(d.file.startswith(prefix) for prefix in others)]
 
 
 def all_locales(project: Path, wanted: Iterable[str] | None = None) -> list[str]:

@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
+from icbt_content.ids import storage_key, storage_prefix
 from icbt_content.loop import contract
 from icbt_content.model.deployment import Deployment, FhirConnection, wording
 from icbt_content.model.programme import Programme
@@ -129,7 +130,6 @@ QUEUE_MAX = 2000
 
 def sync_keys(programme: str) -> dict[str, str]:
     """The storage key of the sync record (the queue of answers to send, and what came back)."""
-    from icbt_content.ids import storage_prefix
 
     return {"sync": f"{storage_prefix(programme)}sync"}
 
@@ -169,7 +169,6 @@ def answer_data(
     """
     from icbt_content.export.exercises import answer_types
     from icbt_content.export.fhir import answer_codings, questionnaire_url
-    from icbt_content.ids import storage_key
 
     wanted = set(keys)
     translated = locale if locale and locale != programme.source_locale else None

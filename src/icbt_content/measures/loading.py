@@ -20,6 +20,7 @@ from icbt_content.measures.wording import apply_wording, wording_hash, wording_p
 from icbt_content.model.base import SourceLocation
 from icbt_content.model.measure import Measure, MeasureProblem, MeasureWording, measure_problems
 from icbt_content.paths import StrPath, as_path
+from icbt_content.project import Project
 
 LIBRARY = Path(__file__).parent / "library"
 ENTRY_POINT_GROUP = "icbt_content.measures"
@@ -177,8 +178,7 @@ def licensed_wording_path(
     project_root: StrPath, measure_id: str, locale: str | None = None
 ) -> Path:
     """Return where a deploying service puts licensed wording (per locale for translations)."""
-    project_root = as_path(project_root)
-    folder = project_root / "licensed"
+    folder = Project(as_path(project_root)).licensed
     return (folder / locale if locale else folder) / f"{measure_id}.yaml"
 
 
@@ -187,7 +187,7 @@ def translation_path(project_root: StrPath, measure: Measure, locale: str) -> Pa
     project_root = as_path(project_root)
     if measure.licence == "permission-required":
         return licensed_wording_path(project_root, measure.id, locale)
-    return project_root / "locales" / locale / "measures" / f"{measure.id}.yaml"
+    return Project(project_root).measure_translation(locale, measure.id)
 
 
 def _language(tag: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 ID_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
@@ -26,11 +26,3 @@ class SourceLocation(ContentModel):
     file: str
     line: int = 1
     col: int = 1
-
-
-def located() -> SourceLocation | None:
-    """Default for an optional source location (for objects made in code)."""
-    return None
-
-
-SourceField = Field(default=None, description="Where this was written, for diagnostics.")

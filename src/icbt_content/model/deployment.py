@@ -8,6 +8,7 @@ from pydantic import Field
 
 from icbt_content.loop.contract import CLIENT_SCOPES, CONSOLE_SCOPES
 from icbt_content.model.base import ContentModel
+from icbt_content.model.console import ConsoleSettings
 
 #: How a built site reaches the service. ``none``: nothing leaves the client's device, so no page
 #: may say that anyone is told of anything. ``fhir``: the site is a SMART on FHIR app of the
@@ -59,6 +60,8 @@ class Deployment(ContentModel):
     """How the site reaches the service: 'none' (nothing leaves the device) or 'fhir'."""
     crisis_max_age_months: int = Field(default=12, ge=1, le=24)
     """How long a check of a locale's crisis services stays valid; older is an error."""
+    console: ConsoleSettings | None = None
+    """The therapist console's connection to the FHIR server (``icbt console``)."""
     fhir: FhirConnection | None = None
     """The FHIR server and SMART apps (needed by ``connection: fhir``)."""
     service: Service | None = None

@@ -85,6 +85,18 @@ FrameChange = Literal[
     "loosening-structure",
     "departing",
 ]
+#: The goal of a change (FRAME's "goal" item).
+FrameGoal = Literal[
+    "increase-reach",
+    "increase-retention",
+    "improve-feasibility",
+    "improve-fit",
+    "address-cultural-factors",
+    "improve-effectiveness",
+    "reduce-cost",
+    "increase-satisfaction",
+    "other",
+]
 #: Why a change was made.
 FrameReason = Literal[
     "language",
@@ -121,12 +133,24 @@ class FrameRecord(ContentModel):
     """For whom: everyone served in this locale is 'target-group'."""
     type: FrameChange
     """The type of change."""
-    fidelity_consistent: bool
-    """True if the core elements of the treatment are preserved."""
+    fidelity_consistent: Literal["unknown"] | bool
+    """True if the core elements of the treatment are preserved; 'unknown' until someone able
+    to judge it (a clinician who knows the treatment) has."""
     reason: str = Field(min_length=1)
     """Why the change was made, in a sentence or two."""
     reasons: tuple[FrameReason, ...] = ()
     """The kinds of reason, for reporting across locales."""
+    goal: FrameGoal | None = None
+    """What the change is meant to achieve; empty until a person fills it in."""
+    reviewed_by: str = ""
+    """Who reviewed and approved the adaptation (name and role); empty until someone has."""
+    approved: date | None = None
+    """When the reviewer approved it (YYYY-MM-DD); empty until then."""
+
+    @property
+    def reviewed(self) -> bool:
+        """Approved by a named reviewer on a given date."""
+        return bool(self.reviewed_by.strip()) and self.approved is not None
 
 
 class AdaptationFrontMatter(ContentModel):
@@ -137,6 +161,9 @@ class AdaptationFrontMatter(ContentModel):
     programme folder>'."""
     source_hash: str = ""
     """The hash of the source passage this was made from (shown by `icbt i18n adaptations`)."""
+    source_text: str = ""
+    """The source passage this was made from, word for word, so that a changed source can be
+    shown as a difference (written by `icbt i18n adapt`; empty for an image)."""
     title: str = ""
     """The title of the adapted box or page (default: the translated source title)."""
     style: Literal["case-example", "note", "tip", "warning", "help"] | None = None

@@ -34,11 +34,6 @@ RiskTrigger = Literal["crisis-help", "flag-therapist"]
 MissingPolicy = Literal["none-allowed", "prorate"]
 Scoring = Literal["sum", "items"]
 
-#: Fields that hold wording. Everything else is scoring and must be the same in every locale.
-WORDING_FIELDS = frozenset(
-    {"title", "short_title", "timeframe", "instructions", "copyright", "translation", "source"}
-)
-
 
 class Coding(ContentModel):
     """A code from a terminology (LOINC, SNOMED CT...) that names the same thing for other

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
@@ -33,6 +34,7 @@ from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.loaders import split_template_path
 from jinja2.runtime import BlockReference, LoopContext, TemplateReference
 from jinja2.utils import Cycler, Namespace
+from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from icbt_content.adaptation.resources import LocaleInfo
@@ -46,7 +48,9 @@ from icbt_content.guidance.limits import (
     current_budget,
 )
 from icbt_content.guidance.sandbox import LOOP_ATTRIBUTES
+from icbt_content.i18n.plurals import pgettext, plural_forms
 from icbt_content.model.measure import Measure
+from icbt_content.project import Project
 from icbt_content.render.language import LANGUAGE_FILTERS, keep_language
 
 #: No request may leave the site: only its own scripts, styles, images and media.
@@ -292,8 +296,8 @@ class ProjectTemplateLoader(FileSystemLoader):
 def make_environment(project: Path | None = None) -> SiteSandbox:
     """Site templates from the package; a project's ``templates/`` folder overrides them."""
     loaders: list[FileSystemLoader | PackageLoader] = []
-    if project is not None and (project / "templates").is_dir():
-        loaders.append(ProjectTemplateLoader(project / "templates"))
+    if project is not None and Project(project).templates.is_dir():
+        loaders.append(ProjectTemplateLoader(Project(project).templates))
     loaders.append(PackageLoader("icbt_content.render", "templates"))
     env = SiteSandbox(
         SITE_LIMITS,
@@ -309,6 +313,9 @@ def make_environment(project: Path | None = None) -> SiteSandbox:
     env.globals["csp"] = CSP
     env.globals["_"] = _identity
     env.globals["fill"] = fill
+    env.globals["fill_html"] = fill_html
+    env.globals["pgettext"] = partial(pgettext, _identity)
+    env.globals["plural_forms"] = partial(plural_forms, _identity, "en")
     env.filters = env.bounded_filters(SITE_FILTERS)
     # Text in another language than the page's, written where no element can mark it.
     env.filters.update(LANGUAGE_FILTERS)
@@ -333,6 +340,12 @@ def fill(text: str, **values: object) -> str:
         lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), text
     )
     return keep_language(text, filled)
+
+
+def fill_html(text: str, **values: object) -> Markup:
+    """:func:`fill` for HTML: the (translated) text and every value are escaped, except values
+    that are already :class:`~markupsafe.Markup` (a ``<span lang>`` the template built)."""
+    return Markup(fill(str(escape(text)), **{k: escape(v) for k, v in values.items()}))
 
 
 def _identity(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from importlib import resources
 from itertools import groupby
 from typing import Any
@@ -13,10 +13,14 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from icbt_content.adaptation.resources import LocaleInfo, describe_locale
+from icbt_content.i18n.interface import CALLOUT_LABELS
+from icbt_content.i18n.localise import Fallback
+from icbt_content.i18n.plurals import pgettext, plural_forms
 from icbt_content.ids import progress_key, storage_key, storage_keys
 from icbt_content.loop.site import loop_data, service_text, sync_keys, sync_kinds
 from icbt_content.markdown import render_markdown
 from icbt_content.markdown.links import is_relative
+from icbt_content.measures import measure_json
 from icbt_content.model.blocks import (
     Block,
     Callout,
@@ -67,17 +71,10 @@ class RenderedFile:
     content: bytes
     source: str = ""
     """The content file the page was made from (for diagnostics), when there is one."""
-
-
-@dataclass(frozen=True)
-class Fallback:
-    """Modules served whole in another locale (the source) because their translation is
-    unfinished: their pages are rendered from ``programme`` in ``locale``, at the reader's URLs."""
-
-    programme: Programme
-    locale: LocaleInfo
-    modules: frozenset[str]
-    translate: Callable[[str], str] | None = None
+    kind: str = ""
+    """What the file is: the template a page was made from (``home``, ``module``, ``page``,
+    ``crisis``, ``check-in``, ``answers``), ``therapist`` for the therapist guide, or ``media``,
+    ``index``, ``asset``, ``headers`` for the other files of a site."""
 
 
 @dataclass(frozen=True)
@@ -99,14 +96,6 @@ class SafetyText:
 #: The folders of a connected site's own pages, in each locale.
 CONNECT = "connect"
 MESSAGES = "messages"
-
-CALLOUT_LABELS = {
-    "case-example": "Example",
-    "note": "Note",
-    "tip": "Tip",
-    "warning": "Take care",
-    "help": "If this feels too much",
-}
 
 
 class ProgrammeRenderer:
@@ -238,6 +227,8 @@ class ProgrammeRenderer:
             ],
             "notice": "",
             "_": self._,
+            "pgettext": partial(pgettext, self._),
+            "plural_forms": partial(plural_forms, self._, self.locale.code),
             "page": None,
             "safety": self.safety,
             "connection": self.connection,
@@ -378,14 +369,12 @@ class ProgrammeRenderer:
     # -- pages ----------------------------------------------------------------------------------
 
     def render(self) -> Iterator[RenderedFile]:
-        """Every file of this programme in this locale."""
+        """Every page of this programme in this locale for clients (a connected site's own pages
+        are :func:`~icbt_content.render.connected.connected_pages`, the therapist guide is
+        :class:`~icbt_content.render.therapist.TherapistGuide`)."""
         yield self.home()
         yield self.crisis()
         yield self.answers()
-        if self.service is not None:
-            from icbt_content.render.connected import connected_pages
-
-            yield from connected_pages(self)
         if self.programme.check_in is not None and self.programme.weekly:
             yield self._renderer_of(CHECK_IN_UNIT).check_in_page()
         modules = self.programme.modules
@@ -397,9 +386,6 @@ class ProgrammeRenderer:
             yield renderer.module_page(shown, m_index)
             for p_index, page in enumerate(shown.pages):
                 yield renderer.content_page(shown, m_index, page, p_index)
-        from icbt_content.render.therapist import TherapistGuide
-
-        yield from TherapistGuide(self).render()
 
     def _renderer_of(self, unit: str) -> ProgrammeRenderer:
         """The renderer of a unit: the fallback one when it is served in the source locale."""
@@ -411,7 +397,8 @@ class ProgrammeRenderer:
         self, here: str, template: str, context: dict[str, Any], source: str = ""
     ) -> RenderedFile:
         html = self.env.get_template(template).render(context)
-        return RenderedFile(here + "index.html", html.encode("utf-8"), source)
+        kind = template.removesuffix(".html")
+        return RenderedFile(here + "index.html", html.encode("utf-8"), source, kind)
 
     def home(self) -> RenderedFile:
         here = self.site_path(home_path(self.code))
@@ -654,8 +641,6 @@ def _exercise(
 def _questionnaire(
     r: ProgrammeRenderer, block: QuestionnaireBlock, here: str, source: str, ctx: dict[str, Any]
 ) -> Markup:
-    from icbt_content.measures import measure_json
-
     measure = r.programme.find_measure(block.measure)
     if measure is None:  # reported by validation; never published half-made
         return Markup("")

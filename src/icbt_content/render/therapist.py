@@ -8,6 +8,7 @@ from typing import Any
 from markupsafe import Markup
 
 from icbt_content.diagnostics import ContentError
+from icbt_content.guidance import render_guidance_template
 from icbt_content.model.guidance import GuidanceContext, GuidanceTemplate
 from icbt_content.model.programme import Module, Page, Programme
 from icbt_content.render.site import ProgrammeRenderer, RenderedFile
@@ -59,7 +60,7 @@ class TherapistGuide:
         context = self.site.common(here, title)
         context.update(guide_nav=self._nav(here, current), body=Markup(body), nav=[])
         html = self.site.env.get_template("therapist.html").render(context)
-        return RenderedFile(here + "index.html", html.encode("utf-8"))
+        return RenderedFile(here + "index.html", html.encode("utf-8"), kind="therapist")
 
     def overview(self) -> RenderedFile:
         here = self.site.site_path(guide_path(self.locale))
@@ -130,8 +131,6 @@ class TherapistGuide:
     def _message(self, template: GuidanceTemplate, here: str) -> dict[str, Any]:
         """An example of a message, in the language it is written in: a message not translated
         into the guide's locale is shown, and pluralised, in the source language, marked so."""
-        from icbt_content.guidance import render_guidance_template
-
         language = self.site.language
         source = language.source
         guidance = source.programme.guidance if source is not None else ()

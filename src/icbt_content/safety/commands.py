@@ -60,8 +60,8 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def _record(args: argparse.Namespace) -> int:
+    from icbt_content.pipeline.check import check_project
     from icbt_content.safety.release import ReleaseError, SignOff, record_release
-    from icbt_content.validate import check_project
 
     project = _project(args)
     missing = [

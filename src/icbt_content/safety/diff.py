@@ -5,12 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from icbt_content.authoring.loader import read_programme
 from icbt_content.errors import InvalidArgumentError
+from icbt_content.project import Project
 from icbt_content.safety.release import (
     BUILTIN_PREFIX,
     ReleaseRecord,
     TranslationState,
     changed_files,
+    hash_files,
+    release_files,
+    translation_states,
 )
 
 
@@ -159,10 +164,8 @@ def _part_order(part: str) -> tuple[int, str]:
 
 def current_side(project: Path, programme_id: str) -> ReleaseSide:
     """The sources of a programme as they are now, as if they were released."""
-    from icbt_content.authoring.loader import read_programme
-    from icbt_content.safety.release import hash_files, release_files, translation_states
 
-    root = project / "programmes" / programme_id
+    root = Project(project).programme(programme_id)
     loaded = read_programme(root, project)
     if loaded.programme is None:
         raise InvalidArgumentError(

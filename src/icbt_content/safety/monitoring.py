@@ -14,6 +14,7 @@ from jinja2 import TemplateSyntaxError, meta
 from icbt_content.authoring.loader import CHECK_IN_FILE, LoadedProgramme, relative
 from icbt_content.authoring.yamlsafe import LocatedYaml, load_yaml
 from icbt_content.diagnostics import Diagnostic, diagnostic, did_you_mean
+from icbt_content.guidance.sandbox import environment
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import Programme
 from icbt_content.sitemap import SiteMap
@@ -147,8 +148,6 @@ def _check_in_page(
 
 
 def _worse_scores_read_risk(programme: Programme) -> Iterator[Diagnostic]:
-    from icbt_content.guidance.sandbox import environment
-
     for template in programme.guidance:
         if template.when != "scores-worse":
             continue

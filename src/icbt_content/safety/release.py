@@ -22,13 +22,17 @@ from typing import Any
 import yaml
 from pydantic import Field
 
+from icbt_content._version import __version__
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.authoring.yamlsafe import load_yaml, validate
 from icbt_content.diagnostics import Diagnostic, diagnostic
 from icbt_content.errors import IcbtError
+from icbt_content.i18n.coverage import coverage
+from icbt_content.measures import builtin_measures
 from icbt_content.model.base import ContentModel, Id
 from icbt_content.model.programme import Programme
-from icbt_content.safety.files import write_new
+from icbt_content.project import Project
+from icbt_content.safety.files import AlreadyExistsError, OutsideProjectError, write_new
 from icbt_content.sitemap import SiteMap
 
 RELEASES_DIR = "releases"
@@ -113,7 +117,7 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 def published_locales(project: Path, programme: Programme) -> list[str]:
     """The source locale and every locale with a catalog of the programme."""
-    folder = project / "locales"
+    folder = Project(project).locales
     found = [programme.source_locale]
     if folder.is_dir():
         for locale in sorted(p.name for p in folder.iterdir() if p.is_dir()):
@@ -127,7 +131,6 @@ def published_locales(project: Path, programme: Programme) -> list[str]:
 
 def release_files(project: Path, root: Path, programme: Programme) -> dict[str, Path]:
     """Every file that makes up what clients of ``programme`` see, by the name recorded for it."""
-    from icbt_content.measures import builtin_measures
 
     files: dict[str, Path] = {}
 
@@ -143,7 +146,7 @@ def release_files(project: Path, root: Path, programme: Programme) -> dict[str, 
             continue
         path = installed[measure_id]
         files[f"{BUILTIN_PREFIX}measures/{path.name}"] = path
-    locales = project / "locales"
+    locales = Project(project).locales
     for locale in published_locales(project, programme):
         folder = locales / locale
         for name in ("locale.yaml", "interface.po", f"{programme.id}.po"):
@@ -155,11 +158,11 @@ def release_files(project: Path, root: Path, programme: Programme) -> dict[str, 
             path = folder / "measures" / f"{measure_id}.yaml"
             if path.is_file() and not path.is_symlink():
                 add(path)
-    licensed = project / "licensed"
+    licensed = Project(project).licensed
     for path in _walk(licensed):
         if path.stem in measure_ids:
             add(path)
-    for path in _walk(project / "templates"):
+    for path in _walk(Project(project).templates):
         add(path)
     return dict(sorted(files.items()))
 
@@ -171,7 +174,6 @@ def hash_files(files: Mapping[str, Path]) -> dict[str, str]:
 
 def translation_states(project: Path, programme_id: str) -> dict[str, TranslationState]:
     """Per locale, the parts of the programme served in it and those shown in the source."""
-    from icbt_content.i18n.coverage import coverage
 
     states: dict[str, TranslationState] = {}
     for item in coverage(project):
@@ -313,7 +315,6 @@ class SignOff:
 
 def make_record(project: Path, loaded: LoadedProgramme, sign_off: SignOff) -> ReleaseRecord:
     """The record of a release of ``loaded``'s programme as its files are now."""
-    from icbt_content import __version__
 
     programme = loaded.programme
     assert programme is not None
@@ -334,7 +335,6 @@ def make_record(project: Path, loaded: LoadedProgramme, sign_off: SignOff) -> Re
 
 def record_release(project: Path, loaded: LoadedProgramme, sign_off: SignOff) -> Path:
     """Write the release record; raise :class:`ReleaseError` if it cannot or must not be written."""
-    from icbt_content.safety.files import AlreadyExistsError, OutsideProjectError
 
     programme = loaded.programme
     assert programme is not None

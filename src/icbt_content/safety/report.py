@@ -17,10 +17,17 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from icbt_content._version import __version__
 from icbt_content.diagnostics import CODES, Diagnostic
 from icbt_content.errors import InvalidArgumentError
+from icbt_content.pipeline.check import check_project
 from icbt_content.safety.evidence import TestResults
-from icbt_content.safety.hazards import LoadedHazardLog, check_hazard_log, control_kind
+from icbt_content.safety.hazards import (
+    LoadedHazardLog,
+    check_hazard_log,
+    control_kind,
+    load_hazard_log,
+)
 from icbt_content.safety.matrix import ACCEPTABILITY, SEVERITIES, matrix_rows
 from icbt_content.safety.release import (
     ReleaseRecord,
@@ -125,9 +132,6 @@ def build_report(
     today: dt.date | None = None,
 ) -> SafetyReport:
     """Gather the hazard log, the release records and the evidence for a project."""
-    from icbt_content import __version__
-    from icbt_content.safety.hazards import load_hazard_log
-    from icbt_content.validate import check_project
 
     hazard_log, _ = load_hazard_log(project)
     report = SafetyReport(

@@ -48,8 +48,24 @@ export function showMessage(name, element, values = {}) {
   return markLanguage(name, element);
 }
 
-/** The translated message called name, with values filled in. */
+/** The form of a plural message (forms by CLDR category, from the catalog's msgstr[n]) that
+ * the page's language uses for count; "other" when the language has no such form. */
+function pluralForm(forms, count) {
+  let category = "other";
+  try {
+    category = new Intl.PluralRules(document.documentElement.lang || undefined).select(count);
+  } catch {
+    category = "other";
+  }
+  const form = has(forms, category) ? forms[category] : forms.other;
+  return typeof form === "string" ? form : null;
+}
+
+/** The translated message called name, with values filled in (a plural message takes the form
+ * for values.count). */
 export function message(name, values = {}) {
-  const template = has(texts, name) && typeof texts[name] === "string" ? texts[name] : name;
-  return fill(template, values);
+  const found = has(texts, name) ? texts[name] : null;
+  let template = typeof found === "string" ? found : null;
+  if (isObject(found) && has(values, "count")) template = pluralForm(found, Number(values.count));
+  return fill(template === null ? name : template, values);
 }

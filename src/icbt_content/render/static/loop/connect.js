@@ -356,7 +356,8 @@ function showMessages(messages) {
       const body = document.createElement("div");
       body.className = "message-body";
       const payload = (item.payload || []).find((p) => typeof p.contentString === "string");
-      body.appendChild(renderMessage(payload ? payload.contentString : ""));
+      // The Messages page is one folder below the programme's home in this language.
+      body.appendChild(renderMessage(payload ? payload.contentString : "", "../"));
       li.append(meta, body);
       list.appendChild(li);
     }

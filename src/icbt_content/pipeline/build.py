@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -11,23 +11,28 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from icbt_content.authoring.loader import LoadedProgramme, relative
-from icbt_content.build.headers import HEADERS_FILE, PAGE_CSP, headers_file
-from icbt_content.build.media import media_problem
-from icbt_content.build.writer import StagedSite
 from icbt_content.deployment import load_deployment
 from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
-from icbt_content.i18n.localise import localise
+from icbt_content.i18n.gate import catalog_currency
+from icbt_content.i18n.localise import check_locales, localise
 from icbt_content.inputs import files_under
 from icbt_content.loop.site import site_csp, vendor_files
+from icbt_content.model.deployment import Deployment
 from icbt_content.outputs import SITE, check_output_folder
 from icbt_content.paths import StrPath, as_path
+from icbt_content.pipeline.check import check_project
+from icbt_content.pipeline.headers import HEADERS_FILE, PAGE_CSP, headers_file
+from icbt_content.pipeline.media import media_problem
+from icbt_content.pipeline.writer import StagedSite
+from icbt_content.project import Project
 from icbt_content.render.assets import find_external_resources
+from icbt_content.render.connected import connected_pages
 from icbt_content.render.environment import CSP, make_environment, template_diagnostic
-from icbt_content.render.site import Language, ProgrammeRenderer
+from icbt_content.render.site import Language, ProgrammeRenderer, RenderedFile
+from icbt_content.render.therapist import TherapistGuide
 from icbt_content.render.unique_ids import duplicate_ids
 from icbt_content.safety.release import signed_release
 from icbt_content.sitemap import SiteMap, home_path
-from icbt_content.validate import check_project
 
 #: Called as pages are rendered: (programme id, locale, pages done, pages in total).
 Progress = Callable[[str, str, int, int], None]
@@ -68,7 +73,7 @@ def build_site(
     """
     started = time.perf_counter()
     project = as_path(project)
-    out = as_path(out) if out is not None else project / "site"
+    out = as_path(out) if out is not None else Project(project).site
     report = BuildReport(out=out, diagnostics=Diagnostics())
     refused = check_output_folder(out, project, SITE)
     if refused is not None:
@@ -89,12 +94,19 @@ def build_site(
             )
         )
     if report.diagnostics.fails(strict):
+        # Nothing is rendered, but every problem is reported in one run, as 'icbt check' does.
+        for item in loaded:
+            report.diagnostics.extend(check_locales(project, item))
+        report.diagnostics.extend(catalog_currency(project, loaded))
         report.seconds = time.perf_counter() - started
         return report
 
     try:
         with StagedSite(out) as site:
             _render_into(site, project, loaded, report, progress, csp)
+            # Catalogs behind the source hold nothing the build serves, but they fail the same
+            # gate in 'icbt check' and 'icbt i18n check' (see icbt_content.i18n.gate).
+            report.diagnostics.extend(catalog_currency(project, loaded))
             if report.diagnostics.fails(strict):
                 report.seconds = time.perf_counter() - started
                 return report
@@ -102,7 +114,12 @@ def build_site(
             report.files = site.files
     except OSError as exc:
         report.diagnostics.add(
-            diagnostic("ICBT703", f"could not write {out}: {exc.strerror or exc}", str(out))
+            diagnostic(
+                "ICBT703",
+                f"could not write {out}: {exc.strerror or exc}",
+                str(out),
+                hint="build into a folder you can write to (--out), on a disk with free space",
+            )
         )
         report.seconds = time.perf_counter() - started
         return report
@@ -119,17 +136,33 @@ def _render_into(
     progress: Progress | None,
     csp: str = CSP,
 ) -> None:
-    """Render every programme in every locale into the staged site, checking each file."""
+    """Run the localise and render stages into the write stage: every file of the site is
+    checked, then written to the staged site; the hosting headers come last, naming them all."""
     written: list[str] = [SITE.name]
-
-    def write(path: str, content: bytes, source: str = "") -> None:
-        report.diagnostics.extend(find_external_resources({path: content}))
-        report.diagnostics.extend(duplicate_ids(path, content, source))
-        site.write(path, content)
-        written.append(path)
-
     deployment, _ = load_deployment(project)  # its problems are reported by the localise stage
-    csp = site_csp(csp, deployment)
+
+    def write(rendered: RenderedFile) -> None:
+        report.diagnostics.extend(find_external_resources({rendered.path: rendered.content}))
+        report.diagnostics.extend(duplicate_ids(rendered.path, rendered.content, rendered.source))
+        site.write(rendered.path, rendered.content)
+        written.append(rendered.path)
+
+    files = _site_files(project, loaded, report, progress, site_csp(csp, deployment), deployment)
+    for rendered in files:
+        write(rendered)
+    headers = headers_file(written, site_csp(PAGE_CSP, deployment))
+    write(RenderedFile(HEADERS_FILE, headers.encode("utf-8"), kind="headers"))
+
+
+def _site_files(
+    project: Path,
+    loaded: list[LoadedProgramme],
+    report: BuildReport,
+    progress: Progress | None,
+    csp: str,
+    deployment: Deployment,
+) -> Iterator[RenderedFile]:
+    """The localise and render stages: every file of the site but the headers, in a fixed order."""
     env = make_environment(project)
     env.globals["csp"] = csp
     index_entries = []
@@ -161,9 +194,9 @@ def _render_into(
             total = sum(len(m.pages) for m in lp.programme.modules)
             done = 0
             try:
-                for rendered in renderer.render():
-                    write(rendered.path, rendered.content, rendered.source)
-                    if rendered.path.count("/") >= 4 and "/therapist/" not in rendered.path:
+                for rendered in _programme_files(renderer):
+                    yield rendered
+                    if rendered.kind == "page":
                         done += 1
                         report.pages += 1
                         if progress and (done % 25 == 0 or done == total):
@@ -173,7 +206,7 @@ def _render_into(
         media, problems = _media_files(item)
         report.diagnostics.extend(problems)
         for path, content in media.items():
-            write(path, content)
+            yield RenderedFile(path, content, kind="media")
         index_entries.append(
             {
                 "title": item.programme.title,
@@ -196,11 +229,18 @@ def _render_into(
     except TemplateError as exc:
         report.diagnostics.add(template_diagnostic(exc, project))
         return
-    write("index.html", index.encode("utf-8"))
+    yield RenderedFile("index.html", index.encode("utf-8"), kind="index")
     for path, content in {**_static_files(), **vendor_files(deployment)}.items():
-        write(path, content)
-    page_csp = site_csp(PAGE_CSP, deployment)
-    write(HEADERS_FILE, headers_file(written, page_csp).encode("utf-8"))
+        yield RenderedFile(path, content, kind="asset")
+
+
+def _programme_files(renderer: ProgrammeRenderer) -> Iterator[RenderedFile]:
+    """The render stage of one programme in one locale: the clients' pages, a connected site's
+    own pages, then the therapist guide."""
+    yield from renderer.render()
+    if renderer.service is not None:
+        yield from connected_pages(renderer)
+    yield from TherapistGuide(renderer).render()
 
 
 def _static_files() -> dict[str, bytes]:

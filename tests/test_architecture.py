@@ -1,0 +1,320 @@
+"""The shape of the code: stages in layers, no import circles, imports where tools can see them.
+
+Read from the source with :mod:`ast` (nothing is imported), so a circle hidden in a function or
+behind ``importlib.import_module`` is found as well.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = "icbt_content"
+
+#: The layers, lowest first. A module may import its own layer and the layers before it, never a
+#: later one. The build runs the stages in this order: load (authoring) -> localise -> validate
+#: -> render -> write (pipeline). A module belongs to the layer of its longest matching prefix.
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "model",
+        (
+            "_version",
+            "errors",
+            "paths",
+            "project",
+            "diagnostics",
+            "limits",
+            "ids",
+            "idslock",
+            "inputs",
+            "outputs",
+            "model",
+            "exercises",
+            "loop.contract",
+        ),
+    ),
+    ("markdown", ("markdown", "readability", "sitemap")),
+    ("authoring", ("authoring", "adaptation", "measures", "deployment", "loop")),
+    ("guidance", ("guidance",)),
+    # Rendering a guidance message in a locale reads its catalog; the language a passage is
+    # shown in is decided while localising.
+    ("localise", ("i18n", "guidance.render", "render.language")),
+    ("validate", ("validate", "safety")),
+    ("render", ("render", "loop.site")),
+    (
+        "pipeline",
+        (
+            "pipeline",
+            "localised",
+            "export",
+            "contrib",
+            "serve",
+            "scaffold",
+            "safety.report",
+            "console",
+        ),
+    ),
+    ("commands", ("", "cli", "commandline", "build", "__main__")),
+)
+
+#: Modules that parse the command line, print and pick exit codes: the top layer, and the only
+#: places that may import our own modules inside functions (to start quickly).
+COMMAND_MODULE_SUFFIX = ".commands"
+
+#: Import edges that still close a circle, each to be broken by moving code, never to grow:
+#: the commands' shared helpers and their output formats import each other, and the project
+#: commands read the command table that names them; the FHIR export
+#: writes exercise Questionnaires made by a module that takes the export's constants.
+KNOWN_CIRCLE_EDGES: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("icbt_content.commandline.project", "icbt_content.commandline.registry"),
+        ("icbt_content.commandline.support", "icbt_content.commandline.formats"),
+        ("icbt_content.export.fhir", "icbt_content.export.exercises"),
+    }
+)
+
+#: Imports of our own modules inside a function outside the command modules, each with its
+#: reason. The connected site's data needs the names the FHIR export gives (a later layer): they
+#: belong in a module of the loop's contract, below both.
+FUNCTION_LEVEL_IMPORTS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("icbt_content.export.fhir", "icbt_content.export.exercises"),
+        ("icbt_content.loop.site", "icbt_content.export.exercises"),
+        ("icbt_content.loop.site", "icbt_content.export.fhir"),
+    }
+)
+
+#: Imports of a later layer, each with its reason (see FUNCTION_LEVEL_IMPORTS_ALLOWED).
+LATER_LAYER_IMPORTS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("icbt_content.loop.site", "icbt_content.export.exercises"),
+        ("icbt_content.loop.site", "icbt_content.export.fhir"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Import:
+    """One import of one of our modules by another."""
+
+    importer: str
+    imported: str
+    line: int
+    in_function: bool
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+@cache
+def modules() -> dict[str, Path]:
+    return {module_name(p): p for p in sorted((SRC / PACKAGE).rglob("*.py"))}
+
+
+def _known(name: str) -> str | None:
+    """The module an imported name lives in (``a.b.c`` -> ``a.b`` when ``c`` is a function)."""
+    while name:
+        if name in modules():
+            return name
+        name = name.rpartition(".")[0]
+    return None
+
+
+def _targets(node: ast.Import | ast.ImportFrom, importer: str, is_package: bool) -> Iterator[str]:
+    if isinstance(node, ast.Import):
+        yield from (alias.name for alias in node.names)
+        return
+    base = node.module or ""
+    if node.level:
+        parts = importer.split(".") if is_package else importer.split(".")[:-1]
+        parts = parts[: len(parts) - node.level + 1]
+        base = ".".join(parts + ([node.module] if node.module else []))
+    for alias in node.names:
+        yield f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules() else base
+
+
+def _named_modules(tree: ast.Module, command: bool) -> Iterator[tuple[str, int]]:
+    """Modules loaded by name: ``import_module("...")``, module-level tuples of names and, in a
+    command module, any string naming one of our modules (a command table)."""
+    for node in ast.walk(tree):
+        if command and isinstance(node, ast.Constant) and node.value in modules():
+            yield str(node.value), node.lineno
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "import_module":
+            for arg in node.args:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    yield arg.value, node.lineno
+    for statement in tree.body:
+        value = getattr(statement, "value", None)
+        if isinstance(value, (ast.Tuple, ast.List)) and value.elts:
+            names = [e.value for e in value.elts if isinstance(e, ast.Constant)]
+            if len(names) == len(value.elts) and all(n in modules() for n in names):
+                yield from ((str(n), statement.lineno) for n in names)
+
+
+@cache
+def imports() -> tuple[Import, ...]:
+    found: list[Import] = []
+    for name, path in modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        in_function: set[int] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                in_function.update(id(n) for n in ast.walk(node))
+        # Imports only for the type checker never run, so they close no circle.
+        typing_only = {
+            id(n)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+            for n in ast.walk(block)
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) in typing_only:
+                continue
+            for target in _targets(node, name, path.name == "__init__.py"):
+                imported = _known(target)
+                if imported is not None and imported != name:
+                    found.append(Import(name, imported, node.lineno, id(node) in in_function))
+        for target, line in _named_modules(tree, is_command_module(name)):
+            imported = _known(target)
+            if imported is not None:
+                found.append(Import(name, imported, line, True))
+    return tuple(found)
+
+
+#: Packages whose ``__init__`` re-exports a module of a later layer, and that layer.
+PACKAGE_LAYERS = {"guidance": "localise"}
+
+
+def layer_of(module: str) -> int:
+    relative = module.removeprefix(PACKAGE).removeprefix(".")
+    if relative in PACKAGE_LAYERS:
+        return [name for name, _ in LAYERS].index(PACKAGE_LAYERS[relative])
+    if relative.endswith(COMMAND_MODULE_SUFFIX):
+        return len(LAYERS) - 1
+    best: tuple[int, int] | None = None
+    for index, (_, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            matches = relative == prefix or (prefix and relative.startswith(prefix + "."))
+            if matches and (best is None or len(prefix) > best[1]):
+                best = (index, len(prefix))
+    if best is None:
+        raise LookupError(f"{module} is in no layer: add it to LAYERS")
+    return best[0]
+
+
+def is_command_module(module: str) -> bool:
+    return layer_of(module) == len(LAYERS) - 1
+
+
+def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan, iteratively)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(edges):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(edges[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(edges.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_the_graph_is_read() -> None:
+    """The reader finds the imports it must (so the tests below cannot pass on an empty graph)."""
+    edges = {(i.importer, i.imported) for i in imports()}
+    assert ("icbt_content.pipeline.build", "icbt_content.render.site") in edges
+    assert ("icbt_content.commandline.registry", "icbt_content.export.commands") in edges
+    assert len(modules()) > 80
+
+
+def test_every_module_has_a_layer() -> None:
+    for module in modules():
+        layer_of(module)
+
+
+def test_no_module_imports_a_later_layer() -> None:
+    wrong = [
+        f"{i.importer}:{i.line} ({LAYERS[layer_of(i.importer)][0]}) imports {i.imported} "
+        f"({LAYERS[layer_of(i.imported)][0]})"
+        for i in imports()
+        if layer_of(i.imported) > layer_of(i.importer)
+        and (i.importer, i.imported) not in LATER_LAYER_IMPORTS_ALLOWED
+    ]
+    assert wrong == []
+
+
+def test_no_import_circles() -> None:
+    edges: dict[str, set[str]] = {name: set() for name in modules()}
+    for i in imports():
+        if (i.importer, i.imported) not in KNOWN_CIRCLE_EDGES:
+            edges[i.importer].add(i.imported)
+    assert cycles(edges) == []
+
+
+def test_the_allow_lists_name_imports_that_exist() -> None:
+    """An entry left behind once its import is gone would hide the next one."""
+    edges = {(i.importer, i.imported) for i in imports()}
+    allowed = KNOWN_CIRCLE_EDGES | FUNCTION_LEVEL_IMPORTS_ALLOWED | LATER_LAYER_IMPORTS_ALLOWED
+    assert sorted(allowed - edges) == []
+
+
+def test_function_level_imports_only_in_command_modules() -> None:
+    hidden = [
+        f"{i.importer}:{i.line} imports {i.imported} inside a function"
+        for i in imports()
+        if i.in_function
+        and not is_command_module(i.importer)
+        and (i.importer, i.imported) not in FUNCTION_LEVEL_IMPORTS_ALLOWED
+    ]
+    assert hidden == []
+
+
+@pytest.mark.parametrize(
+    ("edges", "expected"),
+    [
+        ({"a": {"b"}, "b": set()}, []),
+        ({"a": {"b"}, "b": {"a"}}, [["a", "b"]]),
+        ({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}, [["a", "b", "c"]]),
+    ],
+)
+def test_cycles_finds_circles(edges: dict[str, set[str]], expected: list[list[str]]) -> None:
+    assert cycles(edges) == expected
