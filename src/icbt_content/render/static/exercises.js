@@ -65,6 +65,18 @@ function restore(form, saved) {
   }
 }
 
+/* A save that fails is told at once, on every save as the client types and not only on the
+ * Save button: the words are not kept, and the client should know before typing more. The next
+ * save that works says so, replacing the warning. */
+function reportSave(status, saved, valid, announce) {
+  if (!status) return;
+  const failing = status.hasAttribute("data-icbt-not-saved");
+  if (!saved) status.setAttribute("data-icbt-not-saved", "");
+  else status.removeAttribute("data-icbt-not-saved");
+  if (!announce && saved && !failing) return;
+  showMessage(!valid && announce ? "fix" : saved ? "saved" : "notSaved", status);
+}
+
 /** The one-line summary of an entry: its first text answer, in the order the form shows them. */
 export function summarise(form, fields) {
   for (const input of form.elements) {
@@ -161,9 +173,7 @@ function setupRepeatable(form, key, status) {
       saved = write(all);
       show();
     }
-    if (status && (announce || !saved)) {
-      showMessage(!valid ? "fix" : saved ? "saved" : "notSaved", status);
-    }
+    reportSave(status, saved, valid, announce);
     return valid;
   }
 
@@ -243,9 +253,7 @@ function setupExercise(form) {
     const fields = previous ? {...previous.fields} : {};
     for (const [name, value] of Object.entries(collect(form))) put(fields, name, value);
     const saved = save(key, {version: 1, fields, updated: new Date().toISOString()});
-    if (status && announce) {
-      showMessage(!valid ? "fix" : saved ? "saved" : "notSaved", status);
-    }
+    reportSave(status, saved, valid, announce);
     return valid;
   }
 

@@ -107,9 +107,29 @@ export function save(key, record) {
   if (!storage || schema === null || !fits(schema, record)) return false;
   try {
     storage.setItem(key, JSON.stringify(record));
-    return true;
   } catch (error) {
     return false; // full, or turned off
+  }
+  askToKeep();
+  return true;
+}
+
+let asked = false;
+
+/* Ask the browser to keep this site's storage when it runs short of space, instead of clearing
+ * it: asked once a page, when the client first saves something (not on a visit that saves
+ * nothing). Browsers may grant it silently or not at all; nothing depends on the answer. */
+function askToKeep() {
+  if (asked) return;
+  asked = true;
+  try {
+    const manager = navigator.storage;
+    if (!manager || typeof manager.persist !== "function") return;
+    manager.persisted()
+      .then((kept) => (kept ? true : manager.persist()))
+      .catch(() => false);
+  } catch (error) {
+    /* not offered by this browser */
   }
 }
 
