@@ -391,9 +391,14 @@ def test_every_action_is_an_audit_event(
         assert_valid_r4(event)
     done = {e["outcomeDesc"] for e in mine}
     assert {"view client", "acknowledge risk flag", "unlock module", "send guidance"} <= done
-    sent = next(e for e in mine if e["outcomeDesc"] == "send guidance")
-    touched = [entity["what"]["reference"] for entity in sent["entity"]]
-    assert touched[0].startswith("Communication/") and "Patient/robin" in touched
+    # Other test modules' therapists may have sent guidance to their own clients on this server.
+    sent = [
+        [entity["what"]["reference"] for entity in e["entity"]]
+        for e in mine
+        if e["outcomeDesc"] == "send guidance"
+    ]
+    to_robin = [touched for touched in sent if "Patient/robin" in touched]
+    assert to_robin and all(touched[0].startswith("Communication/") for touched in to_robin)
 
 
 def test_pages_pass_axe(visit: dict[str, Any]) -> None:

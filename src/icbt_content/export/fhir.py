@@ -579,7 +579,10 @@ def _entry(resource: Mapping[str, Any]) -> dict[str, Any]:
     """A transaction entry that creates ``resource`` unless the server already has it."""
     identifiers = resource.get("identifier")
     identifier = identifiers if isinstance(identifiers, Mapping) else None
-    full_url = str(identifier["value"]) if identifier else _content_uuid(resource)
+    # Not the identifier itself: a server replaces every uri equal to an entry's fullUrl with the
+    # id it assigns (FHIR R4 transaction rules), which would rewrite the identifier.
+    key = {"entry": identifier["value"]} if identifier else resource
+    full_url = _content_uuid(key)
     request: dict[str, Any] = {"method": "POST", "url": str(resource["resourceType"])}
     if identifier:
         request["ifNoneExist"] = f"identifier={identifier['system']}|{identifier['value']}"
@@ -589,10 +592,10 @@ def _entry(resource: Mapping[str, Any]) -> dict[str, Any]:
 def responses_bundle(responses: Sequence[Mapping[str, Any]]) -> Bundle:
     """Return a FHIR R4 ``transaction`` Bundle that stores ``responses`` on a FHIR server.
 
-    Each entry's ``fullUrl`` is the response's identifier (a ``urn:uuid`` derived from its
-    content), and its request is a conditional create (``POST`` with ``ifNoneExist`` on that
-    identifier), so posting the same answers twice stores them once. Exporting the same answers
-    twice gives the same bundle.
+    Each response's identifier is a ``urn:uuid`` derived from its content, and each entry's
+    request is a conditional create (``POST`` with ``ifNoneExist`` on that identifier), so posting
+    the same answers twice stores them once. Each entry's ``fullUrl`` is another ``urn:uuid``,
+    derived from the identifier. Exporting the same answers twice gives the same bundle.
     """
     bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "transaction"}
     if responses:  # FHIR JSON has no empty arrays

@@ -91,7 +91,9 @@ export class JournaledRepository extends MemoryRepository {
   /** Run `callback` as one transaction: on any error, the store is as it was before. */
   async withTransaction(callback) {
     if (this.#pending) {
-      throw new OperationOutcomeError(badRequest('Nested transactions are not supported'));
+      // A step of an outer transaction (a conditional create inside a transaction Bundle)
+      // joins it: an error here rolls the whole outer transaction back.
+      return callback(this);
     }
     // MemoryRepository keeps its data in two private maps and does not roll back; copying them
     // is cheap at test sizes and makes a failed transaction leave no trace.
