@@ -143,3 +143,34 @@ def test_an_old_single_save_in_a_file_loads_as_an_entry(
     page.goto(reflect_url)
     expect(page.locator("[data-icbt-entry-list] li")).to_have_count(1)
     expect(page.locator("[data-icbt-entry-list] li").first).to_contain_text("from the file")
+
+
+def test_loading_a_file_keeps_entries_added_or_edited_since(
+    page: Page, reflect_url: str, tmp_path: Path
+) -> None:
+    page.goto(reflect_url)
+    page.get_by_label("What went well?").fill("first")
+    _save(page)
+    page.goto(reflect_url.replace("start/reflect/", "answers/"))
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Export my answers").click()
+    exported = tmp_path / "answers.json"
+    download_info.value.save_as(exported)
+
+    # Since the export: the first entry edited, a second one added.
+    page.goto(reflect_url)
+    listed = page.locator("[data-icbt-entry-list] li")
+    listed.first.get_by_role("button", name="Edit").click()
+    page.get_by_label("What went well?").fill("first, edited")
+    _save(page)
+    page.get_by_role("button", name="New entry").click()
+    page.get_by_label("What went well?").fill("second")
+    _save(page)
+
+    page.goto(reflect_url.replace("start/reflect/", "answers/"))
+    page.get_by_label("Choose a file you exported before").set_input_files(str(exported))
+    expect(page.locator("#answers-status")).to_contain_text("Loaded")
+    page.goto(reflect_url)
+    expect(listed).to_have_count(2)
+    went_well = sorted(e["fields"]["went-well"] for e in _entries(page))  # type: ignore[index]
+    assert went_well == ["first, edited", "second"]

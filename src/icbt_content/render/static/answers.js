@@ -15,7 +15,7 @@
  */
 import {message, showMessage} from "./messages.js";
 import {has, isObject, page} from "./pagedata.js";
-import {migrateRecords} from "./migrations.js";
+import {isRepeatable, mergeEntries, migrateRecords} from "./migrations.js";
 import {fits} from "./schema.js";
 import {fit, keys, load, prefix, programme, remove, save, schemaFor} from "./storage.js";
 
@@ -135,7 +135,9 @@ function importAnswers(file) {
     }
     let count = 0;
     let failed = 0;
-    for (const [key, record] of found.records) {
+    for (const [key, loaded] of found.records) {
+      // A repeatable exercise's entries join those saved here; any other record replaces it.
+      const record = isRepeatable(schemaFor(key)) ? mergeEntries(load(key), loaded) : loaded;
       if (schemaFor(key) !== null && save(key, record)) count += 1;
       else failed += 1;
     }
