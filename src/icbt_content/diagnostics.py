@@ -1143,6 +1143,16 @@ CODES: dict[str, Code] = {
             "https address of a neutral site, without a user name or password.",
             "exit_url: http://example.org",
         ),
+        _c(
+            "ICBT962",
+            E,
+            "Repeatable exercise made single",
+            "`ids.lock` records that this exercise was released with `repeatable: true`, so "
+            "clients may have many dated entries saved under it. Taking `repeatable` away "
+            "would leave those entries with no place on the page. Keep it repeatable; for a "
+            "single record, add a new exercise with its own id.",
+            "repeatable: true",
+        ),
     ]
 }
 

@@ -20,10 +20,18 @@ def current_ids(programme: Programme) -> dict[str, list[str]]:
     }
 
 
+def current_repeatable(programme: Programme) -> list[str]:
+    """Ids of the exercises that keep dated entries (``repeatable: true``), sorted."""
+    return sorted(e.id for e in programme.exercises() if e.repeatable)
+
+
 def write_lock(programme: Programme, folder: Path) -> Path:
-    """Record the programme's current exercise and field ids."""
+    """Record the programme's current exercise and field ids, and which exercises repeat."""
     path = folder / LOCK_FILE
-    data = {"programme": programme.id, "exercises": current_ids(programme)}
+    data: dict[str, object] = {"programme": programme.id, "exercises": current_ids(programme)}
+    repeatable = current_repeatable(programme)
+    if repeatable:  # only when there are some, so older lock files stay as they were
+        data["repeatable"] = repeatable
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
 
@@ -45,3 +53,13 @@ def read_lock(folder: Path) -> dict[str, list[str]] | None:
     if not isinstance(exercises, dict) or not all(isinstance(v, list) for v in exercises.values()):
         raise InvalidArgumentError("it is not a map of exercise ids to field ids")
     return {str(k): [str(f) for f in v] for k, v in exercises.items()}
+
+
+def read_locked_repeatable(folder: Path) -> list[str]:
+    """The exercises recorded as repeatable in the lock file (none without one)."""
+    path = folder / LOCK_FILE
+    if not path.is_file():
+        return []
+    data = json.loads(path.read_bytes()[: MAX_MANIFEST_BYTES + 1].decode("utf-8"))
+    found = data.get("repeatable", []) if isinstance(data, dict) else []
+    return [str(x) for x in found] if isinstance(found, list) else []

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.diagnostics import Diagnostic, diagnostic
 from icbt_content.guidance import check_template
-from icbt_content.idslock import LOCK_FILE, current_ids, read_lock
+from icbt_content.idslock import LOCK_FILE, current_ids, read_lock, read_locked_repeatable
 from icbt_content.markdown.links import is_safe_url, url_scheme
 from icbt_content.measures.outcome import outcome_problems
 from icbt_content.model.blocks import Callout, QuestionnaireBlock
@@ -271,6 +271,20 @@ def check_id_migrations(
     if locked is None:
         return
     lock_file = relative(loaded.root / LOCK_FILE, loaded.project)
+    exercises = {e.id: e for e in programme.exercises()}
+    for exercise_id in read_locked_repeatable(loaded.root):
+        released = renamed.get(exercise_id)
+        target = released.to if released and released.to else exercise_id
+        exercise = exercises.get(target)
+        if exercise is not None and not exercise.repeatable:
+            yield diagnostic(
+                "ICBT962",
+                f"exercise '{target}' was released as repeatable: clients' dated entries "
+                "would be lost if it stopped being repeatable",
+                lock_file,
+                hint="keep 'repeatable: true' on it, or give the single record a new exercise id "
+                "and keep this one repeatable",
+            )
     for exercise_id, field_ids in sorted(locked.items()):
         released = renamed.get(exercise_id)
         if exercise_id not in current and not (released and (released.to or released.removed)):
