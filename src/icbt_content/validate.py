@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.errors import InvalidArgumentError
 from icbt_content.guidance import check_template
 from icbt_content.idslock import LOCK_FILE, current_ids, read_lock, read_locked_repeatable
 from icbt_content.markdown.links import is_safe_url, url_scheme
@@ -235,7 +236,7 @@ def check_id_migrations(
     try:
         locked = read_lock(loaded.root)
     except (OSError, ValueError, json.JSONDecodeError, AttributeError) as exc:
-        reason = str(exc) if type(exc) is ValueError else ""
+        reason = str(exc) if isinstance(exc, InvalidArgumentError) else ""
         yield diagnostic(
             "ICBT104",
             f"{LOCK_FILE} cannot be read" + (f": {reason}" if reason else ""),

@@ -10,12 +10,14 @@ from typing import Any
 
 import httpx
 
+from icbt_content.errors import IcbtError
+
 FHIR_JSON = "application/fhir+json"
 #: Pages of one search the console follows at most (a caseload, not a bulk export).
 MAX_PAGES = 20
 
 
-class FhirError(Exception):
+class FhirError(IcbtError):
     """The FHIR server refused or failed a request."""
 
     def __init__(self, status: int, what: str) -> None:

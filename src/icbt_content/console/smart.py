@@ -13,9 +13,10 @@ from typing import Any
 import httpx
 
 from icbt_content.console.settings import ConsoleConfig
+from icbt_content.errors import IcbtError
 
 
-class SmartError(Exception):
+class SmartError(IcbtError):
     """The authorisation server or the FHIR server did not answer as SMART requires."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, HttpUrl, field_validator
 
+from icbt_content.errors import InvalidArgumentError
 from icbt_content.model.base import ContentModel
 
 #: Hosts where plain http is allowed (a trial on one machine); everywhere else https only.
@@ -12,7 +13,9 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 def _https_unless_loopback(url: HttpUrl) -> HttpUrl:
     if url.scheme != "https" and url.host not in LOOPBACK_HOSTS:
-        raise ValueError("must use https (plain http is allowed only on 127.0.0.1 or localhost)")
+        raise InvalidArgumentError(
+            "must use https (plain http is allowed only on 127.0.0.1 or localhost)"
+        )
     return url
 
 
