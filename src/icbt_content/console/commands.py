@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,7 +72,9 @@ def check_server(config: ConsoleConfig) -> list[Diagnostic]:
             await discover(http, config.fhir_base)
 
     try:
-        asyncio.run(ask())
+        # A thread of its own: the caller may already be running an event loop.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(asyncio.run, ask()).result()
     except SmartError as exc:
         return [
             diagnostic(
