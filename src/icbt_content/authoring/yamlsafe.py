@@ -46,6 +46,12 @@ class LocatedYaml:
                 return self.cols.get(tuple(path[:end]), 1)
         return 1
 
+    def at(self, code: str, message: str, path: PathKey, hint: str = "") -> Diagnostic:
+        """A diagnostic at the value on ``path`` in this file."""
+        return diagnostic(
+            code, message, self.file, self.line_of(path), self.col_of(path), hint=hint
+        )
+
 
 class _NoAliasLoader(yaml.SafeLoader):
     """SafeLoader that does not resolve dates or other implicit types beyond the JSON ones."""

@@ -7,10 +7,9 @@ from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from icbt_content.authoring.yamlsafe import LocatedYaml
-from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.diagnostics import Diagnostic
 from icbt_content.model.deployment import Deployment, FhirConnection, Service
 
-FILE = "deploy.yaml"
 #: Hosts a trial may reach over plain http: the machine itself.
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 #: What each app needs, as (context, resource type, permission letter).
@@ -67,23 +66,19 @@ def _needs_settings(d: Deployment, at: LocatedYaml, locales: list[str]) -> Itera
     if d.connection == "fhir":
         for name in ("fhir", "service"):
             if getattr(d, name) is None:
-                yield diagnostic(
+                yield at.at(
                     "ICBT920",
                     f"'connection: fhir' needs a '{name}:' section",
-                    FILE,
-                    at.line_of(("connection",)),
-                    at.col_of(("connection",)),
+                    ("connection",),
                     hint=f"add '{name}:' (see docs/deploying-fhir.md), or use 'connection: none'",
                 )
     else:
         for name in ("fhir", "service"):
             if getattr(d, name) is not None:
-                yield diagnostic(
+                yield at.at(
                     "ICBT922",
                     f"'{name}:' is not used: the connection is '{d.connection}'",
-                    FILE,
-                    at.line_of((name,)),
-                    at.col_of((name,)),
+                    (name,),
                     hint="set 'connection: fhir' to connect the site, or remove the section",
                 )
 
@@ -107,12 +102,10 @@ def _addresses(d: Deployment, at: LocatedYaml, locales: list[str]) -> Iterator[D
         url = getattr(d.fhir, name)
         problem = address_problem(url) if url else ""
         if problem:
-            yield diagnostic(
+            yield at.at(
                 "ICBT921",
                 f"fhir.{name} '{url}' {problem}",
-                FILE,
-                at.line_of(("fhir", name)),
-                at.col_of(("fhir", name)),
+                ("fhir", name),
                 hint="use https://...; http is allowed only on 127.0.0.1 or localhost, for a trial",
             )
 
@@ -130,23 +123,19 @@ def _scopes(d: Deployment, at: LocatedYaml, locales: list[str]) -> Iterator[Diag
         if field_name == "scopes":
             missing = launch + missing
         if missing:
-            yield diagnostic(
+            yield at.at(
                 "ICBT923",
                 f"fhir.{field_name} do not grant what the guidance loop needs: "
                 + ", ".join(missing),
-                FILE,
-                at.line_of(("fhir", field_name)),
-                at.col_of(("fhir", field_name)),
+                ("fhir", field_name),
                 hint="leave the field out to use the default scopes (docs/deploying-fhir.md)",
             )
     broad = [s for s in fhir.scopes.split() if s.startswith(("user/", "system/"))]
     if broad:
-        yield diagnostic(
+        yield at.at(
             "ICBT923",
             f"fhir.scopes ask for more than one client's own record: {', '.join(broad)}",
-            FILE,
-            at.line_of(("fhir", "scopes")),
-            at.col_of(("fhir", "scopes")),
+            ("fhir", "scopes"),
             hint="the client site asks only for patient/ scopes",
         )
 
@@ -162,24 +151,20 @@ def _wording(d: Deployment, at: LocatedYaml, locales: list[str]) -> Iterator[Dia
         languages = {code.split("-")[0] for code in value}
         missing = [c for c in locales if c not in value and c.split("-")[0] not in languages]
         if missing:
-            yield diagnostic(
+            yield at.at(
                 "ICBT924",
                 f"service.{name} has no wording for {', '.join(missing)}",
-                FILE,
-                at.line_of(("service", name)),
-                at.col_of(("service", name)),
+                ("service", name),
                 hint="give the wording for every locale the site is published in",
             )
 
 
 def _client_ids(d: Deployment, at: LocatedYaml, locales: list[str]) -> Iterator[Diagnostic]:
     if d.connection == "fhir" and d.fhir and d.fhir.client_id == d.fhir.console_client_id:
-        yield diagnostic(
+        yield at.at(
             "ICBT925",
             f"the client site and the therapist console share the client id '{d.fhir.client_id}'",
-            FILE,
-            at.line_of(("fhir", "console_client_id")),
-            at.col_of(("fhir", "console_client_id")),
+            ("fhir", "console_client_id"),
             hint="register two apps: the site is a public client, the console a confidential one",
         )
 

@@ -22,7 +22,7 @@ from pydantic import Field
 
 from icbt_content.authoring.documents import read_text
 from icbt_content.authoring.yamlsafe import LocatedYaml, PathKey, load_yaml, validate
-from icbt_content.diagnostics import CODES, Diagnostic, diagnostic, did_you_mean
+from icbt_content.diagnostics import CODES, Diagnostic, did_you_mean
 from icbt_content.model.base import ContentModel
 from icbt_content.safety.matrix import Likelihood, Severity, clinical_risk
 
@@ -142,18 +142,10 @@ class _LogChecker:
     def __init__(self, project: Path, loaded: LoadedHazardLog) -> None:
         self.project = project
         self.located = loaded.located
-        self.file = loaded.file
         self.log = loaded.log
 
     def at(self, code: str, message: str, path: PathKey, hint: str = "") -> Diagnostic:
-        return diagnostic(
-            code,
-            message,
-            self.file,
-            self.located.line_of(path),
-            self.located.col_of(path),
-            hint=hint,
-        )
+        return self.located.at(code, message, path, hint)
 
     def run(self) -> Iterator[Diagnostic]:
         if self.log.reviewed and not re.match(r"^\d{4}-\d{2}-\d{2}$", self.log.reviewed):
