@@ -7,10 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Callable, Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -196,18 +193,9 @@ def test_requests_are_found_by_a_commonmark_parser() -> None:
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
 @pytest.fixture
-def served(built: Built) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(built.site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+def served(built: Built, serve: Callable[[Path], str]) -> str:
+    return serve(built.site)
 
 
 #: Runs in its own process: a session of the browser tests may already drive Playwright here.
