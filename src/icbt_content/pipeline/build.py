@@ -28,6 +28,7 @@ from icbt_content.project import Project
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.connected import connected_pages
 from icbt_content.render.environment import CSP, make_environment, template_diagnostic
+from icbt_content.render.offline import offline_files, programme_offline_files
 from icbt_content.render.site import Language, ProgrammeRenderer, RenderedFile
 from icbt_content.render.therapist import TherapistGuide
 from icbt_content.render.unique_ids import duplicate_ids
@@ -148,7 +149,7 @@ def _render_into(
         written.append(rendered.path)
 
     files = _site_files(project, loaded, report, progress, site_csp(csp, deployment), deployment)
-    for rendered in files:
+    for rendered in offline_files(files):
         write(rendered)
     headers = headers_file(written, site_csp(PAGE_CSP, deployment))
     write(RenderedFile(HEADERS_FILE, headers.encode("utf-8"), kind="headers"))
@@ -241,6 +242,7 @@ def _programme_files(renderer: ProgrammeRenderer) -> Iterator[RenderedFile]:
     if renderer.service is not None:
         yield from connected_pages(renderer)
     yield from TherapistGuide(renderer).render()
+    yield from programme_offline_files(renderer)
 
 
 def _static_files() -> dict[str, bytes]:

@@ -11,6 +11,7 @@
  *   narrative.js     trauma narrative: hot spots from the words selected
  *   progress.js      pages read; unlock.js: which modules are open
  *   answers.js       "My answers": export, load, delete
+ *   offline.js       registers the service worker that keeps the programme for offline use
  *   scoring.js       questionnaire scoring (the twin of icbt_content.measures.scoring)
  *   questionnaire.js questionnaire forms: crisis help, score, results; chart.js: results over time
  *
@@ -22,6 +23,7 @@ import {startAnswers} from "./answers.js";
 import {startExercises} from "./exercises.js";
 import {migrateStored} from "./migrations.js";
 import {startNarrative} from "./narrative.js";
+import {startOffline} from "./offline.js";
 import {startProgress} from "./progress.js";
 import {startQuestionnaires} from "./questionnaire.js";
 import {startUnlock} from "./unlock.js";
@@ -44,6 +46,7 @@ const parts = [
   ["unlock", startUnlock],
   ["answers", startAnswers],
   ["questionnaires", startQuestionnaires],
+  ["offline", startOffline],
 ];
 for (const [name, start] of parts) {
   try {
