@@ -1,15 +1,15 @@
 """The offline files of a site, as the build's render stage yields them.
 
 :func:`programme_offline_files` runs with each programme in each locale (its manifest);
-:func:`offline_files` wraps the stream of every other file of the site and adds, at its end, the
-app icons and each programme's service worker, whose cache list and version come from the files
-that went past.
+:class:`OfflineSite` follows every file written and adds, at the end, the app icons and each
+programme's service worker.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from importlib import resources
 
 from icbt_content.render.offline.icons import icon_files
@@ -26,6 +26,10 @@ from icbt_content.render.site import ProgrammeRenderer, RenderedFile
 WORKER_SOURCE = resources.files("icbt_content.render") / "static" / "worker" / "sw.js"
 
 
+#: The kind (:attr:`RenderedFile.kind`) of a web app manifest.
+MANIFEST_KIND = "manifest"
+
+
 def programme_offline_files(renderer: ProgrammeRenderer) -> Iterator[RenderedFile]:
     """The web app manifest of the renderer's programme in its locale."""
     programme = renderer.programme
@@ -38,29 +42,42 @@ def programme_offline_files(renderer: ProgrammeRenderer) -> Iterator[RenderedFil
         "" if neutral else programme.description,
     )
     yield RenderedFile(
-        manifest_path(programme.id, renderer.code), manifest_bytes(manifest), kind="manifest"
+        manifest_path(programme.id, renderer.code), manifest_bytes(manifest), kind=MANIFEST_KIND
     )
 
 
-def offline_files(files: Iterable[RenderedFile]) -> Iterator[RenderedFile]:
-    """``files``, then the app icons and a service worker for each programme and locale that
-    has a manifest among them."""
-    seen: dict[str, RenderedFile] = {}
-    for rendered in files:
-        seen[rendered.path] = rendered
-        yield rendered
-    for path, content in icon_files().items():
-        icon = RenderedFile(path, content, kind="asset")
-        seen[path] = icon
-        yield icon
-    scopes = sorted(p.removesuffix(MANIFEST) for p, f in seen.items() if f.kind == "manifest")
-    for scope_path in scopes:
-        yield worker_file(scope_path, seen.values())
+class OfflineSite:
+    """Follows the files of a site as they are written, keeping only their digests, and gives
+    the files that need them all: the app icons and each programme's service worker, whose cache
+    list and version come from the files that went past."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[str, bytes]] = {}
+
+    def add(self, rendered: RenderedFile) -> None:
+        """Note a file written to the site."""
+        self._seen[rendered.path] = (rendered.kind, hashlib.sha256(rendered.content).digest())
+
+    def site_files(self) -> Iterator[RenderedFile]:
+        """The app icons, then a service worker for each programme and locale that has a
+        manifest among the files noted (each noted too)."""
+        for path, content in icon_files().items():
+            icon = RenderedFile(path, content, kind="asset")
+            self.add(icon)
+            yield icon
+        scopes = sorted(
+            p.removesuffix(MANIFEST) for p, (k, _) in self._seen.items() if k == MANIFEST_KIND
+        )
+        for scope_path in scopes:
+            worker = worker_file(scope_path, self._seen)
+            self.add(worker)
+            yield worker
 
 
-def worker_file(scope_path: str, files: Iterable[RenderedFile]) -> RenderedFile:
-    """The service worker of ``scope_path``: the worker script after its cache list."""
-    listed = {f.path: f.content for f in files if kept(scope_path, f.path, f.kind)}
+def worker_file(scope_path: str, seen: dict[str, tuple[str, bytes]]) -> RenderedFile:
+    """The service worker of ``scope_path`` (``seen``: each file's kind and content digest):
+    the worker script after its cache list."""
+    listed = {path: digest for path, (kind, digest) in seen.items() if kept(scope_path, path, kind)}
     offline = {
         "scope": scope_path,
         "version": version(listed),

@@ -52,11 +52,11 @@ def precache_urls(scope_path: str, paths: Iterable[str]) -> list[str]:
     return sorted(urls)
 
 
-def version(files: dict[str, bytes]) -> str:
-    """A digest of the listed files' paths and content: a build that changes any of them
-    publishes a new version."""
+def version(digests: dict[str, bytes]) -> str:
+    """A digest of the listed files' paths and content digests (sha256): a build that changes
+    any of them publishes a new version."""
     digest = hashlib.sha256()
-    for path in sorted(files):
+    for path in sorted(digests):
         digest.update(path.encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(files[path]).digest())
+        digest.update(digests[path])
     return digest.hexdigest()[:20]
