@@ -13,13 +13,14 @@ from collections.abc import Iterator
 from importlib import resources
 
 from icbt_content.render.offline.icons import icon_files
+from icbt_content.render.offline.keepcopy import labels_file
 from icbt_content.render.offline.manifest import (
     MANIFEST,
     manifest_bytes,
     manifest_path,
     web_app_manifest,
 )
-from icbt_content.render.offline.precache import WORKER, kept, precache_urls, version
+from icbt_content.render.offline.precache import WORKER, kept, precache_urls, scope, version
 from icbt_content.render.site import ProgrammeRenderer, RenderedFile
 
 #: The worker's script, after which the build writes each scope's cache list.
@@ -31,7 +32,8 @@ MANIFEST_KIND = "manifest"
 
 
 def programme_offline_files(renderer: ProgrammeRenderer) -> Iterator[RenderedFile]:
-    """The web app manifest of the renderer's programme in its locale."""
+    """The web app manifest of the renderer's programme in its locale, and the labels its
+    copy needs (:func:`~icbt_content.render.offline.keepcopy.with_copies` makes the copy)."""
     programme = renderer.programme
     neutral = programme.neutral_titles
     manifest = web_app_manifest(
@@ -44,6 +46,7 @@ def programme_offline_files(renderer: ProgrammeRenderer) -> Iterator[RenderedFil
     yield RenderedFile(
         manifest_path(programme.id, renderer.code), manifest_bytes(manifest), kind=MANIFEST_KIND
     )
+    yield labels_file(programme, scope(programme.id, renderer.code))
 
 
 class OfflineSite:

@@ -12,6 +12,7 @@
  *   progress.js      pages read; unlock.js: which modules are open
  *   answers.js       "My answers": export, load, delete
  *   offline.js       registers the service worker that keeps the programme for offline use
+ *   keepcopy.js      "Keep a copy": the programme and the client's answers as a zip to keep
  *   scoring.js       questionnaire scoring (the twin of icbt_content.measures.scoring)
  *   questionnaire.js questionnaire forms: crisis help, score, results; chart.js: results over time
  *
@@ -21,6 +22,7 @@
  */
 import {startAnswers} from "./answers.js";
 import {startExercises} from "./exercises.js";
+import {startKeepACopy} from "./keepcopy.js";
 import {migrateStored} from "./migrations.js";
 import {startNarrative} from "./narrative.js";
 import {startOffline} from "./offline.js";
@@ -47,6 +49,7 @@ const parts = [
   ["answers", startAnswers],
   ["questionnaires", startQuestionnaires],
   ["offline", startOffline],
+  ["keep a copy", startKeepACopy],
 ];
 for (const [name, start] of parts) {
   try {
