@@ -1186,6 +1186,28 @@ CODES: dict[str, Code] = {
             "`hint`: the client would see an unnamed box.",
             "add_fields: [{id: sensations}]",
         ),
+        _c(
+            "ICBT967",
+            E,
+            "Recalled exercise not found",
+            "A `::: recall` directive names an exercise that no page of the programme has.",
+            "exercise: drop-sb-experiments",
+        ),
+        _c(
+            "ICBT968",
+            E,
+            "Recalled field not found",
+            "A `::: recall` directive names a field that its exercise does not have.",
+            "field: belief",
+        ),
+        _c(
+            "ICBT969",
+            E,
+            "Nowhere to pre-fill",
+            "A `::: recall` directive's `into:` names a field that the next exercise on the "
+            "page does not have, or no exercise follows it on the page.",
+            "into: belief-now",
+        ),
     ]
 }
 

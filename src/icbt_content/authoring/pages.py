@@ -10,6 +10,7 @@ from typing import get_args
 from markdown_it.token import Token
 
 from icbt_content.authoring.documents import Document, parse_document
+from icbt_content.authoring.recall import place_prefills, read_recall
 from icbt_content.authoring.yamlsafe import LocatedYaml, load_yaml, validate
 from icbt_content.diagnostics import Diagnostic, diagnostic, did_you_mean
 from icbt_content.exercises import exercise_types
@@ -92,6 +93,7 @@ def read_blocks(doc: Document) -> PageParts:
         else:
             chunk.append(token)
     _flush(doc, chunk, parts)
+    parts.diagnostics.extend(place_prefills(parts.blocks))
     return parts
 
 
@@ -438,5 +440,6 @@ def _media(d: Directive, parts: PageParts) -> None:
 DIRECTIVES: dict[str, DirectiveHandler] = {
     "exercise": _exercise,
     "questionnaire": _questionnaire,
+    "recall": read_recall,
     **dict.fromkeys(MEDIA_TYPES, _media),
 }
