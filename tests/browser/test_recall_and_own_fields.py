@@ -198,3 +198,48 @@ def test_the_first_or_latest_entry_of_a_repeatable_record(
     # what-i-learned is empty in every entry: the latest has nothing saved for it.
     expect(latest.locator("[data-icbt-recall-answer]")).to_contain_text("Nothing is saved here yet")
     _axe_clean(page)
+
+
+SAD_EXPERIMENT_KEY = "icbt/v1/sad/exercise/drop-sb-experiment"
+SAD_ENTRIES = {
+    "version": 1,
+    "fields": {},
+    "entries": [
+        {
+            "id": "e2",
+            "created": "2026-11-09T10:00:00.000Z",
+            "fields": {"prediction": "Later", "what-i-learned": "Nobody minded the pause"},
+        },
+        {
+            "id": "e1",
+            "created": "2026-11-02T10:00:00.000Z",
+            "fields": {"prediction": "They will think I am boring", "belief-before": "85"},
+        },
+    ],
+}
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "ar", "zh-Hant-HK"])
+def test_the_sample_blueprint_recalls_the_experiments_in_every_locale(
+    page: Page, sample_site: Path, serve: Callable[[Path], str], locale: str
+) -> None:
+    base = serve(sample_site) + f"sad/{locale}/blueprint/"
+    page.goto(base + "looking-back/")
+    empty = page.locator("[data-icbt-recall-answer]")
+    expect(empty).to_have_count(2)
+    expect(empty.first).not_to_be_empty()  # the calm line, in the page's language
+    _axe_clean(page)
+
+    page.evaluate(
+        f"localStorage.setItem('{SAD_EXPERIMENT_KEY}', JSON.stringify({json.dumps(SAD_ENTRIES)}))"
+    )
+    page.reload()
+    expect(empty.nth(0)).to_have_text("They will think I am boring")  # the first entry
+    expect(empty.nth(1)).to_have_text("85")
+    _axe_clean(page)
+
+    page.goto(base + "your-blueprint/")
+    expect(page.locator("[data-icbt-recall-answer]")).to_have_text("Nobody minded the pause")
+    found_out = page.locator("form[data-exercise='my-blueprint'] [name='what-i-found-out']")
+    expect(found_out).to_have_value("Nobody minded the pause")
+    _axe_clean(page)
