@@ -139,3 +139,17 @@ def test_the_form_shows_the_added_fields(panic_project: Path) -> None:
     assert "What I feared would happen" in form and "How it ended" in form
     records = json.loads(html.split("data-icbt-page>", 1)[1].split("</script>", 1)[0])["records"]
     assert "panic-strength" in json.dumps(records["icbt/v1/demo/exercise/thought-log"])
+
+
+def test_added_fields_are_items_of_the_exercises_fhir_questionnaire(panic_project: Path) -> None:
+    from icbt_content.export.exercises import exercise_questionnaire
+
+    programme = load_programme(panic_project / "programmes/demo", project=panic_project)
+    exercise = next(e for e in programme.exercises() if e.id == "thought-log")
+    items = {i["linkId"]: i for i in exercise_questionnaire(programme, exercise)["item"]}
+    assert items["sensations"]["type"] == "text"
+    assert items["thought"]["text"] == "What I feared would happen"
+    assert [o["valueCoding"]["code"] for o in items["how-it-ended"]["answerOption"]] == [
+        "passed",
+        "left",
+    ]

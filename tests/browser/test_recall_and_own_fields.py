@@ -68,13 +68,15 @@ ratings:
 """
 
 
-def _site(project: Path, serve: Callable[[Path], str], *, repeatable: bool = False) -> str:
+def _site(
+    project: Path, serve: Callable[[Path], str], *, repeatable: bool = False, recalls: str = RECALLS
+) -> str:
     page = project / TRY_IT
     own = OWN_FIELDS + ("repeatable: true\n" if repeatable else "")
     page.write_text(
         page.read_text().replace("id: first-experiment\ntitle: Your first experiment\n", own)
     )
-    (project / REFLECT).write_text((project / REFLECT).read_text() + RECALLS)
+    (project / REFLECT).write_text((project / REFLECT).read_text() + recalls)
     report = build_site(project, project / "site")
     assert report.ok, [d.format() for d in report.diagnostics]
     return serve(project / "site") + "demo/en-GB/"
@@ -198,6 +200,39 @@ def test_the_first_or_latest_entry_of_a_repeatable_record(
     # what-i-learned is empty in every entry: the latest has nothing saved for it.
     expect(latest.locator("[data-icbt-recall-answer]")).to_contain_text("Nothing is saved here yet")
     _axe_clean(page)
+
+
+def test_a_repeatable_form_starts_each_new_entry_with_the_earlier_answer(
+    page: Page, basic_project: Path, serve: Callable[[Path], str]
+) -> None:
+    recalls = RECALLS.replace(
+        "title: Your belief now\n", "title: Your belief now\nrepeatable: true\n"
+    )
+    site = _site(basic_project, serve, recalls=recalls)
+    page.goto(site + "practice/try-it/")
+    page.evaluate(
+        f"localStorage.setItem('{EXPERIMENT_KEY}', JSON.stringify("
+        "{version: 1, fields: {'belief-before': '70'}}))"
+    )
+    page.goto(site + "start/reflect/")
+    now = page.get_by_label("How much do you believe your prediction now?")
+    expect(now).to_have_value("70")
+    now.fill("40")
+    page.locator("form[data-exercise='belief-again'] button[type=submit]").click()
+    listed = page.locator("[data-icbt-entry-list] li")
+    expect(listed).to_have_count(1)
+
+    page.get_by_role("button", name="New entry").click()
+    expect(now).to_have_value("70")
+    # An entry being edited shows what was saved in it, even when that is empty.
+    page.evaluate(
+        "localStorage.setItem('icbt/v1/demo/exercise/belief-again', JSON.stringify({version: 1,"
+        " fields: {}, entries: [{id: 'e1', created: '2026-11-01T10:00:00.000Z',"
+        " fields: {'belief-now': ''}}]}))"
+    )
+    page.reload()
+    page.get_by_role("button", name="Edit").click()
+    expect(now).to_have_value("")
 
 
 SAD_EXPERIMENT_KEY = "icbt/v1/sad/exercise/drop-sb-experiment"
