@@ -81,3 +81,24 @@ def test_the_offer_passes_axe(page: Page, site_url: str) -> None:
     expect(page.get_by_role("heading", name="Keep a copy")).to_be_visible()
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_a_repeatable_exercise_keeps_every_entry(
+    page: Page, basic_project: Path, serve: Callable[[Path], str], tmp_path: Path
+) -> None:
+    reflect = basic_project / "programmes/demo/modules/start/02-reflect.md"
+    reflect.write_text(
+        reflect.read_text().replace("title: Your week\n", "title: Your week\nrepeatable: true\n")
+    )
+    assert build_site(basic_project, basic_project / "site").ok
+    site_url = serve(basic_project / "site") + "demo/en-GB/"
+    page.goto(site_url + "start/reflect/")
+    form = page.locator("form[data-exercise='week-review']")
+    for answer in ("First week", "Second week"):
+        page.get_by_role("button", name="New entry").click()
+        page.get_by_label("What went well?").fill(answer)
+        form.locator("button[type=submit]").click()
+        expect(form.locator(".save-status")).to_have_text("Saved on this device.")
+    copy = _download(page, site_url, tmp_path)
+    page.goto(copy.joinpath("demo/en-GB/answers/index.html").as_uri())
+    expect(page.locator("main dd")).to_have_text(["Second week", "First week"])

@@ -40,6 +40,16 @@ function resultsHtml(results, words) {
     + `</tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
+/** A repeatable exercise's entries, newest first, each under its date. */
+function entriesHtml(entries, label) {
+  const newest = [...entries].sort((a, b) => String(b.created).localeCompare(String(a.created)));
+  return newest.map((entry) => {
+    const fields = fieldsHtml(entry.fields, label);
+    const date = escapeHtml(String(entry.created || "").slice(0, 10));
+    return fields ? `<h3>${date}</h3>${fields}` : "";
+  }).join("");
+}
+
 /** The client's answers as HTML: a section per exercise or questionnaire they saved. */
 export function answersHtml(labels, words) {
   const sections = [];
@@ -49,9 +59,8 @@ export function answersHtml(labels, words) {
     if (!record) continue;
     let body = "";
     if (Array.isArray(record.results)) body = resultsHtml(record.results, words);
-    else if (Array.isArray(record.entries)) {
-      body = record.entries.map((entry) => fieldsHtml(entry.fields, label)).join("");
-    } else body = fieldsHtml(record.fields, label);
+    else if (Array.isArray(record.entries)) body = entriesHtml(record.entries, label);
+    else body = fieldsHtml(record.fields, label);
     if (!body) continue;
     const updated = record.updated ? `<p>${escapeHtml(record.updated.slice(0, 10))}</p>` : "";
     sections.push(`<section><h2>${escapeHtml(label.title)}</h2>${updated}${body}</section>`);
