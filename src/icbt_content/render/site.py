@@ -32,6 +32,7 @@ from icbt_content.model.blocks import (
 from icbt_content.model.deployment import Deployment
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CHECK_IN_UNIT, Module, Page, Programme
+from icbt_content.render.answers_contents import answers_contents
 from icbt_content.render.language import PageLanguage, SourceLanguage, lang_attrs
 from icbt_content.render.records import (
     Schema,
@@ -452,6 +453,10 @@ class ProgrammeRenderer:
         context.update(nav=self.nav(here, None, None))
         context["page_data"] = self.page_data(
             context["urls"], records=programme_records(self.programme), answers_file=True
+        )
+        check_in = self.programme.check_in
+        context["contents"] = answers_contents(
+            self.programme, check_in.title if check_in is not None else ""
         )
         return self._file(here, "answers.html", context)
 

@@ -10,7 +10,8 @@
  *   exercises.js     exercise forms: save as the client types, restore
  *   narrative.js     trauma narrative: hot spots from the words selected
  *   progress.js      pages read; unlock.js: which modules are open
- *   answers.js       "My answers": export, load, delete
+ *   answers.js       "My answers": the client's record (record.js), export, load (merge.js), delete
+ *   print.js         printing shows every answer in full
  *   scoring.js       questionnaire scoring (the twin of icbt_content.measures.scoring)
  *   questionnaire.js questionnaire forms: crisis help, score, results; chart.js: results over time
  *
@@ -22,6 +23,7 @@ import {startAnswers} from "./answers.js";
 import {startExercises} from "./exercises.js";
 import {migrateStored} from "./migrations.js";
 import {startNarrative} from "./narrative.js";
+import {startPrint} from "./print.js";
 import {startProgress} from "./progress.js";
 import {startQuestionnaires} from "./questionnaire.js";
 import {startUnlock} from "./unlock.js";
@@ -44,6 +46,7 @@ const parts = [
   ["unlock", startUnlock],
   ["answers", startAnswers],
   ["questionnaires", startQuestionnaires],
+  ["print", startPrint],
 ];
 for (const [name, start] of parts) {
   try {
