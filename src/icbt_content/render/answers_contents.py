@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from icbt_content.adaptation.resources import describe_locale
 from icbt_content.ids import storage_key
 from icbt_content.model.blocks import ExerciseBlock, QuestionnaireBlock
 from icbt_content.model.exercise import Exercise, ExerciseField
@@ -41,21 +42,34 @@ def exercise_outline(programme: Programme, exercise: Exercise) -> Outline:
     }
 
 
-def measure_outline(programme: Programme, measure: Measure) -> Outline:
-    """A questionnaire: where its results are kept, and its definition (for the chart)."""
-    return {
+def measure_outline(programme: Programme, measure: Measure, language: str = "") -> Outline:
+    """A questionnaire: where its results are kept, and its definition (for the chart). With
+    ``language`` (the page's), ``wording`` gives the language and direction of the measure's
+    own words when they are in another (no validated translation)."""
+    found: Outline = {
         "kind": "measure",
         "id": measure.id,
         "key": storage_key(programme.id, measure.id, "measure"),
         "title": measure.title,
         "measure": measure.model_dump(mode="json", exclude={"source"}),
     }
+    if language and _primary(measure.language) != _primary(language):
+        found["wording"] = {
+            "lang": measure.language,
+            "dir": describe_locale(measure.language).direction,
+        }
+    return found
 
 
-def answers_contents(programme: Programme, check_in_title: str = "") -> Outline:
+def _primary(tag: str) -> str:
+    return tag.split("-")[0].lower()
+
+
+def answers_contents(programme: Programme, check_in_title: str = "", language: str = "") -> Outline:
     """Modules in programme order, each with the exercises and questionnaires on its pages; then
     the weekly questionnaires (under ``check_in_title``) and any other of the programme's
     questionnaires (a group without a title). Each item is listed once, where it first appears.
+    ``language`` is the page's (see :func:`measure_outline`).
     """
     groups: list[Outline] = []
     placed: set[str] = set()
@@ -70,11 +84,11 @@ def answers_contents(programme: Programme, check_in_title: str = "") -> Outline:
                     measure = programme.find_measure(block.measure)
                     if measure is not None and f"measure:{measure.id}" not in placed:
                         placed.add(f"measure:{measure.id}")
-                        items.append(measure_outline(programme, measure))
+                        items.append(measure_outline(programme, measure, language))
         if items:
             groups.append({"id": module.id, "title": module.title, "items": items})
     weekly = [
-        measure_outline(programme, measure)
+        measure_outline(programme, measure, language)
         for measure_id in programme.weekly
         if (measure := programme.find_measure(measure_id)) is not None
         and f"measure:{measure.id}" not in placed
@@ -83,7 +97,7 @@ def answers_contents(programme: Programme, check_in_title: str = "") -> Outline:
     if weekly:
         groups.append({"id": "check-in", "title": check_in_title, "items": weekly})
     others = [
-        measure_outline(programme, measure)
+        measure_outline(programme, measure, language)
         for measure in programme.measures
         if f"measure:{measure.id}" not in placed
     ]

@@ -456,7 +456,7 @@ class ProgrammeRenderer:
         )
         check_in = self.programme.check_in
         context["contents"] = answers_contents(
-            self.programme, check_in.title if check_in is not None else ""
+            self.programme, check_in.title if check_in is not None else "", self.locale.code
         )
         return self._file(here, "answers.html", context)
 

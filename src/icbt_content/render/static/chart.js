@@ -68,6 +68,18 @@ export function series(def) {
   });
 }
 
+/** Mark element as in the measure's own language (wording: {lang, dir}, from the build, when
+ * the measure's words are not in the page's). Returns element. */
+export function inWording(element, wording) {
+  if (wording && typeof wording.lang === "string") {
+    element.setAttribute("lang", wording.lang);
+    if (typeof wording.dir === "string" && wording.dir !== document.documentElement.dir) {
+      element.setAttribute("dir", wording.dir);
+    }
+  }
+  return element;
+}
+
 /** The band of a result, by its id, or null. */
 export function bandOf(def, result) {
   return (def.bands || []).find((b) => b.id === result.band) || null;
@@ -79,7 +91,7 @@ function widthOf(container) {
 }
 
 /** One line's chart as an SVG element of the given width (CSS px). */
-export function lineChart(line, results, titleId, summary, width) {
+export function lineChart(line, results, titleId, summary, width, wording = null) {
   const height = HEIGHT;
   const left = 44;
   const right = 12;
@@ -108,9 +120,9 @@ export function lineChart(line, results, titleId, summary, width) {
       "fill-opacity": n % 2 ? 0.1 : 0.03, class: "measure-band",
     }));
     if (y2 - y1 >= LABEL_PX + 4) {
-      root.appendChild(svg("text", {
+      root.appendChild(inWording(svg("text", {
         x: left + 6, y: y1 + LABEL_PX, fill: "currentColor", class: "measure-band-name",
-      }, band.label));
+      }, band.label), wording));
     }
   });
   const axes = svg("g", {stroke: "currentColor", "stroke-width": 1, fill: "none"});
@@ -179,14 +191,17 @@ function summaryOf(def, line, results) {
 
 /** Draw the charts of a measure's results into container, one per line, each with its own
  * axis, at the width the container has now; returns the number drawn. */
-export function drawCharts(container, def, results, idBase) {
+export function drawCharts(container, def, results, idBase, wording = null) {
   container.textContent = "";
   const width = widthOf(container);
   const lines = series(def);
   lines.forEach((line, n) => {
     const figure = el("div", {class: "measure-chart-one"});
-    if (lines.length > 1) figure.appendChild(el("p", {class: "measure-chart-label"}, line.label));
-    figure.appendChild(lineChart(line, results, `${idBase}-chart-${n}`, summaryOf(def, line, results), width));
+    if (lines.length > 1) {
+      figure.appendChild(inWording(el("p", {class: "measure-chart-label"}, line.label), wording));
+    }
+    const summary = summaryOf(def, line, results);
+    figure.appendChild(lineChart(line, results, `${idBase}-chart-${n}`, summary, width, wording));
     container.appendChild(figure);
   });
   container.dataset.icbtChartWidth = String(width);
@@ -195,7 +210,7 @@ export function drawCharts(container, def, results, idBase) {
 
 /** The results as a table in a region a keyboard can scroll, named by its caption (which names
  * the measure). */
-export function resultsTable(def, results, idBase, region = el("div")) {
+export function resultsTable(def, results, idBase, region = el("div"), wording = null) {
   const lines = series(def);
   const bands = def.scoring === "sum" ? def.bands || [] : [];
   const captionId = `${idBase}-table-caption`;
@@ -212,7 +227,7 @@ export function resultsTable(def, results, idBase, region = el("div")) {
   for (const line of lines) {
     head.appendChild(def.scoring === "sum"
       ? markLanguage("total", el("th", {scope: "col"}, message("total")))
-      : el("th", {scope: "col"}, line.label));
+      : inWording(el("th", {scope: "col"}, line.label), wording));
   }
   if (bands.length) head.appendChild(markLanguage("band", el("th", {scope: "col"}, message("band"))));
   const thead = el("thead");
@@ -228,7 +243,7 @@ export function resultsTable(def, results, idBase, region = el("div")) {
     }
     if (bands.length) {
       const band = bandOf(def, r);
-      row.appendChild(el("td", {}, band ? band.label : "–"));
+      row.appendChild(band ? inWording(el("td", {}, band.label), wording) : el("td", {}, "–"));
     }
     tbody.appendChild(row);
   }
@@ -259,9 +274,9 @@ function watchWidth(container, redraw) {
 }
 
 /** Draw charts into container and keep them at its width. */
-export function keepCharts(container, def, results, idBase) {
-  drawCharts(container, def, results, idBase);
-  watchWidth(container, () => drawCharts(container, def, results, idBase));
+export function keepCharts(container, def, results, idBase, wording = null) {
+  drawCharts(container, def, results, idBase, wording);
+  watchWidth(container, () => drawCharts(container, def, results, idBase, wording));
 }
 
 /** Draw results ({date, answers, total, band}, oldest first) into a history section (its

@@ -7,7 +7,7 @@
  * the page of their work a client saves (answers.js), there without charts: only text and
  * tables, which read the same on any device. Every answer is set as text, never as markup.
  */
-import {bandOf, el, keepCharts, resultsTable, shortDate} from "./chart.js";
+import {bandOf, el, inWording, keepCharts, resultsTable, shortDate} from "./chart.js";
 import {markLanguage, message, showMessage} from "./messages.js";
 import {isObject, readJson} from "./pagedata.js";
 import {load} from "./storage.js";
@@ -126,7 +126,7 @@ function exerciseRecord(item, level) {
 
 /** Each result with its date, score and band, as words (for a measure read item by item, the
  * table carries the answers). */
-function resultList(def, results) {
+function resultList(def, results, wording) {
   const list = el("ul", {class: "record-results"});
   for (const result of results) {
     if (typeof result.total !== "number") continue;
@@ -134,8 +134,16 @@ function resultList(def, results) {
     const item = el("li");
     item.appendChild(el("strong", {}, `${shortDate(result.date)}: `));
     const words = el("span");
-    if (band) showMessage("resultBand", words, {score: result.total, band: band.label});
-    else showMessage("resultScore", words, {score: result.total});
+    if (band) {
+      // The score with its band, the band's name marked with the measure's language.
+      const [before, after = ""] = message("resultBand", {score: result.total, band: "\u0000"})
+        .split("\u0000");
+      markLanguage("resultBand", words).textContent = before;
+      words.appendChild(inWording(el("span", {}, band.label), wording));
+      words.appendChild(document.createTextNode(after));
+    } else {
+      showMessage("resultScore", words, {score: result.total});
+    }
     item.appendChild(words);
     list.appendChild(item);
   }
@@ -145,19 +153,20 @@ function resultList(def, results) {
 function measureRecord(item, level, charts, idBase) {
   const saved = load(item.key);
   const def = isObject(item.measure) ? item.measure : null;
+  const wording = isObject(item.wording) ? item.wording : null;
   if (!saved || !def || !Array.isArray(saved.results) || !saved.results.length) return null;
   const results = [...saved.results].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const part = el("section", {class: "record-item record-measure"});
-  part.appendChild(heading(level, item.title));
-  const list = resultList(def, results);
+  part.appendChild(inWording(heading(level, item.title), wording));
+  const list = resultList(def, results, wording);
   if (list) part.appendChild(list);
   if (charts) {
     const chart = el("div", {class: "measure-chart"});
     part.appendChild(chart);
     // Drawn once the record is on the page: at the width it is shown at.
-    part.icbtDraw = () => keepCharts(chart, def, results, idBase);
+    part.icbtDraw = () => keepCharts(chart, def, results, idBase, wording);
   }
-  part.appendChild(resultsTable(def, results, idBase));
+  part.appendChild(resultsTable(def, results, idBase, el("div"), wording));
   return part;
 }
 
