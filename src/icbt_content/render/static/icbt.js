@@ -8,6 +8,7 @@
  *   storage.js       the one place that reads and writes localStorage
  *   migrations.js    answers under renamed exercises and fields move to the new ids
  *   exercises.js     exercise forms: save as the client types, restore
+ *   recall.js        earlier answers shown on a later page (::: recall), pre-filling fields
  *   narrative.js     trauma narrative: hot spots from the words selected
  *   progress.js      pages read; unlock.js: which modules are open
  *   answers.js       "My answers": the client's record (record.js), export, load (merge.js), delete
@@ -26,6 +27,7 @@ import {startNarrative} from "./narrative.js";
 import {startPrint} from "./print.js";
 import {startProgress} from "./progress.js";
 import {startQuestionnaires} from "./questionnaire.js";
+import {startRecall} from "./recall.js";
 import {startUnlock} from "./unlock.js";
 
 // Our forms never submit: they are method="dialog" (no request, even without scripts), and this
@@ -41,6 +43,7 @@ document.addEventListener("submit", (event) => {
 const parts = [
   ["migrations", migrateStored],
   ["exercises", startExercises],
+  ["recall", startRecall],
   ["narrative", startNarrative],
   ["progress", startProgress],
   ["unlock", startUnlock],
