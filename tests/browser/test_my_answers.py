@@ -218,11 +218,12 @@ def test_charts_are_readable_on_a_phone_with_a_table_alternative(
         page.context.close()
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 def test_the_check_in_tables_scroll_by_keyboard_and_are_named_apart(
-    page: Page, site: str, errors: list[str]
+    page: Page, site: str, errors: list[str], locale: str
 ) -> None:
     fill_answers(page, site)
-    page.goto(f"{site}sad/en-GB/check-in/")
+    page.goto(f"{site}sad/{locale}/check-in/")
     histories = page.locator("section.measure-history")
     expect(histories.first).to_be_visible()
     names = [
