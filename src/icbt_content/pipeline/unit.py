@@ -27,6 +27,7 @@ from icbt_content.pipeline.media import media_problem
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.connected import connected_pages
 from icbt_content.render.environment import CSP, SiteSandbox, make_environment, template_diagnostic
+from icbt_content.render.offline import programme_offline_files, with_copies
 from icbt_content.render.site import Language, ProgrammeRenderer, RenderedFile
 from icbt_content.render.therapist import TherapistGuide
 from icbt_content.render.unique_ids import duplicate_ids
@@ -108,6 +109,7 @@ def build_programme(
         result.rendered.extend(find_external_resources({rendered.path: rendered.content}))
         result.rendered.extend(duplicate_ids(rendered.path, rendered.content, rendered.source))
         result.files.append(rendered)
+    result.files = with_copies(result.files)  # each locale's "Keep a copy", from its pages
     result.checked.extend(found)
     result.checked.extend(catalog_currency(project, [loaded]))
     return result
@@ -184,6 +186,7 @@ def _programme_files(renderer: ProgrammeRenderer) -> Iterator[RenderedFile]:
     if renderer.service is not None:
         yield from connected_pages(renderer)
     yield from TherapistGuide(renderer).render()
+    yield from programme_offline_files(renderer)
 
 
 def _media_files(loaded: LoadedProgramme) -> tuple[dict[str, bytes], list[Diagnostic]]:
