@@ -17,7 +17,7 @@ from icbt_content.i18n.gate import catalog_currency
 from icbt_content.i18n.localise import check_locales, localise
 from icbt_content.inputs import files_under
 from icbt_content.loop.site import site_csp, vendor_files
-from icbt_content.model.deployment import Deployment
+from icbt_content.model.deployment import Deployment, wording
 from icbt_content.outputs import SITE, check_output_folder
 from icbt_content.paths import StrPath, as_path
 from icbt_content.pipeline.check import check_project
@@ -28,11 +28,11 @@ from icbt_content.project import Project
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.connected import connected_pages
 from icbt_content.render.environment import CSP, make_environment, template_diagnostic
-from icbt_content.render.site import Language, ProgrammeRenderer, RenderedFile
+from icbt_content.render.site import Language, ProgrammeRenderer, RenderedFile, content_paths
 from icbt_content.render.therapist import TherapistGuide
 from icbt_content.render.unique_ids import duplicate_ids
 from icbt_content.safety.release import signed_release
-from icbt_content.sitemap import SiteMap, home_path
+from icbt_content.sitemap import SiteMap, crisis_path, home_path
 
 #: Called as pages are rendered: (programme id, locale, pages done, pages in total).
 Progress = Callable[[str, str, int, int], None]
@@ -170,7 +170,13 @@ def _site_files(
         assert item.programme is not None
         localised = list(localise(project, item, report.diagnostics))
         languages = [
-            Language(lp.locale.code, lp.locale.name, lp.locale.direction) for lp in localised
+            Language(
+                lp.locale.code,
+                lp.locale.name,
+                lp.locale.direction,
+                pages=content_paths(lp.programme, lp.fallback),
+            )
+            for lp in localised
         ]
         report.programmes.append(item.programme.id)
         report.locales[item.programme.id] = [lp.locale.code for lp in localised]
@@ -211,6 +217,10 @@ def _site_files(
             {
                 "title": item.programme.title,
                 "description": item.programme.description,
+                # The index's "Need help now?": the first programme's page, in its first language.
+                "crisis": f"{item.programme.id}/{crisis_path(languages[0].code)}"
+                if languages
+                else "",
                 "languages": [
                     {
                         "code": lang.code,
@@ -224,7 +234,12 @@ def _site_files(
         )
     try:
         index = env.get_template("site_index.html").render(
-            title="Programmes", programmes=index_entries, csp=csp, lang="en"
+            title="Programmes",
+            service=wording(deployment.service.name, "en") if deployment.service else "",
+            crisis=index_entries[0]["crisis"] if index_entries else "",
+            programmes=index_entries,
+            csp=csp,
+            lang="en",
         )
     except TemplateError as exc:
         report.diagnostics.add(template_diagnostic(exc, project))

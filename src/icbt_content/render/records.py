@@ -10,7 +10,8 @@ The site saves three kinds of record in ``localStorage`` (keys from :mod:`icbt_c
 - ``measure``: ``{"results": [{"date", "answers": {<item id>: value}, "total", "band",
   "risk"}], "draft": {"answers": {<item id>: text}, "updated"}}``: one result a day (scoring
   again the same day replaces it), and the draft of a questionnaire not yet scored;
-- ``progress``: ``{"visited": [<module>/<page>], "opened": [<module id>]}``.
+- ``progress``: ``{"visited": [<module>/<page>], "opened": [<module id>], "last":
+  <module>/<page>}`` (the page the client was on last, for "Continue where you left off").
 
 The build writes the schemas a page needs into its page data; the scripts check every record
 they read and every file a client loads against them (``storage.js``, ``schema.js``). The
@@ -216,7 +217,11 @@ def progress_record() -> Schema:
     }
     return {
         "type": "object",
-        "properties": {"visited": keys, "opened": dict(keys)},
+        "properties": {
+            "visited": keys,
+            "opened": dict(keys),
+            "last": {"type": "string", "maxLength": KEY_MAX},
+        },
         "additionalProperties": False,
     }
 
