@@ -23,7 +23,7 @@ from icbt_content.deployment import load_deployment
 from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
 from icbt_content.i18n.gate import catalog_currency
 from icbt_content.loop.site import site_csp, vendor_files
-from icbt_content.model.deployment import Deployment
+from icbt_content.model.deployment import Deployment, wording
 from icbt_content.outputs import SITE, check_output_folder
 from icbt_content.paths import StrPath, as_path
 from icbt_content.pipeline.headers import HEADERS_FILE, PAGE_CSP, headers_file
@@ -204,7 +204,12 @@ def _site_wide_files(
     env.globals["csp"] = csp
     try:
         index = env.get_template("site_index.html").render(
-            title="Programmes", programmes=index_entries, csp=csp, lang="en"
+            title="Programmes",
+            service=wording(deployment.service.name, "en") if deployment.service else "",
+            crisis=index_entries[0]["crisis"] if index_entries else "",
+            programmes=index_entries,
+            csp=csp,
+            lang="en",
         )
     except TemplateError as exc:
         found.add(template_diagnostic(exc, project))
