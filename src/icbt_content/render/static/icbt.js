@@ -13,6 +13,8 @@
  *   progress.js      pages read; unlock.js: which modules are open
  *   answers.js       "My answers": the client's record (record.js), export, load (merge.js), delete
  *   print.js         printing shows every answer in full
+ *   offline.js       registers the service worker that keeps the programme for offline use
+ *   keepcopy.js      "Keep a copy": the programme and the client's answers as a zip to keep
  *   scoring.js       questionnaire scoring (the twin of icbt_content.measures.scoring)
  *   questionnaire.js questionnaire forms: crisis help, score, results; chart.js: results over time
  *
@@ -22,8 +24,10 @@
  */
 import {startAnswers} from "./answers.js";
 import {startExercises} from "./exercises.js";
+import {startKeepACopy} from "./keepcopy.js";
 import {migrateStored} from "./migrations.js";
 import {startNarrative} from "./narrative.js";
+import {startOffline} from "./offline.js";
 import {startPrint} from "./print.js";
 import {startProgress} from "./progress.js";
 import {startQuestionnaires} from "./questionnaire.js";
@@ -50,6 +54,8 @@ const parts = [
   ["answers", startAnswers],
   ["questionnaires", startQuestionnaires],
   ["print", startPrint],
+  ["offline", startOffline],
+  ["keep a copy", startKeepACopy],
 ];
 for (const [name, start] of parts) {
   try {
