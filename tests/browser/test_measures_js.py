@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -380,7 +381,11 @@ def test_process_ratings_with_number_boxes(
         "anticipatory-worry": 10,
         "post-event-rumination": 0,
     }
-    expect(page.locator("#q-sad-weekly-history .measure-chart-legend li")).to_have_count(4)
+    # Rated one by one: a chart per rating, each with its own axis and one line.
+    charts = page.locator("#q-sad-weekly-history .measure-chart-one")
+    expect(charts).to_have_count(4)
+    expect(charts.first.locator(".measure-chart-label")).to_have_text(re.compile(r"^1\. "))
+    expect(charts.first.locator("svg circle")).to_have_count(1)
     assert errors == []
 
 
