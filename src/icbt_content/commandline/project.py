@@ -32,6 +32,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         programmes=args.programme or None,
         strict=args.strict,
         progress=progress_printer(args),
+        jobs=args.jobs,
     )
     print_diagnostics(report.diagnostics, args.diagnostic_format)
     if not report.ok:
@@ -43,6 +44,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"{report.out} in {report.seconds:.2f}s",
     )
     return EXIT_OK
+
+
+def _jobs(value: str) -> int:
+    """A ``--jobs`` value: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
+    return number
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -173,6 +185,13 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     build.add_argument("--out", default=None, help="output folder (default: site/)")
     build.add_argument("--programme", action="append", metavar="ID", help="only this programme")
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="programmes built at once, in worker processes (default: one per core; 1: none)",
+    )
     add_format_option(build)
     build.set_defaults(run=cmd_build)
 
