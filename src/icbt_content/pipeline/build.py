@@ -25,6 +25,7 @@ from icbt_content.loop.site import site_csp, vendor_files
 from icbt_content.model.deployment import Deployment
 from icbt_content.outputs import SITE, check_output_folder
 from icbt_content.paths import StrPath, as_path
+from icbt_content.pipeline.cache import BuildCache
 from icbt_content.pipeline.headers import HEADERS_FILE, PAGE_CSP, headers_file
 from icbt_content.pipeline.parallel import default_jobs, units_in_order
 from icbt_content.pipeline.unit import ProgrammeBuild, Progress, UnitContext
@@ -50,6 +51,8 @@ class BuildReport:
     files: int = 0
     seconds: float = 0.0
     written: bool = False
+    cached: int = 0
+    """Programmes taken from the cache rather than built."""
 
     @property
     def ok(self) -> bool:
@@ -65,6 +68,7 @@ def build_site(
     progress: Progress | None = None,
     csp: str = CSP,
     jobs: int | None = 1,
+    cache: BuildCache | None = None,
 ) -> BuildReport:
     """Build the static site of a project. Nothing is written unless the whole build succeeds.
 
@@ -72,6 +76,8 @@ def build_site(
     (:mod:`icbt_content.outputs`); ``csp`` is the Content-Security-Policy of every page (a
     preview relaxes it). ``jobs`` programmes are built at once, in worker processes when more
     than one (None: one per core); the site and its diagnostics are the same for any number.
+    With a ``cache`` (:mod:`icbt_content.pipeline.cache`), programmes whose inputs have not
+    changed are taken from it, byte for byte what building them gives.
     """
     started = time.perf_counter()
     project = as_path(project)
@@ -85,7 +91,7 @@ def build_site(
     folders = programme_folders(project, programmes)
     context = UnitContext(project, strict=strict, csp=csp)
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    units = units_in_order(context, folders, jobs=jobs, progress=progress)
+    units = units_in_order(context, folders, jobs=jobs, progress=progress, cache=cache)
     try:
         _write_site(out, project, units, report, strict, csp, programmes)
     except OSError as exc:
@@ -97,6 +103,9 @@ def build_site(
                 hint="build into a folder you can write to (--out), on a disk with free space",
             )
         )
+    if cache is not None:
+        report.cached = cache.hits
+        cache.prune()
     report.seconds = time.perf_counter() - started
     return report
 

@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from icbt_content.diagnostics import diagnostic
+from icbt_content.pipeline.cache import BuildCache
 from icbt_content.pipeline.unit import ProgrammeBuild, Progress, UnitContext, build_programme
 
 #: How workers are started; None is the platform's default. Tests set "spawn" to check that
@@ -41,54 +42,109 @@ def units_in_order(
     *,
     jobs: int = 1,
     progress: Progress | None = None,
+    cache: BuildCache | None = None,
 ) -> Iterator[ProgrammeBuild]:
     """Build each programme folder, in the order given; once one fails to load and validate,
-    those not yet started are only checked (nothing the build would write depends on them)."""
+    those not yet started are only checked (nothing the build would write depends on them).
+
+    With a ``cache``, a unit whose inputs are unchanged is read from it instead of built, and
+    a unit that is built is stored in it.
+    """
+    if cache is not None:
+        cache.prepare(context.project)
     if jobs <= 1 or len(folders) <= 1:
         render = True
         for folder in folders:
-            unit = build_programme(context, folder, render=render, progress=progress)
+            key = cache.key(context, folder) if cache is not None and render else None
+            unit = _from_cache(cache, key, progress)
+            if unit is None:
+                unit = build_programme(context, folder, render=render, progress=progress)
+                _store(cache, key, unit)
             render = render and unit.passed
             yield unit
         return
-    yield from _in_workers(context, folders, jobs, progress)
+    yield from _in_workers(context, folders, jobs, progress, cache)
 
 
 def _in_workers(
-    context: UnitContext, folders: list[Path], jobs: int, progress: Progress | None
+    context: UnitContext,
+    folders: list[Path],
+    jobs: int,
+    progress: Progress | None,
+    cache: BuildCache | None,
 ) -> Iterator[ProgrammeBuild]:
     workers = min(jobs, len(folders))
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(START_METHOD))
-    pending: deque[tuple[Path, Future[ProgrammeBuild]]] = deque()
+    pool: ProcessPoolExecutor | None = None  # started at the first unit the cache does not have
+    pending: deque[tuple[Path, str | None, Future[ProgrammeBuild] | None]] = deque()
     waiting = iter(folders)
     render = True
 
     def submit() -> None:
-        folder = next(waiting, None)
-        if folder is not None:
-            pending.append((folder, pool.submit(build_programme, context, folder, render=render)))
+        """Hand out units until as many are in the workers as there are workers, and one."""
+        nonlocal pool
+        while sum(1 for _, _, future in pending if future is not None) <= workers:
+            folder = next(waiting, None)
+            if folder is None:
+                return
+            key = cache.key(context, folder) if cache is not None and render else None
+            if key is not None and cache is not None and cache.has(key):
+                pending.append((folder, key, None))
+                continue
+            if pool is None:
+                start = multiprocessing.get_context(START_METHOD)
+                pool = ProcessPoolExecutor(workers, mp_context=start)
+            future = pool.submit(build_programme, context, folder, render=render)
+            pending.append((folder, key, future))
 
     finished = False
     try:
-        for _ in range(workers + 1):
-            submit()
+        submit()
         while pending:
-            folder, future = pending.popleft()
-            try:
-                unit = future.result()
-            except BrokenProcessPool as exc:
-                yield _worker_died(folder, exc)
-                return
+            folder, key, future = pending.popleft()
+            if future is None:
+                unit = _from_cache(cache, key, progress)
+                if unit is None:  # unreadable after all: build it here
+                    unit = build_programme(context, folder, render=render, progress=progress)
+                    _store(cache, key, unit)
+            else:
+                try:
+                    unit = future.result()
+                except BrokenProcessPool as exc:
+                    yield _worker_died(folder, exc)
+                    return
+                _store(cache, key, unit)
+                _progress(progress, unit)
             render = render and unit.passed
             submit()
-            if progress is not None and unit.programme is not None:
-                for locale, pages in unit.pages_by_locale.items():
-                    progress(unit.programme, locale, pages, pages)
             yield unit
         finished = True
     finally:
-        # After an error, do not wait for work that may never come back.
-        pool.shutdown(wait=finished, cancel_futures=True)
+        if pool is not None:
+            # After an error, do not wait for work that may never come back.
+            pool.shutdown(wait=finished, cancel_futures=True)
+
+
+def _from_cache(
+    cache: BuildCache | None, key: str | None, progress: Progress | None
+) -> ProgrammeBuild | None:
+    if cache is None or key is None:
+        return None
+    unit = cache.load(key)
+    if unit is not None:
+        _progress(progress, unit)
+    return unit
+
+
+def _store(cache: BuildCache | None, key: str | None, unit: ProgrammeBuild) -> None:
+    if cache is not None and key is not None:
+        cache.store(key, unit)
+
+
+def _progress(progress: Progress | None, unit: ProgrammeBuild) -> None:
+    """Say a unit built elsewhere (a worker, the cache) is done."""
+    if progress is not None and unit.programme is not None:
+        for locale, pages in unit.pages_by_locale.items():
+            progress(unit.programme, locale, pages, pages)
 
 
 def _worker_died(folder: Path, error: BaseException) -> ProgrammeBuild:
