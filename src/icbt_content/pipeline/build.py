@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from icbt_content.deployment import load_deployment
 from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
 from icbt_content.i18n.gate import catalog_currency
 from icbt_content.loop.site import site_csp, vendor_files
-from icbt_content.model.deployment import Deployment
+from icbt_content.model.deployment import Deployment, wording
 from icbt_content.outputs import SITE, check_output_folder
 from icbt_content.paths import StrPath, as_path
 from icbt_content.pipeline.cache import BuildCache
@@ -33,6 +34,7 @@ from icbt_content.pipeline.writer import StagedSite
 from icbt_content.project import Project, programme_folders
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.environment import CSP, make_environment, template_diagnostic
+from icbt_content.render.offline import OfflineSite
 from icbt_content.render.site import RenderedFile
 from icbt_content.render.unique_ids import duplicate_ids
 
@@ -132,6 +134,7 @@ def _write_site(
     index_entries: list[dict[str, Any]] = []
     failed = False
     built: list[ProgrammeBuild] = []
+    offline = OfflineSite()
     with ExitStack() as stack:
         site: StagedSite | None = None
 
@@ -139,6 +142,7 @@ def _write_site(
             assert site is not None
             site.write(file.path, file.content)
             written.append(file.path)
+            offline.add(file)
 
         for unit in units:
             report.diagnostics.extend(unit.checked)
@@ -163,7 +167,8 @@ def _write_site(
             return
         assert site is not None
         page_csp = site_csp(csp, deployment)
-        for file in _site_wide_files(project, index_entries, page_csp, deployment, rendered):
+        site_wide = _site_wide_files(project, index_entries, page_csp, deployment, rendered)
+        for file in chain(site_wide, offline.site_files()):
             rendered.extend(find_external_resources({file.path: file.content}))
             rendered.extend(duplicate_ids(file.path, file.content, file.source))
             write(file)
@@ -201,7 +206,12 @@ def _site_wide_files(
     env.globals["csp"] = csp
     try:
         index = env.get_template("site_index.html").render(
-            title="Programmes", programmes=index_entries, csp=csp, lang="en"
+            title="Programmes",
+            service=wording(deployment.service.name, "en") if deployment.service else "",
+            crisis=index_entries[0]["crisis"] if index_entries else "",
+            programmes=index_entries,
+            csp=csp,
+            lang="en",
         )
     except TemplateError as exc:
         found.add(template_diagnostic(exc, project))
