@@ -56,6 +56,7 @@ class ProgrammeBuild:
     """Problems found while rendering it and in what it rendered."""
     locales: list[str] = field(default_factory=list)
     pages: int = 0
+    pages_by_locale: dict[str, int] = field(default_factory=dict)
     entry: dict[str, Any] | None = None
     """The programme's entry on the site's index page."""
 
@@ -164,6 +165,7 @@ def _rendered_files(
                 if rendered.kind == "page":
                     done += 1
                     result.pages += 1
+                    result.pages_by_locale[lp.locale.code] = done
                     if progress and (done % 25 == 0 or done == total):
                         progress(item.programme.id, lp.locale.code, done, total)
         except TemplateError as exc:
