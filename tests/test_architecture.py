@@ -318,3 +318,32 @@ def test_function_level_imports_only_in_command_modules() -> None:
 )
 def test_cycles_finds_circles(edges: dict[str, set[str]], expected: list[list[str]]) -> None:
     assert cycles(edges) == expected
+
+
+#: The fields that decide how a measure's score is worked out, and the modules that may read
+#: them: the scoring (measures/scoring.py, the one place Python works a score out), the checks of
+#: a measure and of the programme's outcome measures, the model's scoring fingerprint, and the
+#: FHIRPath twin the FHIR export hands to form fillers (export/sdc.py). Anything else that needs a
+#: score, a band or a reliable change calls measures/scoring.py.
+SCORING_FIELDS = frozenset({"reverse", "reliable_change", "max_missing"})
+SCORING_MODULES = frozenset(
+    {
+        "icbt_content.measures.scoring",
+        "icbt_content.measures.checks",
+        "icbt_content.measures.outcome",
+        "icbt_content.model.measure",
+        "icbt_content.export.sdc",
+    }
+)
+
+
+def test_scores_are_worked_out_in_one_place() -> None:
+    readers = {
+        f"{name}:{node.lineno} reads .{node.attr}"
+        for name, path in modules().items()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute)
+        and node.attr in SCORING_FIELDS
+        and name not in SCORING_MODULES
+    }
+    assert sorted(readers) == []

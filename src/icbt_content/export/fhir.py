@@ -52,7 +52,7 @@ from icbt_content.export.sdc import (
 )
 from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.limits import MAX_ANSWERS_BYTES, kilobytes
-from icbt_content.measures import score
+from icbt_content.measures.scoring import item_value, score
 from icbt_content.model.measure import Coding, Measure, MeasureItem, OptionSet, ResponseOption
 from icbt_content.model.programme import Programme
 from icbt_content.paths import StrPath, as_path
@@ -134,10 +134,6 @@ def _name(measure: Measure) -> str:
     return "".join(part[:1].upper() + part[1:] for part in measure.id.split("-"))
 
 
-def _scored(option_set: OptionSet, item: MeasureItem, value: int) -> int:
-    return option_set.min + option_set.max - value if item.reverse else value
-
-
 def _codings(codes: Iterable[Coding], own: dict[str, Any]) -> list[dict[str, Any]]:
     """The measure's own codes (LOINC...) first, then the code in our own system."""
     return [_fhir_coding(code) for code in codes] + [own]
@@ -151,7 +147,7 @@ def _fhir_coding(code: Coding) -> dict[str, Any]:
 
 
 def _ordinal(option_set: OptionSet, item: MeasureItem, value: int) -> dict[str, Any]:
-    return {"url": ORDINAL_VALUE, "valueDecimal": _scored(option_set, item, value)}
+    return {"url": ORDINAL_VALUE, "valueDecimal": item_value(option_set, item, value)}
 
 
 def _coding(
