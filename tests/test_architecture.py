@@ -46,7 +46,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # shown in is decided while localising.
     ("localise", ("i18n", "guidance.render", "render.language")),
     ("validate", ("validate", "safety")),
-    ("render", ("render", "loop.site")),
+    ("render", ("render", "loop.connected_site")),
     (
         "pipeline",
         (
@@ -85,16 +85,16 @@ KNOWN_CIRCLE_EDGES: frozenset[tuple[str, str]] = frozenset(
 FUNCTION_LEVEL_IMPORTS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
     {
         ("icbt_content.export.fhir", "icbt_content.export.exercises"),
-        ("icbt_content.loop.site", "icbt_content.export.exercises"),
-        ("icbt_content.loop.site", "icbt_content.export.fhir"),
+        ("icbt_content.loop.connected_site", "icbt_content.export.exercises"),
+        ("icbt_content.loop.connected_site", "icbt_content.export.fhir"),
     }
 )
 
 #: Imports of a later layer, each with its reason (see FUNCTION_LEVEL_IMPORTS_ALLOWED).
 LATER_LAYER_IMPORTS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
     {
-        ("icbt_content.loop.site", "icbt_content.export.exercises"),
-        ("icbt_content.loop.site", "icbt_content.export.fhir"),
+        ("icbt_content.loop.connected_site", "icbt_content.export.exercises"),
+        ("icbt_content.loop.connected_site", "icbt_content.export.fhir"),
     }
 )
 

@@ -51,6 +51,7 @@ from icbt_content.export.sdc import (
     total_expression,
 )
 from icbt_content.i18n.localise import LocalisedProgramme
+from icbt_content.ids import STORAGE_ROOT
 from icbt_content.limits import MAX_ANSWERS_BYTES, kilobytes
 from icbt_content.measures.scoring import item_value, score
 from icbt_content.model.measure import Coding, Measure, MeasureItem, OptionSet, ResponseOption
@@ -502,10 +503,13 @@ def _content_uuid(resource: Mapping[str, Any]) -> str:
 
 
 def _measure_key(key: str) -> tuple[str, str] | None:
-    """Split ``icbt/v1/<programme>/measure/<measure-id>`` into its programme and measure ids."""
-    parts = key.split("/")
-    if len(parts) == 5 and parts[:2] == ["icbt", "v1"] and parts[3] == "measure":
-        return parts[2], parts[4]
+    """Split ``<STORAGE_ROOT><programme>/measure/<measure-id>`` into its programme and measure
+    ids."""
+    if not key.startswith(STORAGE_ROOT):
+        return None
+    parts = key.removeprefix(STORAGE_ROOT).split("/")
+    if len(parts) == 3 and parts[1] == "measure":
+        return parts[0], parts[2]
     return None
 
 

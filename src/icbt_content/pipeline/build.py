@@ -16,7 +16,7 @@ from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
 from icbt_content.i18n.gate import catalog_currency
 from icbt_content.i18n.localise import check_locales, localise
 from icbt_content.inputs import files_under
-from icbt_content.loop.site import site_csp, vendor_files
+from icbt_content.loop.connected_site import site_csp, vendor_files
 from icbt_content.model.deployment import Deployment
 from icbt_content.outputs import SITE, check_output_folder
 from icbt_content.paths import StrPath, as_path
