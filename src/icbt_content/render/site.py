@@ -28,11 +28,13 @@ from icbt_content.model.blocks import (
     Media,
     Prose,
     QuestionnaireBlock,
+    RecallBlock,
 )
 from icbt_content.model.deployment import Deployment
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CHECK_IN_UNIT, Module, Page, Programme
 from icbt_content.render.language import PageLanguage, SourceLanguage, lang_attrs
+from icbt_content.render.recall import render_recall
 from icbt_content.render.records import (
     Schema,
     exercise_schema,
@@ -328,6 +330,13 @@ class ProgrammeRenderer:
                 exercise = block.exercise
                 key = storage_key(self.programme.id, exercise.id)
                 found[key] = exercise_schema(exercise, kept.get(exercise.id, ()))
+            elif isinstance(block, RecallBlock):
+                # The earlier answer is read with its exercise's schema (a repeatable one's
+                # entries would not fit the generic one).
+                recalled = self.programme.find_exercise(block.exercise)
+                if recalled is not None:
+                    key = storage_key(self.programme.id, recalled.id)
+                    found[key] = exercise_schema(recalled, kept.get(recalled.id, ()))
             elif isinstance(block, QuestionnaireBlock):
                 measure = self.programme.find_measure(block.measure)
                 if measure is not None:
@@ -681,4 +690,5 @@ BLOCK_RENDERERS: dict[str, BlockRenderer] = {
     "media": _media,
     "exercise": _exercise,
     "questionnaire": _questionnaire,
+    "recall": render_recall,
 }

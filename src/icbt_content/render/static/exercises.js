@@ -146,6 +146,8 @@ function setupRepeatable(form, key, status) {
   }
 
   function fill(fields) {
+    // Read by recall.js: a field it pre-fills starts a new entry, never one being edited.
+    form.dataset.icbtEditing = editing;
     form.reset();
     restore(form, {fields});
   }

@@ -8,6 +8,7 @@
  *   storage.js       the one place that reads and writes localStorage
  *   migrations.js    answers under renamed exercises and fields move to the new ids
  *   exercises.js     exercise forms: save as the client types, restore
+ *   recall.js        earlier answers shown on a later page (::: recall), pre-filling fields
  *   narrative.js     trauma narrative: hot spots from the words selected
  *   progress.js      pages read; unlock.js: which modules are open
  *   answers.js       "My answers": export, load, delete
@@ -24,6 +25,7 @@ import {migrateStored} from "./migrations.js";
 import {startNarrative} from "./narrative.js";
 import {startProgress} from "./progress.js";
 import {startQuestionnaires} from "./questionnaire.js";
+import {startRecall} from "./recall.js";
 import {startUnlock} from "./unlock.js";
 
 // Our forms never submit: they are method="dialog" (no request, even without scripts), and this
@@ -39,6 +41,7 @@ document.addEventListener("submit", (event) => {
 const parts = [
   ["migrations", migrateStored],
   ["exercises", startExercises],
+  ["recall", startRecall],
   ["narrative", startNarrative],
   ["progress", startProgress],
   ["unlock", startUnlock],
