@@ -26,7 +26,7 @@ from icbt_content.adaptation.resources import describe_locale
 from icbt_content.authoring.documents import parse_document
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.authoring.pages import read_blocks
-from icbt_content.diagnostics import ContentError, Diagnostics, diagnostic
+from icbt_content.diagnostics import ContentError, Diagnostic, Diagnostics, diagnostic
 from icbt_content.errors import InvalidArgumentError
 from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.inputs import files_under
@@ -246,7 +246,7 @@ def load_embed(
     *,
     locale: str | None = None,
     project: StrPath | None = None,
-) -> tuple[ProgrammeEmbed, Diagnostics]:
+) -> tuple[ProgrammeEmbed, list[Diagnostic]]:
     """Load, check and localise a programme folder for embedding.
 
     ``locale`` defaults to the programme's source locale; ``project`` (the folder holding
@@ -256,7 +256,7 @@ def load_embed(
     ``locale``.
     """
     loaded, match, found = localise_folder(programme_dir, locale, project=project)
-    return ProgrammeEmbed(loaded, match), found
+    return ProgrammeEmbed(loaded, match), list(found)
 
 
 # -- rendered examples -------------------------------------------------------------------------
@@ -281,10 +281,10 @@ def render_example(
     source = f"{programme_id}/modules/example/01-example.md"
     doc = parse_document(markdown, source)
     parts = read_blocks(doc)
-    problems = Diagnostics([*doc.diagnostics, *parts.diagnostics])
-    measures = _builtin_measures(
-        [b.measure for b in parts.blocks if isinstance(b, QuestionnaireBlock)], problems
+    measures, found = _builtin_measures(
+        [b.measure for b in parts.blocks if isinstance(b, QuestionnaireBlock)]
     )
+    problems = Diagnostics([*doc.diagnostics, *parts.diagnostics, *found])
     if problems.errors:
         raise ContentError(problems.errors)
     page = Page(
@@ -359,13 +359,14 @@ class _ExampleRenderer(ProgrammeRenderer):
         return lambda href: resolve(href) or "#"
 
 
-def _builtin_measures(ids: list[str], problems: Diagnostics) -> list[Measure]:
+def _builtin_measures(ids: list[str]) -> tuple[list[Measure], list[Diagnostic]]:
     installed = builtin_measures()
-    found = []
+    found: list[Measure] = []
+    problems: list[Diagnostic] = []
     for measure_id in dict.fromkeys(ids):
         path = installed.get(measure_id)
         if path is None:
-            problems.add(
+            problems.append(
                 diagnostic(
                     "ICBT205",
                     f"no built-in measure called '{measure_id}'",
@@ -378,7 +379,7 @@ def _builtin_measures(ids: list[str], problems: Diagnostics) -> list[Measure]:
         problems.extend(diagnostics)
         if measure is not None:
             found.append(measure)
-    return found
+    return found, problems
 
 
 # -- HTML helpers ------------------------------------------------------------------------------
