@@ -20,7 +20,7 @@ from icbt_content.deployment import load_deployment
 from icbt_content.export.exercises import exercise_questionnaire
 from icbt_content.loop import contract
 from icbt_content.loop.checks import address_problem, missing_permissions
-from icbt_content.loop.site import connected_csp
+from icbt_content.loop.connected_site import connected_csp
 from icbt_content.model.deployment import FhirConnection, wording
 from icbt_content.pipeline.check import check_project
 from icbt_content.pipeline.headers import FILE_CSP, worker_reachable
