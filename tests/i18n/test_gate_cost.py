@@ -37,9 +37,7 @@ def test_no_catalogs_no_walk(project: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert loaded.segments is None
 
 
-def test_the_gate_reuses_the_localise_walk(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_gate_reuses_the_localise_walk(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _behind(project)
     walked = read_programme(project / "programmes/demo", project)
     expected = catalog_currency(project, [walked])
