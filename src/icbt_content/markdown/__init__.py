@@ -4,8 +4,16 @@ from icbt_content.markdown.links import is_safe_url
 from icbt_content.markdown.parser import (
     checking_parser,
     make_parser,
+    parse_markdown,
     render_markdown,
     shared_parser,
 )
 
-__all__ = ["checking_parser", "is_safe_url", "make_parser", "render_markdown", "shared_parser"]
+__all__ = [
+    "checking_parser",
+    "is_safe_url",
+    "make_parser",
+    "parse_markdown",
+    "render_markdown",
+    "shared_parser",
+]
