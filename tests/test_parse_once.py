@@ -4,10 +4,26 @@ alone would render it."""
 
 from __future__ import annotations
 
-import pytest
+from collections import OrderedDict
+from pathlib import Path
 
+import pytest
+from markdown_it.token import Token
+
+from icbt_content.authoring.documents import parse_document
+from icbt_content.authoring.loader import read_programme
+from icbt_content.authoring.pages import read_blocks
 from icbt_content.i18n.segments import Scope, Segmenter
-from icbt_content.markdown import checking_parser, parse_markdown, render_markdown, shared_parser
+from icbt_content.markdown import (
+    checking_parser,
+    parse_markdown,
+    parser,
+    render_markdown,
+    shared_parser,
+)
+from icbt_content.model.blocks import Callout, Prose
+
+ROOT = Path(__file__).resolve().parents[1]
 
 UNSAFE = [
     "[call](javascript:alert(1)) now",
@@ -69,3 +85,42 @@ def test_the_segmenter_and_the_renderer_share_one_parse(monkeypatch: pytest.Monk
         "m/p#why-it-keeps-going.li1",
         "m/p#why-it-keeps-going.li2",
     ]
+
+
+def _tokens(tokens: list[Token]) -> list[dict[str, object]]:
+    return [t.as_dict(filter=lambda key, _: key != "meta") for t in tokens]
+
+
+@pytest.mark.parametrize("programme", ["sad", "ptsd"])
+def test_the_load_stage_keeps_what_parsing_each_block_makes(
+    programme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parser, "_PARSED", OrderedDict())
+    monkeypatch.setattr(parser, "PARSED_BLOCKS_KEPT", 100_000)
+    loaded = read_programme(ROOT / "programmes" / programme, ROOT)
+    assert loaded.programme is not None
+    blocks = [
+        block
+        for module in loaded.programme.modules
+        for page in module.pages
+        for block in page.blocks
+        if isinstance(block, Prose | Callout)
+    ]
+    kept = [b for b in blocks if (b.markdown, b.anchors or None) in parser._PARSED]
+    assert len(kept) > len(blocks) * 0.9
+    for block in kept:
+        env = {"anchors": list(block.anchors)} if block.anchors else {}
+        fresh = checking_parser().parse(block.markdown, env)
+        assert _tokens(parse_markdown(block.markdown, block.anchors).tokens) == _tokens(fresh)
+
+
+def test_a_page_with_link_references_is_parsed_again_by_block() -> None:
+    text = "---\ntitle: T\n---\n\nSee [the guide][g].\n\n:::note Box\nAlso [the guide][g].\n:::\n"
+    doc = parse_document(text + "\n[g]: https://example.org\n", "p.md")
+    assert doc.link_references
+    parts = read_blocks(doc)
+    html = "".join(render_markdown(b.markdown) for b in parts.blocks if isinstance(b, Prose))
+    # As when every block was parsed on its own: a reference defined in another block is not
+    # one in this block.
+    assert html == shared_parser().render("See [the guide][g].", {"resolve_link": None})
+    assert "<a" not in html

@@ -3,6 +3,7 @@
 from icbt_content.markdown.links import is_safe_url
 from icbt_content.markdown.parser import (
     checking_parser,
+    keep_parsed,
     make_parser,
     parse_markdown,
     render_markdown,
@@ -12,6 +13,7 @@ from icbt_content.markdown.parser import (
 __all__ = [
     "checking_parser",
     "is_safe_url",
+    "keep_parsed",
     "make_parser",
     "parse_markdown",
     "render_markdown",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -131,18 +132,45 @@ def parse_markdown(text: str, anchors: Sequence[str] | None = None) -> ParsedMar
     :func:`checking_parser`, so the segmenter sees unsafe links too; a block with one is
     rendered by parsing it again with the rendering parser.
     """
-    return _parsed(text, tuple(anchors) if anchors else None)
-
-
-@lru_cache(maxsize=PARSED_BLOCKS_KEPT)
-def _parsed(text: str, anchors: tuple[str, ...] | None) -> ParsedMarkdown:
+    key = (text, tuple(anchors) if anchors else None)
+    parsed = _PARSED.get(key)
+    if parsed is not None:
+        return parsed
     env: dict[str, Any] = {}
-    if anchors is not None:
-        env["anchors"] = list(anchors)
+    if key[1] is not None:
+        env["anchors"] = list(key[1])
     tokens = checking_parser().parse(text, env)
+    parsed = ParsedMarkdown(tokens, _renders_as_parsed(tokens, env))
+    _keep(key, parsed)
+    return parsed
+
+
+def keep_parsed(text: str, anchors: Sequence[str], tokens: list[Token]) -> None:
+    """Keep the tokens the load stage parsed ``text`` into (a block cut from its page, lines
+    counted from the block's first line), so later stages need not parse it again.
+
+    The tokens must be what :func:`parse_markdown` would make of ``text``: the load stage keeps
+    only blocks of a page without link reference definitions (a block cut from a page with some
+    may use one defined in another block).
+    """
+    key = (text, tuple(anchors) if anchors else None)
+    _keep(key, ParsedMarkdown(tokens, _renders_as_parsed(tokens, {})))
+
+
+_Key = tuple[str, tuple[str, ...] | None]
+_PARSED: OrderedDict[_Key, ParsedMarkdown] = OrderedDict()
+
+
+def _keep(key: _Key, parsed: ParsedMarkdown) -> None:
+    _PARSED[key] = parsed
+    _PARSED.move_to_end(key)
+    while len(_PARSED) > PARSED_BLOCKS_KEPT:
+        _PARSED.popitem(last=False)
+
+
+def _renders_as_parsed(tokens: list[Token], env: dict[str, Any]) -> bool:
     references = env.get("references", {}).values()
-    safe = all(is_safe_url(str(ref.get("href", ""))) for ref in references) and _safe_links(tokens)
-    return ParsedMarkdown(tokens, safe)
+    return all(is_safe_url(str(ref.get("href", ""))) for ref in references) and _safe_links(tokens)
 
 
 def _safe_links(tokens: Iterable[Token]) -> bool:
