@@ -1,5 +1,6 @@
 """The catalog gate costs nothing without catalogs, and walks no programme the localise stage
-has already walked: it compares the catalogs with the segments that walk recorded."""
+has already walked: it compares the catalogs with the segments that walk recorded. A catalog is
+read and checked once, each message parsed once for all its checks."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from i18n_helpers import replace_in
 from icbt_content.authoring.loader import read_programme
 from icbt_content.diagnostics import Diagnostics
 from icbt_content.i18n import sources
+from icbt_content.i18n.checks import check_message
 from icbt_content.i18n.gate import catalog_currency
 from icbt_content.i18n.localise import localise
+from icbt_content.i18n.translations import load_translations
+from icbt_content.markdown import checking_parser
 
 
 def _no_walk(*args: object, **kwargs: object) -> None:
@@ -48,3 +52,28 @@ def test_the_gate_reuses_the_localise_walk(project: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(sources, "walk_programme", _no_walk)
     assert catalog_currency(project, [loaded]) == expected
     assert sources.programme_template(loaded).entries == sources.programme_template(walked).entries
+
+
+def test_a_catalog_is_read_once_while_unchanged(project: Path) -> None:
+    first = load_translations(project, "fr", "demo")
+    assert first is not None
+    assert load_translations(project, "fr", "demo") is first
+    _behind(project)
+    changed = load_translations(project, "fr", "demo")
+    assert changed is not first and changed is not None
+    assert changed.entries.keys() != first.entries.keys()
+
+
+def test_each_message_is_parsed_once_for_all_its_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    parser = checking_parser()
+    calls: list[str] = []
+    real = parser.parse
+
+    def counted(src: str, env: object = None) -> object:
+        calls.append(src)
+        return real(src, env)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parser, "parse", counted)
+    source, translation = "See *the* [guide](a.md) <b>.", "Voir *le* [guide](a.md) <b>."
+    assert check_message(source, translation) == []
+    assert sorted(calls) == sorted({source, translation})
