@@ -9,7 +9,7 @@ at a time, not the project's.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib import resources
@@ -30,7 +30,7 @@ from icbt_content.pipeline.cache import BuildCache
 from icbt_content.pipeline.headers import HEADERS_FILE, PAGE_CSP, headers_file
 from icbt_content.pipeline.parallel import default_jobs, units_in_order
 from icbt_content.pipeline.unit import ProgrammeBuild, Progress, UnitContext
-from icbt_content.pipeline.writer import StagedSite
+from icbt_content.pipeline.writer import SiteWriter, StagedSite
 from icbt_content.project import Project, programme_folders
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.environment import CSP, make_environment, template_diagnostic
@@ -71,6 +71,7 @@ def build_site(
     csp: str = CSP,
     jobs: int | None = 1,
     cache: BuildCache | None = None,
+    stage: Callable[[Path], SiteWriter] = StagedSite,
 ) -> BuildReport:
     """Build the static site of a project. Nothing is written unless the whole build succeeds.
 
@@ -79,7 +80,9 @@ def build_site(
     preview relaxes it). ``jobs`` programmes are built at once, in worker processes when more
     than one (None: one per core); the site and its diagnostics are the same for any number.
     With a ``cache`` (:mod:`icbt_content.pipeline.cache`), programmes whose inputs have not
-    changed are taken from it, byte for byte what building them gives.
+    changed are taken from it, byte for byte what building them gives. ``stage`` makes what
+    the files are written to (:class:`~icbt_content.pipeline.writer.StagedSite`: a new folder
+    swapped in at the end).
     """
     started = time.perf_counter()
     project = as_path(project)
@@ -93,9 +96,10 @@ def build_site(
     folders = programme_folders(project, programmes)
     context = UnitContext(project, strict=strict, csp=csp)
     jobs = default_jobs() if jobs is None else max(1, jobs)
+    hits = cache.hits if cache is not None else 0
     units = units_in_order(context, folders, jobs=jobs, progress=progress, cache=cache)
     try:
-        _write_site(out, project, units, report, strict, csp, programmes)
+        _write_site(out, project, units, report, strict, csp, programmes, stage)
     except OSError as exc:
         report.diagnostics.add(
             diagnostic(
@@ -106,7 +110,7 @@ def build_site(
             )
         )
     if cache is not None:
-        report.cached = cache.hits
+        report.cached = cache.hits - hits
         cache.prune()
     report.seconds = time.perf_counter() - started
     return report
@@ -120,6 +124,7 @@ def _write_site(
     strict: bool,
     csp: str,
     programmes: list[str] | None = None,
+    stage: Callable[[Path], SiteWriter] = StagedSite,
 ) -> None:
     """Stream the units' files into a staged site; commit it when the whole build succeeded.
 
@@ -136,7 +141,7 @@ def _write_site(
     built: list[ProgrammeBuild] = []
     offline = OfflineSite()
     with ExitStack() as stack:
-        site: StagedSite | None = None
+        site: SiteWriter | None = None
 
         def write(file: RenderedFile) -> None:
             assert site is not None
@@ -150,7 +155,7 @@ def _write_site(
             if failed:
                 continue
             if site is None:
-                site = stack.enter_context(StagedSite(out))
+                site = stack.enter_context(stage(out))
             rendered.extend(unit.rendered)
             for file in unit.files:
                 write(file)

@@ -24,7 +24,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -273,3 +273,34 @@ def _diagnostics(items: Iterable[tuple[Any, ...]]) -> list[Diagnostic]:
         Diagnostic(file, line, col, code, message, hint, Severity(severity))
         for file, line, col, code, message, hint, severity in items
     ]
+
+
+class MemoryCache(BuildCache):
+    """A cache held in memory, for a process that builds again and again (``icbt serve``):
+    the newest unit of each programme folder, by its key."""
+
+    def __init__(self) -> None:
+        super().__init__(Path(os.devnull))
+        self._units: dict[str, tuple[str, ProgrammeBuild]] = {}
+
+    def has(self, key: str) -> bool:
+        return any(stored == key for stored, _ in self._units.values())
+
+    def load(self, key: str) -> ProgrammeBuild | None:
+        for stored, unit in self._units.values():
+            if stored == key:
+                self.hits += 1
+                return _copy(unit)
+        self.misses += 1
+        return None
+
+    def store(self, key: str, unit: ProgrammeBuild) -> None:
+        self._units[unit.folder] = (key, _copy(unit))
+
+    def prune(self) -> list[Path]:
+        return []
+
+
+def _copy(unit: ProgrammeBuild) -> ProgrammeBuild:
+    """A copy the build may change (it lets go of the files once written)."""
+    return replace(unit, files=list(unit.files))
