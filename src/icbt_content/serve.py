@@ -30,6 +30,7 @@ from icbt_content.pipeline.cache import MemoryCache
 from icbt_content.pipeline.headers import headers_for
 from icbt_content.pipeline.writer import LiveSite
 from icbt_content.render.environment import CSP
+from icbt_content.render.offline.precache import is_worker
 
 
 def with_directive(policy: str, name: str, value: str) -> str:
@@ -119,6 +120,9 @@ def _handler(site: Path, state: _State, hosts: set[str]) -> type[SimpleHTTPReque
                 return self._send(str(state.version).encode(), "text/plain")
             if path == "/__icbt_reload.js":
                 return self._send(RELOAD_SCRIPT, "text/javascript")
+            if is_worker(path):
+                # The preview shows each build as it is made: no offline copy to go stale.
+                return self._send(b"no service worker in the preview", "text/plain", 404)
             if not site.is_dir():
                 text = "The first build failed:\n\n" + "\n".join(state.problems)
                 return self._send(text.encode(), "text/plain; charset=utf-8", 503)

@@ -218,11 +218,12 @@ def test_charts_are_readable_on_a_phone_with_a_table_alternative(
         page.context.close()
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 def test_the_check_in_tables_scroll_by_keyboard_and_are_named_apart(
-    page: Page, site: str, errors: list[str]
+    page: Page, site: str, errors: list[str], locale: str
 ) -> None:
     fill_answers(page, site)
-    page.goto(f"{site}sad/en-GB/check-in/")
+    page.goto(f"{site}sad/{locale}/check-in/")
     histories = page.locator("section.measure-history")
     expect(histories.first).to_be_visible()
     names = [
@@ -462,6 +463,107 @@ def test_a_newer_file_updates_older_answers_and_joins_results_and_entries(
     assert stored(page, DROP)["entries"] == [here_entry, new_entry]
 
 
+T1, T2 = "2026-10-01T10:00:00.000Z", "2026-10-02T10:00:00.000Z"
+
+#: (kind, saved here, from the file, merged, answers kept because newer here)
+MERGES: list[tuple[str, Any, Any, Any, int]] = [
+    # Exercise answers: the newer save wins, answers only one side has stay.
+    (
+        "exercise",
+        {"fields": {"a": "here", "b": "only here"}, "updated": T2},
+        {"fields": {"a": "file", "c": "only in file"}, "updated": T1},
+        {"fields": {"a": "here", "b": "only here", "c": "only in file"}, "updated": T2},
+        1,
+    ),
+    (
+        "exercise",
+        {"fields": {"a": "here", "b": "only here"}, "updated": T1},
+        {"fields": {"a": "file"}, "updated": T2},
+        {"fields": {"a": "file", "b": "only here"}, "updated": T2},
+        0,
+    ),
+    # A file from before answers were dated never replaces a dated answer.
+    (
+        "exercise",
+        {"fields": {"a": "here"}, "updated": T1},
+        {"fields": {"a": "file"}},
+        {"fields": {"a": "here"}, "updated": T1},
+        1,
+    ),
+    # The same answer on both sides is not counted as kept.
+    (
+        "exercise",
+        {"fields": {"a": "same"}, "updated": T2},
+        {"fields": {"a": "same"}, "updated": T1},
+        {"fields": {"a": "same"}, "updated": T2},
+        0,
+    ),
+    # Entries by id, the one updated later winning; new ones from either side joined.
+    (
+        "exercise",
+        {
+            "fields": {},
+            "entries": [
+                {"id": "x", "created": T1, "updated": T2, "fields": {"a": "edited here"}},
+            ],
+        },
+        {
+            "fields": {},
+            "entries": [
+                {"id": "x", "created": T1, "updated": T1, "fields": {"a": "first"}},
+                {"id": "y", "created": T2, "updated": T2, "fields": {"a": "new"}},
+            ],
+        },
+        {
+            "fields": {},
+            "entries": [
+                {"id": "x", "created": T1, "updated": T2, "fields": {"a": "edited here"}},
+                {"id": "y", "created": T2, "updated": T2, "fields": {"a": "new"}},
+            ],
+        },
+        1,
+    ),
+    # Results joined by date, oldest first.
+    (
+        "measure",
+        {"results": [{"date": T2, "answers": {}, "total": 3}]},
+        {"results": [{"date": T1, "answers": {}, "total": 9}, {"date": T2, "answers": {}}]},
+        {
+            "results": [
+                {"date": T1, "answers": {}, "total": 9},
+                {"date": T2, "answers": {}, "total": 3},
+            ]
+        },
+        0,
+    ),
+    # Pages read and modules opened joined.
+    (
+        "progress",
+        {"visited": ["a/1", "a/2"], "opened": []},
+        {"visited": ["a/2", "b/1"], "opened": ["b"]},
+        {"visited": ["a/1", "a/2", "b/1"], "opened": ["b"]},
+        0,
+    ),
+    # Nothing saved here: the file's record as it is.
+    ("exercise", None, {"fields": {"a": "file"}}, {"fields": {"a": "file"}}, 0),
+]
+
+
+@pytest.mark.parametrize(("kind", "here", "loaded", "merged", "kept"), MERGES)
+def test_merging_by_time(
+    page: Page, site: str, kind: str, here: Any, loaded: Any, merged: Any, kept: int
+) -> None:
+    page.goto(f"{site}sad/en-GB/answers/")
+    found = page.evaluate(
+        """async ([kind, here, loaded]) => {
+            const {mergeRecord} = await import("/assets/merge.js");
+            return mergeRecord(kind, here, loaded);
+        }""",
+        [kind, here, loaded],
+    )
+    assert found == {"record": merged, "kept": kept}
+
+
 # -- delete: this programme only, named ----------------------------------------------------------
 
 
@@ -495,12 +597,20 @@ def test_delete_names_its_programme_and_keeps_the_other_programmes_answers(
 # -- accessibility -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("state", ["empty", "filled"])
+@pytest.mark.parametrize("state", ["empty", "filled", "invalid"])
 @pytest.mark.parametrize("locale", LOCALES)
-def test_the_answers_page_passes_axe(page: Page, site: str, locale: str, state: str) -> None:
+def test_the_answers_page_passes_axe(
+    page: Page, site: str, locale: str, state: str, tmp_path: Path
+) -> None:
     if state == "filled":
         fill_answers(page, site)
     answers(page, site, locale)
+    if state == "invalid":
+        # A file that is not an export: the page says so in the status line.
+        bad = tmp_path / "not-answers.json"
+        bad.write_text("[1, 2]", encoding="utf-8")
+        page.locator("input[data-icbt-import]").set_input_files(str(bad))
+        expect(page.locator("#answers-status")).not_to_be_empty()
     if state == "filled":
         expect(page.locator(".record-measure svg")).to_have_count(2)
     if state == "filled" and locale == "ar":

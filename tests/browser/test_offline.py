@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from icbt_content import build_site
 
@@ -181,3 +181,46 @@ def test_the_programme_is_installable(page: Page, hosted: Callable[[], str]) -> 
     )
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+CONNECTED = """\
+connection: fhir
+fhir:
+  base_url: https://fhir.example.org/r4
+  authorization_server: https://login.example.org/oauth2
+  client_id: icbt-site
+  console_client_id: icbt-console
+service:
+  name: Example Talking Therapies
+  contact: "0300 000 0000"
+  risk_response: one working day
+  risk_response_hours: 24
+"""
+
+
+def test_a_connected_site_never_keeps_fhir_responses(
+    page: Page, hosted: Callable[[], str], basic_project: Path
+) -> None:
+    (basic_project / "deploy.yaml").write_text(CONNECTED, encoding="utf-8")
+    site = hosted()
+    served: list[str] = []
+
+    def fhir(route: Route) -> None:
+        served.append(route.request.url)
+        route.fulfill(status=200, content_type="application/fhir+json", body='{"id": "1"}')
+
+    page.context.route("https://fhir.example.org/**", fhir)
+    page.goto(site + HOME)
+    (name,) = _offline_ready(page)
+    fetch = "async (url) => (await fetch(url)).status"
+    assert page.evaluate(fetch, "https://fhir.example.org/r4/Patient/1") == 200
+    assert served, "the request went to the server, past the worker"
+    kept = page.evaluate(
+        "async (name) => (await (await caches.open(name)).keys()).map((r) => r.url)", name
+    )
+    assert kept and all(url.startswith(site) for url in kept), "only the site's own files"
+    assert site + "assets/loop/connect.js" in kept, "the connected site's scripts are kept"
+    page.context.unroute("https://fhir.example.org/**")
+    page.context.set_offline(True)
+    with pytest.raises(Exception, match="Failed to fetch"):
+        page.evaluate(fetch, "https://fhir.example.org/r4/Patient/1")

@@ -178,3 +178,12 @@ def test_an_invalid_exercise_shows_an_error_summary(page: Page, site: str) -> No
     expect(box).to_have_attribute("aria-invalid", "false")
     form.get_by_role("button", name="Save").click()
     expect(summary).to_have_count(0)
+
+
+def test_a_draft_that_cannot_be_saved_is_told_at_once(page: Page, site: str) -> None:
+    page.add_init_script("Storage.prototype.setItem = () => { throw new Error('full'); };")
+    page.goto(site + CHECK_IN)
+    answer_phq9(page, 2, range(1, 2))
+    expect(page.locator("#q-phq9-result")).to_have_text(
+        "Could not save: this browser's storage is full or turned off."
+    )

@@ -64,3 +64,12 @@ def test_links_out_of_the_copy_stop_being_links() -> None:
         ' <a href="#main">skip</a> <a href="../b/index.html#part">b</a>'
         ' <img src="../../media/m.png">'
     )
+
+
+def test_a_programme_with_neutral_titles_gets_a_neutral_copy_name(basic_project: Path) -> None:
+    manifest = basic_project / "programmes/demo/programme.yaml"
+    manifest.write_text(manifest.read_text() + "sensitive: true\nneutral_titles: true\n")
+    assert build_site(basic_project).ok
+    data = _module(basic_project / "site")
+    assert data["name"] == "copy-en-GB.zip"
+    assert str(data["answersPath"]).startswith("copy-en-GB/")

@@ -121,3 +121,30 @@ def test_workers_get_their_own_policy() -> None:
     assert "connect-src 'self' https://fhir.example" in worker_reachable(
         "connect-src https://fhir.example"
     )
+
+
+def test_the_preview_serves_no_worker(basic_project: Path) -> None:
+    import threading
+    import urllib.error
+    import urllib.request
+    from http.server import ThreadingHTTPServer
+
+    from icbt_content.serve import _handler, _State, allowed_hosts
+
+    site = basic_project / "site"
+    assert build_site(basic_project).ok
+    assert (site / "demo/en-GB/sw.js").is_file()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site, _State(), set()))
+    port = server.server_address[1]
+    server.RequestHandlerClass = _handler(site, _State(), allowed_hosts("127.0.0.1", port))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{port}/demo/en-GB/"
+        with urllib.request.urlopen(base + "manifest.webmanifest") as response:
+            assert response.status == 200
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(base + "sw.js")
+        assert refused.value.code == 404
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -22,7 +22,7 @@ from jinja2 import TemplateError
 from icbt_content.deployment import load_deployment
 from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
 from icbt_content.i18n.gate import catalog_currency
-from icbt_content.loop.site import site_csp, vendor_files
+from icbt_content.loop.connected_site import site_csp, vendor_files
 from icbt_content.model.deployment import Deployment, wording
 from icbt_content.outputs import SITE, check_output_folder
 from icbt_content.paths import StrPath, as_path

@@ -21,7 +21,7 @@ from icbt_content.diagnostics import Diagnostic, Diagnostics
 from icbt_content.i18n.gate import catalog_currency
 from icbt_content.i18n.localise import check_locales, localise
 from icbt_content.inputs import files_under
-from icbt_content.loop.site import site_csp
+from icbt_content.loop.connected_site import site_csp
 from icbt_content.pipeline.check import check_programme
 from icbt_content.pipeline.media import media_problem
 from icbt_content.render.assets import find_external_resources

@@ -17,7 +17,7 @@ from icbt_content.i18n.interface import CALLOUT_LABELS
 from icbt_content.i18n.localise import Fallback
 from icbt_content.i18n.plurals import pgettext, plural_forms
 from icbt_content.ids import progress_key, storage_key, storage_keys
-from icbt_content.loop.site import loop_data, service_text, sync_keys, sync_kinds
+from icbt_content.loop.connected_site import loop_data, service_text, sync_keys, sync_kinds
 from icbt_content.markdown import render_markdown
 from icbt_content.markdown.links import is_relative
 from icbt_content.measures import measure_json

@@ -75,7 +75,10 @@ def labels_file(programme: Programme, scope_path: str) -> RenderedFile:
         labels[storage_key(programme.id, measure.id, "measure")] = {
             "title": measure.short_title or measure.title
         }
-    content = json.dumps(labels, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    # A programme with neutral titles gives its copy a neutral name too: a downloads folder
+    # does not name the topic.
+    copy = {"labels": labels, "neutral": programme.neutral_titles}
+    content = json.dumps(copy, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return RenderedFile(scope_path + LABELS, content, kind=LABELS_KIND)
 
 
@@ -93,7 +96,9 @@ def _copy_module(
     pages = {
         f.path: f.content for f in files if f.path.startswith(scope_path) and f.kind in PAGE_KINDS
     }
-    root = scope_path.rstrip("/").replace("/", "-") + "/"
+    copy = json.loads(labels.content)
+    locale = scope_path.rstrip("/").rsplit("/", 1)[-1]
+    root = f"copy-{locale}/" if copy["neutral"] else scope_path.rstrip("/").replace("/", "-") + "/"
     stylesheet = (resources.files("icbt_content.render") / "static" / "site.css").read_bytes()
     present = {*pages, scope_path + ANSWERS, STYLESHEET, *media}
     entries = {path: _for_disk(path, html, present) for path, html in pages.items()}
@@ -105,7 +110,7 @@ def _copy_module(
     data = {
         "answersPath": root + scope_path + ANSWERS,
         "answersPage": shell,
-        "labels": json.loads(labels.content),
+        "labels": copy["labels"],
         "name": root.rstrip("/") + ".zip",
     }
     text = "/* Written by icbt build: a copy of this programme in this language (keepcopy.js). */\n"

@@ -252,22 +252,23 @@ export function resultsTable(def, results, idBase, region = el("div"), wording =
   return region;
 }
 
-const drawn = new Set();
+/** Container -> how to draw its charts again (the latest drawing of each). */
+const drawn = new Map();
 let watching = false;
 
 /* Charts are drawn at the width they are shown at: redrawn when that changes (a phone turned,
  * a window resized), so their words keep their size. */
 function watchWidth(container, redraw) {
-  drawn.add({container, redraw});
+  drawn.set(container, redraw);
   if (watching) return;
   watching = true;
   let timer = null;
   window.addEventListener("resize", () => {
     window.clearTimeout(timer);
     timer = window.setTimeout(() => {
-      for (const item of drawn) {
-        if (!item.container.isConnected) drawn.delete(item);
-        else if (String(widthOf(item.container)) !== item.container.dataset.icbtChartWidth) item.redraw();
+      for (const [container, redraw] of drawn) {
+        if (!container.isConnected) drawn.delete(container);
+        else if (String(widthOf(container)) !== container.dataset.icbtChartWidth) redraw();
       }
     }, 150);
   });
