@@ -10,15 +10,13 @@ import pytest
 from markdown_it.utils import read_fixture_file
 from plugin_helpers import FIXTURES, write_tree
 
+from icbt_content.contrib.assets import scope_css, script_order, static_assets
 from icbt_content.contrib.embed import (
     EmbedRenderer,
     headings,
     load_embed,
     relative_url,
     render_example,
-    scope_css,
-    script_order,
-    static_assets,
 )
 from icbt_content.diagnostics import ContentError
 
