@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 from icbt_content import load_programme
 from icbt_content.guidance import render_guidance
+from icbt_content.guidance.render import _programme_section_url
+from icbt_content.guidance.sandbox import SectionUrl
 from icbt_content.i18n.catalog import read_po
 from icbt_content.model.guidance import GuidanceContext
 
@@ -136,6 +139,18 @@ def _contexts() -> list[GuidanceContext]:
     ]
 
 
+@cache
+def _section_url(programme_id: str) -> SectionUrl:
+    """The section URLs render_guidance works out for the programme (by loading all of it),
+    worked out once for the many messages rendered here."""
+    return _programme_section_url(REPO / "programmes" / programme_id, REPO)
+
+
+def _render(programme_id: str, template: str, context: GuidanceContext) -> str:
+    url = _section_url(programme_id)
+    return render_guidance(REPO, programme_id, template, context, section_url=url).markdown
+
+
 def _worse_messages(programme_id: str) -> list[str]:
     programme = load_programme(REPO / "programmes" / programme_id)
     return [t.id for t in programme.guidance if t.when == "scores-worse"]
@@ -147,7 +162,7 @@ def test_worse_scores_messages_respond_to_a_risk_answer(programme_id: str) -> No
     assert templates
     for template in templates:
         for context in _contexts():
-            text = render_guidance(REPO, programme_id, template, context).markdown
+            text = _render(programme_id, template, context)
             flagged = "better off dead, or of hurting yourself" in text
             assert flagged == (context.risk_flagged is True), (template, context.risk_flagged)
             # Whatever the answer, the message says where to get help now.
@@ -167,7 +182,7 @@ PROMISED_RECOVERY = re.compile(
 def test_worse_scores_messages_promise_no_recovery(programme_id: str) -> None:
     for template in _worse_messages(programme_id):
         for context in _contexts():
-            text = " ".join(render_guidance(REPO, programme_id, template, context).markdown.split())
+            text = " ".join(_render(programme_id, template, context).split())
             assert not PROMISED_RECOVERY.search(text), (template, PROMISED_RECOVERY.search(text))
     # The Chinese translation of the social anxiety message says the same as the English one.
     if programme_id == "sad":

@@ -153,3 +153,17 @@ def test_added_fields_are_items_of_the_exercises_fhir_questionnaire(panic_projec
         "passed",
         "left",
     ]
+
+
+def test_my_answers_shows_answers_to_added_fields_with_their_words(panic_project: Path) -> None:
+    from icbt_content.render.answers_contents import answers_contents
+
+    programme = load_programme(panic_project / "programmes/demo", project=panic_project)
+    items = {i["id"]: i for g in answers_contents(programme)["groups"] for i in g["items"]}
+    fields = {f["id"]: f for f in items["thought-log"]["fields"]}
+    assert fields["sensations"]["label"] == "The sensations I noticed"
+    assert fields["thought"]["label"] == "What I feared would happen"
+    assert fields["how-it-ended"]["choices"] == {
+        "passed": "It passed on its own",
+        "left": "I left the situation",
+    }

@@ -876,6 +876,13 @@ CODES: dict[str, Code] = {
             "folder. Site templates are read only from the project itself.",
         ),
         _c(
+            "ICBT725",
+            E,
+            "Build worker stopped",
+            "A worker process building a programme stopped without a result (killed, or out of "
+            "memory). Nothing is written; build again, or with fewer processes (`--jobs 1`).",
+        ),
+        _c(
             "ICBT730",
             E,
             "Embed block not understood",

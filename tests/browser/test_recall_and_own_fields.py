@@ -278,3 +278,33 @@ def test_the_sample_blueprint_recalls_the_experiments_in_every_locale(
     found_out = page.locator("form[data-exercise='my-blueprint'] [name='what-i-found-out']")
     expect(found_out).to_have_value("Nobody minded the pause")
     _axe_clean(page)
+
+
+#: Sums the layout shifts not caused by the client (as tests/browser/test_layout_shift.py does).
+OBSERVE_SHIFTS = """
+window.icbtShifts = 0;
+new PerformanceObserver((list) => {
+  for (const s of list.getEntries()) if (!s.hadRecentInput) window.icbtShifts += s.value;
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+@pytest.mark.parametrize("path", ["looking-back/", "your-blueprint/"])
+@pytest.mark.parametrize("saved", [False, True])
+def test_recalled_answers_move_nothing_when_they_arrive(
+    page: Page, sample_site: Path, serve: Callable[[Path], str], path: str, saved: bool
+) -> None:
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.add_init_script(OBSERVE_SHIFTS)
+    url = serve(sample_site) + "sad/en-GB/blueprint/" + path
+    if saved:
+        page.goto(url)
+        page.evaluate(
+            f"localStorage.setItem('{SAD_EXPERIMENT_KEY}', "
+            f"JSON.stringify({json.dumps(SAD_ENTRIES)}))"
+        )
+    page.goto(url)
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(500)
+    expect(page.locator("[data-icbt-recall-answer]").first).not_to_be_empty()
+    assert float(page.evaluate("window.icbtShifts")) < 0.1

@@ -29,14 +29,6 @@ TRANSLATED = [
 ]
 
 
-@pytest.fixture(scope="module")
-def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sample") / "site"
-    report = build_site(REPO, out)
-    assert report.written, [d.format() for d in report.diagnostics]
-    return out
-
-
 @pytest.mark.parametrize("folder", [t[0] for t in TRANSLATED])
 def test_no_literal_markdown_reaches_the_page(sample_site: Path, folder: str) -> None:
     site = sample_site / folder

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,11 +16,23 @@ from icbt_content.render.environment import CSP
 from icbt_content.serve import PREVIEW_CSP, allowed_hosts, with_directive
 
 WELCOME = "/demo/en-GB/start/welcome/"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 @pytest.fixture
 def preview(basic_project: Path, tmp_path: Path) -> Iterator[Preview]:
+    """A server of its own, for a test that changes the project."""
     running = Preview(basic_project, tmp_path / "tmp")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
+    """One server for the tests that only send requests (starting one takes seconds)."""
+    root = tmp_path_factory.mktemp("served")
+    shutil.copytree(FIXTURES / "projects" / "basic", root / "project")
+    running = Preview(root / "project", root / "tmp")
     yield running
     running.stop()
 
@@ -34,8 +47,8 @@ def test_the_preview_csp_differs_from_the_sites_only_in_connect_src() -> None:
     assert with_directive("a b; c d", "e", "f") == "a b; c d; e f"
 
 
-def test_pages_carry_the_preview_csp_and_the_reload_script(preview: Preview) -> None:
-    status, headers, body = preview.get(WELCOME)
+def test_pages_carry_the_preview_csp_and_the_reload_script(served: Preview) -> None:
+    status, headers, body = served.get(WELCOME)
     html = body.decode()
     assert status == 200
     assert "connect-src &#39;self&#39;" in html and "connect-src &#39;none&#39;" not in html
@@ -43,28 +56,28 @@ def test_pages_carry_the_preview_csp_and_the_reload_script(preview: Preview) -> 
     assert headers["Content-Security-Policy"] == PREVIEW_CSP
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "no-referrer"
-    media = preview.get("/demo/media/cycle.svg")
+    media = served.get("/demo/media/cycle.svg")
     assert media[0] == 200 and media[1]["Content-Security-Policy"] == FILE_CSP
 
 
 @pytest.mark.parametrize(
     "host", ["evil.example", "evil.example:{port}", "127.0.0.1:1", "localhost.evil:{port}", ""]
 )
-def test_other_hosts_are_refused(preview: Preview, host: str) -> None:
-    status, _, body = preview.get(WELCOME, host=host.format(port=preview.port))
+def test_other_hosts_are_refused(served: Preview, host: str) -> None:
+    status, _, body = served.get(WELCOME, host=host.format(port=served.port))
     assert status == 400 and b"Welcome to the programme" not in body
-    assert preview.get("/__icbt_status", host=host.format(port=preview.port))[0] == 400
+    assert served.get("/__icbt_status", host=host.format(port=served.port))[0] == 400
 
 
-def test_its_own_host_is_answered_by_name_and_number(preview: Preview) -> None:
-    for host in (f"127.0.0.1:{preview.port}", f"localhost:{preview.port}"):
-        assert preview.get(WELCOME, host=host)[0] == 200
+def test_its_own_host_is_answered_by_name_and_number(served: Preview) -> None:
+    for host in (f"127.0.0.1:{served.port}", f"localhost:{served.port}"):
+        assert served.get(WELCOME, host=host)[0] == 200
     assert allowed_hosts("127.0.0.1", 8000) == {"127.0.0.1:8000", "localhost:8000"}
 
 
-def test_folders_are_not_listed(preview: Preview) -> None:
+def test_folders_are_not_listed(served: Preview) -> None:
     for folder in ("/demo/", "/assets/", "/demo/media/"):
-        status, _, body = preview.get(folder)
+        status, _, body = served.get(folder)
         assert status == 404, folder
         assert b"Directory listing" not in body
 

@@ -21,16 +21,26 @@ from icbt_content.pipeline.writer import StagedSite, exchange, remove_stale
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
-#: Runs builds of two versions of a project into one site, one after the other, until killed.
+#: Imports the builder once, then for each "go" line forks a child that builds two versions of a
+#: project into one site, one after the other, until the test kills it (SIGKILL); prints the
+#: child's pid, and "gone" once it has been killed.
 BUILDER = """
-import sys
+import os, sys
 from icbt_content import build_site
 one, two, out = sys.argv[1:4]
 print("ready", flush=True)
-sys.stdin.readline()
-while True:
-    for project in (one, two):
-        assert build_site(project, out).ok
+for _ in sys.stdin:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            while True:
+                for project in (one, two):
+                    assert build_site(project, out).ok
+        finally:
+            os._exit(1)
+    print(pid, flush=True)
+    os.waitpid(pid, 0)
+    print("gone", flush=True)
 """
 
 
@@ -143,27 +153,31 @@ def test_builds_killed_at_random_moments_leave_the_old_or_the_new_site(tmp_path:
     script = tmp_path / "builder.py"
     script.write_text(BUILDER)
     chance = random.Random(20260517)
+    builder = subprocess.Popen(
+        [sys.executable, str(script), str(one), str(two), str(out)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert builder.stdout is not None and builder.stdin is not None
+    assert builder.stdout.readline().strip() == "ready"
+    try:
+        for _ in range(40):
+            builder.stdin.write("go\n")
+            builder.stdin.flush()
+            child = int(builder.stdout.readline())
+            time.sleep(chance.uniform(0.0, 1.2))
+            os.kill(child, signal.SIGKILL)
+            assert builder.stdout.readline().strip() == "gone"
+            _check_after_a_kill(one, out, expected, tmp_path)
+    finally:
+        builder.kill()
+        builder.wait()
 
-    def builder() -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            [sys.executable, str(script), str(one), str(two), str(out)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
 
-    # The next builder starts (imports) while the last kill is checked; it waits for "go".
-    waiting = builder()
-    for kill in range(40):
-        process, waiting = waiting, builder() if kill < 39 else None
-        assert process.stdout is not None and process.stdin is not None
-        assert process.stdout.readline().strip() == "ready"
-        process.stdin.write("go\n")
-        process.stdin.flush()
-        time.sleep(chance.uniform(0.0, 1.2))
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
-        assert out.is_dir(), "a kill never leaves no site"
-        assert _digest(out) in expected, "the site is the complete old or the complete new one"
-        assert build_site(one, out).ok, "the next build replaces what a killed one left"
-        assert _leftovers(tmp_path) == [], "and removes its staging and retired folders"
+def _check_after_a_kill(one: Path, out: Path, expected: dict[str, str], tmp_path: Path) -> None:
+    """A killed build left the old or the new site, and the next build cleans up after it."""
+    assert out.is_dir(), "a kill never leaves no site"
+    assert _digest(out) in expected, "the site is the complete old or the complete new one"
+    assert build_site(one, out).ok, "the next build replaces what a killed one left"
+    assert _leftovers(tmp_path) == [], "and removes its staging and retired folders"

@@ -16,6 +16,7 @@ from icbt_content.diagnostics import Diagnostic, diagnostic, did_you_mean
 from icbt_content.exercises import exercise_types
 from icbt_content.exercises.custom import OWN_FIELD_OPTIONS, OwnFields, customise
 from icbt_content.ids import MAX_ID_LENGTH, is_reserved_id, is_valid_id, slugify
+from icbt_content.markdown import keep_parsed
 from icbt_content.model.base import ContentModel, SourceLocation
 from icbt_content.model.blocks import (
     Block,
@@ -106,6 +107,8 @@ def _flush(doc: Document, tokens: list[Token], parts: PageParts) -> None:
     if not text.strip():
         return
     anchors = _collect_inline(doc, tokens, parts)
+    if not doc.link_references:
+        keep_parsed(text, anchors, _from_line(tokens, start, text))
     parts.blocks.append(
         Prose(
             markdown=text,
@@ -269,8 +272,14 @@ def _callout(d: Directive, parts: PageParts) -> None:
                 hint="close the box with ::: before starting the next directive",
             )
         )
+    if not inner.link_references and inner.body_start == 1 and not d.body.startswith("\n"):
+        kept = _from_line(inner.tokens, 0, d.body.strip("\n"))
+    else:
+        kept = None
     shifted = _shift(inner.tokens, offset)
     anchors = _collect_inline(d.doc, shifted, parts)
+    if kept is not None:
+        keep_parsed(d.body.strip("\n"), anchors, kept)
     parts.blocks.append(
         Callout(
             style=d.name,  # type: ignore[arg-type]
@@ -281,6 +290,15 @@ def _callout(d: Directive, parts: PageParts) -> None:
             source=d.where(),
         )
     )
+
+
+def _from_line(tokens: list[Token], first: int, text: str) -> list[Token]:
+    """Copies of the tokens of a block cut from its page (0-based line ``first``), numbered as
+    parsing the block's ``text`` alone numbers them: from its first line, ending by its last."""
+    last = text.count("\n") + 1
+    return [
+        t.copy(map=[t.map[0] - first, min(t.map[1] - first, last)]) if t.map else t for t in tokens
+    ]
 
 
 def _shift(tokens: list[Token], offset: int) -> list[Token]:

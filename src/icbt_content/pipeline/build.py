@@ -9,10 +9,11 @@ at a time, not the project's.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +23,18 @@ from icbt_content.deployment import load_deployment
 from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
 from icbt_content.i18n.gate import catalog_currency
 from icbt_content.loop.connected_site import site_csp, vendor_files
-from icbt_content.model.deployment import Deployment
+from icbt_content.model.deployment import Deployment, wording
 from icbt_content.outputs import SITE, check_output_folder
 from icbt_content.paths import StrPath, as_path
+from icbt_content.pipeline.cache import BuildCache
 from icbt_content.pipeline.headers import HEADERS_FILE, PAGE_CSP, headers_file
-from icbt_content.pipeline.unit import ProgrammeBuild, Progress, UnitContext, build_programme
-from icbt_content.pipeline.writer import StagedSite
+from icbt_content.pipeline.parallel import default_jobs, units_in_order
+from icbt_content.pipeline.unit import ProgrammeBuild, Progress, UnitContext
+from icbt_content.pipeline.writer import SiteWriter, StagedSite
 from icbt_content.project import Project, programme_folders
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.environment import CSP, make_environment, template_diagnostic
+from icbt_content.render.offline import OfflineSite
 from icbt_content.render.site import RenderedFile
 from icbt_content.render.unique_ids import duplicate_ids
 
@@ -49,6 +53,8 @@ class BuildReport:
     files: int = 0
     seconds: float = 0.0
     written: bool = False
+    cached: int = 0
+    """Programmes taken from the cache rather than built."""
 
     @property
     def ok(self) -> bool:
@@ -63,12 +69,20 @@ def build_site(
     strict: bool = False,
     progress: Progress | None = None,
     csp: str = CSP,
+    jobs: int | None = 1,
+    cache: BuildCache | None = None,
+    stage: Callable[[Path], SiteWriter] = StagedSite,
 ) -> BuildReport:
     """Build the static site of a project. Nothing is written unless the whole build succeeds.
 
     ``out`` must be a new or empty folder, or a site an earlier build made
     (:mod:`icbt_content.outputs`); ``csp`` is the Content-Security-Policy of every page (a
-    preview relaxes it).
+    preview relaxes it). ``jobs`` programmes are built at once, in worker processes when more
+    than one (None: one per core); the site and its diagnostics are the same for any number.
+    With a ``cache`` (:mod:`icbt_content.pipeline.cache`), programmes whose inputs have not
+    changed are taken from it, byte for byte what building them gives. ``stage`` makes what
+    the files are written to (:class:`~icbt_content.pipeline.writer.StagedSite`: a new folder
+    swapped in at the end).
     """
     started = time.perf_counter()
     project = as_path(project)
@@ -81,9 +95,11 @@ def build_site(
         return report
     folders = programme_folders(project, programmes)
     context = UnitContext(project, strict=strict, csp=csp)
-    units = _units_in_order(context, folders, progress)
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    hits = cache.hits if cache is not None else 0
+    units = units_in_order(context, folders, jobs=jobs, progress=progress, cache=cache)
     try:
-        _write_site(out, project, units, report, strict, csp, programmes)
+        _write_site(out, project, units, report, strict, csp, programmes, stage)
     except OSError as exc:
         report.diagnostics.add(
             diagnostic(
@@ -93,19 +109,11 @@ def build_site(
                 hint="build into a folder you can write to (--out), on a disk with free space",
             )
         )
+    if cache is not None:
+        report.cached = cache.hits - hits
+        cache.prune()
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _units_in_order(
-    context: UnitContext, folders: list[Path], progress: Progress | None
-) -> Iterator[ProgrammeBuild]:
-    """Build each programme folder in turn; once one fails to load, the rest are only checked."""
-    render = True
-    for folder in folders:
-        unit = build_programme(context, folder, render=render, progress=progress)
-        render = render and unit.passed
-        yield unit
 
 
 def _write_site(
@@ -116,6 +124,7 @@ def _write_site(
     strict: bool,
     csp: str,
     programmes: list[str] | None = None,
+    stage: Callable[[Path], SiteWriter] = StagedSite,
 ) -> None:
     """Stream the units' files into a staged site; commit it when the whole build succeeded.
 
@@ -130,13 +139,15 @@ def _write_site(
     index_entries: list[dict[str, Any]] = []
     failed = False
     built: list[ProgrammeBuild] = []
+    offline = OfflineSite()
     with ExitStack() as stack:
-        site: StagedSite | None = None
+        site: SiteWriter | None = None
 
         def write(file: RenderedFile) -> None:
             assert site is not None
             site.write(file.path, file.content)
             written.append(file.path)
+            offline.add(file)
 
         for unit in units:
             report.diagnostics.extend(unit.checked)
@@ -144,7 +155,7 @@ def _write_site(
             if failed:
                 continue
             if site is None:
-                site = stack.enter_context(StagedSite(out))
+                site = stack.enter_context(stage(out))
             rendered.extend(unit.rendered)
             for file in unit.files:
                 write(file)
@@ -161,7 +172,8 @@ def _write_site(
             return
         assert site is not None
         page_csp = site_csp(csp, deployment)
-        for file in _site_wide_files(project, index_entries, page_csp, deployment, rendered):
+        site_wide = _site_wide_files(project, index_entries, page_csp, deployment, rendered)
+        for file in chain(site_wide, offline.site_files()):
             rendered.extend(find_external_resources({file.path: file.content}))
             rendered.extend(duplicate_ids(file.path, file.content, file.source))
             write(file)
@@ -199,7 +211,12 @@ def _site_wide_files(
     env.globals["csp"] = csp
     try:
         index = env.get_template("site_index.html").render(
-            title="Programmes", programmes=index_entries, csp=csp, lang="en"
+            title="Programmes",
+            service=wording(deployment.service.name, "en") if deployment.service else "",
+            crisis=index_entries[0]["crisis"] if index_entries else "",
+            programmes=index_entries,
+            csp=csp,
+            lang="en",
         )
     except TemplateError as exc:
         found.add(template_diagnostic(exc, project))

@@ -27,11 +27,12 @@ from icbt_content.pipeline.media import media_problem
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.connected import connected_pages
 from icbt_content.render.environment import CSP, SiteSandbox, make_environment, template_diagnostic
-from icbt_content.render.site import Language, ProgrammeRenderer, RenderedFile
+from icbt_content.render.offline import programme_offline_files, with_copies
+from icbt_content.render.site import Language, ProgrammeRenderer, RenderedFile, content_paths
 from icbt_content.render.therapist import TherapistGuide
 from icbt_content.render.unique_ids import duplicate_ids
 from icbt_content.safety.release import signed_release
-from icbt_content.sitemap import SiteMap, home_path
+from icbt_content.sitemap import SiteMap, crisis_path, home_path
 
 #: Called as pages are rendered: (programme id, locale, pages done, pages in total).
 Progress = Callable[[str, str, int, int], None]
@@ -55,6 +56,7 @@ class ProgrammeBuild:
     """Problems found while rendering it and in what it rendered."""
     locales: list[str] = field(default_factory=list)
     pages: int = 0
+    pages_by_locale: dict[str, int] = field(default_factory=dict)
     entry: dict[str, Any] | None = None
     """The programme's entry on the site's index page."""
 
@@ -108,6 +110,7 @@ def build_programme(
         result.rendered.extend(find_external_resources({rendered.path: rendered.content}))
         result.rendered.extend(duplicate_ids(rendered.path, rendered.content, rendered.source))
         result.files.append(rendered)
+    result.files = with_copies(result.files)  # each locale's "Keep a copy", from its pages
     result.checked.extend(found)
     result.checked.extend(catalog_currency(project, [loaded]))
     return result
@@ -127,7 +130,15 @@ def _rendered_files(
     deployment, _ = load_deployment(project)  # its problems are reported by the localise stage
     env = context.environment(site_csp(context.csp, deployment))
     localised = list(localise(project, item, found))
-    languages = [Language(lp.locale.code, lp.locale.name, lp.locale.direction) for lp in localised]
+    languages = [
+        Language(
+            lp.locale.code,
+            lp.locale.name,
+            lp.locale.direction,
+            pages=content_paths(lp.programme, lp.fallback),
+        )
+        for lp in localised
+    ]
     result.locales = [lp.locale.code for lp in localised]
     sitemap = SiteMap(item.programme, relative(item.root, project))
     release = signed_release(project, item.programme)
@@ -154,6 +165,7 @@ def _rendered_files(
                 if rendered.kind == "page":
                     done += 1
                     result.pages += 1
+                    result.pages_by_locale[lp.locale.code] = done
                     if progress and (done % 25 == 0 or done == total):
                         progress(item.programme.id, lp.locale.code, done, total)
         except TemplateError as exc:
@@ -165,6 +177,8 @@ def _rendered_files(
     result.entry = {
         "title": item.programme.title,
         "description": item.programme.description,
+        # The index's "Need help now?": the first programme's page, in its first language.
+        "crisis": f"{item.programme.id}/{crisis_path(languages[0].code)}" if languages else "",
         "languages": [
             {
                 "code": lang.code,
@@ -184,6 +198,7 @@ def _programme_files(renderer: ProgrammeRenderer) -> Iterator[RenderedFile]:
     if renderer.service is not None:
         yield from connected_pages(renderer)
     yield from TherapistGuide(renderer).render()
+    yield from programme_offline_files(renderer)
 
 
 def _media_files(loaded: LoadedProgramme) -> tuple[dict[str, bytes], list[Diagnostic]]:

@@ -9,6 +9,7 @@
  * The form edits one entry (a new one until the client picks Edit); the list above it shows
  * them newest first, each with its date and a one-line summary, to edit or delete.
  */
+import {markedErrors, showErrorSummary} from "./errorsummary.js";
 import {markLanguage, showMessage} from "./messages.js";
 import {isObject} from "./pagedata.js";
 import {put} from "./schema.js";
@@ -227,10 +228,7 @@ function setupRepeatable(form, key, status) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     window.clearTimeout(timer);
-    if (!saveEntry(true)) {
-      const invalid = form.querySelector('[aria-invalid="true"]');
-      if (invalid) invalid.focus();
-    }
+    showErrorSummary(form, saveEntry(true) ? [] : markedErrors(form));
   });
   show();
 }
@@ -266,10 +264,7 @@ function setupExercise(form) {
   form.addEventListener("change", () => saveForm(false));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (!saveForm(true)) {
-      const invalid = form.querySelector('[aria-invalid="true"]');
-      if (invalid) invalid.focus();
-    }
+    showErrorSummary(form, saveForm(true) ? [] : markedErrors(form));
   });
 }
 
