@@ -1,10 +1,11 @@
 """Place a programme's pages inside another site, rendered exactly as in our own site.
 
 The pages are rendered by the site's own :class:`~icbt_content.render.site.ProgrammeRenderer`
-and page templates, inside the layout ``embed.html`` instead of the site's ``base.html``: what
-our site shows in ``<main>`` (with the page data and messages our scripts read), wrapped in
-``<div class="icbt">``; the parts both layouts show come from ``page-parts.html``. The host site
-supplies the rest of the page. Our styles and scripts are the site's, the styles scoped to the
+and page templates (a project's own included), which extend ``base.html``; here that name is read
+from the layout ``embed.html`` (:func:`embed_environment`). It shows what our site shows in
+``<main>`` (with the page data and messages our scripts read), wrapped in ``<div class="icbt">``;
+the parts both layouts show come from ``page-parts.html``. The host site supplies the rest of the
+page. Our styles and scripts are the site's, the styles scoped to the
 wrapper (with ``contrib/static/embed.css`` for what only embedded pages have). Nothing here
 depends on MkDocs: :mod:`icbt_content.contrib.mkdocs` is the MkDocs side, and the documentation
 uses :func:`render_example` for its rendered examples.
@@ -19,6 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Literal
 
+from jinja2 import BaseLoader, Environment
 from markupsafe import Markup
 
 from icbt_content.adaptation.resources import describe_locale
@@ -37,7 +39,7 @@ from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CrisisPage, Module, Page, Programme
 from icbt_content.paths import StrPath
 from icbt_content.pipeline.media import media_problem
-from icbt_content.render.environment import make_environment
+from icbt_content.render.environment import SiteSandbox, make_environment
 from icbt_content.render.site import Language, ProgrammeRenderer
 from icbt_content.sitemap import (
     SiteMap,
@@ -49,10 +51,34 @@ from icbt_content.sitemap import (
 )
 from icbt_content.sitemap import relative_url as site_relative_url
 
-#: The layout every embedded page is rendered in (instead of the site's ``base.html``), and the
-#: template of one block shown on its own.
+#: The layout every page template extends (``SITE_LAYOUT``), read from the embed's layout in
+#: another site; and the template of one block shown on its own.
+SITE_LAYOUT = "base.html"
 LAYOUT = "embed.html"
 FRAGMENT = "embed-fragment.html"
+
+
+class _EmbedLayout(BaseLoader):
+    """The site's templates, with the layout every page template extends read from ``LAYOUT``:
+    a project's own page templates, written for our site, work unchanged in another."""
+
+    def __init__(self, site: BaseLoader) -> None:
+        self.site = site
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        return self.site.get_source(environment, LAYOUT if template == SITE_LAYOUT else template)
+
+
+def embed_environment(project: Path | None = None) -> SiteSandbox:
+    """The site's template environment (with the project's templates) for pages in another
+    site: ``base.html`` is read from ``embed.html``."""
+    env = make_environment(project)
+    assert env.loader is not None
+    env.loader = _EmbedLayout(env.loader)
+    return env
+
 
 PlaceKind = Literal["home", "module", "page", "check-in", "crisis", "answers"]
 
@@ -204,7 +230,7 @@ class EmbedRenderer(ProgrammeRenderer):
         assert loaded.programme is not None
         locale = localised.locale
         super().__init__(
-            make_environment(loaded.project),
+            embed_environment(loaded.project),
             localised.programme,
             locale,
             SiteMap(loaded.programme, relative(loaded.root, loaded.project)),
@@ -219,7 +245,6 @@ class EmbedRenderer(ProgrammeRenderer):
     ) -> dict[str, Any]:
         return {
             **super().common(here, title, page_key=page_key, module_id=module_id),
-            "layout": LAYOUT,
             "scope": SCOPE,
         }
 
@@ -421,10 +446,12 @@ def relative_url(url: str, start: str) -> str:
 __all__ = [
     "FRAGMENT",
     "LAYOUT",
+    "SITE_LAYOUT",
     "EmbeddedPage",
     "Heading",
     "Place",
     "ProgrammeEmbed",
+    "embed_environment",
     "fragment",
     "headings",
     "load_embed",
