@@ -51,7 +51,7 @@ def test_any_number_of_jobs_builds_the_same_site(
     assert one.ok, [d.format() for d in one.diagnostics]
     for jobs in (2, 3):
         many = build_site(three_programmes, tmp_path / f"jobs-{jobs}", jobs=jobs)
-        assert many.ok
+        assert many.ok, [d.format() for d in many.diagnostics]
         assert tree(tmp_path / f"jobs-{jobs}") == tree(tmp_path / "one")
         assert [d.format() for d in many.diagnostics] == [d.format() for d in one.diagnostics]
         assert (many.programmes, many.locales, many.pages, many.files) == (

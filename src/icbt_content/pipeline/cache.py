@@ -116,10 +116,10 @@ class BuildCache:
         roots = [project / name for name in (*SHARED_FOLDERS, LOCALES)]
         for root in roots:
             for path in _files(root):
-                shared[path.relative_to(project).as_posix()] = _digest(path)
+                shared[path.relative_to(project).as_posix()] = self._digest(path)
         deploy = project / DEPLOY_FILE
         if deploy.is_file():
-            shared[DEPLOY_FILE] = _digest(deploy)
+            shared[DEPLOY_FILE] = self._digest(deploy)
         self._shared = shared
         self._folders = [f.name for f in programme_folders(project)]
 
@@ -137,8 +137,11 @@ class BuildCache:
                 digest.update(name.encode() + b"\0" + value)
         for path in _files(folder):
             digest.update(path.relative_to(folder).as_posix().encode() + b"\1")
-            digest.update(_digest(path))
+            digest.update(self._digest(path))
         return digest.hexdigest()
+
+    def _digest(self, path: Path) -> bytes:
+        return _digest(path)
 
     def _path(self, key: str) -> Path:
         return self.folder / "units" / key[:2] / key
@@ -282,6 +285,21 @@ class MemoryCache(BuildCache):
     def __init__(self) -> None:
         super().__init__(Path(os.devnull))
         self._units: dict[str, tuple[str, ProgrammeBuild]] = {}
+        self._digests: dict[Path, tuple[int, int, bytes]] = {}
+
+    def _digest(self, path: Path) -> bytes:
+        """A file's digest, read again only when its size or time of change is not the one
+        seen last (the process watches the files, so a change is seen)."""
+        try:
+            info = path.stat()
+        except OSError:
+            return _digest(path)
+        seen = self._digests.get(path)
+        if seen is not None and seen[:2] == (info.st_mtime_ns, info.st_size):
+            return seen[2]
+        value = _digest(path)
+        self._digests[path] = (info.st_mtime_ns, info.st_size, value)
+        return value
 
     def has(self, key: str) -> bool:
         return any(stored == key for stored, _ in self._units.values())

@@ -26,7 +26,6 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
-import hashlib
 import os
 import shutil
 import tempfile
@@ -138,6 +137,7 @@ class LiveSite:
         self.files = 0
         self.changed = 0
         self._known: dict[str, bytes] = {}
+        """What the site holds: the content of each file (shared with the build's memory)."""
         self._seen: dict[str, bytes] = {}
         self._pending: dict[str, bytes] = {}
 
@@ -162,9 +162,9 @@ class LiveSite:
             raise UnsafeOutputPathError(
                 f"refusing to write outside the output folder: {relative_path}"
             )
-        digest = hashlib.blake2b(content, digest_size=16).digest()
-        self._seen[relative_path] = digest
-        if self._known.get(relative_path) != digest:
+        self._seen[relative_path] = content
+        known = self._known.get(relative_path)
+        if known is not content and known != content:
             self._pending[relative_path] = content
         self.files += 1
 
