@@ -46,7 +46,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # shown in is decided while localising.
     ("localise", ("i18n", "guidance.render", "render.language")),
     ("validate", ("validate", "safety")),
-    ("render", ("render", "loop.site")),
+    ("render", ("render", "loop.connected_site")),
     (
         "pipeline",
         (
@@ -85,16 +85,16 @@ KNOWN_CIRCLE_EDGES: frozenset[tuple[str, str]] = frozenset(
 FUNCTION_LEVEL_IMPORTS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
     {
         ("icbt_content.export.fhir", "icbt_content.export.exercises"),
-        ("icbt_content.loop.site", "icbt_content.export.exercises"),
-        ("icbt_content.loop.site", "icbt_content.export.fhir"),
+        ("icbt_content.loop.connected_site", "icbt_content.export.exercises"),
+        ("icbt_content.loop.connected_site", "icbt_content.export.fhir"),
     }
 )
 
 #: Imports of a later layer, each with its reason (see FUNCTION_LEVEL_IMPORTS_ALLOWED).
 LATER_LAYER_IMPORTS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
     {
-        ("icbt_content.loop.site", "icbt_content.export.exercises"),
-        ("icbt_content.loop.site", "icbt_content.export.fhir"),
+        ("icbt_content.loop.connected_site", "icbt_content.export.exercises"),
+        ("icbt_content.loop.connected_site", "icbt_content.export.fhir"),
     }
 )
 
@@ -318,3 +318,179 @@ def test_function_level_imports_only_in_command_modules() -> None:
 )
 def test_cycles_finds_circles(edges: dict[str, set[str]], expected: list[list[str]]) -> None:
     assert cycles(edges) == expected
+
+
+#: The fields that decide how a measure's score is worked out, and the modules that may read
+#: them: the scoring (measures/scoring.py, the one place Python works a score out), the checks of
+#: a measure and of the programme's outcome measures, the model's scoring fingerprint, and the
+#: FHIRPath twin the FHIR export hands to form fillers (export/sdc.py). Anything else that needs a
+#: score, a band or a reliable change calls measures/scoring.py.
+SCORING_FIELDS = frozenset({"reverse", "reliable_change", "max_missing"})
+SCORING_MODULES = frozenset(
+    {
+        "icbt_content.measures.scoring",
+        "icbt_content.measures.checks",
+        "icbt_content.measures.outcome",
+        "icbt_content.model.measure",
+        "icbt_content.export.sdc",
+    }
+)
+
+
+def test_scores_are_worked_out_in_one_place() -> None:
+    readers = {
+        f"{name}:{node.lineno} reads .{node.attr}"
+        for name, path in modules().items()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute)
+        and node.attr in SCORING_FIELDS
+        and name not in SCORING_MODULES
+    }
+    assert sorted(readers) == []
+
+
+# -- one way to report problems ------------------------------------------------------------------
+# Problems are return values (docs/contributing.md, "Reporting problems"): a check returns
+# list[Diagnostic]; a function that makes something returns (thing, list[Diagnostic]). No
+# function adds to a collection of diagnostics it was given, and no public function yields them
+# (private helpers may, for their module's public function to collect).
+
+#: Modules that still report problems another way (out-parameters, a model's diagnostics
+#: added to, generators of checks), to be converted by the helpers that own them: the build's
+#: stages (load, localise, validate, the builder) and the readers they use. Never to grow.
+DIAGNOSTICS_CONVENTION_PENDING: frozenset[str] = frozenset(
+    {
+        "icbt_content.authoring.loader",
+        "icbt_content.authoring.pages",
+        "icbt_content.authoring.recall",
+        "icbt_content.i18n.localise",
+        "icbt_content.inputs",
+        "icbt_content.localised",
+        "icbt_content.pipeline.build",
+        "icbt_content.validate",
+    }
+)
+
+#: Public functions that yield their problems because a registry of a pending module asks for
+#: that shape: validate.CHECKS holds ``Callable[..., Iterator[Diagnostic]]``.
+PUBLIC_GENERATORS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("icbt_content.safety.monitoring", "check_weekly_measures"),
+        ("icbt_content.safety.release", "check_released_version"),
+    }
+)
+
+_MUTATORS = frozenset({"append", "extend", "add", "insert"})
+
+
+def _mentions_diagnostics(annotation: ast.expr | None) -> bool:
+    return annotation is not None and "Diagnostic" in ast.unparse(annotation)
+
+
+def _functions(tree: ast.Module) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef, bool]]:
+    """Every function with whether it is public: module-level or a method of a public class,
+    named without a leading underscore."""
+    nested: set[int] = set()
+    private_class: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            nested.update(id(n) for n in ast.walk(node) if n is not node)
+        if isinstance(node, ast.ClassDef) and node.name.startswith("_"):
+            private_class.update(id(n) for n in ast.walk(node))
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            public = not (
+                node.name.startswith("_") or id(node) in nested or id(node) in private_class
+            )
+            yield node, public
+
+
+def _out_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """Parameters holding diagnostics that the function adds to: ``found.append(...)``,
+    ``found += ...``, or the diagnostics of a parameter's object (``loaded.diagnostics.extend``)."""
+    arguments = function.args.posonlyargs + function.args.args + function.args.kwonlyargs
+    names = {a.arg for a in arguments} - {"self", "cls"}
+    holders = {a.arg for a in arguments if _mentions_diagnostics(a.annotation)}
+    added: set[str] = set()
+    for node in ast.walk(function):
+        target = None
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _MUTATORS
+        ):
+            target = node.func.value
+        elif isinstance(node, ast.AugAssign):
+            target = node.target
+        if isinstance(target, ast.Name) and target.id in holders:
+            added.add(target.id)
+        if (
+            isinstance(target, ast.Attribute)
+            and target.attr == "diagnostics"
+            and isinstance(target.value, ast.Name)
+            and target.value.id in names
+        ):
+            added.add(f"{target.value.id}.diagnostics")
+    return sorted(added)
+
+
+def _yields_diagnostics(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    returns = ast.unparse(function.returns) if function.returns else ""
+    return "Diagnostic" in returns and returns.startswith(("Iterator", "Iterable", "Generator"))
+
+
+def diagnostics_convention_breaches() -> list[str]:
+    found = []
+    for name, path in modules().items():
+        if name in DIAGNOSTICS_CONVENTION_PENDING:
+            continue
+        for function, public in _functions(ast.parse(path.read_text(encoding="utf-8"))):
+            where = f"{name}:{function.lineno} {function.name}"
+            found.extend(f"{where} adds to its parameter '{p}'" for p in _out_parameters(function))
+            if (
+                public
+                and _yields_diagnostics(function)
+                and (name, function.name) not in PUBLIC_GENERATORS_ALLOWED
+            ):
+                found.append(f"{where} yields its problems")
+            returns = ast.unparse(function.returns) if function.returns else ""
+            if public and ("Diagnostics]" in returns or returns == "Diagnostics"):
+                found.append(f"{where} returns Diagnostics, not list[Diagnostic]")
+    return found
+
+
+def test_problems_are_returned_one_way() -> None:
+    assert diagnostics_convention_breaches() == []
+
+
+def test_the_diagnostics_allow_lists_name_what_exists() -> None:
+    functions = {
+        (name, function.name)
+        for name, path in modules().items()
+        for function, _ in _functions(ast.parse(path.read_text(encoding="utf-8")))
+    }
+    assert sorted(DIAGNOSTICS_CONVENTION_PENDING - set(modules())) == []
+    assert sorted(PUBLIC_GENERATORS_ALLOWED - functions) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("def f(found: list[Diagnostic]) -> None:\n    found.append(x)\n", ["adds"]),
+        ("def f(found: Diagnostics) -> None:\n    found.extend(x)\n", ["adds"]),
+        ("def f(found: list[Diagnostic]) -> None:\n    found += x\n", ["adds"]),
+        ("def f(shown: list[Diagnostic]) -> str:\n    return str(shown)\n", []),
+        ("def f(loaded: Loaded) -> None:\n    loaded.diagnostics.extend(x)\n", ["adds"]),
+        ("def f(self) -> None:\n    self.diagnostics.append(x)\n", []),
+        ("def f() -> Iterator[Diagnostic]:\n    yield x\n", ["yields"]),
+        ("def _f() -> Iterator[Diagnostic]:\n    yield x\n", []),
+        ("class _C:\n    def run(self) -> Iterator[Diagnostic]:\n        yield x\n", []),
+        ("def f() -> list[Diagnostic]:\n    return []\n", []),
+    ],
+)
+def test_the_convention_test_finds_breaches(source: str, expected: list[str]) -> None:
+    found = []
+    for function, public in _functions(ast.parse(source)):
+        found += ["adds"] * len(_out_parameters(function))
+        found += ["yields"] if public and _yields_diagnostics(function) else []
+    assert found == expected

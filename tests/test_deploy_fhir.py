@@ -20,10 +20,10 @@ from icbt_content.deployment import load_deployment
 from icbt_content.export.exercises import exercise_questionnaire
 from icbt_content.loop import contract
 from icbt_content.loop.checks import address_problem, missing_permissions
-from icbt_content.loop.site import connected_csp
+from icbt_content.loop.connected_site import connected_csp
 from icbt_content.model.deployment import FhirConnection, wording
 from icbt_content.pipeline.check import check_project
-from icbt_content.pipeline.headers import FILE_CSP
+from icbt_content.pipeline.headers import FILE_CSP, worker_reachable
 from icbt_content.render.environment import CSP
 
 REPO = Path(__file__).resolve().parent.parent
@@ -151,7 +151,8 @@ def test_the_connected_csp_opens_connect_src_to_the_two_origins_only(
         assert CONNECT_SRC + ";" in csp, page
         assert csp == CSP.replace("connect-src 'none'", CONNECT_SRC)
     headers = (site / "_headers").read_text(encoding="utf-8")
-    assert f"/*\n  Content-Security-Policy: {meta_csp(pages[0])}\n" in headers
+    # The /* policy is the pages' one, with 'self' for the service worker it also reaches.
+    assert f"/*\n  Content-Security-Policy: {worker_reachable(meta_csp(pages[0]))}\n" in headers
     # Everything that is not a page still loads nothing and runs nothing.
     assert f"/assets/*\n  Content-Security-Policy: {FILE_CSP}\n" in headers
 
@@ -284,3 +285,14 @@ def test_the_preview_keeps_its_own_connection_and_adds_the_two_servers() -> None
     assert "connect-src 'self' http://127.0.0.1:8090 http://127.0.0.1:8091;" in connected_csp(
         PREVIEW_CSP, fhir
     )
+
+
+def test_the_site_index_names_the_service_in_its_header(sites: dict[str, Path]) -> None:
+    index = (sites["fhir"] / "index.html").read_text(encoding="utf-8")
+    header = re.search(r'<header class="site-header">(.*?)</header>', index, re.S)
+    assert header is not None
+    assert '<a class="programme-name" href="./">Example Talking Therapies</a>' in header.group(1)
+    assert '<a class="help-now" href="sad/en-GB/crisis/">Need help now?</a>' in header.group(1)
+    assert "<title>Example Talking Therapies – Programmes</title>" in index
+    unconnected = (sites["none"] / "index.html").read_text(encoding="utf-8")
+    assert '<a class="programme-name" href="./">Programmes</a>' in unconnected

@@ -7,6 +7,7 @@ hold neither an English sentence nor a key, so Python and JavaScript cannot disa
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from importlib import resources
@@ -100,6 +101,18 @@ def test_the_key_scheme_is_spelt_only_in_ids() -> None:
     for template in TEMPLATES.iterdir():
         if template.is_file():
             assert root not in template.read_text(encoding="utf-8"), template.name
+    # In Python only ids.py spells it, whole or in parts (a key split at its slashes).
+    parts = set(root.split("/"))
+    for module in sorted((REPO / "src" / "icbt_content").rglob("*.py")):
+        if module.name == "ids.py" and module.parent.name == "icbt_content":
+            continue
+        strings = {
+            node.value
+            for node in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        }
+        spelt = {s for s in strings if root in s or s in parts - {"icbt"}}
+        assert not spelt, f"{module.relative_to(REPO)} spells the storage root: {spelt}"
 
 
 def test_pages_load_one_module_and_carry_their_data(basic_project: Path) -> None:

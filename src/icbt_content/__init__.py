@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         Programme,
         Prose,
         QuestionnaireBlock,
+        RecallBlock,
     )
     from icbt_content.model.guidance import GuidanceContext
     from icbt_content.paths import StrPath
@@ -67,6 +68,7 @@ __all__ = [
     "ProgrammeBundle",
     "Prose",
     "QuestionnaireBlock",
+    "RecallBlock",
     "ScoringError",
     "StrPath",
     "build_site",
@@ -111,6 +113,7 @@ _MODULES = {
             "Programme",
             "Prose",
             "QuestionnaireBlock",
+            "RecallBlock",
         ],
         "icbt_content.model",
     ),

@@ -876,6 +876,13 @@ CODES: dict[str, Code] = {
             "folder. Site templates are read only from the project itself.",
         ),
         _c(
+            "ICBT725",
+            E,
+            "Build worker stopped",
+            "A worker process building a programme stopped without a result (killed, or out of "
+            "memory). Nothing is written; build again, or with fewer processes (`--jobs 1`).",
+        ),
+        _c(
             "ICBT730",
             E,
             "Embed block not understood",
@@ -1152,6 +1159,61 @@ CODES: dict[str, Code] = {
             "would leave those entries with no place on the page. Keep it repeatable; for a "
             "single record, add a new exercise with its own id.",
             "repeatable: true",
+        ),
+        _c(
+            "ICBT963",
+            E,
+            "No such field",
+            "`relabel:` or an added field's `after:` names a field the exercise type does not "
+            "have. The hint lists the type's fields.",
+            "relabel: {situaton: {label: Where I was}}",
+        ),
+        _c(
+            "ICBT964",
+            E,
+            "Added field clashes",
+            "An added field has the id of one of the type's fields, or of another added field: "
+            "answers to both would be saved under one id. Give it an id of its own, or use "
+            "`relabel:` to change the words of the type's field.",
+            "add_fields: [{id: situation, label: Where}]",
+        ),
+        _c(
+            "ICBT965",
+            E,
+            "Bad field kind",
+            "An added field's `kind` is not one of text, longtext, rating, percent, checkbox, "
+            "choice or date, or a choice field has no `choices` (or another kind has some).",
+            "kind: paragraph",
+        ),
+        _c(
+            "ICBT966",
+            E,
+            "Field without words",
+            "An added field has no `label`, or a relabelled field has neither a `label` nor a "
+            "`hint`: the client would see an unnamed box.",
+            "add_fields: [{id: sensations}]",
+        ),
+        _c(
+            "ICBT967",
+            E,
+            "Recalled exercise not found",
+            "A `::: recall` directive names an exercise that no page of the programme has.",
+            "exercise: drop-sb-experiments",
+        ),
+        _c(
+            "ICBT968",
+            E,
+            "Recalled field not found",
+            "A `::: recall` directive names a field that its exercise does not have.",
+            "field: belief",
+        ),
+        _c(
+            "ICBT969",
+            E,
+            "Nowhere to pre-fill",
+            "A `::: recall` directive's `into:` names a field that the next exercise on the "
+            "page does not have, or no exercise follows it on the page.",
+            "into: belief-now",
         ),
     ]
 }

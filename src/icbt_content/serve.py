@@ -25,9 +25,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
 
-from icbt_content.pipeline import build_site
+from icbt_content.pipeline import BuildReport, build_site
+from icbt_content.pipeline.cache import MemoryCache
 from icbt_content.pipeline.headers import headers_for
+from icbt_content.pipeline.writer import LiveSite
 from icbt_content.render.environment import CSP
+from icbt_content.render.offline.precache import is_worker
 
 
 def with_directive(policy: str, name: str, value: str) -> str:
@@ -117,6 +120,9 @@ def _handler(site: Path, state: _State, hosts: set[str]) -> type[SimpleHTTPReque
                 return self._send(str(state.version).encode(), "text/plain")
             if path == "/__icbt_reload.js":
                 return self._send(RELOAD_SCRIPT, "text/javascript")
+            if is_worker(path):
+                # The preview shows each build as it is made: no offline copy to go stale.
+                return self._send(b"no service worker in the preview", "text/plain", 404)
             if not site.is_dir():
                 text = "The first build failed:\n\n" + "\n".join(state.problems)
                 return self._send(text.encode(), "text/plain; charset=utf-8", 503)
@@ -176,6 +182,34 @@ def _stopped_by_sigterm() -> Iterator[None]:
             signal.signal(number, handler)
 
 
+class Preview:
+    """The preview's builds: the first builds every programme (one per core); each rebuild
+    takes the programmes an edit did not touch from memory, rebuilds the others in this
+    process, and writes only the files that changed into the site being served."""
+
+    def __init__(self, project: Path, site: Path, *, strict: bool = False) -> None:
+        self.project = project
+        self.site = site
+        self.strict = strict
+        self.cache = MemoryCache()
+        self.stage = LiveSite()
+        self.builds = 0
+
+    def build(self) -> BuildReport:
+        """Build the preview site again; only what changed is rebuilt and rewritten."""
+        jobs = None if self.builds == 0 else 1
+        self.builds += 1
+        return build_site(
+            self.project,
+            self.site,
+            strict=self.strict,
+            csp=PREVIEW_CSP,
+            jobs=jobs,
+            cache=self.cache,
+            stage=self.stage,
+        )
+
+
 def serve(project: Path, *, host: str = "127.0.0.1", port: int = 8000, strict: bool = False) -> int:
     """Serve a live preview until interrupted; remove its temporary folder on the way out."""
     from watchfiles import watch
@@ -183,11 +217,12 @@ def serve(project: Path, *, host: str = "127.0.0.1", port: int = 8000, strict: b
     folder = Path(tempfile.mkdtemp(prefix="icbt-preview-"))
     site = folder / "site"
     state = _State()
+    preview = Preview(project, site, strict=strict)
 
     def rebuild() -> None:
         report = None
         try:
-            report = build_site(project, site, strict=strict, csp=PREVIEW_CSP)
+            report = preview.build()
             problems = [item.format() for item in report.diagnostics]
         except Exception as exc:  # keep serving the last good site whatever happens
             problems = [

@@ -6,13 +6,13 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 
 from icbt_content.authoring.loader import LoadedProgramme, relative
-from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.diagnostics import Diagnostic, diagnostic, did_you_mean
 from icbt_content.errors import InvalidArgumentError
 from icbt_content.guidance import check_template
 from icbt_content.idslock import LOCK_FILE, current_ids, read_lock, read_locked_repeatable
 from icbt_content.markdown.links import is_safe_url, url_scheme
 from icbt_content.measures.outcome import outcome_problems
-from icbt_content.model.blocks import Callout, QuestionnaireBlock
+from icbt_content.model.blocks import Callout, QuestionnaireBlock, RecallBlock
 from icbt_content.model.programme import Page, Programme
 from icbt_content.readability import flesch_reading_ease
 from icbt_content.safety.monitoring import check_weekly_measures
@@ -182,6 +182,35 @@ def check_questionnaires(
                 )
 
 
+def check_recalls(
+    loaded: LoadedProgramme, programme: Programme, sites: SiteMap
+) -> Iterator[Diagnostic]:
+    """Every ``::: recall`` names an exercise of the programme and a field it has."""
+    exercises = {e.id: e for e in programme.exercises()}
+    for _, page in programme.pages():
+        for block in page.blocks:
+            if not isinstance(block, RecallBlock):
+                continue
+            exercise = exercises.get(block.exercise)
+            if exercise is None:
+                yield diagnostic(
+                    "ICBT967",
+                    f"recall names exercise '{block.exercise}', which no page has",
+                    *_where(block),
+                    hint=did_you_mean(block.exercise, exercises)
+                    or "name the id of an exercise on one of the programme's pages",
+                )
+                continue
+            fields = [f.id for f in exercise.fields]
+            if block.field not in fields:
+                yield diagnostic(
+                    "ICBT968",
+                    f"exercise '{exercise.id}' has no field '{block.field}'",
+                    *_where(block),
+                    hint=did_you_mean(block.field, fields) or f"its fields: {', '.join(fields)}",
+                )
+
+
 def check_route_to_help(
     loaded: LoadedProgramme, programme: Programme, sites: SiteMap
 ) -> Iterator[Diagnostic]:
@@ -345,6 +374,7 @@ CHECKS: tuple[Check, ...] = (
     check_structure,
     check_links,
     check_questionnaires,
+    check_recalls,
     check_route_to_help,
     check_readability,
     check_id_migrations,

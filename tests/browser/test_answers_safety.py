@@ -288,7 +288,7 @@ def test_a_file_from_another_programme_loads_only_when_the_client_agrees(
     expect(status(page)).to_have_text("Nothing was loaded.")
     assert questions == [
         "This file holds answers to Other programme, not to Demo programme. Load them into "
-        "Demo programme anyway? Answers already saved here under the same names will be replaced."
+        "Demo programme anyway? Answers saved here that are newer than the file's are kept."
     ]
     assert stored(page, MOOD)["fields"]["rating"] == "55"
     assert stored(page, OTHER_MOOD)["fields"]["rating"] == "20"
@@ -296,7 +296,14 @@ def test_a_file_from_another_programme_loads_only_when_the_client_agrees(
     page.once("dialog", lambda dialog: dialog.accept())
     load_file(page, base, "demo", made_in_other)
     expect(status(page)).to_contain_text("Loaded")
-    # Loaded into this programme, as the client chose; the other programme is untouched.
+    # Loaded into this programme, as the client chose, merged by time: the answer saved here
+    # is newer than the file's and stays. The other programme is untouched.
+    expect(status(page)).to_contain_text("1 answer saved here is newer than the file's")
+    assert stored(page, MOOD)["fields"]["rating"] == "55"
+    page.evaluate(f"localStorage.removeItem('{MOOD}')")
+    page.once("dialog", lambda dialog: dialog.accept())
+    load_file(page, base, "demo", made_in_other)
+    expect(status(page)).to_have_text("Loaded 2 saved items.")
     assert stored(page, MOOD)["fields"]["rating"] == "10"
     assert stored(page, OTHER_MOOD)["fields"]["rating"] == "20"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -307,7 +308,7 @@ def test_phq9_scores_shows_meaning_risk_help_and_stores(
     page.get_by_role("radio", name="Several days").last.check()
     expect(alert).to_be_visible()  # at once, before the form is sent
     expect(alert.get_by_role("link", name="Get help now")).to_have_attribute("href", "crisis.html")
-    assert stored(page, "phq9") is None
+    assert stored(page, "phq9")["results"] == []  # only the draft, until it is scored
 
     form.get_by_role("button", name="See my score").click()
     status = page.locator("#q-phq9-result")
@@ -327,15 +328,15 @@ def test_phq9_scores_shows_meaning_risk_help_and_stores(
     expect(history.locator("svg[role='img']")).to_have_count(1)
     expect(history.locator("tbody tr")).to_have_count(1)
 
+    # Scoring again the same day replaces that day's result.
     form.locator("#q-phq9-q1-1").check()
     form.get_by_role("button", name="See my score").click()
     expect(status).to_contain_text("Your score is 15 out of 27.")
-    assert len(stored(page, "phq9")["results"]) == 2
-    expect(history.locator("polyline")).to_have_count(1)
-    expect(history.locator("tbody tr")).to_have_count(2)
+    assert [r["total"] for r in stored(page, "phq9")["results"]] == [15]
+    expect(history.locator("tbody tr")).to_have_count(1)
 
     page.reload()
-    expect(page.locator("#q-phq9-history tbody tr")).to_have_count(2)
+    expect(page.locator("#q-phq9-history tbody tr")).to_have_count(1)
     assert errors == [] and elsewhere == []
 
 
@@ -350,8 +351,8 @@ def test_unanswered_questions_are_named_and_nothing_is_stored(
     expect(page.locator("#q-phq9-result")).to_have_text(
         "Please answer every question. Not answered yet: 2, 3, 4, 5, 6, 7, 8, 9."
     )
-    expect(form.locator("#q-phq9-q2-1")).to_be_focused()
-    assert stored(page, "phq9") is None and errors == []
+    expect(form.locator("[data-icbt-error-summary]")).to_be_focused()
+    assert stored(page, "phq9")["results"] == [] and errors == []
 
 
 def test_process_ratings_with_number_boxes(
@@ -368,7 +369,7 @@ def test_process_ratings_with_number_boxes(
     expect(page.locator("#q-sad-weekly-self-focus-error")).to_have_text(
         "Enter a whole number from 0 to 100."
     )
-    expect(boxes.nth(1)).to_be_focused()
+    expect(form.locator("[data-icbt-error-summary]")).to_be_focused()
     boxes.nth(1).fill("70")
     form.get_by_role("button", name="See my score").click()
     expect(page.locator("#q-sad-weekly-result li")).to_have_count(4)
@@ -380,7 +381,11 @@ def test_process_ratings_with_number_boxes(
         "anticipatory-worry": 10,
         "post-event-rumination": 0,
     }
-    expect(page.locator("#q-sad-weekly-history .measure-chart-legend li")).to_have_count(4)
+    # Rated one by one: a chart per rating, each with its own axis and one line.
+    charts = page.locator("#q-sad-weekly-history .measure-chart-one")
+    expect(charts).to_have_count(4)
+    expect(charts.first.locator(".measure-chart-label")).to_have_text(re.compile(r"^1\. "))
+    expect(charts.first.locator("svg circle")).to_have_count(1)
     assert errors == []
 
 

@@ -53,6 +53,10 @@ def test_out_of_range_rating_shows_error_text(page: Page, site_url: str) -> None
     expect(error).to_be_visible()
     expect(error).to_have_text("Enter a whole number from 0 to 100.")
     expect(field).to_have_attribute("aria-invalid", "true")
+    # The error summary at the top of the form takes the focus and links to the field.
+    summary = page.locator("form[data-exercise='mood-now'] [data-icbt-error-summary]")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="Enter a whole number from 0 to 100.").click()
     expect(field).to_be_focused()
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from markdown_it.utils import read_fixture_file
 from plugin_helpers import FIXTURES, write_tree
 
 from icbt_content.contrib.embed import (
+    EmbedRenderer,
     headings,
     load_embed,
     relative_url,
@@ -121,6 +123,40 @@ def test_load_embed_places_in_reading_order(tmp_path: Path) -> None:
     assert embed.media() == [
         ("media/cycle.svg", tmp_path / "programmes/mini/media/cycle.svg"),
     ]
+
+
+class _SiteLayout(EmbedRenderer):
+    """The embed's renderer in the site's own layout (base.html), to compare the two."""
+
+    def common(self, here: str, title: str, **keys: str) -> dict[str, Any]:
+        context = super().common(here, title, **keys)
+        del context["layout"]
+        return context
+
+
+def test_an_embedded_page_is_what_the_site_shows_in_main(tmp_path: Path) -> None:
+    """The page body is rendered once, by the same page template in either layout: the
+    embed's layout adds only the crisis link above it and where answers are kept below."""
+    write_tree(tmp_path, (FIXTURES / "mini-project.txt").read_text(encoding="utf-8"))
+    embed, _ = load_embed(tmp_path / "programmes" / "mini")
+    url_for = "host/{}".format
+    embedded = {page.place.path: page for page in embed.render(url_for)}
+    site = _SiteLayout(embed, url_for)
+    module = embed.programme.modules[0]
+    for place, rendered in [
+        ("en-GB/", site.home()),
+        ("en-GB/start/welcome/", site.content_page(module, 0, module.pages[0], 0)),
+    ]:
+        document = rendered.content.decode("utf-8")
+        main = re.search(r"<main\b[^>]*>\n*(.*?)\n*</main>", document, re.DOTALL)
+        help_now = re.search(r'<a class="help-now".*?</a>', document)
+        kept = re.search(r'<footer class="site-footer">\s*<p>(.*?)</p>', document, re.DOTALL)
+        assert main is not None and help_now is not None and kept is not None
+        assert embedded[place].html == (
+            '<div class="icbt" data-icbt-root lang="en-GB" dir="ltr">\n'
+            f'<p class="icbt-help">{help_now.group(0)}</p>\n{main.group(1)}\n'
+            f'<p class="icbt-privacy">{kept.group(1)}</p>\n</div>\n'
+        )
 
 
 def test_load_embed_errors(tmp_path: Path) -> None:

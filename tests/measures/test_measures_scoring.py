@@ -15,6 +15,7 @@ from icbt_content.measures import (
     recovery,
     score,
 )
+from icbt_content.measures.scoring import change_between, item_value
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import OutcomeMeasures
 
@@ -210,6 +211,25 @@ def prorated() -> Measure:
 def test_reverse_scored_item(prorated: Measure) -> None:
     result = score(prorated, {"a": 0, "b": 0, "c": 0, "d": 0, "e": 0})
     assert result.items["c"] == 4 and result.total == 4
+
+
+def test_item_value_mirrors_a_reverse_scored_answer(prorated: Measure) -> None:
+    reverse, straight = prorated.item("c"), prorated.item("a")
+    option_set = prorated.option_set(reverse)
+    assert [item_value(option_set, reverse, v) for v in (0, 1, 4)] == [4, 3, 0]
+    assert [item_value(option_set, straight, v) for v in (0, 1, 4)] == [0, 1, 4]
+
+
+def test_change_between_needs_totals_and_a_reliable_change_value(
+    phq9: Measure, prorated: Measure
+) -> None:
+    full = {f"q{n}": 0 for n in range(1, 10)}
+    low, high = score(phq9, full), score(phq9, full | {"q1": 3, "q2": 3})
+    assert change_between(phq9, low, high) is ChangeCategory.RELIABLE_DETERIORATION
+    assert change_between(phq9, low, score(phq9, {"q1": 0})) is None
+    without = prorated.model_copy(update={"reliable_change": None})
+    some = score(without, {"a": 0, "b": 0, "c": 0, "d": 0, "e": 0})
+    assert change_between(without, some, some) is None
 
 
 def test_one_missing_answer_is_prorated(prorated: Measure) -> None:

@@ -33,6 +33,8 @@ class Document:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     front_matter_ok: bool = True
     """False when the front matter could not be parsed (already reported)."""
+    link_references: bool = False
+    """Whether it defines link references (``[label]: url``), which any block may use."""
 
     def source(self, start: int, end: int) -> str:
         """The original text of 0-based lines ``start`` to ``end`` (exclusive)."""
@@ -75,7 +77,8 @@ def read_text(
 
 def parse_document(text: str, shown: str) -> Document:
     """Parse Markdown text with optional YAML front matter."""
-    tokens = checking_parser().parse(text, {})
+    env: dict[str, object] = {}
+    tokens = checking_parser().parse(text, env)
     lines = text.split("\n")
     front = LocatedYaml({}, shown, {(): 1}, 1)
     found: list[Diagnostic] = []
@@ -91,7 +94,8 @@ def parse_document(text: str, shown: str) -> Document:
             ok = False
         body_start = end + 1
         tokens = tokens[1:]
-    return Document(shown, text, lines, front, tokens, body_start, found, ok)
+    references = bool(env.get("references"))
+    return Document(shown, text, lines, front, tokens, body_start, found, ok, references)
 
 
 def read_document(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from icbt_content.authoring.documents import Document, read_document, read_text
@@ -58,6 +59,10 @@ class LoadedProgramme:
     """The lines of every file read, by the path shown to authors (no later stage re-reads)."""
     manifest: LocatedYaml | None = None
     """programme.yaml as read, with the line of every value (later stages never re-read it)."""
+    segments: list[Any] | None = None
+    """Every segment a translator translates (:class:`~icbt_content.i18n.segments.Segment`),
+    in reading order, once the localise stage has walked the programme: the catalog gate and the
+    translators' commands reuse it rather than walking the programme again."""
 
 
 def relative(path: Path, project: Path) -> str:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import get_args
 
 from markdown_it.token import Token
 
 from icbt_content.authoring.documents import Document, parse_document
+from icbt_content.authoring.recall import place_prefills, read_recall
 from icbt_content.authoring.yamlsafe import LocatedYaml, load_yaml, validate
 from icbt_content.diagnostics import Diagnostic, diagnostic, did_you_mean
 from icbt_content.exercises import exercise_types
+from icbt_content.exercises.custom import OWN_FIELD_OPTIONS, OwnFields, customise
 from icbt_content.ids import MAX_ID_LENGTH, is_reserved_id, is_valid_id, slugify
+from icbt_content.markdown import keep_parsed
 from icbt_content.model.base import ContentModel, SourceLocation
 from icbt_content.model.blocks import (
     Block,
@@ -91,6 +94,7 @@ def read_blocks(doc: Document) -> PageParts:
         else:
             chunk.append(token)
     _flush(doc, chunk, parts)
+    parts.diagnostics.extend(place_prefills(parts.blocks))
     return parts
 
 
@@ -103,6 +107,8 @@ def _flush(doc: Document, tokens: list[Token], parts: PageParts) -> None:
     if not text.strip():
         return
     anchors = _collect_inline(doc, tokens, parts)
+    if not doc.link_references:
+        keep_parsed(text, anchors, _from_line(tokens, start, text))
     parts.blocks.append(
         Prose(
             markdown=text,
@@ -266,8 +272,14 @@ def _callout(d: Directive, parts: PageParts) -> None:
                 hint="close the box with ::: before starting the next directive",
             )
         )
+    if not inner.link_references and inner.body_start == 1 and not d.body.startswith("\n"):
+        kept = _from_line(inner.tokens, 0, d.body.strip("\n"))
+    else:
+        kept = None
     shifted = _shift(inner.tokens, offset)
     anchors = _collect_inline(d.doc, shifted, parts)
+    if kept is not None:
+        keep_parsed(d.body.strip("\n"), anchors, kept)
     parts.blocks.append(
         Callout(
             style=d.name,  # type: ignore[arg-type]
@@ -278,6 +290,15 @@ def _callout(d: Directive, parts: PageParts) -> None:
             source=d.where(),
         )
     )
+
+
+def _from_line(tokens: list[Token], first: int, text: str) -> list[Token]:
+    """Copies of the tokens of a block cut from its page (0-based line ``first``), numbered as
+    parsing the block's ``text`` alone numbers them: from its first line, ending by its last."""
+    last = text.count("\n") + 1
+    return [
+        t.copy(map=[t.map[0] - first, min(t.map[1] - first, last)]) if t.map else t for t in tokens
+    ]
 
 
 def _shift(tokens: list[Token], offset: int) -> list[Token]:
@@ -313,11 +334,19 @@ def _exercise(d: Directive, parts: PageParts) -> None:
     located = _yaml_body(d, parts)
     if located is None:
         return
+    located, own = _own_fields(located, parts, kind.name)
     options, problems = validate(kind.options, located, what=f"{kind.name} exercise")
     parts.diagnostics.extend(problems)
-    if options is None:
+    if options is None or own is None:
         return
     extra = options.model_dump(exclude={"id", "title", "instructions", "repeatable"}, mode="json")
+    # The author's own fields and words, kept only when written: other exercises export as before.
+    extra.update(own.model_dump(exclude_defaults=True, mode="json"))
+    fields, field_problems = customise(kind.fields(options), own)
+    for problem in field_problems:
+        parts.diagnostics.append(
+            located.at(problem.code, problem.message, problem.path, hint=problem.hint)
+        )
     if options.repeatable:
         if not kind.can_repeat:
             repeatable = ", ".join(n for n, t in types.items() if t.can_repeat)
@@ -341,11 +370,25 @@ def _exercise(d: Directive, parts: PageParts) -> None:
                 title=options.title,
                 instructions=options.instructions,
                 options=extra,
-                fields=kind.fields(options),
+                fields=fields,
                 source=d.where(),
             )
         )
     )
+
+
+def _own_fields(
+    located: LocatedYaml, parts: PageParts, kind: str
+) -> tuple[LocatedYaml, OwnFields | None]:
+    """Split the options that change any type's fields from the type's own options."""
+    data = located.data
+    if not isinstance(data, dict):
+        return located, OwnFields()
+    own = {k: v for k, v in data.items() if k in OWN_FIELD_OPTIONS}
+    rest = {k: v for k, v in data.items() if k not in OWN_FIELD_OPTIONS}
+    checked, problems = validate(OwnFields, replace(located, data=own), what=f"{kind} exercise")
+    parts.diagnostics.extend(problems)
+    return replace(located, data=rest), checked
 
 
 def _questionnaire(d: Directive, parts: PageParts) -> None:
@@ -415,5 +458,6 @@ def _media(d: Directive, parts: PageParts) -> None:
 DIRECTIVES: dict[str, DirectiveHandler] = {
     "exercise": _exercise,
     "questionnaire": _questionnaire,
+    "recall": read_recall,
     **dict.fromkeys(MEDIA_TYPES, _media),
 }

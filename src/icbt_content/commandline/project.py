@@ -6,6 +6,7 @@ import argparse
 import errno
 import socket
 import sys
+from pathlib import Path
 from typing import Any
 
 from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK
@@ -24,14 +25,26 @@ from icbt_content.commandline.support import (
 def cmd_build(args: argparse.Namespace) -> int:
     """Run ``icbt build``; return the exit status."""
     from icbt_content.build import build_site
+    from icbt_content.pipeline.cache import BuildCache, cache_folder_problem, default_cache_dir
+    from icbt_content.project import Project
 
     project = project_folder(args)
+    cache = None
+    if not args.no_cache:
+        folder = Path(args.cache_dir) if args.cache_dir else default_cache_dir(project)
+        out = Path(args.out) if args.out else Project(project).site
+        problem = cache_folder_problem(folder, project, out)
+        if problem is not None:
+            return usage_error(problem)
+        cache = BuildCache(folder)
     report = build_site(
         project,
         args.out,
         programmes=args.programme or None,
         strict=args.strict,
         progress=progress_printer(args),
+        jobs=args.jobs,
+        cache=cache,
     )
     print_diagnostics(report.diagnostics, args.diagnostic_format)
     if not report.ok:
@@ -43,6 +56,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"{report.out} in {report.seconds:.2f}s",
     )
     return EXIT_OK
+
+
+def _jobs(value: str) -> int:
+    """A ``--jobs`` value: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
+    return number
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -173,6 +197,23 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     build.add_argument("--out", default=None, help="output folder (default: site/)")
     build.add_argument("--programme", action="append", metavar="ID", help="only this programme")
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="programmes built at once, in worker processes (default: one per core; 1: none)",
+    )
+    build.add_argument(
+        "--cache-dir",
+        default=None,
+        metavar="DIR",
+        help="where built programmes are kept for the next build "
+        "(default: $XDG_CACHE_HOME/icbt-content/<project>/)",
+    )
+    build.add_argument(
+        "--no-cache", action="store_true", help="build every programme; read and keep no cache"
+    )
     add_format_option(build)
     build.set_defaults(run=cmd_build)
 

@@ -28,7 +28,7 @@ from icbt_content.measures.scoring import (
     Recovery,
     RecoveryNotComputable,
     ScorePair,
-    compare,
+    change_between,
     recovery,
     score,
 )
@@ -178,18 +178,12 @@ def measure_history(measure: Measure, responses: Sequence[Resource]) -> MeasureH
             ScorePoint(
                 authored,
                 result,
-                _change(measure, first, result) if previous is not None else None,
-                _change(measure, previous, result) if previous is not None else None,
+                change_between(measure, first, result) if previous is not None else None,
+                change_between(measure, previous, result) if previous is not None else None,
             )
         )
         previous = result
     return MeasureHistory(measure, tuple(points))
-
-
-def _change(measure: Measure, before: MeasureScore, after: MeasureScore) -> ChangeCategory | None:
-    if measure.reliable_change is None or before.total is None or after.total is None:
-        return None
-    return compare(measure, before, after)
 
 
 # -- exercises and progress ----------------------------------------------------------------------

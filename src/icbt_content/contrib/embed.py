@@ -1,11 +1,13 @@
 """Place a programme's pages inside another site, rendered exactly as in our own site.
 
 The pages are rendered by the site's own :class:`~icbt_content.render.site.ProgrammeRenderer`
-and templates; only the contents of ``<main>`` are kept (with the page data and messages our
-scripts read, which the templates write inside it), wrapped in ``<div class="icbt">``. The
-host site supplies the rest of the page. Nothing here depends on MkDocs:
-:mod:`icbt_content.contrib.mkdocs` is the MkDocs side, and the documentation uses
-:func:`render_example` for its rendered examples.
+and page templates, inside the layout ``embed.html`` instead of the site's ``base.html``: what
+our site shows in ``<main>`` (with the page data and messages our scripts read), wrapped in
+``<div class="icbt">``; the parts both layouts show come from ``page-parts.html``. The host site
+supplies the rest of the page. Our styles and scripts are the site's, the styles scoped to the
+wrapper (with ``contrib/static/embed.css`` for what only embedded pages have). Nothing here
+depends on MkDocs: :mod:`icbt_content.contrib.mkdocs` is the MkDocs side, and the documentation
+uses :func:`render_example` for its rendered examples.
 """
 
 from __future__ import annotations
@@ -16,16 +18,16 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from markupsafe import escape
+from markupsafe import Markup
 
 from icbt_content.adaptation.resources import describe_locale
 from icbt_content.authoring.documents import parse_document
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.authoring.pages import read_blocks
-from icbt_content.diagnostics import ContentError, Diagnostics, diagnostic
-from icbt_content.errors import IcbtError, InvalidArgumentError
+from icbt_content.diagnostics import ContentError, Diagnostic, Diagnostics, diagnostic
+from icbt_content.errors import InvalidArgumentError
 from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.inputs import files_under
 from icbt_content.localised import localise_folder
@@ -55,19 +57,13 @@ SCOPE = "icbt"
 #: (which must be in the same folder).
 ENTRY_SCRIPTS = ("icbt.js",)
 
-#: Styles for what only embedded pages have, added to site.css before it is scoped; and the
-#: browser defaults our site relies on, which host themes often change for their own forms.
-EMBED_CSS = """
-.icbt-help { margin: 0 0 1rem; text-align: end; }
-.icbt-help .help-now { border: 2px solid var(--help); }
-.icbt-privacy { border-block-start: 1px solid var(--border); margin-block-start: 2rem;
-  padding-block-start: 1rem; color: var(--muted); font-size: 0.9rem; }
-legend { font: inherit; font-weight: 600; color: inherit; border: 0; width: auto; margin: 0;
-  padding: 0 0.3rem; line-height: inherit; }
-.measure-option label { display: inline; font-weight: 400; }
-input[type="radio"], input[type="checkbox"] { margin-inline-end: 0.5rem; }
-.hint { background: none; border: 0; padding: 0; }
-"""
+#: The layout every embedded page is rendered in (instead of the site's ``base.html``), and the
+#: template of one block shown on its own.
+LAYOUT = "embed.html"
+FRAGMENT = "embed-fragment.html"
+
+#: The styles only embedded pages have, added to ``site.css`` before it is scoped.
+EMBED_CSS = "embed.css"
 
 PlaceKind = Literal["home", "module", "page", "check-in", "crisis", "answers"]
 
@@ -206,31 +202,9 @@ class ProgrammeEmbed:
                         (i, p) for i, p in enumerate(module.pages) if p.id == place.page
                     )
                     rendered = renderer.content_page(module, m_index, page, p_index)
-            pages.append(self._embedded(place, rendered.content.decode("utf-8")))
+            html = rendered.content.decode("utf-8")
+            pages.append(EmbeddedPage(place, html, tuple(headings(html))))
         return pages
-
-    def _embedded(self, place: Place, document: str) -> EmbeddedPage:
-        main = _MAIN.search(document)
-        if main is None:  # pragma: no cover - every site template has <main>
-            raise IcbtError(f"the rendered page for {place.path} has no <main> element")
-        inner = main.group(1).strip("\n")
-        # The host's page has no header or footer of ours: keep "Need help now?" at the top of
-        # every page, and the note that answers stay on this device at the bottom.
-        help_link = _HELP_LINK.search(document)
-        footer = _FOOTER_NOTE.search(document)
-        content = "\n".join(
-            [
-                f'<p class="icbt-help">{help_link.group(0)}</p>' if help_link else "",
-                inner,
-                f'<p class="icbt-privacy">{footer.group(1).strip()}</p>' if footer else "",
-            ]
-        ).strip("\n")
-        info = self.localised.locale
-        return EmbeddedPage(
-            place=place,
-            html=wrap(content, _body_data(document), lang=info.code, direction=info.direction),
-            headings=tuple(headings(inner)),
-        )
 
 
 class EmbedRenderer(ProgrammeRenderer):
@@ -251,6 +225,14 @@ class EmbedRenderer(ProgrammeRenderer):
         )
         self._url_for = url_for
 
+    def common(
+        self, here: str, title: str, *, page_key: str = "", module_id: str = ""
+    ) -> dict[str, Any]:
+        return {
+            **super().common(here, title, page_key=page_key, module_id=module_id),
+            "layout": LAYOUT,
+        }
+
     def site_path(self, programme_path: str) -> str:
         return self._url_for(programme_path)
 
@@ -264,7 +246,7 @@ def load_embed(
     *,
     locale: str | None = None,
     project: StrPath | None = None,
-) -> tuple[ProgrammeEmbed, Diagnostics]:
+) -> tuple[ProgrammeEmbed, list[Diagnostic]]:
     """Load, check and localise a programme folder for embedding.
 
     ``locale`` defaults to the programme's source locale; ``project`` (the folder holding
@@ -274,7 +256,7 @@ def load_embed(
     ``locale``.
     """
     loaded, match, found = localise_folder(programme_dir, locale, project=project)
-    return ProgrammeEmbed(loaded, match), found
+    return ProgrammeEmbed(loaded, match), list(found)
 
 
 # -- rendered examples -------------------------------------------------------------------------
@@ -299,10 +281,10 @@ def render_example(
     source = f"{programme_id}/modules/example/01-example.md"
     doc = parse_document(markdown, source)
     parts = read_blocks(doc)
-    problems = Diagnostics([*doc.diagnostics, *parts.diagnostics])
-    measures = _builtin_measures(
-        [b.measure for b in parts.blocks if isinstance(b, QuestionnaireBlock)], problems
+    measures, found = _builtin_measures(
+        [b.measure for b in parts.blocks if isinstance(b, QuestionnaireBlock)]
     )
+    problems = Diagnostics([*doc.diagnostics, *parts.diagnostics, *found])
     if problems.errors:
         raise ContentError(problems.errors)
     page = Page(
@@ -346,8 +328,21 @@ def render_example(
     html = "\n".join(renderer.block(block, here, source, context) for block in page.blocks)
     records = renderer.page_records(page.blocks)
     context["page_data"] = renderer.page_data(context["urls"], records=records)
-    html += "\n" + renderer.env.get_template("script_data.html").render(context)
-    return wrap(html, {"programme": programme_id}, lang=info.code, direction=info.direction)
+    return fragment(renderer, context, Markup(html), with_data=True)
+
+
+def fragment(
+    renderer: ProgrammeRenderer,
+    context: dict[str, Any],
+    html: Markup,
+    *,
+    kind: str = "",
+    with_data: bool = False,
+) -> str:
+    """Wrap a rendered block in the scoped root element our scripts look for (``FRAGMENT``),
+    followed by the page data and messages when ``with_data``."""
+    template = renderer.env.get_template(FRAGMENT)
+    return template.render(context, fragment=html, embed_kind=kind, with_data=with_data)
 
 
 class _ExampleRenderer(ProgrammeRenderer):
@@ -364,13 +359,14 @@ class _ExampleRenderer(ProgrammeRenderer):
         return lambda href: resolve(href) or "#"
 
 
-def _builtin_measures(ids: list[str], problems: Diagnostics) -> list[Measure]:
+def _builtin_measures(ids: list[str]) -> tuple[list[Measure], list[Diagnostic]]:
     installed = builtin_measures()
-    found = []
+    found: list[Measure] = []
+    problems: list[Diagnostic] = []
     for measure_id in dict.fromkeys(ids):
         path = installed.get(measure_id)
         if path is None:
-            problems.add(
+            problems.append(
                 diagnostic(
                     "ICBT205",
                     f"no built-in measure called '{measure_id}'",
@@ -383,48 +379,10 @@ def _builtin_measures(ids: list[str], problems: Diagnostics) -> list[Measure]:
         problems.extend(diagnostics)
         if measure is not None:
             found.append(measure)
-    return found
+    return found, problems
 
 
 # -- HTML helpers ------------------------------------------------------------------------------
-
-_MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.DOTALL)
-_BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
-_HELP_LINK = re.compile(r'<a class="help-now"[^>]*>.*?</a>', re.DOTALL)
-_FOOTER_NOTE = re.compile(r'<footer class="site-footer">\s*<p>(.*?)</p>', re.DOTALL)
-
-
-def wrap(html: str, data: dict[str, str], *, lang: str, direction: str) -> str:
-    """Wrap rendered content in the scoped root element carrying our scripts' data attributes."""
-    attributes = "".join(f' data-{escape(k)}="{escape(v)}"' for k, v in data.items())
-    return (
-        f'<div class="{SCOPE}" data-icbt-root lang="{escape(lang)}" dir="{escape(direction)}"'
-        f"{attributes}>\n{html}\n</div>"
-    )
-
-
-class _StartTag(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.attributes: list[tuple[str, str | None]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if not self.attributes:
-            self.attributes = attrs
-
-
-def _body_data(document: str) -> dict[str, str]:
-    """The ``data-*`` attributes of a rendered page's ``<body>``, without the ``data-``."""
-    match = _BODY.search(document)
-    if match is None:
-        return {}
-    parser = _StartTag()
-    parser.feed(match.group(0))
-    return {
-        name[5:]: value or ""
-        for name, value in parser.attributes
-        if name.startswith("data-") and name != "data-icbt-root"
-    }
 
 
 class _HeadingParser(HTMLParser):
@@ -475,13 +433,14 @@ def static_assets(scope: str = SCOPE) -> dict[str, bytes]:
     """Our site's CSS and scripts for another site: CSS scoped to ``.<scope>``, the scripts (ES
     modules, to be kept together in one folder) as they are."""
     static = resources.files("icbt_content.render") / "static"
+    extra = (resources.files("icbt_content.contrib") / "static" / EMBED_CSS).read_text("utf-8")
     found: dict[str, bytes] = {}
     for entry in sorted(static.iterdir(), key=lambda e: e.name):
         if not entry.is_file() or entry.name.startswith("."):
             continue
         content = entry.read_bytes()
         if entry.name.endswith(".css"):
-            css = content.decode("utf-8") + (EMBED_CSS if entry.name == "site.css" else "")
+            css = content.decode("utf-8") + (extra if entry.name == "site.css" else "")
             content = scope_css(css, f".{scope}").encode("utf-8")
         found[entry.name] = content
     return found
@@ -596,11 +555,14 @@ def _split_top(text: str, char: str) -> list[str]:
 
 __all__ = [
     "ENTRY_SCRIPTS",
+    "FRAGMENT",
+    "LAYOUT",
     "SCOPE",
     "EmbeddedPage",
     "Heading",
     "Place",
     "ProgrammeEmbed",
+    "fragment",
     "headings",
     "load_embed",
     "relative_url",
@@ -608,5 +570,4 @@ __all__ = [
     "scope_css",
     "script_order",
     "static_assets",
-    "wrap",
 ]

@@ -23,7 +23,7 @@ from typing import Any, Literal
 from markdown_it import MarkdownIt
 
 from icbt_content.authoring.yamlsafe import load_yaml
-from icbt_content.contrib.embed import EmbedRenderer, ProgrammeEmbed, UrlFor, wrap
+from icbt_content.contrib.embed import EmbedRenderer, ProgrammeEmbed, UrlFor, fragment
 from icbt_content.diagnostics import ContentError, Diagnostic, diagnostic, did_you_mean
 from icbt_content.model.blocks import Block, ExerciseBlock, QuestionnaireBlock
 
@@ -144,24 +144,17 @@ def render_singles(
     renderer = EmbedRenderer(embed, url_for)
     blocks = [find_block(embed, request) for request in requests]
     context: dict[str, Any] = renderer.common(here, embed.programme.title)
-    info = embed.localised.locale
     fragments = [
-        str(renderer.block(block, here, _source(block, request), context))
+        renderer.block(block, here, _source(block, request), context)
         for block, request in zip(blocks, requests, strict=True)
     ]
     context["page_data"] = renderer.page_data(
         context["urls"], records=renderer.page_records(blocks)
     )
-    data = renderer.env.get_template("script_data.html").render(context)
-    fragments[-1] = f"{fragments[-1]}\n{data}"
+    last = len(requests) - 1
     return [
-        wrap(
-            fragment,
-            {"programme": embed.programme.id, "embed": request.kind},
-            lang=info.code,
-            direction=info.direction,
-        )
-        for fragment, request in zip(fragments, requests, strict=True)
+        fragment(renderer, context, html, kind=request.kind, with_data=number == last)
+        for number, (html, request) in enumerate(zip(fragments, requests, strict=True))
     ]
 
 

@@ -51,8 +51,9 @@ from icbt_content.export.sdc import (
     total_expression,
 )
 from icbt_content.i18n.localise import LocalisedProgramme
+from icbt_content.ids import STORAGE_ROOT
 from icbt_content.limits import MAX_ANSWERS_BYTES, kilobytes
-from icbt_content.measures import score
+from icbt_content.measures.scoring import item_value, score
 from icbt_content.model.measure import Coding, Measure, MeasureItem, OptionSet, ResponseOption
 from icbt_content.model.programme import Programme
 from icbt_content.paths import StrPath, as_path
@@ -134,10 +135,6 @@ def _name(measure: Measure) -> str:
     return "".join(part[:1].upper() + part[1:] for part in measure.id.split("-"))
 
 
-def _scored(option_set: OptionSet, item: MeasureItem, value: int) -> int:
-    return option_set.min + option_set.max - value if item.reverse else value
-
-
 def _codings(codes: Iterable[Coding], own: dict[str, Any]) -> list[dict[str, Any]]:
     """The measure's own codes (LOINC...) first, then the code in our own system."""
     return [_fhir_coding(code) for code in codes] + [own]
@@ -151,7 +148,7 @@ def _fhir_coding(code: Coding) -> dict[str, Any]:
 
 
 def _ordinal(option_set: OptionSet, item: MeasureItem, value: int) -> dict[str, Any]:
-    return {"url": ORDINAL_VALUE, "valueDecimal": _scored(option_set, item, value)}
+    return {"url": ORDINAL_VALUE, "valueDecimal": item_value(option_set, item, value)}
 
 
 def _coding(
@@ -506,10 +503,13 @@ def _content_uuid(resource: Mapping[str, Any]) -> str:
 
 
 def _measure_key(key: str) -> tuple[str, str] | None:
-    """Split ``icbt/v1/<programme>/measure/<measure-id>`` into its programme and measure ids."""
-    parts = key.split("/")
-    if len(parts) == 5 and parts[:2] == ["icbt", "v1"] and parts[3] == "measure":
-        return parts[2], parts[4]
+    """Split ``<STORAGE_ROOT><programme>/measure/<measure-id>`` into its programme and measure
+    ids."""
+    if not key.startswith(STORAGE_ROOT):
+        return None
+    parts = key.removeprefix(STORAGE_ROOT).split("/")
+    if len(parts) == 3 and parts[1] == "measure":
+        return parts[0], parts[2]
     return None
 
 

@@ -18,11 +18,11 @@ from markdown_it.token import Token
 from icbt_content.i18n.catalog import Catalog, Entry
 from icbt_content.i18n.inline_checks import (
     InlineProblem,
+    block_tokens,
     html_problems,
     inline_structure_problems,
     invisible_problems,
 )
-from icbt_content.markdown import checking_parser
 from icbt_content.markdown.links import is_safe_url
 
 #: ``{name}`` placeholders, and Jinja's ``{{ ... }}`` and ``{% ... %}`` in guidance messages.
@@ -66,7 +66,7 @@ def link_targets(text: str) -> list[str]:
                 targets.append(str(token.attrGet("src") or ""))
                 walk(token.children or [])
 
-    for block in checking_parser().parse(text, {}):
+    for block in block_tokens(text):
         if block.type == "inline":
             walk(block.children or [])
     return targets
@@ -74,9 +74,7 @@ def link_targets(text: str) -> list[str]:
 
 def block_structure(text: str) -> list[str]:
     """The block tokens Markdown text parses to (what a translation must keep)."""
-    return [
-        t.type for t in checking_parser().parse(text, {}) if t.type not in ("inline", "softbreak")
-    ]
+    return [t.type for t in block_tokens(text) if t.type not in ("inline", "softbreak")]
 
 
 def plural_forms(text: str) -> list[int]:

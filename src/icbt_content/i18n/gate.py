@@ -30,20 +30,33 @@ def catalog_currency(
     project: Path, loaded: list[LoadedProgramme], locales: list[str] | None = None
 ) -> list[Diagnostic]:
     """Catalogs that are behind the source: messages missing (ICBT611) and messages the
-    source no longer has (ICBT631), for the interface and each programme that has a catalog."""
-    sources: dict[str, Catalog] = {INTERFACE: interface_template(project)}
-    for item in loaded:
-        if item.programme is not None:
-            sources[item.programme.id] = programme_template(item)
+    source no longer has (ICBT631), for the interface and each programme that has a catalog.
+
+    A template is made only for a domain some locale has a catalog of, and a programme's from
+    the segments the localise stage already walked (:func:`~.sources.programme_template`), so
+    a project without catalogs pays nothing here.
+    """
+    made: dict[str, Catalog] = {}
+
+    def template(domain: str) -> Catalog:
+        if domain not in made:
+            made[domain] = (
+                interface_template(project)
+                if domain == INTERFACE
+                else programme_template(by_id[domain])
+            )
+        return made[domain]
+
+    by_id = {item.programme.id: item for item in loaded if item.programme is not None}
     found: list[Diagnostic] = []
     for locale in locales or translated_locales(project):
-        for domain, template in sources.items():
+        for domain in (INTERFACE, *by_id):
             if not po_path(project, locale, domain).is_file():
                 continue
             translations = load_translations(project, locale, domain)
             if translations is None or any(d.code in UNREADABLE for d in translations.diagnostics):
                 continue  # what could be read of it says nothing of how current it is
-            found.extend(_behind(template, translations.entries, translations.path, locale))
+            found.extend(_behind(template(domain), translations.entries, translations.path, locale))
     return found
 
 

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markdown_it.token import Token
 
@@ -44,8 +45,15 @@ class InlineProblem:
     hint: str
 
 
+@lru_cache(maxsize=64)
+def block_tokens(text: str) -> tuple[Token, ...]:
+    """The tokens of a message, parsed once for all the checks of one entry (never mutate
+    them)."""
+    return tuple(checking_parser().parse(text, {}))
+
+
 def _inline_tokens(text: str) -> Iterable[Token]:
-    for block in checking_parser().parse(text, {}):
+    for block in block_tokens(text):
         if block.type == "inline":
             yield from _flatten(block.children or [])
 

@@ -12,7 +12,7 @@ language they were validated in.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markupsafe import Markup
@@ -187,6 +187,10 @@ def localise_to(
         programme_dir=relative(loaded.root, project),
     )
     found.extend(walk.diagnostics)
+    if loaded.segments is None:
+        # A walk with translations records the same segments as one without: the catalog
+        # gate compares the catalogs with these instead of walking the programme again.
+        loaded.segments = [replace(s, adapted=False) if s.adapted else s for s in walk.segments]
     if items:
         found.extend(adaptation_diagnostics(project, loaded, locale))
     if programme.crisis is not None and not walk.complete(CRISIS_UNIT):

@@ -45,7 +45,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from icbt_content.i18n.inline import escape_line_start, inline_markdown, plain_text
-from icbt_content.markdown import checking_parser
+from icbt_content.markdown import checking_parser, parse_markdown
 
 #: Looks up the translation of a segment; None when it has none that may be published.
 Lookup = Callable[["Segment"], str | None]
@@ -240,11 +240,7 @@ class Segmenter:
         anchors: Sequence[str] | None = None,
     ) -> str:
         """Segment Markdown text; return it rebuilt from the translations."""
-        env: dict[str, Any] = {}
-        if anchors:
-            env["anchors"] = list(anchors)
-        tokens = checking_parser().parse(text, env)
-        tree = SyntaxTreeNode(tokens)
+        tree = SyntaxTreeNode(parse_markdown(text, anchors).tokens)
         lines = _Writer(self, scope, first_line, text.split("\n")).blocks(tree.children)
         return "\n".join(lines).strip("\n")
 

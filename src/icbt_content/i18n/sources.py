@@ -19,14 +19,16 @@ GENERATOR = "icbt-content"
 
 
 def segments_of(loaded: LoadedProgramme) -> list[Segment]:
-    """Every segment of a programme, in reading order."""
+    """Every segment of a programme, in reading order: walked once, then kept on ``loaded``."""
     assert loaded.programme is not None
-    walk = walk_programme(
-        loaded.programme,
-        sources=loaded.sources,
-        programme_dir=relative(loaded.root, loaded.project),
-    )
-    return walk.segments
+    if loaded.segments is None:
+        walk = walk_programme(
+            loaded.programme,
+            sources=loaded.sources,
+            programme_dir=relative(loaded.root, loaded.project),
+        )
+        loaded.segments = walk.segments
+    return list(loaded.segments)
 
 
 def _header(domain: str, version: str = "") -> list[tuple[str, str]]:

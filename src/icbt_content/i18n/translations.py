@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -118,10 +119,31 @@ def load_translations(
     domain: str,
     is_markdown: Callable[[Entry], bool] = markdown_entry,
 ) -> Translations | None:
-    """Read a catalog and keep what may be published; None when the locale has none."""
+    """Read a catalog and keep what may be published; None when the locale has none.
+
+    A catalog is read and checked once while it is unchanged on disk (the localise stage, the
+    translation gate and the site's words each ask for it): never change what is returned.
+    """
     path = po_path(project, locale, domain)
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
     if not path.is_file():
         return None
+    changed = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    return _read_translations(project, locale, domain, is_markdown, changed)
+
+
+@lru_cache(maxsize=8)
+def _read_translations(
+    project: Path,
+    locale: str,
+    domain: str,
+    is_markdown: Callable[[Entry], bool],
+    changed: tuple[int, int, int, int],
+) -> Translations:
+    path = po_path(project, locale, domain)
     where = shown(path, project)
     result = Translations(where)
     catalog, problems = load_po(path, where, project)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -378,8 +378,3 @@ def check(project: Path, locales: list[str] | None = None) -> list[Diagnostic]:
         f"locales/{code}/" for code in wanted
     }
     return [d for d in found if not any(d.file.startswith(prefix) for prefix in others)]
-
-
-def all_locales(project: Path, wanted: Iterable[str] | None = None) -> list[str]:
-    locales = translated_locales(project)
-    return [code for code in locales if not wanted or code in set(wanted)]

@@ -3,9 +3,19 @@
 from icbt_content.markdown.links import is_safe_url
 from icbt_content.markdown.parser import (
     checking_parser,
+    keep_parsed,
     make_parser,
+    parse_markdown,
     render_markdown,
     shared_parser,
 )
 
-__all__ = ["checking_parser", "is_safe_url", "make_parser", "render_markdown", "shared_parser"]
+__all__ = [
+    "checking_parser",
+    "is_safe_url",
+    "keep_parsed",
+    "make_parser",
+    "parse_markdown",
+    "render_markdown",
+    "shared_parser",
+]

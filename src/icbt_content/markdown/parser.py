@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -19,6 +21,11 @@ from icbt_content.markdown.anchors import heading_anchors_plugin
 from icbt_content.markdown.attributes import author_attributes_plugin
 from icbt_content.markdown.cjk import cjk_emphasis_plugin
 from icbt_content.markdown.links import is_safe_url
+
+#: How many parsed blocks of Markdown are kept for reuse: a programme's blocks are parsed while
+#: it is localised and rendered again in its source locale. Tokens take about 28 bytes of memory
+#: per byte of Markdown, so the parses kept are bounded (at most some tens of MiB).
+PARSED_BLOCKS_KEPT = 512
 
 #: Resolves a relative link written by an author to the URL used in the site (or None: broken).
 LinkResolver = Callable[[str], str | None]
@@ -85,33 +92,103 @@ def _resolve(href: str, env: EnvType) -> str:
 def _render_link_open(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    token = tokens[idx]
+    # A copy: the token stream is shared (see parse_markdown) and rendered once per page URL.
+    token = tokens[idx].copy(attrs=dict(tokens[idx].attrs))
     href = str(token.attrGet("href") or "")
     token.attrSet("href", _resolve(href, env))
     if href.startswith("https:"):
         token.attrSet("rel", "noopener noreferrer")
-    return self.renderToken(tokens, idx, options, env)
+    return self.renderToken([token], 0, options, env)
 
 
 def _render_image(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    token = tokens[idx]
+    token = tokens[idx].copy(attrs=dict(tokens[idx].attrs))
     src = str(token.attrGet("src") or "")
     token.attrSet("src", _resolve(src, env))
     token.attrSet("loading", "lazy")
-    return self.image(tokens, idx, options, env)
+    return self.image([token], 0, options, env)
 
 
 def _render_nothing(*_: Any) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class ParsedMarkdown:
+    """A block of Markdown parsed once, for every stage that reads it (never mutate it)."""
+
+    tokens: list[Token]
+    renders_as_parsed: bool
+    """Every link, image and link reference in it is safe, so the rendering parser (which
+    refuses unsafe ones) makes these very tokens."""
+
+
+def parse_markdown(text: str, anchors: Sequence[str] | None = None) -> ParsedMarkdown:
+    """Parse a block of Markdown, or reuse the parse of the same text with the same anchors.
+
+    ``anchors`` fixes heading ids in order, as in :func:`render_markdown`. Parsed with
+    :func:`checking_parser`, so the segmenter sees unsafe links too; a block with one is
+    rendered by parsing it again with the rendering parser.
+    """
+    key = (text, tuple(anchors) if anchors else None)
+    parsed = _PARSED.get(key)
+    if parsed is not None:
+        return parsed
+    env: dict[str, Any] = {}
+    if key[1] is not None:
+        env["anchors"] = list(key[1])
+    tokens = checking_parser().parse(text, env)
+    parsed = ParsedMarkdown(tokens, _renders_as_parsed(tokens, env))
+    _keep(key, parsed)
+    return parsed
+
+
+def keep_parsed(text: str, anchors: Sequence[str], tokens: list[Token]) -> None:
+    """Keep the tokens the load stage parsed ``text`` into (a block cut from its page, lines
+    counted from the block's first line), so later stages need not parse it again.
+
+    The tokens must be what :func:`parse_markdown` would make of ``text``: the load stage keeps
+    only blocks of a page without link reference definitions (a block cut from a page with some
+    may use one defined in another block).
+    """
+    key = (text, tuple(anchors) if anchors else None)
+    _keep(key, ParsedMarkdown(tokens, _renders_as_parsed(tokens, {})))
+
+
+_Key = tuple[str, tuple[str, ...] | None]
+_PARSED: OrderedDict[_Key, ParsedMarkdown] = OrderedDict()
+
+
+def _keep(key: _Key, parsed: ParsedMarkdown) -> None:
+    _PARSED[key] = parsed
+    _PARSED.move_to_end(key)
+    while len(_PARSED) > PARSED_BLOCKS_KEPT:
+        _PARSED.popitem(last=False)
+
+
+def _renders_as_parsed(tokens: list[Token], env: dict[str, Any]) -> bool:
+    references = env.get("references", {}).values()
+    return all(is_safe_url(str(ref.get("href", ""))) for ref in references) and _safe_links(tokens)
+
+
+def _safe_links(tokens: Iterable[Token]) -> bool:
+    for token in tokens:
+        if token.type == "link_open" and not is_safe_url(str(token.attrGet("href") or "")):
+            return False
+        if token.type == "image" and not is_safe_url(str(token.attrGet("src") or "")):
+            return False
+        if token.children and not _safe_links(token.children):
+            return False
+    return True
+
+
 def render_markdown(
     text: str,
     *,
     resolve_link: LinkResolver | None = None,
-    anchors: list[str] | None = None,
+    anchors: Sequence[str] | None = None,
     inline: bool = False,
 ) -> str:
     """Render untrusted Markdown to safe HTML.
@@ -121,8 +198,11 @@ def render_markdown(
     """
     md = shared_parser()
     env: dict[str, Any] = {"resolve_link": resolve_link}
-    if anchors is not None:
-        env["anchors"] = anchors
+    if anchors:
+        env["anchors"] = list(anchors)
     if inline:
         return str(md.renderInline(text, env))
-    return str(md.render(text, env))
+    parsed = parse_markdown(text, anchors)
+    if not parsed.renders_as_parsed:
+        return str(md.render(text, env))
+    return str(md.renderer.render(parsed.tokens, md.options, env))

@@ -3,6 +3,7 @@
 Scoring is pure (:mod:`.scoring`); :mod:`.loading` reads measure files and supplied wording.
 """
 
+from icbt_content.measures.json_in_html import measure_json
 from icbt_content.measures.loading import (
     builtin_measures,
     licensed_wording_path,
@@ -26,7 +27,6 @@ from icbt_content.measures.scoring import (
     recovery,
     score,
 )
-from icbt_content.measures.site import measure_json
 from icbt_content.measures.wording import apply_wording, wording_hash, wording_problems
 
 __all__ = [

@@ -16,9 +16,10 @@ from icbt_content.authoring.yamlsafe import LocatedYaml, load_yaml, validate
 from icbt_content.diagnostics import Diagnostic, Severity, diagnostic
 from icbt_content.inputs import leaves_project
 from icbt_content.limits import MAX_MANIFEST_BYTES
+from icbt_content.measures.checks import MeasureProblem, measure_problems
 from icbt_content.measures.wording import apply_wording, wording_hash, wording_problems
 from icbt_content.model.base import SourceLocation
-from icbt_content.model.measure import Measure, MeasureProblem, MeasureWording, measure_problems
+from icbt_content.model.measure import Measure, MeasureWording
 from icbt_content.paths import StrPath, as_path
 from icbt_content.project import Project
 

@@ -1,8 +1,10 @@
 """Scoring: totals, bands, caseness, risk flags, reliable change and recovery.
 
-Pure functions of a :class:`~icbt_content.model.measure.Measure` and the client's answers. The
-site's ``measures.js`` implements the same rules; a browser test checks they agree on every
-possible answer set of PHQ-9 and GAD-7. Change both together.
+Pure functions of a :class:`~icbt_content.model.measure.Measure` and the client's answers, and
+the one place our Python works a score out: the exports, the console and the safety checks call
+these. Two twins implement the same rules in other languages: the site's ``scoring.js`` (a
+browser test checks they agree on every possible answer set of PHQ-9 and GAD-7) and the FHIRPath
+of :mod:`icbt_content.export.sdc` that form fillers run. Change them together.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from enum import StrEnum
 
 from icbt_content.errors import ScoringError
 from icbt_content.measures.outcome import outcome_measures
-from icbt_content.model.measure import Band, Measure, RiskTrigger
+from icbt_content.model.measure import Band, Measure, MeasureItem, OptionSet, RiskTrigger
 from icbt_content.model.programme import OutcomeMeasures, Programme
 
 Answers = Mapping[str, int | None]
@@ -73,6 +75,12 @@ def _prorate(total: int, items: int, answered: int) -> int:
     return (2 * total * items + answered) // (2 * answered)
 
 
+def item_value(option_set: OptionSet, item: MeasureItem, answer: int) -> int:
+    """The score of one answer to ``item``: the answer itself, or the mirror of it in its option
+    set's range when the item is reverse-scored."""
+    return option_set.min + option_set.max - answer if item.reverse else answer
+
+
 def score(measure: Measure, answers: Answers) -> MeasureScore:
     """Score one completion of ``measure``; raise ScoringError for an impossible answer."""
     known = {item.id for item in measure.items}
@@ -90,7 +98,7 @@ def score(measure: Measure, answers: Answers) -> MeasureScore:
         option_set = measure.option_set(item)
         if isinstance(answer, bool) or not isinstance(answer, int) or not option_set.allows(answer):
             raise ScoringError(f"{measure.id}: {answer!r} is not an answer to item '{item.id}'")
-        values[item.id] = option_set.min + option_set.max - answer if item.reverse else answer
+        values[item.id] = item_value(option_set, item, answer)
         if item.risk is not None and answer > item.risk.above:
             risk.append(RiskFlag(item.id, answer, item.risk.triggers))
     answered = len(values)
@@ -143,6 +151,16 @@ def compare(
     if change >= measure.reliable_change:
         return ChangeCategory.RELIABLE_DETERIORATION
     return ChangeCategory.NO_RELIABLE_CHANGE
+
+
+def change_between(
+    measure: Measure, before: MeasureScore, after: MeasureScore
+) -> ChangeCategory | None:
+    """:func:`compare` when the change can be judged; None when the measure has no
+    reliable-change value or either completion has no total."""
+    if measure.reliable_change is None or before.total is None or after.total is None:
+        return None
+    return compare(measure, before, after)
 
 
 def is_case(measure: Measure, value: int | MeasureScore) -> bool:

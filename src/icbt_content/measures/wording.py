@@ -11,11 +11,11 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 
+from icbt_content.measures.checks import MeasureProblem
 from icbt_content.model.measure import (
     Band,
     Measure,
     MeasureItem,
-    MeasureProblem,
     MeasureWording,
     OptionSet,
     Subscale,

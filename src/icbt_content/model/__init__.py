@@ -8,6 +8,7 @@ from icbt_content.model.blocks import (
     Media,
     Prose,
     QuestionnaireBlock,
+    RecallBlock,
 )
 from icbt_content.model.exercise import Choice, Exercise, ExerciseField
 from icbt_content.model.guidance import GuidanceTemplate
@@ -42,6 +43,7 @@ __all__ = [
     "Programme",
     "Prose",
     "QuestionnaireBlock",
+    "RecallBlock",
     "Rename",
     "SourceLocation",
 ]

@@ -11,6 +11,7 @@ from icbt_content.model.exercise import Exercise
 
 CalloutStyle = Literal["case-example", "note", "tip", "warning", "help"]
 MediaType = Literal["image", "audio", "video"]
+RecallEntry = Literal["latest", "first"]
 
 
 class Prose(ContentModel):
@@ -65,6 +66,25 @@ class QuestionnaireBlock(ContentModel):
     source: SourceLocation | None = None
 
 
+class RecallBlock(ContentModel):
+    """A client's earlier answer to a field, shown read-only on a later page (``::: recall``)."""
+
+    kind: Literal["recall"] = "recall"
+    exercise: Id
+    """The exercise the answer was saved under."""
+    field: Id
+    """The field of that exercise."""
+    entry: RecallEntry = "latest"
+    """Of a repeatable exercise: the entry added last, or the first one."""
+    into: Id | None = None
+    """A field of the next exercise on this page that starts with the earlier answer while it
+    is empty (the client can change it; nothing is saved until they do)."""
+    into_exercise: Id | None = None
+    """That next exercise, found when the page is read."""
+    source: SourceLocation | None = None
+
+
 Block = Annotated[
-    Prose | Callout | Media | ExerciseBlock | QuestionnaireBlock, Field(discriminator="kind")
+    Prose | Callout | Media | ExerciseBlock | QuestionnaireBlock | RecallBlock,
+    Field(discriminator="kind"),
 ]

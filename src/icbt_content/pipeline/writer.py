@@ -32,6 +32,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import Protocol
 
 from icbt_content.errors import UnsafeOutputPathError
 from icbt_content.outputs import SITE, Marker
@@ -99,6 +100,98 @@ class StagedSite:
         if self._lock is not None:
             os.close(self._lock)
             self._lock = None
+
+
+class SiteWriter(Protocol):
+    """Where a build writes its files: :class:`StagedSite`, or :class:`LiveSite` for a preview."""
+
+    files: int
+
+    def __enter__(self) -> SiteWriter: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+    def write(self, relative_path: str, content: bytes) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class LiveSite:
+    """A site updated in place, for the preview (``icbt serve``): a build writes only the files
+    that changed since the last one it committed, and removes those it no longer makes.
+
+    The changed files are held until ``commit()``, so a build that fails leaves the last good
+    site as it was. After a small edit, only a few files change, so a rebuild writes a few files
+    instead of the whole site. Use one instance for every build into the same folder; call it
+    with that folder to start a build (it is the ``stage`` of a build).
+    """
+
+    def __init__(self, marker: Marker = SITE) -> None:
+        self.marker = marker
+        self.out: Path | None = None
+        self.files = 0
+        self.changed = 0
+        self._known: dict[str, bytes] = {}
+        """What the site holds: the content of each file (shared with the build's memory)."""
+        self._seen: dict[str, bytes] = {}
+        self._pending: dict[str, bytes] = {}
+
+    def __call__(self, out: Path) -> LiveSite:
+        out = Path(os.path.abspath(out))
+        if self.out is not None and out != self.out:
+            self._known = {}
+        self.out = out
+        return self
+
+    def __enter__(self) -> LiveSite:
+        assert self.out is not None, "call the LiveSite with its folder first"
+        self.files = 0
+        self._seen = {}
+        self._pending = {}
+        return self
+
+    def write(self, relative_path: str, content: bytes) -> None:
+        assert self.out is not None
+        target = (self.out / relative_path).resolve()
+        if self.out.resolve() not in target.parents or relative_path == self.marker.name:
+            raise UnsafeOutputPathError(
+                f"refusing to write outside the output folder: {relative_path}"
+            )
+        self._seen[relative_path] = content
+        known = self._known.get(relative_path)
+        if known is not content and known != content:
+            self._pending[relative_path] = content
+        self.files += 1
+
+    def commit(self) -> None:
+        assert self.out is not None
+        self.out.mkdir(parents=True, exist_ok=True)
+        (self.out / self.marker.name).write_bytes(self.marker.content)
+        for relative_path, content in self._pending.items():
+            target = self.out / relative_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.icbt-new")
+            temporary.write_bytes(content)
+            os.replace(temporary, target)
+        for relative_path in sorted(set(self._known) - set(self._seen)):
+            with contextlib.suppress(OSError):
+                (self.out / relative_path).unlink()
+        self.changed = len(self._pending)
+        self._known = self._seen
+        self._pending = {}
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._pending = {}
 
 
 def swap(staging: Path, out: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.render.offline.precache import is_worker
 
 # Resource-loading attributes (not ordinary <a href> links, which clients may follow).
 _HTML_RESOURCE = re.compile(
@@ -24,6 +25,10 @@ def find_external_resources(files: dict[str, bytes]) -> list[Diagnostic]:
             pattern = _HTML_RESOURCE
         elif path.endswith(".css"):
             pattern = _CSS_URL
+        elif is_worker(path):
+            # A programme's service worker fetches, but only the listed files of its own
+            # origin (render/static/worker/sw.js checks the origin before it answers).
+            continue
         elif path.endswith(".js"):
             pattern = _JS_NETWORK
         else:

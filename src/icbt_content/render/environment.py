@@ -56,7 +56,8 @@ from icbt_content.render.language import LANGUAGE_FILTERS, keep_language
 #: No request may leave the site: only its own scripts, styles, images and media.
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "media-src 'self'; connect-src 'none'; form-action 'none'; base-uri 'none'"
+    "media-src 'self'; connect-src 'none'; manifest-src 'self'; worker-src 'self'; "
+    "form-action 'none'; base-uri 'none'"
 )
 
 Translate = Callable[[str], str]

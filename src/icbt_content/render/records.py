@@ -8,8 +8,10 @@ The site saves three kinds of record in ``localStorage`` (keys from :mod:`icbt_c
   entry); a checkbox answer is true or false, a choice answer one of the choice ids, every
   other answer the text typed (a number box keeps its text too);
 - ``measure``: ``{"results": [{"date", "answers": {<item id>: value}, "total", "band",
-  "risk"}]}``;
-- ``progress``: ``{"visited": [<module>/<page>], "opened": [<module id>]}``.
+  "risk"}], "draft": {"answers": {<item id>: text}, "updated"}}``: one result a day (scoring
+  again the same day replaces it), and the draft of a questionnaire not yet scored;
+- ``progress``: ``{"visited": [<module>/<page>], "opened": [<module id>], "last":
+  <module>/<page>}`` (the page the client was on last, for "Continue where you left off").
 
 The build writes the schemas a page needs into its page data; the scripts check every record
 they read and every file a client loads against them (``storage.js``, ``schema.js``). The
@@ -64,6 +66,8 @@ TEXT_MAX = 1_000_000
 LIST_MAX = 10_000
 #: Longest id or page key read back from storage.
 KEY_MAX = 200
+#: Longest text kept for one answer of a half-finished questionnaire.
+DRAFT_MAX = 40
 
 _END = r"$(?!\n)"
 """The end of the text: ``$`` alone also matches before a last newline in Python's ``re``, which
@@ -166,9 +170,25 @@ def measure_record(measure: Measure | None = None) -> Schema:
         "required": ["date", "answers"],
         "additionalProperties": False,
     }
+    # A half-finished questionnaire: what each field holds, as typed (checked when scored).
+    draft: Schema = {
+        "type": "object",
+        "properties": {
+            "answers": {
+                "type": "object",
+                "additionalProperties": {"type": "string", "maxLength": DRAFT_MAX},
+            },
+            "updated": {"type": "string", "pattern": _TIMESTAMP},
+        },
+        "required": ["answers"],
+        "additionalProperties": False,
+    }
     schema: Schema = {
         "type": "object",
-        "properties": {"results": {"type": "array", "items": result, "maxItems": LIST_MAX}},
+        "properties": {
+            "results": {"type": "array", "items": result, "maxItems": LIST_MAX},
+            "draft": draft,
+        },
         "required": ["results"],
         "additionalProperties": False,
     }
@@ -197,7 +217,11 @@ def progress_record() -> Schema:
     }
     return {
         "type": "object",
-        "properties": {"visited": keys, "opened": dict(keys)},
+        "properties": {
+            "visited": keys,
+            "opened": dict(keys),
+            "last": {"type": "string", "maxLength": KEY_MAX},
+        },
         "additionalProperties": False,
     }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property, partial
 from importlib import resources
 from itertools import groupby
@@ -17,7 +17,7 @@ from icbt_content.i18n.interface import CALLOUT_LABELS
 from icbt_content.i18n.localise import Fallback
 from icbt_content.i18n.plurals import pgettext, plural_forms
 from icbt_content.ids import progress_key, storage_key, storage_keys
-from icbt_content.loop.site import loop_data, service_text, sync_keys, sync_kinds
+from icbt_content.loop.connected_site import loop_data, service_text, sync_keys, sync_kinds
 from icbt_content.markdown import render_markdown
 from icbt_content.markdown.links import is_relative
 from icbt_content.measures import measure_json
@@ -28,11 +28,14 @@ from icbt_content.model.blocks import (
     Media,
     Prose,
     QuestionnaireBlock,
+    RecallBlock,
 )
 from icbt_content.model.deployment import Deployment
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CHECK_IN_UNIT, Module, Page, Programme
+from icbt_content.render.answers_contents import answers_contents
 from icbt_content.render.language import PageLanguage, SourceLanguage, lang_attrs
+from icbt_content.render.recall import render_recall
 from icbt_content.render.records import (
     Schema,
     exercise_schema,
@@ -62,6 +65,22 @@ class Language:
     name: str
     direction: str
     url: str = ""
+    pages: frozenset[str] = frozenset()
+    """The module and page paths the language has, below its folder (:func:`content_paths`)."""
+
+
+def content_paths(programme: Programme, fallback: Fallback | None = None) -> frozenset[str]:
+    """The paths of a programme's module and page pages below its locale folder (a module served
+    from ``fallback`` with its pages there): the pages one language may have and another not.
+    Every other page (home, crisis, answers...) every language has."""
+    found = set()
+    for module in programme.modules:
+        shown = module
+        if fallback is not None and module.id in fallback.modules:
+            shown = fallback.programme.find_module(module.id) or module
+        found.add(module_path("", module.id).lstrip("/"))
+        found.update(page_path("", module.id, page.id).lstrip("/") for page in shown.pages)
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -221,10 +240,7 @@ class ProgrammeRenderer:
             "assets": self.assets(here),
             "page_key": page_key,
             "urls": urls,
-            "languages": [
-                Language(lang.code, lang.name, lang.direction, self.url(here, home_path(lang.code)))
-                for lang in self.languages
-            ],
+            "languages": self.language_links(here),
             "notice": "",
             "_": self._,
             "pgettext": partial(pgettext, self._),
@@ -239,6 +255,22 @@ class ProgrammeRenderer:
             "check_in": check_in,
             "signed_off": self.locale.format_date(self.signed_off) if self.signed_off else "",
         }
+
+    def language_links(self, here: str) -> list[Language]:
+        """Each language, linked to this page in it when it has the page, else to its home."""
+        start = self.site_path(home_path(self.code))
+        rest = here.removeprefix(start) if here.startswith(start) else ""
+        own = self._content_paths
+        links = []
+        for lang in self.languages:
+            same = rest if rest not in own or rest in lang.pages else ""
+            url = self.url(here, home_path(lang.code) + same)
+            links.append(replace(lang, url=url))
+        return links
+
+    @cached_property
+    def _content_paths(self) -> frozenset[str]:
+        return content_paths(self.programme)
 
     def check_in_link(self, here: str) -> dict[str, str] | None:
         """The weekly check-in as linked from every page (its title in the reader's language)."""
@@ -328,6 +360,13 @@ class ProgrammeRenderer:
                 exercise = block.exercise
                 key = storage_key(self.programme.id, exercise.id)
                 found[key] = exercise_schema(exercise, kept.get(exercise.id, ()))
+            elif isinstance(block, RecallBlock):
+                # The earlier answer is read with its exercise's schema (a repeatable one's
+                # entries would not fit the generic one).
+                recalled = self.programme.find_exercise(block.exercise)
+                if recalled is not None:
+                    key = storage_key(self.programme.id, recalled.id)
+                    found[key] = exercise_schema(recalled, kept.get(recalled.id, ()))
             elif isinstance(block, QuestionnaireBlock):
                 measure = self.programme.find_measure(block.measure)
                 if measure is not None:
@@ -404,6 +443,19 @@ class ProgrammeRenderer:
         here = self.site_path(home_path(self.code))
         context = self.common(here, self.programme.title)
         context.update(nav=self.nav(here, None, None), description=self.shown_programme.description)
+        # "Continue where you left off" (progress.js): every page in reading order; the first
+        # one until the client has read a page.
+        flat = self._reading_order[0]
+        context["page_data"]["contents"] = [
+            {"key": f"{m.id}/{p.id}", "title": p.title} for m, p in flat
+        ]
+        context["pages_total"] = len(flat)
+        if flat:
+            m, p = flat[0]
+            context["first_page"] = {
+                "title": p.title,
+                "url": self.url(here, page_path(self.code, m.id, p.id)),
+            }
         return self._file(here, "home.html", context)
 
     def crisis(self) -> RenderedFile:
@@ -452,6 +504,10 @@ class ProgrammeRenderer:
         context.update(nav=self.nav(here, None, None))
         context["page_data"] = self.page_data(
             context["urls"], records=programme_records(self.programme), answers_file=True
+        )
+        check_in = self.programme.check_in
+        context["contents"] = answers_contents(
+            self.programme, check_in.title if check_in is not None else "", self.locale.code
         )
         return self._file(here, "answers.html", context)
 
@@ -681,4 +737,5 @@ BLOCK_RENDERERS: dict[str, BlockRenderer] = {
     "media": _media,
     "exercise": _exercise,
     "questionnaire": _questionnaire,
+    "recall": render_recall,
 }

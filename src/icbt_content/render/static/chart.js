@@ -1,10 +1,22 @@
-/* A measure's results over time: an inline SVG line chart, with the same data as a table.
+/* A measure's results over time: inline SVG line charts, with the same data as a table.
+ *
+ * Made to be read on a phone: each chart is drawn at the width it is shown at (one SVG unit is
+ * one CSS pixel, so its words are never scaled below their size, at least 12 px), with its own
+ * axis, and one line: the total of a summed measure, or, for a measure whose items are read one
+ * by one, one small chart per item. A summed measure's bands are named on the chart and in the
+ * table. The table is the chart's alternative: in a region a keyboard can scroll, named after
+ * the measure so that two on one page are told apart.
  * Drawn with DOM methods only (no markup strings), in the page's language for dates.
  */
 import {markLanguage, message} from "./messages.js";
 import {optionSet, totalRange} from "./scoring.js";
 
 const SVG = "http://www.w3.org/2000/svg";
+/** The size of every word on a chart, in CSS pixels. */
+export const LABEL_PX = 14;
+const NARROWEST = 260;
+const WIDEST = 720;
+const HEIGHT = 240;
 
 /** An HTML element with attributes and text. */
 export function el(name, attrs = {}, text) {
@@ -33,144 +45,189 @@ export function shortDate(iso) {
   }
 }
 
-function series(def) {
+/** The lines of a measure's history: {label, value(result), range, bands}, one chart each. */
+export function series(def) {
   if (def.scoring === "sum") {
-    return [{label: def.short_title || def.title, value: (r) => r.total}];
+    return [{
+      label: def.short_title || def.title,
+      value: (r) => (typeof r.total === "number" ? r.total : null),
+      range: totalRange(def),
+      bands: def.bands || [],
+      caseness: def.caseness,
+    }];
   }
-  return def.items.map((item, n) => ({
-    label: `${n + 1}. ${item.text}`,
-    value: (r) => (r.answers && typeof r.answers[item.id] === "number" ? r.answers[item.id] : null),
-  }));
-}
-
-function yRange(def) {
-  if (def.scoring === "sum") return totalRange(def);
-  let low = Infinity;
-  let high = -Infinity;
-  for (const item of def.items) {
+  return def.items.map((item, n) => {
     const set = optionSet(def, item);
-    low = Math.min(low, set.min);
-    high = Math.max(high, set.max);
-  }
-  return [low, high];
+    return {
+      label: `${n + 1}. ${item.text}`,
+      value: (r) => (r.answers && typeof r.answers[item.id] === "number" ? r.answers[item.id] : null),
+      range: [set.min, set.max],
+      bands: [],
+      caseness: null,
+    };
+  });
 }
 
-/** Draw results ({date, answers, total, band}, oldest first) into a history section. */
-export function drawHistory(history, def, results, titleId) {
-  if (!history || !results.length) return;
-  const chart = history.querySelector("[data-chart]");
-  const table = history.querySelector("[data-table]");
-  if (!chart || !table) return;
-  const lines = series(def);
-  const range = yRange(def);
-  const width = 640;
-  const height = 260;
-  const left = 48;
-  const right = 16;
-  const top = 16;
-  const bottom = 40;
+/** Mark element as in the measure's own language (wording: {lang, dir}, from the build, when
+ * the measure's words are not in the page's). Returns element. */
+export function inWording(element, wording) {
+  if (wording && typeof wording.lang === "string") {
+    element.setAttribute("lang", wording.lang);
+    if (typeof wording.dir === "string" && wording.dir !== document.documentElement.dir) {
+      element.setAttribute("dir", wording.dir);
+    }
+  }
+  return element;
+}
+
+/** The band of a result, by its id, or null. */
+export function bandOf(def, result) {
+  return (def.bands || []).find((b) => b.id === result.band) || null;
+}
+
+function widthOf(container) {
+  const shown = container && container.clientWidth ? container.clientWidth : WIDEST;
+  return Math.max(NARROWEST, Math.min(WIDEST, Math.floor(shown)));
+}
+
+/** One line's chart as an SVG element of the given width (CSS px). */
+export function lineChart(line, results, titleId, summary, width, wording = null) {
+  const height = HEIGHT;
+  const left = 44;
+  const right = 12;
+  const top = 12;
+  const bottom = 36;
   const plotW = width - left - right;
   const plotH = height - top - bottom;
+  const [low, high] = line.range;
   const x = (i) => (results.length === 1 ? left + plotW / 2 : left + (plotW * i) / (results.length - 1));
-  const y = (v) => top + plotH - (plotH * (v - range[0])) / ((range[1] - range[0]) || 1);
-  const last = results[results.length - 1];
-  const lastValue = lines[0].value(last);
+  const y = (v) => top + plotH - (plotH * (v - low)) / ((high - low) || 1);
+  // Geometry is left to right in every language; words inside keep their own direction.
   const root = svg("svg", {
-    viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img",
-    "aria-labelledby": titleId, class: "measure-chart-svg", focusable: "false",
+    width, height, viewBox: `0 0 ${width} ${height}`, role: "img", "aria-labelledby": titleId,
+    class: "measure-chart-svg", focusable: "false", direction: "ltr", "font-size": LABEL_PX,
   });
-  let summary = message("chart");
-  if (def.scoring === "sum" && lastValue !== null) {
-    summary += `. ${message("chartLatest", {score: lastValue, date: shortDate(last.date)})}`;
-  }
   root.appendChild(svg("title", {id: titleId}, summary));
+  // The bands, named where there is room for their name.
+  line.bands.forEach((band, n) => {
+    const from = Math.max(low, band.min - 0.5);
+    const to = Math.min(high, band.max + 0.5);
+    if (to <= from) return;
+    const y1 = y(to);
+    const y2 = y(from);
+    root.appendChild(svg("rect", {
+      x: left, y: y1, width: plotW, height: y2 - y1, fill: "currentColor",
+      "fill-opacity": n % 2 ? 0.1 : 0.03, class: "measure-band",
+    }));
+    if (y2 - y1 >= LABEL_PX + 4) {
+      root.appendChild(inWording(svg("text", {
+        x: left + 6, y: y1 + LABEL_PX, fill: "currentColor", class: "measure-band-name",
+      }, band.label), wording));
+    }
+  });
   const axes = svg("g", {stroke: "currentColor", "stroke-width": 1, fill: "none"});
   axes.appendChild(svg("line", {x1: left, y1: top, x2: left, y2: top + plotH}));
   axes.appendChild(svg("line", {x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH}));
   root.appendChild(axes);
-  const labels = svg("g", {fill: "currentColor", "font-size": 13});
-  for (const v of [range[0], Math.round((range[0] + range[1]) / 2), range[1]]) {
-    labels.appendChild(svg("text", {x: left - 6, y: y(v) + 4, "text-anchor": "end"}, String(v)));
+  const labels = svg("g", {fill: "currentColor"});
+  for (const v of new Set([low, Math.round((low + high) / 2), high])) {
+    labels.appendChild(svg("text", {x: left - 6, y: y(v) + 5, "text-anchor": "end"}, String(v)));
   }
-  const step = Math.max(1, Math.ceil(results.length / 6));
+  // As many dates as fit: about one per 110 px.
+  const most = Math.max(1, Math.floor(plotW / 110));
+  const step = Math.max(1, Math.ceil(results.length / most));
   results.forEach((r, i) => {
     if (i % step === 0 || i === results.length - 1) {
+      if (i !== results.length - 1 && results.length - 1 - i < step) return;
       let anchor = "middle";
       if (results.length > 1 && i === 0) anchor = "start";
       else if (results.length > 1 && i === results.length - 1) anchor = "end";
-      labels.appendChild(svg("text", {x: x(i), y: height - 14, "text-anchor": anchor}, shortDate(r.date)));
+      labels.appendChild(svg("text", {x: x(i), y: height - 12, "text-anchor": anchor}, shortDate(r.date)));
     }
   });
   root.appendChild(labels);
-  if (def.scoring === "sum" && def.caseness !== null && def.caseness !== undefined) {
+  if (line.caseness !== null && line.caseness !== undefined) {
     root.appendChild(svg("line", {
-      x1: left, x2: left + plotW, y1: y(def.caseness), y2: y(def.caseness),
+      x1: left, x2: left + plotW, y1: y(line.caseness), y2: y(line.caseness),
       stroke: "currentColor", "stroke-dasharray": "2 4", "stroke-width": 1,
     }));
     root.appendChild(svg("text", {
-      x: left + plotW, y: y(def.caseness) - 4, "text-anchor": "end", fill: "currentColor", "font-size": 12,
-    }, `${message("threshold")} ${def.caseness}`));
+      x: left + plotW - 4, y: y(line.caseness) - 4, "text-anchor": "end", fill: "currentColor",
+    }, `${message("threshold")} ${line.caseness}`));
   }
-  const dashes = ["", "8 4", "2 3", "12 4 2 4", "4 4"];
-  const markers = ["circle", "rect", "diamond", "triangle", "circle"];
-  lines.forEach((line, n) => {
-    const points = [];
-    results.forEach((r, i) => {
-      const v = line.value(r);
-      if (typeof v === "number") points.push([x(i), y(v), v, r.date]);
-    });
-    const group = svg("g", {stroke: "currentColor", fill: "currentColor"});
-    if (points.length > 1) {
-      group.appendChild(svg("polyline", {
-        points: points.map((pt) => `${pt[0].toFixed(1)},${pt[1].toFixed(1)}`).join(" "),
-        fill: "none", "stroke-width": 2, "stroke-dasharray": dashes[n % dashes.length],
-      }));
-    }
-    for (const pt of points) {
-      const shape = markers[n % markers.length];
-      let mark;
-      if (shape === "rect") {
-        mark = svg("rect", {x: pt[0] - 4, y: pt[1] - 4, width: 8, height: 8});
-      } else if (shape === "diamond" || shape === "triangle") {
-        const d = shape === "diamond" ? [[0, -5], [5, 0], [0, 5], [-5, 0]] : [[0, -5], [5, 4], [-5, 4]];
-        mark = svg("polygon", {
-          points: d.map((c) => `${(pt[0] + c[0]).toFixed(1)},${(pt[1] + c[1]).toFixed(1)}`).join(" "),
-        });
-      } else {
-        mark = svg("circle", {cx: pt[0], cy: pt[1], r: 4});
-      }
-      mark.appendChild(svg("title", {}, `${line.label}: ${pt[2]} (${shortDate(pt[3])})`));
-      group.appendChild(mark);
-    }
-    root.appendChild(group);
+  const points = [];
+  results.forEach((r, i) => {
+    const v = line.value(r);
+    if (typeof v === "number") points.push([x(i), y(v), v, r.date]);
   });
-  chart.textContent = "";
-  chart.appendChild(root);
-  if (lines.length > 1) {
-    const legend = el("ul", {class: "measure-chart-legend"});
-    lines.forEach((line, n) => {
-      const item = el("li");
-      const sample = svg("svg", {width: 36, height: 12, "aria-hidden": "true", focusable: "false"});
-      sample.appendChild(svg("line", {
-        x1: 0, y1: 6, x2: 36, y2: 6, stroke: "currentColor",
-        "stroke-width": 2, "stroke-dasharray": dashes[n % dashes.length],
-      }));
-      item.appendChild(sample);
-      item.appendChild(document.createTextNode(` ${line.label}`));
-      legend.appendChild(item);
-    });
-    chart.appendChild(legend);
+  const group = svg("g", {stroke: "currentColor", fill: "currentColor", class: "measure-line"});
+  if (points.length > 1) {
+    group.appendChild(svg("polyline", {
+      points: points.map((pt) => `${pt[0].toFixed(1)},${pt[1].toFixed(1)}`).join(" "),
+      fill: "none", "stroke-width": 2.5,
+    }));
   }
+  for (const pt of points) {
+    const mark = svg("circle", {cx: pt[0], cy: pt[1], r: 5});
+    mark.appendChild(svg("title", {}, `${line.label}: ${pt[2]} (${shortDate(pt[3])})`));
+    group.appendChild(mark);
+  }
+  root.appendChild(group);
+  return root;
+}
 
+/** The summary a chart is named by: what it shows, and the latest result with its band. */
+function summaryOf(def, line, results) {
+  let summary = `${message("resultsOf", {measure: line.label})}.`;
+  const last = results[results.length - 1];
+  const value = last ? line.value(last) : null;
+  if (value !== null && value !== undefined) {
+    summary += ` ${message("chartLatest", {score: value, date: shortDate(last.date)})}`;
+    const band = line.bands.length ? bandOf(def, last) : null;
+    if (band) summary += ` ${band.label}`;
+  }
+  return summary;
+}
+
+/** Draw the charts of a measure's results into container, one per line, each with its own
+ * axis, at the width the container has now; returns the number drawn. */
+export function drawCharts(container, def, results, idBase, wording = null) {
+  container.textContent = "";
+  const width = widthOf(container);
+  const lines = series(def);
+  lines.forEach((line, n) => {
+    const figure = el("div", {class: "measure-chart-one"});
+    if (lines.length > 1) {
+      figure.appendChild(inWording(el("p", {class: "measure-chart-label"}, line.label), wording));
+    }
+    const summary = summaryOf(def, line, results);
+    figure.appendChild(lineChart(line, results, `${idBase}-chart-${n}`, summary, width, wording));
+    container.appendChild(figure);
+  });
+  container.dataset.icbtChartWidth = String(width);
+  return lines.length;
+}
+
+/** The results as a table in a region a keyboard can scroll, named by its caption (which names
+ * the measure). */
+export function resultsTable(def, results, idBase, region = el("div"), wording = null) {
+  const lines = series(def);
   const bands = def.scoring === "sum" ? def.bands || [] : [];
+  const captionId = `${idBase}-table-caption`;
+  region.textContent = "";
+  region.classList.add("table-scroll");
+  region.setAttribute("role", "region");
+  region.setAttribute("tabindex", "0");
+  region.setAttribute("aria-labelledby", captionId);
   const grid = el("table");
-  grid.appendChild(markLanguage("chart", el("caption", {}, message("chart"))));
+  const title = def.short_title || def.title;
+  grid.appendChild(markLanguage("resultsOf", el("caption", {id: captionId}, message("resultsOf", {measure: title}))));
   const head = el("tr");
   head.appendChild(markLanguage("date", el("th", {scope: "col"}, message("date"))));
   for (const line of lines) {
     head.appendChild(def.scoring === "sum"
       ? markLanguage("total", el("th", {scope: "col"}, message("total")))
-      : el("th", {scope: "col"}, line.label));
+      : inWording(el("th", {scope: "col"}, line.label), wording));
   }
   if (bands.length) head.appendChild(markLanguage("band", el("th", {scope: "col"}, message("band"))));
   const thead = el("thead");
@@ -185,13 +242,53 @@ export function drawHistory(history, def, results, titleId) {
       row.appendChild(el("td", {}, typeof v === "number" ? String(v) : "–"));
     }
     if (bands.length) {
-      const band = bands.find((b) => b.id === r.band);
-      row.appendChild(el("td", {}, band ? band.label : "–"));
+      const band = bandOf(def, r);
+      row.appendChild(band ? inWording(el("td", {}, band.label), wording) : el("td", {}, "–"));
     }
     tbody.appendChild(row);
   }
   grid.appendChild(tbody);
-  table.textContent = "";
-  table.appendChild(grid);
-  history.hidden = false;
+  region.appendChild(grid);
+  return region;
+}
+
+/** Container -> how to draw its charts again (the latest drawing of each). */
+const drawn = new Map();
+let watching = false;
+
+/* Charts are drawn at the width they are shown at: redrawn when that changes (a phone turned,
+ * a window resized), so their words keep their size. */
+function watchWidth(container, redraw) {
+  drawn.set(container, redraw);
+  if (watching) return;
+  watching = true;
+  let timer = null;
+  window.addEventListener("resize", () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => {
+      for (const [container, redraw] of drawn) {
+        if (!container.isConnected) drawn.delete(container);
+        else if (String(widthOf(container)) !== container.dataset.icbtChartWidth) redraw();
+      }
+    }, 150);
+  });
+}
+
+/** Draw charts into container and keep them at its width. */
+export function keepCharts(container, def, results, idBase, wording = null) {
+  drawCharts(container, def, results, idBase, wording);
+  watchWidth(container, () => drawCharts(container, def, results, idBase, wording));
+}
+
+/** Draw results ({date, answers, total, band}, oldest first) into a history section (its
+ * [data-chart] and [data-table]); titleId names the chart. */
+export function drawHistory(history, def, results, titleId) {
+  if (!history || !results.length) return;
+  const chart = history.querySelector("[data-chart]");
+  const table = history.querySelector("[data-table]");
+  if (!chart || !table) return;
+  history.hidden = false; // shown first: the charts are drawn at the width they are shown at
+  const idBase = titleId.replace(/-chart-title$/, "") || titleId;
+  keepCharts(chart, def, results, idBase);
+  resultsTable(def, results, idBase, table);
 }

@@ -9,6 +9,7 @@
  * The form edits one entry (a new one until the client picks Edit); the list above it shows
  * them newest first, each with its date and a one-line summary, to edit or delete.
  */
+import {markedErrors, showErrorSummary} from "./errorsummary.js";
 import {markLanguage, showMessage} from "./messages.js";
 import {isObject} from "./pagedata.js";
 import {put} from "./schema.js";
@@ -146,6 +147,8 @@ function setupRepeatable(form, key, status) {
   }
 
   function fill(fields) {
+    // Read by recall.js: a field it pre-fills starts a new entry, never one being edited.
+    form.dataset.icbtEditing = editing;
     form.reset();
     restore(form, {fields});
   }
@@ -225,10 +228,7 @@ function setupRepeatable(form, key, status) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     window.clearTimeout(timer);
-    if (!saveEntry(true)) {
-      const invalid = form.querySelector('[aria-invalid="true"]');
-      if (invalid) invalid.focus();
-    }
+    showErrorSummary(form, saveEntry(true) ? [] : markedErrors(form));
   });
   show();
 }
@@ -264,10 +264,7 @@ function setupExercise(form) {
   form.addEventListener("change", () => saveForm(false));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (!saveForm(true)) {
-      const invalid = form.querySelector('[aria-invalid="true"]');
-      if (invalid) invalid.focus();
-    }
+    showErrorSummary(form, saveForm(true) ? [] : markedErrors(form));
   });
 }
 

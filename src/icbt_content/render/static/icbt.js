@@ -8,9 +8,13 @@
  *   storage.js       the one place that reads and writes localStorage
  *   migrations.js    answers under renamed exercises and fields move to the new ids
  *   exercises.js     exercise forms: save as the client types, restore
+ *   recall.js        earlier answers shown on a later page (::: recall), pre-filling fields
  *   narrative.js     trauma narrative: hot spots from the words selected
  *   progress.js      pages read; unlock.js: which modules are open
- *   answers.js       "My answers": export, load, delete
+ *   answers.js       "My answers": the client's record (record.js), export, load (merge.js), delete
+ *   print.js         printing shows every answer in full
+ *   offline.js       registers the service worker that keeps the programme for offline use
+ *   keepcopy.js      "Keep a copy": the programme and the client's answers as a zip to keep
  *   scoring.js       questionnaire scoring (the twin of icbt_content.measures.scoring)
  *   questionnaire.js questionnaire forms: crisis help, score, results; chart.js: results over time
  *
@@ -20,10 +24,14 @@
  */
 import {startAnswers} from "./answers.js";
 import {startExercises} from "./exercises.js";
+import {startKeepACopy} from "./keepcopy.js";
 import {migrateStored} from "./migrations.js";
 import {startNarrative} from "./narrative.js";
+import {startOffline} from "./offline.js";
+import {startPrint} from "./print.js";
 import {startProgress} from "./progress.js";
 import {startQuestionnaires} from "./questionnaire.js";
+import {startRecall} from "./recall.js";
 import {startUnlock} from "./unlock.js";
 
 // Our forms never submit: they are method="dialog" (no request, even without scripts), and this
@@ -39,11 +47,15 @@ document.addEventListener("submit", (event) => {
 const parts = [
   ["migrations", migrateStored],
   ["exercises", startExercises],
+  ["recall", startRecall],
   ["narrative", startNarrative],
   ["progress", startProgress],
   ["unlock", startUnlock],
   ["answers", startAnswers],
   ["questionnaires", startQuestionnaires],
+  ["print", startPrint],
+  ["offline", startOffline],
+  ["keep a copy", startKeepACopy],
 ];
 for (const [name, start] of parts) {
   try {

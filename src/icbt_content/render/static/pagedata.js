@@ -57,6 +57,7 @@ export function pageData(root = document) {
     kinds: objectOf(raw.kinds),
     records: objectOf(raw.records),
     file: isObject(raw.file) ? raw.file : null,
+    contents: listOf(raw.contents).filter((entry) => isObject(entry) && typeof entry.key === "string"),
   };
 }
 

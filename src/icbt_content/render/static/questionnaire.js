@@ -5,10 +5,15 @@
  * <script type="application/json" data-icbt-measure="ID"> beside it, in the same section (the
  * template writes both; no author heading or anchor can stand in for either). Results are kept
  * under keyFor("measure", ID) as
- * {"results": [{"date": ISO date, "answers": {...}, "total": n, "band": id, "risk": bool}]}.
+ * {"results": [{"date": ISO date, "answers": {...}, "total": n, "band": id, "risk": bool}],
+ *  "draft": {"answers": {<item id>: text in the field}, "updated": ISO date}}.
+ * The draft keeps a half-finished questionnaire as the client answers, until it is scored. One
+ * result a day: scoring again on the same day (the client's own calendar day) replaces that
+ * day's result instead of adding another, so a second try does not count as another week.
  */
 import {drawHistory, el} from "./chart.js";
-import {markLanguage, showMessage} from "./messages.js";
+import {showErrorSummary} from "./errorsummary.js";
+import {markLanguage, message, showMessage} from "./messages.js";
 import {page} from "./pagedata.js";
 import {allowedMissing, allows, optionSet, score, totalRange} from "./scoring.js";
 import {keyFor, load, save} from "./storage.js";
@@ -18,9 +23,41 @@ function readResults(key) {
   return saved ? saved.results : [];
 }
 
+function readDraft(key) {
+  const saved = load(key);
+  return saved && saved.draft ? saved.draft.answers : null;
+}
+
+/** The calendar day of an ISO time where the client is: "2026-12-02". */
+export function localDay(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  const two = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}`;
+}
+
+/** The results with result added: it replaces the last result of the same day, if any. */
+export function withResult(results, result) {
+  const day = localDay(result.date);
+  let same = -1;
+  results.forEach((found, n) => {
+    if (localDay(found.date) === day) same = n;
+  });
+  if (same < 0) return [...results, result];
+  return results.map((found, n) => (n === same ? result : found));
+}
+
+/* Saving a result ends the draft. */
 function saveResult(key, result) {
-  const results = [...readResults(key), result];
+  const results = withResult(readResults(key), result);
   return save(key, {results}) ? results : null;
+}
+
+/* The draft is written beside the results; a form with nothing in it has no draft. */
+function saveDraft(key, answers) {
+  const record = {results: readResults(key)};
+  if (Object.keys(answers).length) record.draft = {answers, updated: new Date().toISOString()};
+  return save(key, record);
 }
 
 function definitionFor(form, id) {
@@ -113,6 +150,52 @@ function setupQuestionnaire(form) {
   form.addEventListener("change", checkRisk);
   form.addEventListener("input", checkRisk);
 
+  /* What the fields hold, as typed: the draft. */
+  function fieldTexts() {
+    const answers = {};
+    for (const item of def.items) {
+      for (const field of fieldsNamed(form, item.id)) {
+        const text = String(field.value || "").trim().slice(0, 40);
+        if (text && (field.type !== "radio" || field.checked)) answers[item.id] = text;
+      }
+    }
+    return answers;
+  }
+
+  function restoreDraft(answers) {
+    if (!answers) return;
+    for (const item of def.items) {
+      const text = Object.prototype.hasOwnProperty.call(answers, item.id) ? answers[item.id] : "";
+      for (const field of fieldsNamed(form, item.id)) {
+        if (field.type === "radio") field.checked = text !== "" && field.value === text;
+        else field.value = text;
+      }
+    }
+    checkRisk();
+  }
+
+  /* A draft that cannot be saved is told at once, and the next one that can be clears it. */
+  function keepDraft() {
+    const saved = saveDraft(key, fieldTexts());
+    const failing = status.hasAttribute("data-icbt-not-saved");
+    if (saved && failing) {
+      status.removeAttribute("data-icbt-not-saved");
+      markLanguage("", status).textContent = "";
+    } else if (!saved && !failing) {
+      status.setAttribute("data-icbt-not-saved", "");
+      showMessage("notSaved", status);
+    }
+  }
+  let timer = 0;
+  form.addEventListener("input", () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(keepDraft, 300);
+  });
+  form.addEventListener("change", () => {
+    window.clearTimeout(timer);
+    keepDraft();
+  });
+
   function showResult(result, saved, maxTotal) {
     status.textContent = "";
     if (result.total !== null) {
@@ -148,25 +231,32 @@ function setupQuestionnaire(form) {
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    window.clearTimeout(timer);
     const read = readForm();
     showFieldErrors(read.invalid);
     checkRisk();
+    status.removeAttribute("data-icbt-not-saved");
     if (read.invalid.length) {
       showMessage("fix", status);
-      const first = fieldFor(read.invalid[0]);
-      if (first) first.focus();
+      showErrorSummary(form, read.invalid.map((item) => {
+        const set = optionSet(def, item);
+        const text = message("questionNumber", {number: numberOf(item), min: set.min, max: set.max});
+        return {field: fieldFor(item), text};
+      }).filter((error) => error.field));
       return;
     }
     const result = score(def, read.answers);
     const answered = def.items.length - result.missing.length;
     if (result.missing.length > allowedMissing(def, answered)) {
-      const numbers = result.missing.map((itemId) => numberOf(itemCalled(itemId)));
-      showMessage("missing", status, {items: numbers.join(", ")});
-      const missingItem = itemCalled(result.missing[0]);
-      const target = missingItem && fieldFor(missingItem);
-      if (target) target.focus();
+      const missing = result.missing.map(itemCalled);
+      showMessage("missing", status, {items: missing.map(numberOf).join(", ")});
+      showErrorSummary(form, missing.map((item) => ({
+        field: fieldFor(item),
+        text: message("answerQuestion", {number: numberOf(item)}),
+      })).filter((error) => error.field));
       return;
     }
+    showErrorSummary(form, []);
     const stored = {};
     for (const [itemId, value] of Object.entries(read.answers)) {
       if (value !== null) stored[itemId] = value;
@@ -183,6 +273,7 @@ function setupQuestionnaire(form) {
     drawHistory(history, def, results || [...readResults(key), entry], chartTitle);
   });
 
+  restoreDraft(readDraft(key));
   drawHistory(history, def, readResults(key), chartTitle);
 }
 

@@ -66,6 +66,7 @@ export function startUnlock() {
           if (!now.opened.includes(m.id)) now.opened = [...now.opened, m.id];
           saveProgress(now);
           notice.hidden = true;
+          document.documentElement.style.removeProperty("--icbt-notice-space");
           unlockItem(item);
         });
       }
@@ -82,5 +83,8 @@ export function startUnlock() {
       text.appendChild(document.createTextNode(after || ""));
     }
     notice.hidden = false;
+    // The notice sits over the bottom of the window (site.css), so showing it after the page
+    // is drawn moves nothing; the page gets room below its end so nothing stays under it.
+    document.documentElement.style.setProperty("--icbt-notice-space", `${notice.offsetHeight}px`);
   });
 }

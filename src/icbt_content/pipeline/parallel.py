@@ -1,0 +1,159 @@
+"""Run the build's units (one programme each) in worker processes, results in a fixed order.
+
+The units are handed out in the order of the programme folders and their results come back in
+that same order, whatever order the workers finish in, so the site and its diagnostics do not
+depend on the number of workers. At most a few units more than there are workers are in flight,
+so memory stays bounded by a few programmes. A worker that dies is reported (ICBT725) rather
+than waited for; an exception in a worker is raised again here, as it would be in one process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from icbt_content.diagnostics import diagnostic
+from icbt_content.pipeline.cache import BuildCache
+from icbt_content.pipeline.unit import ProgrammeBuild, Progress, UnitContext, build_programme
+
+#: How workers are started; None is the platform's default. Tests set "spawn" to check that
+#: nothing relies on a forked copy of this process.
+START_METHOD: str | None = None
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    counted = getattr(os, "process_cpu_count", None)
+    if counted is not None:
+        return int(counted() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def units_in_order(
+    context: UnitContext,
+    folders: list[Path],
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    cache: BuildCache | None = None,
+) -> Iterator[ProgrammeBuild]:
+    """Build each programme folder, in the order given; once one fails to load and validate,
+    those not yet started are only checked (nothing the build would write depends on them).
+
+    With a ``cache``, a unit whose inputs are unchanged is read from it instead of built, and
+    a unit that is built is stored in it.
+    """
+    if cache is not None:
+        cache.prepare(context.project)
+    if jobs <= 1 or len(folders) <= 1:
+        render = True
+        for folder in folders:
+            key = cache.key(context, folder) if cache is not None and render else None
+            unit = _from_cache(cache, key, progress)
+            if unit is None:
+                unit = build_programme(context, folder, render=render, progress=progress)
+                _store(cache, key, unit)
+            render = render and unit.passed
+            yield unit
+        return
+    yield from _in_workers(context, folders, jobs, progress, cache)
+
+
+def _in_workers(
+    context: UnitContext,
+    folders: list[Path],
+    jobs: int,
+    progress: Progress | None,
+    cache: BuildCache | None,
+) -> Iterator[ProgrammeBuild]:
+    workers = min(jobs, len(folders))
+    pool: ProcessPoolExecutor | None = None  # started at the first unit the cache does not have
+    pending: deque[tuple[Path, str | None, Future[ProgrammeBuild] | None]] = deque()
+    waiting = iter(folders)
+    render = True
+
+    def submit() -> None:
+        """Hand out units until as many are in the workers as there are workers, and one."""
+        nonlocal pool
+        while sum(1 for _, _, future in pending if future is not None) <= workers:
+            folder = next(waiting, None)
+            if folder is None:
+                return
+            key = cache.key(context, folder) if cache is not None and render else None
+            if key is not None and cache is not None and cache.has(key):
+                pending.append((folder, key, None))
+                continue
+            if pool is None:
+                start = multiprocessing.get_context(START_METHOD)
+                pool = ProcessPoolExecutor(workers, mp_context=start)
+            future = pool.submit(build_programme, context, folder, render=render)
+            pending.append((folder, key, future))
+
+    finished = False
+    try:
+        submit()
+        while pending:
+            folder, key, future = pending.popleft()
+            if future is None:
+                unit = _from_cache(cache, key, progress)
+                if unit is None:  # unreadable after all: build it here
+                    unit = build_programme(context, folder, render=render, progress=progress)
+                    _store(cache, key, unit)
+            else:
+                try:
+                    unit = future.result()
+                except BrokenProcessPool as exc:
+                    yield _worker_died(folder, exc)
+                    return
+                _store(cache, key, unit)
+                _progress(progress, unit)
+            render = render and unit.passed
+            submit()
+            yield unit
+        finished = True
+    finally:
+        if pool is not None:
+            # After an error, do not wait for work that may never come back.
+            pool.shutdown(wait=finished, cancel_futures=True)
+
+
+def _from_cache(
+    cache: BuildCache | None, key: str | None, progress: Progress | None
+) -> ProgrammeBuild | None:
+    if cache is None or key is None:
+        return None
+    unit = cache.load(key)
+    if unit is not None:
+        _progress(progress, unit)
+    return unit
+
+
+def _store(cache: BuildCache | None, key: str | None, unit: ProgrammeBuild) -> None:
+    if cache is not None and key is not None:
+        cache.store(key, unit)
+
+
+def _progress(progress: Progress | None, unit: ProgrammeBuild) -> None:
+    """Say a unit built elsewhere (a worker, the cache) is done."""
+    if progress is not None and unit.programme is not None:
+        for locale, pages in unit.pages_by_locale.items():
+            progress(unit.programme, locale, pages, pages)
+
+
+def _worker_died(folder: Path, error: BaseException) -> ProgrammeBuild:
+    """The result of a unit whose worker process died: a failure that says so."""
+    problem = diagnostic(
+        "ICBT725",
+        f"the worker process building this programme stopped unexpectedly ({error})",
+        folder.as_posix(),
+        hint="the machine may be out of memory; build again, or with fewer processes "
+        "('icbt build --jobs 1')",
+    )
+    return ProgrammeBuild(folder=folder.name, checked=[problem])

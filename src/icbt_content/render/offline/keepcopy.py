@@ -1,0 +1,186 @@
+""" "Keep a copy": the programme in one language as a zip of pages that open from the disk.
+
+The build writes, beside each programme's pages in each locale, ``keep-a-copy.js``: a module the
+"My answers" page imports when the client asks for a copy (an import, not a request: the pages'
+policy keeps ``connect-src 'none'``). It holds
+
+- ``zip``: a zip (base64) of the programme's pages in that language, the site's stylesheet and the
+  programme's media, each page rewritten for the disk: no scripts, and every link to a page of
+  the copy pointing at its file (``../module/index.html``; a browser shows a folder for
+  ``../module/`` on ``file://``); links to anything not in the copy are no longer links;
+- ``answersPath`` and ``answersPage``: where the page of the client's answers goes in the zip, and
+  that page without its content: the client's browser fills it in and adds it to the zip
+  (keepcopy.js), so the answers never leave the device;
+- ``labels``: the title of each exercise and measure, and the label of each field, by storage key.
+
+The zip is made with :mod:`zipfile`, entries sorted, with a fixed date: the same sources give the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any
+
+from icbt_content.ids import storage_key
+from icbt_content.model.programme import Programme
+from icbt_content.render.site import RenderedFile
+
+COPY_MODULE = "keep-a-copy.js"
+#: Where the labels wait for the copy (data, not a script: never checked as one).
+LABELS = "keep-a-copy.labels.json"
+#: The kind of the file that carries one locale's labels until its copy is made.
+LABELS_KIND = "keep-a-copy-labels"
+COPY_KIND = "keep-a-copy"
+#: The pages a copy holds (RenderedFile.kind); "My answers" is the client's own page.
+PAGE_KINDS = frozenset({"home", "module", "page", "crisis", "check-in"})
+ANSWERS = "answers/index.html"
+#: Where the client's answers go in the page the browser fills in.
+ANSWERS_MARK = "<!-- icbt-answers -->"
+STYLESHEET = "assets/site.css"
+#: 1980-01-01, the earliest date a zip holds: no build time in the copy.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>\s*", re.S | re.I)
+_DROPPED_LINK = re.compile(r'<link rel="(?:modulepreload|manifest)"[^>]*>\s*', re.I)
+_TAG = re.compile(r"<(a|link|img|source|audio|video|track)\b[^>]*>", re.I)
+_URL_ATTR = re.compile(r'\s(href|src|poster)="([^"]*)"')
+_MAIN = re.compile(r"(<main\b[^>]*>)(.*?)(</main>)", re.S)
+_H1 = re.compile(r"<h1\b[^>]*>.*?</h1>", re.S)
+_HTML_TAG = re.compile(r"<html\b[^>]*>")
+
+
+def labels_file(programme: Programme, scope_path: str) -> RenderedFile:
+    """The labels of a programme in one locale, for its copy (consumed by
+    :func:`with_copies`, never published on its own)."""
+    labels: dict[str, Any] = {}
+    for exercise in programme.exercises():
+        labels[storage_key(programme.id, exercise.id)] = {
+            "title": exercise.title,
+            "fields": {field.id: field.label for field in exercise.fields},
+            "choices": {
+                field.id: {choice.id: choice.label for choice in field.choices}
+                for field in exercise.fields
+                if field.choices
+            },
+        }
+    for measure in programme.measures:
+        labels[storage_key(programme.id, measure.id, "measure")] = {
+            "title": measure.short_title or measure.title
+        }
+    # A programme with neutral titles gives its copy a neutral name too: a downloads folder
+    # does not name the topic.
+    copy = {"labels": labels, "neutral": programme.neutral_titles}
+    content = json.dumps(copy, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return RenderedFile(scope_path + LABELS, content, kind=LABELS_KIND)
+
+
+def with_copies(files: list[RenderedFile]) -> list[RenderedFile]:
+    """``files`` with each locale's labels replaced by its copy module."""
+    media = {f.path: f.content for f in files if f.kind == "media"}
+    return [_copy_module(f, files, media) if f.kind == LABELS_KIND else f for f in files]
+
+
+def _copy_module(
+    labels: RenderedFile, files: Iterable[RenderedFile], media: dict[str, bytes]
+) -> RenderedFile:
+    scope_path = labels.path.removesuffix(LABELS)
+    answers = next((f.content for f in files if f.path == scope_path + ANSWERS), b"")
+    pages = {
+        f.path: f.content for f in files if f.path.startswith(scope_path) and f.kind in PAGE_KINDS
+    }
+    copy = json.loads(labels.content)
+    locale = scope_path.rstrip("/").rsplit("/", 1)[-1]
+    root = f"copy-{locale}/" if copy["neutral"] else scope_path.rstrip("/").replace("/", "-") + "/"
+    stylesheet = (resources.files("icbt_content.render") / "static" / "site.css").read_bytes()
+    present = {*pages, scope_path + ANSWERS, STYLESHEET, *media}
+    entries = {path: _for_disk(path, html, present) for path, html in pages.items()}
+    entries[STYLESHEET] = stylesheet
+    entries.update(media)
+    home = pages.get(scope_path + "index.html", b"")
+    entries["index.html"] = _start_page(scope_path, home)
+    shell = _answers_shell(_for_disk(scope_path + ANSWERS, answers, present).decode("utf-8"))
+    data = {
+        "answersPath": root + scope_path + ANSWERS,
+        "answersPage": shell,
+        "labels": copy["labels"],
+        "name": root.rstrip("/") + ".zip",
+    }
+    text = "/* Written by icbt build: a copy of this programme in this language (keepcopy.js). */\n"
+    for name, value in sorted(data.items()):
+        text += f"export const {name} = {json.dumps(value, ensure_ascii=False)};\n"
+    text += f'export const zip = "{base64.b64encode(copy_zip(root, entries)).decode()}";\n'
+    return RenderedFile(scope_path + COPY_MODULE, text.encode("utf-8"), kind=COPY_KIND)
+
+
+def copy_zip(root: str, entries: dict[str, bytes]) -> bytes:
+    """A zip of ``entries`` under the folder ``root``: sorted, dated :data:`ZIP_DATE`."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(entries):
+            info = zipfile.ZipInfo(root + path, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, entries[path], compresslevel=9)
+    return buffer.getvalue()
+
+
+def _for_disk(path: str, html: bytes, present: set[str]) -> bytes:
+    """A page rewritten to be read from the disk: no scripts, links to files."""
+    text = _SCRIPT.sub("", html.decode("utf-8"))
+    text = _DROPPED_LINK.sub("", text)
+    folder = posixpath.dirname(path)
+
+    def tag(match: re.Match[str]) -> str:
+        element = match.group(1).lower()
+
+        def attribute(attr: re.Match[str]) -> str:
+            name, url = attr.group(1), attr.group(2)
+            if url.startswith("#") or re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I):
+                return attr.group(0)
+            address, _, anchor = url.partition("#")
+            target = posixpath.normpath(posixpath.join(folder, address or "."))
+            if address.endswith("/") or address in ("", ".", "./", ".."):
+                target = posixpath.join(target, "index.html")
+            if target in present:
+                rewritten = posixpath.relpath(target, folder) + (f"#{anchor}" if anchor else "")
+                return f' {name}="{rewritten}"'
+            return "" if element == "a" else attr.group(0)
+
+        return _URL_ATTR.sub(attribute, match.group(0))
+
+    return _TAG.sub(tag, text).encode("utf-8")
+
+
+def _answers_shell(page: str) -> str:
+    """The "My answers" page with its heading only, and the mark where the answers go."""
+
+    def main(match: re.Match[str]) -> str:
+        heading = _H1.search(match.group(2))
+        title = heading.group(0) if heading else ""
+        return f"{match.group(1)}\n{title}\n{ANSWERS_MARK}\n{match.group(3)}"
+
+    return _MAIN.sub(main, page, count=1)
+
+
+def _start_page(scope_path: str, home: bytes) -> bytes:
+    """The copy's first page: it opens the programme's home."""
+    text = home.decode("utf-8")
+    html = _HTML_TAG.search(text)
+    title = re.search(r"<title>(.*?)</title>", text, re.S)
+    target = scope_path + "index.html"
+    return (
+        "<!doctype html>\n"
+        f'{html.group(0) if html else "<html>"}\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="refresh" content="0; url={target}">\n'
+        f"<title>{title.group(1) if title else ''}</title>\n</head>\n<body>\n"
+        f'<p><a href="{target}">{title.group(1) if title else target}</a></p>\n'
+        "</body>\n</html>\n"
+    ).encode()

@@ -1,0 +1,116 @@
+"""``--jobs``: programmes built in worker processes give the same site and the same diagnostics as
+one process, in the same order, and a worker that dies is reported, not waited for."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from icbt_content import build_site
+from icbt_content.commandline import run
+from icbt_content.pipeline import parallel
+from icbt_content.pipeline.unit import ProgrammeBuild
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by its relative path, with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def add_programme(project: Path, name: str, *, warning: bool = False) -> None:
+    """A copy of the demo programme under another id; with ``warning``, a page that warns."""
+    target = project / "programmes" / name
+    shutil.copytree(project / "programmes" / "demo", target)
+    manifest = target / "programme.yaml"
+    manifest.write_text(manifest.read_text().replace("id: demo", f"id: {name}"))
+    if warning:
+        page = target / "modules" / "practice" / "01-try-it.md"
+        page.write_text(page.read_text() + "\n[a link](https://example.com/elsewhere)\n")
+
+
+@pytest.fixture
+def three_programmes(basic_project: Path) -> Path:
+    add_programme(basic_project, "demo-b", warning=True)
+    add_programme(basic_project, "demo-c")
+    return basic_project
+
+
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_any_number_of_jobs_builds_the_same_site(
+    three_programmes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start: str
+) -> None:
+    monkeypatch.setattr(parallel, "START_METHOD", start)
+    one = build_site(three_programmes, tmp_path / "one", jobs=1)
+    assert one.ok, [d.format() for d in one.diagnostics]
+    for jobs in (2, 3):
+        many = build_site(three_programmes, tmp_path / f"jobs-{jobs}", jobs=jobs)
+        assert many.ok, [d.format() for d in many.diagnostics]
+        assert tree(tmp_path / f"jobs-{jobs}") == tree(tmp_path / "one")
+        assert [d.format() for d in many.diagnostics] == [d.format() for d in one.diagnostics]
+        assert (many.programmes, many.locales, many.pages, many.files) == (
+            one.programmes,
+            one.locales,
+            one.pages,
+            one.files,
+        )
+    assert one.programmes == ["demo", "demo-b", "demo-c"]
+
+
+def test_a_programme_that_fails_to_load_fails_the_build_alike(
+    three_programmes: Path, tmp_path: Path
+) -> None:
+    (three_programmes / "programmes" / "demo-b" / "modules" / "start" / "module.md").unlink()
+    reports = [build_site(three_programmes, tmp_path / f"jobs-{n}", jobs=n) for n in (1, 2)]
+    assert not any(report.ok for report in reports)
+    assert [d.format() for d in reports[0].diagnostics] == [
+        d.format() for d in reports[1].diagnostics
+    ]
+    assert reports[0].diagnostics.errors
+    assert not (tmp_path / "jobs-1").exists() and not (tmp_path / "jobs-2").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def _die(*args: object, **kwargs: object) -> ProgrammeBuild:
+    os._exit(3)
+
+
+def test_icbt725_a_worker_that_dies_is_reported(
+    three_programmes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "START_METHOD", "fork")  # the worker inherits the patch
+    monkeypatch.setattr(parallel, "build_programme", _die)
+    report = build_site(three_programmes, tmp_path / "site", jobs=2)
+    assert not report.ok
+    assert [d.code for d in report.diagnostics] == ["ICBT725"]
+    assert report.diagnostics.errors[0].file.endswith("programmes/demo")
+    assert not (tmp_path / "site").exists()
+
+
+def _broken(*args: object, **kwargs: object) -> ProgrammeBuild:
+    raise RuntimeError("a bug in a worker")
+
+
+def test_an_error_in_a_worker_is_raised_here(
+    three_programmes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "START_METHOD", "fork")
+    monkeypatch.setattr(parallel, "build_programme", _broken)
+    with pytest.raises(RuntimeError, match="a bug in a worker"):
+        build_site(three_programmes, tmp_path / "site", jobs=2)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_jobs_must_be_a_whole_number(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["build", "--jobs", value]) == 2
+    assert "expected a whole number of at least 1" in capsys.readouterr().err
+
+
+def test_the_default_is_one_job_per_core() -> None:
+    assert parallel.default_jobs() == len(os.sched_getaffinity(0))
