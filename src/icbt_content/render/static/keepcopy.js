@@ -10,6 +10,7 @@
  * The page is added to the zip without recompressing anything: the build's entries are kept as
  * they are, the new page is stored after them, and the zip's directory is written again with it.
  */
+import {message, showMessage} from "./messages.js";
 import {keys, load, prefix} from "./storage.js";
 
 const MARK = "<!-- icbt-answers -->";
@@ -140,8 +141,7 @@ function fromBase64(text) {
 
 async function keepACopy(button, status) {
   const words = {
-    none: button.dataset.none, date: button.dataset.date,
-    score: button.dataset.score, band: button.dataset.band,
+    none: message("copyNone"), date: message("date"), score: message("total"), band: message("band"),
   };
   const copy = await import(new URL(button.dataset.icbtKeepACopy, window.location.href).href);
   const page = copy.answersPage.replace(MARK, answersHtml(copy.labels, words));
@@ -155,7 +155,7 @@ async function keepACopy(button, status) {
     URL.revokeObjectURL(link.href);
     link.remove();
   }, 0);
-  status.textContent = button.dataset.done;
+  showMessage("copySaved", status);
 }
 
 /** Wire the "Download a copy" button, on the pages that have one. */
@@ -166,7 +166,7 @@ export function startKeepACopy() {
   button.addEventListener("click", () => {
     keepACopy(button, status).catch((error) => {
       console.error("icbt: the copy could not be made", error);
-      status.textContent = button.dataset.failed;
+      showMessage("copyFailed", status);
     });
   });
 }
