@@ -582,7 +582,8 @@ CODES: dict[str, Code] = {
             "ICBT517",
             E,
             "Template took too long",
-            "Rendering a guidance template took longer than 2 seconds. A real message renders "
+            "Rendering a guidance template took more than 2 seconds of processor time. A real "
+            "message renders "
             "in a few milliseconds: the template does far more work than a message needs.",
         ),
         _c(
@@ -864,8 +865,8 @@ CODES: dict[str, Code] = {
             "A site template went past a limit of the sandbox: it produced more than "
             "20,000,000 characters, ran its loops more than 1,000,000 times, nested more than "
             "16 deep (or called a macro more than 32 deep), made a number larger than "
-            "1,000,000,000,000,000 or a text or list longer than 10,000,000, took longer than "
-            "20 seconds, or the template file is larger than 1 MB.",
+            "1,000,000,000,000,000 or a text or list longer than 10,000,000, took more than "
+            "20 seconds of processor time, or the template file is larger than 1 MB.",
             "{% for i in range(100000) %}{% for j in range(100000) %}...",
         ),
         _c(

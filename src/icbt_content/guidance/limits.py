@@ -56,7 +56,8 @@ class Limits:
     format_width: int
     """The widest field or precision a format (``%5d``, ``{:5}``) may ask for."""
     seconds: float
-    """Wall-clock time of one render."""
+    """Processor time of one render (the rendering thread's own: a busy machine that leaves the
+    render waiting does not count against it, so a build is the same however loaded)."""
 
 
 #: Guidance messages are a few hundred words: these limits are far above any real message.
@@ -113,10 +114,11 @@ class Budget:
 
     def tick(self) -> None:
         """Stop the render once its time is up."""
-        if time.monotonic() > self.deadline:
+        if time.thread_time() > self.deadline:
             raise LimitExceeded(
                 Limit.TIME,
-                f"the template took longer than {self.limits.seconds:g} seconds to render",
+                f"the template took more than {self.limits.seconds:g} seconds of processor time "
+                "to render",
             )
 
     def step(self) -> None:
@@ -216,7 +218,7 @@ def budget_for(limits: Limits) -> Iterator[Budget]:
     if current is not None and current.limits is limits:
         yield current
         return
-    budget = Budget(limits, time.monotonic() + limits.seconds)
+    budget = Budget(limits, time.thread_time() + limits.seconds)
     token = _ACTIVE.set(budget)
     try:
         yield budget
