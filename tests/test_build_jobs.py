@@ -114,3 +114,40 @@ def test_jobs_must_be_a_whole_number(value: str, capsys: pytest.CaptureFixture[s
 
 def test_the_default_is_one_job_per_core() -> None:
     assert parallel.default_jobs() == len(os.sched_getaffinity(0))
+
+
+_ORPHANED_POOL = """
+import os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from icbt_content.pipeline.parallel import watch_parent
+
+pool = ProcessPoolExecutor(1, initializer=watch_parent, initargs=(os.getpid(),))
+print(pool.submit(os.getpid).result(), flush=True)
+time.sleep(600)
+"""
+
+
+def test_workers_leave_when_the_build_is_killed() -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    build = subprocess.Popen([sys.executable, "-c", _ORPHANED_POOL], stdout=subprocess.PIPE)
+    try:
+        assert build.stdout is not None
+        worker = int(build.stdout.readline())
+        os.kill(build.pid, signal.SIGKILL)  # no chance to shut its pool down
+        build.wait()
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+            state = Path(f"/proc/{worker}/stat").read_text().split(")")[-1].split()[0]
+            if state == "Z":  # gone, waiting to be reaped by init
+                break
+            time.sleep(0.1)
+        alive = Path(f"/proc/{worker}").exists() and (
+            Path(f"/proc/{worker}/stat").read_text().split(")")[-1].split()[0] != "Z"
+        )
+        assert not alive, f"worker {worker} outlived its build"
+    finally:
+        build.kill()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,6 +26,21 @@ from icbt_content.pipeline.unit import ProgrammeBuild, Progress, UnitContext, bu
 #: How workers are started; None is the platform's default. Tests set "spawn" to check that
 #: nothing relies on a forked copy of this process.
 START_METHOD: str | None = None
+
+
+def watch_parent(parent: int) -> None:
+    """In a worker: leave as soon as the build that started it is gone.
+
+    A build stopped by a signal (``kill``, a closed terminal) cannot shut its workers down;
+    without this they would wait for work for ever.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="icbt-watch-build", daemon=True).start()
 
 
 def default_jobs() -> int:
@@ -92,7 +109,9 @@ def _in_workers(
                 continue
             if pool is None:
                 start = multiprocessing.get_context(START_METHOD)
-                pool = ProcessPoolExecutor(workers, mp_context=start)
+                pool = ProcessPoolExecutor(
+                    workers, mp_context=start, initializer=watch_parent, initargs=(os.getpid(),)
+                )
             future = pool.submit(build_programme, context, folder, render=render)
             pending.append((folder, key, future))
 
