@@ -2,7 +2,12 @@
 and the one browser.
 
 Playwright's sync API allows one instance per thread, so every test that drives chromium in
-the main thread shares the session's ``browser``."""
+the main thread shares the session's ``browser``.
+
+Under pytest-xdist (``scripts/test`` runs ``-n auto --dist loadscope``) each worker has its own
+session (its own ``sample_site``, browser, servers and temporary folders) and runs whole test
+modules, so a module-scoped fixture is set up once; the folders of ``ONE_WORKER`` go to a single
+worker, so the servers or the MkDocs build they share start once."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
@@ -20,6 +26,32 @@ from icbt_content import build_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
+
+#: Test folders whose modules share a slow session fixture, each run whole by one xdist worker:
+#: the FHIR and OpenID Connect servers (tests/fhirloop), the MkDocs build (tests/docs).
+ONE_WORKER = ("tests/fhirloop/", "tests/docs/")
+
+
+def xdist_scope(nodeid: str) -> str:
+    """The unit of work a test is scheduled in: its folder in ONE_WORKER, else its module."""
+    return next((f for f in ONE_WORKER if nodeid.startswith(f)), nodeid.split("::", 1)[0])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadscope`` with the scopes of ``xdist_scope`` (other modes: xdist's own).
+
+    (Not ``loadgroup`` marks: xdist 3.8 groups by rewriting ``item._nodeid``, which pytest 9.2
+    no longer reads, so every group would be split across the workers.)"""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_scope(nodeid)
+
+    return Scheduling(config, log)
 
 
 @pytest.fixture

@@ -26,7 +26,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from pygments.formatters import HtmlFormatter
 
-from icbt_content.contrib.embed import relative_url, render_example, script_order, static_assets
+from icbt_content.contrib.assets import script_order, static_assets
+from icbt_content.contrib.embed import relative_url, render_example
 from icbt_content.contrib.mkdocs import ASSETS
 from icbt_content.diagnostics import CODES, ContentError
 

@@ -18,14 +18,6 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).parent.parent.parent
 
 
-@pytest.fixture(scope="module")
-def sad_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sad") / "site"
-    report = build_site(REPO, out, programmes=["sad"])
-    assert report.ok, [d.format() for d in report.diagnostics.errors]
-    return out
-
-
 def _language_and_direction(page: Page, selector: str) -> list[str]:
     return page.locator(selector).first.evaluate(
         "e => [e.closest('[lang]').lang, getComputedStyle(e).direction]"
@@ -33,9 +25,9 @@ def _language_and_direction(page: Page, selector: str) -> list[str]:
 
 
 def test_english_notes_on_an_arabic_page_read_left_to_right(
-    page: Page, sad_site: Path, serve: Callable[[Path], str]
+    page: Page, sample_site: Path, serve: Callable[[Path], str]
 ) -> None:
-    page.goto(serve(sad_site) + "sad/ar/therapist/attention-training/")
+    page.goto(serve(sample_site) + "sad/ar/therapist/attention-training/")
     assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == [
         "ar",
         "rtl",
@@ -53,9 +45,9 @@ def test_english_notes_on_an_arabic_page_read_left_to_right(
 
 
 def test_untranslated_interface_word_is_marked_english(
-    page: Page, sad_site: Path, serve: Callable[[Path], str]
+    page: Page, sample_site: Path, serve: Callable[[Path], str]
 ) -> None:
-    page.goto(serve(sad_site) + "sad/ar/therapist/")
+    page.goto(serve(sample_site) + "sad/ar/therapist/")
     overview = page.get_by_role("link", name="Overview")
     assert overview.locator("span").evaluate("e => [e.lang, getComputedStyle(e).direction]") == [
         "en",

@@ -60,6 +60,25 @@ def test_out_of_range_rating_shows_error_text(page: Page, site_url: str) -> None
     expect(field).to_be_focused()
 
 
+def test_a_corrected_rating_saves_with_one_click(page: Page, site_url: str) -> None:
+    # The error of a field the client has just corrected goes as they type, not when the field
+    # loses focus: clearing it on the way to Save would move the button from under the pointer.
+    page.goto(_welcome(site_url))
+    field = page.get_by_label("How low do you feel right now?")
+    field.fill("140")
+    save = page.locator("form[data-exercise='mood-now'] button[type=submit]")
+    save.click()
+    expect(page.locator("#f-mood-now-rating-error")).to_be_visible()
+    field.fill("40")
+    # At once, with no wait: the page has settled before the pointer moves.
+    assert page.locator("#f-mood-now-rating-error").is_hidden()
+    assert field.get_attribute("aria-invalid") == "false"
+    save.click()
+    expect(page.locator("form[data-exercise='mood-now'] .save-status")).to_have_text(
+        "Saved on this device."
+    )
+
+
 def test_export_delete_import_round_trip(page: Page, site_url: str, tmp_path: Path) -> None:
     page.goto(_welcome(site_url))
     page.get_by_label("How low do you feel right now?").fill("55")

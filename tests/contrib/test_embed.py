@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from markdown_it.utils import read_fixture_file
 from plugin_helpers import FIXTURES, write_tree
 
+from icbt_content.contrib.assets import scope_css, script_order, static_assets
 from icbt_content.contrib.embed import (
     EmbedRenderer,
     headings,
     load_embed,
     relative_url,
     render_example,
-    scope_css,
-    script_order,
-    static_assets,
 )
 from icbt_content.diagnostics import ContentError
+from icbt_content.render.environment import make_environment
 
 
 @pytest.mark.parametrize(
@@ -125,15 +123,6 @@ def test_load_embed_places_in_reading_order(tmp_path: Path) -> None:
     ]
 
 
-class _SiteLayout(EmbedRenderer):
-    """The embed's renderer in the site's own layout (base.html), to compare the two."""
-
-    def common(self, here: str, title: str, **keys: str) -> dict[str, Any]:
-        context = super().common(here, title, **keys)
-        del context["layout"]
-        return context
-
-
 def test_an_embedded_page_is_what_the_site_shows_in_main(tmp_path: Path) -> None:
     """The page body is rendered once, by the same page template in either layout: the
     embed's layout adds only the crisis link above it and where answers are kept below."""
@@ -141,7 +130,8 @@ def test_an_embedded_page_is_what_the_site_shows_in_main(tmp_path: Path) -> None
     embed, _ = load_embed(tmp_path / "programmes" / "mini")
     url_for = "host/{}".format
     embedded = {page.place.path: page for page in embed.render(url_for)}
-    site = _SiteLayout(embed, url_for)
+    site = EmbedRenderer(embed, url_for)
+    site.env = make_environment(embed.loaded.project)  # the site's own layout, base.html
     module = embed.programme.modules[0]
     for place, rendered in [
         ("en-GB/", site.home()),
@@ -157,6 +147,20 @@ def test_an_embedded_page_is_what_the_site_shows_in_main(tmp_path: Path) -> None
             f'<p class="icbt-help">{help_now.group(0)}</p>\n{main.group(1)}\n'
             f'<p class="icbt-privacy">{kept.group(1)}</p>\n</div>\n'
         )
+
+
+def test_a_project_page_template_written_for_the_site_is_embedded_too(tmp_path: Path) -> None:
+    write_tree(tmp_path, (FIXTURES / "mini-project.txt").read_text(encoding="utf-8"))
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "home.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}<h1>Our own welcome</h1>{% endblock %}\n',
+        encoding="utf-8",
+    )
+    embed, _ = load_embed(tmp_path / "programmes" / "mini")
+    home = embed.render("host/{}".format)[0].html
+    assert home.startswith('<div class="icbt" data-icbt-root')
+    assert "<h1>Our own welcome</h1>" in home
+    assert "<html" not in home and "<main" not in home and "site-footer" not in home
 
 
 def test_load_embed_errors(tmp_path: Path) -> None:

@@ -1,10 +1,11 @@
 """Place a programme's pages inside another site, rendered exactly as in our own site.
 
 The pages are rendered by the site's own :class:`~icbt_content.render.site.ProgrammeRenderer`
-and page templates, inside the layout ``embed.html`` instead of the site's ``base.html``: what
-our site shows in ``<main>`` (with the page data and messages our scripts read), wrapped in
-``<div class="icbt">``; the parts both layouts show come from ``page-parts.html``. The host site
-supplies the rest of the page. Our styles and scripts are the site's, the styles scoped to the
+and page templates (a project's own included), which extend ``base.html``; here that name is read
+from the layout ``embed.html`` (:func:`embed_environment`). It shows what our site shows in
+``<main>`` (with the page data and messages our scripts read), wrapped in ``<div class="icbt">``;
+the parts both layouts show come from ``page-parts.html``. The host site supplies the rest of the
+page. Our styles and scripts are the site's, the styles scoped to the
 wrapper (with ``contrib/static/embed.css`` for what only embedded pages have). Nothing here
 depends on MkDocs: :mod:`icbt_content.contrib.mkdocs` is the MkDocs side, and the documentation
 uses :func:`render_example` for its rendered examples.
@@ -16,18 +17,18 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from jinja2 import BaseLoader, Environment
 from markupsafe import Markup
 
 from icbt_content.adaptation.resources import describe_locale
 from icbt_content.authoring.documents import parse_document
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.authoring.pages import read_blocks
+from icbt_content.contrib.assets import SCOPE
 from icbt_content.diagnostics import ContentError, Diagnostic, Diagnostics, diagnostic
-from icbt_content.errors import InvalidArgumentError
 from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.inputs import files_under
 from icbt_content.localised import localise_folder
@@ -38,7 +39,7 @@ from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CrisisPage, Module, Page, Programme
 from icbt_content.paths import StrPath
 from icbt_content.pipeline.media import media_problem
-from icbt_content.render.environment import make_environment
+from icbt_content.render.environment import SiteSandbox, make_environment
 from icbt_content.render.site import Language, ProgrammeRenderer
 from icbt_content.sitemap import (
     SiteMap,
@@ -50,20 +51,34 @@ from icbt_content.sitemap import (
 )
 from icbt_content.sitemap import relative_url as site_relative_url
 
-#: The class of the element every embedded page is wrapped in; the scoped styles apply inside it.
-SCOPE = "icbt"
-
-#: The scripts a host page loads, each as ``<script type="module">``; they import the others
-#: (which must be in the same folder).
-ENTRY_SCRIPTS = ("icbt.js",)
-
-#: The layout every embedded page is rendered in (instead of the site's ``base.html``), and the
-#: template of one block shown on its own.
+#: The layout every page template extends (``SITE_LAYOUT``), read from the embed's layout in
+#: another site; and the template of one block shown on its own.
+SITE_LAYOUT = "base.html"
 LAYOUT = "embed.html"
 FRAGMENT = "embed-fragment.html"
 
-#: The styles only embedded pages have, added to ``site.css`` before it is scoped.
-EMBED_CSS = "embed.css"
+
+class _EmbedLayout(BaseLoader):
+    """The site's templates, with the layout every page template extends read from ``LAYOUT``:
+    a project's own page templates, written for our site, work unchanged in another."""
+
+    def __init__(self, site: BaseLoader) -> None:
+        self.site = site
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        return self.site.get_source(environment, LAYOUT if template == SITE_LAYOUT else template)
+
+
+def embed_environment(project: Path | None = None) -> SiteSandbox:
+    """The site's template environment (with the project's templates) for pages in another
+    site: ``base.html`` is read from ``embed.html``."""
+    env = make_environment(project)
+    assert env.loader is not None
+    env.loader = _EmbedLayout(env.loader)
+    return env
+
 
 PlaceKind = Literal["home", "module", "page", "check-in", "crisis", "answers"]
 
@@ -215,7 +230,7 @@ class EmbedRenderer(ProgrammeRenderer):
         assert loaded.programme is not None
         locale = localised.locale
         super().__init__(
-            make_environment(loaded.project),
+            embed_environment(loaded.project),
             localised.programme,
             locale,
             SiteMap(loaded.programme, relative(loaded.root, loaded.project)),
@@ -230,7 +245,7 @@ class EmbedRenderer(ProgrammeRenderer):
     ) -> dict[str, Any]:
         return {
             **super().common(here, title, page_key=page_key, module_id=module_id),
-            "layout": LAYOUT,
+            "scope": SCOPE,
         }
 
     def site_path(self, programme_path: str) -> str:
@@ -342,7 +357,9 @@ def fragment(
     """Wrap a rendered block in the scoped root element our scripts look for (``FRAGMENT``),
     followed by the page data and messages when ``with_data``."""
     template = renderer.env.get_template(FRAGMENT)
-    return template.render(context, fragment=html, embed_kind=kind, with_data=with_data)
+    return template.render(
+        context, fragment=html, embed_kind=kind, with_data=with_data, scope=SCOPE
+    )
 
 
 class _ExampleRenderer(ProgrammeRenderer):
@@ -426,148 +443,18 @@ def relative_url(url: str, start: str) -> str:
     return site_relative_url(start, url)
 
 
-# -- styles and scripts ------------------------------------------------------------------------
-
-
-def static_assets(scope: str = SCOPE) -> dict[str, bytes]:
-    """Our site's CSS and scripts for another site: CSS scoped to ``.<scope>``, the scripts (ES
-    modules, to be kept together in one folder) as they are."""
-    static = resources.files("icbt_content.render") / "static"
-    extra = (resources.files("icbt_content.contrib") / "static" / EMBED_CSS).read_text("utf-8")
-    found: dict[str, bytes] = {}
-    for entry in sorted(static.iterdir(), key=lambda e: e.name):
-        if not entry.is_file() or entry.name.startswith("."):
-            continue
-        content = entry.read_bytes()
-        if entry.name.endswith(".css"):
-            css = content.decode("utf-8") + (extra if entry.name == "site.css" else "")
-            content = scope_css(css, f".{scope}").encode("utf-8")
-        found[entry.name] = content
-    return found
-
-
-def script_order(names: list[str]) -> list[str]:
-    """The scripts a page loads (as ``type="module"``), of the asset ``names``: the entry
-    modules only, since they import the rest."""
-    return [name for name in ENTRY_SCRIPTS if name in names]
-
-
-_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-_ROOTS = (":root", "html", "body")
-_GROUPING_RULES = ("@media", "@supports", "@layer", "@container")
-
-
-def scope_css(css: str, scope: str) -> str:
-    """Make a style sheet apply only inside ``scope`` (a selector such as ``.icbt``).
-
-    Every selector is prefixed with the scope; ``:root``, ``html`` and ``body`` become the scope
-    itself, so custom properties and base styles land on the wrapper. ``@media``, ``@supports``
-    and similar rules are scoped inside; ``@font-face``, ``@keyframes`` and the like are kept.
-    """
-    return _scope_rules(_COMMENT.sub("", css), scope).strip() + "\n"
-
-
-def _scope_rules(css: str, scope: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(css):
-        brace = _find_top(css, "{", i)
-        semicolon = _find_top(css, ";", i)
-        if brace < 0 and semicolon < 0:
-            break
-        if semicolon >= 0 and (brace < 0 or semicolon < brace):
-            out.append(css[i : semicolon + 1].strip() + "\n")  # @charset, @import...
-            i = semicolon + 1
-            continue
-        prelude = " ".join(css[i:brace].split())
-        end = _matching(css, brace)
-        body = css[brace + 1 : end]
-        if prelude.startswith(_GROUPING_RULES):
-            out.append(f"{prelude} {{\n{_scope_rules(body, scope)}}}\n")
-        elif prelude.startswith("@"):
-            out.append(f"{prelude} {{{body}}}\n")
-        else:
-            selectors = ", ".join(_scope_selector(s, scope) for s in _split_top(prelude, ","))
-            out.append(f"{selectors} {{{body.strip()}}}\n")
-        i = end + 1
-    return "".join(out)
-
-
-def _scope_selector(selector: str, scope: str) -> str:
-    selector = selector.strip()
-    for root in _ROOTS:
-        if selector == root:
-            return scope
-        if selector.startswith(root + " ") or selector.startswith(root + ">"):
-            return scope + selector[len(root) :]
-    return f"{scope} {selector}"
-
-
-def _find_top(text: str, char: str, start: int) -> int:
-    """The index of ``char`` at or after ``start`` outside strings and parentheses, or -1."""
-    depth, quote, i = 0, "", start
-    while i < len(text):
-        c = text[i]
-        if quote:
-            if c == "\\":
-                i += 1
-            elif c == quote:
-                quote = ""
-        elif c in "\"'":
-            quote = c
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth = max(0, depth - 1)
-        elif c == char and depth == 0:
-            return i
-        i += 1
-    return -1
-
-
-def _matching(text: str, open_at: int) -> int:
-    """The index of the ``}`` closing the ``{`` at ``open_at``."""
-    depth, i = 0, open_at
-    while i < len(text):
-        found = min(
-            (j for j in (_find_top(text, "{", i), _find_top(text, "}", i)) if j >= 0),
-            default=-1,
-        )
-        if found < 0:
-            break
-        depth += 1 if text[found] == "{" else -1
-        if depth == 0:
-            return found
-        i = found + 1
-    raise InvalidArgumentError("unbalanced braces in CSS")
-
-
-def _split_top(text: str, char: str) -> list[str]:
-    parts, i = [], 0
-    while True:
-        j = _find_top(text, char, i)
-        if j < 0:
-            parts.append(text[i:])
-            return [p.strip() for p in parts if p.strip()]
-        parts.append(text[i:j])
-        i = j + 1
-
-
 __all__ = [
-    "ENTRY_SCRIPTS",
     "FRAGMENT",
     "LAYOUT",
-    "SCOPE",
+    "SITE_LAYOUT",
     "EmbeddedPage",
     "Heading",
     "Place",
     "ProgrammeEmbed",
+    "embed_environment",
     "fragment",
     "headings",
     "load_embed",
     "relative_url",
     "render_example",
-    "scope_css",
-    "script_order",
-    "static_assets",
 ]

@@ -44,14 +44,8 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from icbt_content.contrib.embed import (
-    EmbeddedPage,
-    Heading,
-    ProgrammeEmbed,
-    load_embed,
-    script_order,
-    static_assets,
-)
+from icbt_content.contrib.assets import script_order, static_assets
+from icbt_content.contrib.embed import EmbeddedPage, Heading, ProgrammeEmbed, load_embed
 from icbt_content.contrib.single import find_requests, render_singles
 from icbt_content.diagnostics import ContentError, Diagnostic, diagnostic
 from icbt_content.project import Project

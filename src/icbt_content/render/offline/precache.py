@@ -45,9 +45,9 @@ def precache_urls(scope_path: str, paths: Iterable[str]) -> list[str]:
     urls = []
     for path in paths:
         url = posixpath.relpath(path, scope_path)
-        if path.endswith("/index.html") or path == "index.html" or url == "index.html":
-            url = posixpath.dirname(url)
-            url = "./" if url in ("", ".") else url + "/"
+        if posixpath.basename(url) == "index.html":
+            folder = posixpath.dirname(url)
+            url = f"{folder}/" if folder else "./"
         urls.append(url)
     return sorted(urls)
 

@@ -42,6 +42,13 @@ function checkNumber(form, input, show) {
   return ok;
 }
 
+/* A field's error goes as soon as the client has corrected it, while they type: cleared later,
+ * when the field loses focus on the way to Save, the shorter form would move the button from
+ * under the pointer and the click would miss. */
+function clearCorrected(form, input) {
+  if (input instanceof HTMLInputElement) checkNumber(form, input, false);
+}
+
 function collect(form) {
   const fields = {};
   for (const input of form.elements) {
@@ -217,7 +224,8 @@ function setupRepeatable(form, key, status) {
   }
   const newButton = form.querySelector("[data-icbt-entry-new]");
   if (newButton) newButton.addEventListener("click", startNew);
-  form.addEventListener("input", () => {
+  form.addEventListener("input", (event) => {
+    clearCorrected(form, event.target);
     window.clearTimeout(timer);
     timer = window.setTimeout(() => saveEntry(false), 300);
   });
@@ -257,7 +265,8 @@ function setupExercise(form) {
     return valid;
   }
 
-  form.addEventListener("input", () => {
+  form.addEventListener("input", (event) => {
+    clearCorrected(form, event.target);
     window.clearTimeout(timer);
     timer = window.setTimeout(() => saveForm(false), 300);
   });
