@@ -59,7 +59,14 @@ class _Page(HTMLParser):
             or "data-crisis-link" in values
             or self._in_help_box
         )
-        if tag == "a" and (site or values.get("href", "").endswith("crisis/")):
+        # The language list (links with hreflang) leads to the same page in another language,
+        # the crisis page included, for a client who chooses that language: not a crisis link.
+        language_choice = "hreflang" in values
+        if (
+            tag == "a"
+            and not language_choice
+            and (site or values.get("href", "").endswith("crisis/"))
+        ):
             kind = "site" if site else "content"
             self._link = {"href": values.get("href", ""), "lang": lang, "text": "", "kind": kind}
 
@@ -133,8 +140,11 @@ def test_a_questionnaire_without_a_translation_stays_in_the_clients_locale(
     text = path.read_text(encoding="utf-8")
     parsed = _parse(path)
     assert parsed.lang == locale
-    # Never a link to the English questionnaire (and its English risk alert and UK numbers).
-    assert f"/en-GB/{page.split('/', 2)[2]}" not in text and 'hreflang="en"' not in text
+    # Never a link to the English questionnaire (and its English risk alert and UK numbers),
+    # but for the language list's, which the client follows only by choosing English.
+    english = [line for line in text.splitlines() if f"/en-GB/{page.split('/', 2)[2]}" in line]
+    assert all('hreflang="en-GB"' in line for line in english), english
+    assert len(english) <= 1 and 'hreflang="en"' not in text
     # The measure's own words are the validated English, marked as English (measures with a
     # validated translation, such as the weekly ratings, are in the client's language).
     assert "en" in parsed.legends and set(parsed.legends) <= {"en", locale}

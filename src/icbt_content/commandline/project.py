@@ -25,14 +25,17 @@ from icbt_content.commandline.support import (
 def cmd_build(args: argparse.Namespace) -> int:
     """Run ``icbt build``; return the exit status."""
     from icbt_content.build import build_site
+    from icbt_content.outputs import SITE, check_output_folder
     from icbt_content.pipeline.cache import BuildCache, cache_folder_problem, default_cache_dir
     from icbt_content.project import Project
 
     project = project_folder(args)
+    out = Path(args.out) if args.out else Project(project).site
     cache = None
-    if not args.no_cache:
+    # An output folder the build refuses (the root, the home folder, the sources) is reported
+    # by the build itself (ICBT704): no cache is placed or checked against it.
+    if not args.no_cache and check_output_folder(out, project, SITE) is None:
         folder = Path(args.cache_dir) if args.cache_dir else default_cache_dir(project)
-        out = Path(args.out) if args.out else Project(project).site
         problem = cache_folder_problem(folder, project, out)
         if problem is not None:
             return usage_error(problem)
