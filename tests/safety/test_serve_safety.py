@@ -130,7 +130,8 @@ def test_the_temporary_folder_is_removed_on_exit(
         wait_for(lambda: running.get(WELCOME)[0] == 200)
         assert [p.name[:13] for p in running.temporary.iterdir()] == ["icbt-preview-"]
         running.process.send_signal(stop)
-        assert running.process.wait(timeout=30) == 0
+        # Only that it stops cleanly is asserted: a loaded machine may take its time.
+        assert running.process.wait(timeout=120) == 0
     finally:
         running.stop()
     assert list(running.temporary.iterdir()) == []
