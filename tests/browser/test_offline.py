@@ -69,9 +69,9 @@ def hosted(basic_project: Path) -> Iterator[Callable[[], str]]:
 
 
 def _caches_when(page: Page, wanted: Callable[[list[str]], bool]) -> list[str]:
-    """The names of the site's caches, once ``wanted`` holds of them (within 15 s; polled with
-    evaluate: the site's CSP refuses wait_for_function's eval)."""
-    for _ in range(150):
+    """The names of the site's caches, once ``wanted`` holds of them (within 45 s on a loaded
+    machine; polled with evaluate: the site's CSP refuses wait_for_function's eval)."""
+    for _ in range(450):
         names: list[str] = sorted(page.evaluate("caches.keys()"))
         controlled = page.evaluate("!!navigator.serviceWorker.controller")
         if controlled and wanted(names):
