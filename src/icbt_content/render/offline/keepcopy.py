@@ -55,6 +55,7 @@ _URL_ATTR = re.compile(r'\s(href|src|poster)="([^"]*)"')
 _MAIN = re.compile(r"(<main\b[^>]*>)(.*?)(</main>)", re.S)
 _H1 = re.compile(r"<h1\b[^>]*>.*?</h1>", re.S)
 _HTML_TAG = re.compile(r"<html\b[^>]*>")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
 def labels_file(programme: Programme, scope_path: str) -> RenderedFile:
@@ -143,20 +144,31 @@ def _for_disk(path: str, html: bytes, present: set[str]) -> bytes:
 
         def attribute(attr: re.Match[str]) -> str:
             name, url = attr.group(1), attr.group(2)
-            if url.startswith("#") or re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I):
+            if url.startswith("#") or _SCHEME.match(url):
                 return attr.group(0)
             address, _, anchor = url.partition("#")
             target = posixpath.normpath(posixpath.join(folder, address or "."))
             if address.endswith("/") or address in ("", ".", "./", ".."):
                 target = posixpath.join(target, "index.html")
             if target in present:
-                rewritten = posixpath.relpath(target, folder) + (f"#{anchor}" if anchor else "")
+                rewritten = relative_path(target, folder) + (f"#{anchor}" if anchor else "")
                 return f' {name}="{rewritten}"'
             return "" if element == "a" else attr.group(0)
 
         return _URL_ATTR.sub(attribute, match.group(0))
 
     return _TAG.sub(tag, text).encode("utf-8")
+
+
+def relative_path(target: str, folder: str) -> str:
+    """``posixpath.relpath(target, folder)`` for two normalised paths below the site's root,
+    without asking the system for the current folder (a page of a big programme has hundreds of
+    links)."""
+    to, start = target.split("/"), folder.split("/") if folder else []
+    common = 0
+    while common < min(len(to), len(start)) and to[common] == start[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
 
 
 def _answers_shell(page: str) -> str:
