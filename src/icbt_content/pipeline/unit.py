@@ -23,6 +23,7 @@ from icbt_content.i18n.localise import check_locales, localise
 from icbt_content.inputs import files_under
 from icbt_content.loop.connected_site import site_csp
 from icbt_content.pipeline.check import check_programme
+from icbt_content.pipeline.collector import fewer_collections
 from icbt_content.pipeline.media import media_problem
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.connected import connected_pages
@@ -81,6 +82,7 @@ class UnitContext:
         return {**self.__dict__, "_env": None}
 
 
+@fewer_collections()
 def build_programme(
     context: UnitContext,
     folder: Path,
