@@ -1,5 +1,6 @@
-"""What makes reading and parsing pages quick changes nothing they give: the collector's pace,
-the CJK check's shortcut, the options set for markdown-it's rules, lines of a box's tokens."""
+"""What makes building pages quick changes nothing they give: the collector's pace, the clock of
+a render's budget, the CJK check's shortcut, the options set for markdown-it's rules, the lines
+of a box's tokens."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from icbt_content.authoring.documents import parse_document
 from icbt_content.authoring.pages import read_blocks
+from icbt_content.guidance import limits
 from icbt_content.markdown import checking_parser, cjk, make_parser, parser
 from icbt_content.pipeline.collector import YOUNG_OBJECTS, fewer_collections
 
@@ -92,3 +94,17 @@ def test_a_box_reports_at_the_lines_of_the_file() -> None:
     parts = read_blocks(parse_document(text, "p.md"))
     lines = sorted((d.code, d.line) for d in parts.diagnostics)
     assert lines == [("ICBT210", 10), ("ICBT303", 13)]
+
+
+def test_the_clock_is_read_on_the_first_of_every_clock_every_ticks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reads: list[int] = []
+    monkeypatch.setattr(limits.time, "thread_time", lambda: reads.append(1) or 0.0)
+    budget = limits.Budget(limits.GUIDANCE_LIMITS, deadline=1.0)
+    for _ in range(limits.CLOCK_EVERY * 3):
+        budget.tick()
+    assert len(reads) == 3
+    budget = limits.Budget(limits.GUIDANCE_LIMITS, deadline=-1.0)
+    with pytest.raises(limits.LimitExceeded):
+        budget.tick()  # the first tick reads the clock: a render out of time stops at once
