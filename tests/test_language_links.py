@@ -19,7 +19,7 @@ from icbt_content.validate import validate_programme
 @pytest.fixture
 def renderer(basic_project: Path) -> ProgrammeRenderer:
     loaded = read_programme(basic_project / "programmes" / "demo", basic_project)
-    validate_programme(loaded)
+    loaded.diagnostics.extend(validate_programme(loaded))
     assert loaded.programme is not None and not loaded.diagnostics.errors
     lp = next(localise(basic_project, loaded, loaded.diagnostics))
     own = Language(

@@ -41,7 +41,7 @@ def localise_folder(
     root = as_path(path)
     project_root = as_path(project) if project is not None else root.resolve().parent.parent
     loaded = read_programme(root, project_root)
-    validate_programme(loaded)
+    loaded.diagnostics.extend(validate_programme(loaded))
     found = Diagnostics(loaded.diagnostics)
     if found.errors or loaded.programme is None:
         raise ContentError(found.errors or list(found))

@@ -128,7 +128,7 @@ def load_and_render(project: Path, page: str = PAGE, locale: str | None = None) 
     """Load and validate the programme, then render ``page`` (a source file) in ``locale``
     (the source locale by default); the page's HTML, or None when diagnostics stop it."""
     loaded = read_programme(project / "programmes" / "demo", project)
-    validate_programme(loaded)
+    loaded.diagnostics.extend(validate_programme(loaded))
     found = loaded.diagnostics
     assert_reported(found)
     if found.errors or loaded.programme is None:

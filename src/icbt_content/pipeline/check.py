@@ -16,7 +16,7 @@ from icbt_content.validate import validate_programme
 def check_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
     """Load a programme folder (the load stage), then validate it (the validate stage)."""
     loaded = read_programme(root, project)
-    validate_programme(loaded)
+    loaded.diagnostics.extend(validate_programme(loaded))
     return loaded
 
 
