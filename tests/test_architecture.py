@@ -363,9 +363,7 @@ DIAGNOSTICS_CONVENTION_PENDING: frozenset[str] = frozenset(
         "icbt_content.authoring.loader",
         "icbt_content.authoring.pages",
         "icbt_content.authoring.recall",
-        "icbt_content.i18n.localise",
         "icbt_content.inputs",
-        "icbt_content.localised",
         "icbt_content.pipeline.build",
     }
 )

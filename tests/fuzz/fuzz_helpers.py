@@ -133,11 +133,12 @@ def load_and_render(project: Path, page: str = PAGE, locale: str | None = None) 
     assert_reported(found)
     if found.errors or loaded.programme is None:
         return None
-    lp = (
-        next(localise(project, loaded, found))
-        if locale is None
-        else localise_to(project, loaded, locale, found)
-    )
+    if locale is None:
+        published, problems = localise(project, loaded)
+        lp = published[0] if published else None
+    else:
+        lp, problems = localise_to(project, loaded, locale)
+    found.extend(problems)
     assert_reported(found)
     if lp is None:
         return None

@@ -17,9 +17,9 @@ from jinja2 import TemplateError
 
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.deployment import load_deployment
-from icbt_content.diagnostics import Diagnostic, Diagnostics
+from icbt_content.diagnostics import Diagnostic
 from icbt_content.i18n.gate import catalog_currency
-from icbt_content.i18n.localise import check_locales, localise
+from icbt_content.i18n.localise import LocalisedProgramme, localise
 from icbt_content.inputs import files_under
 from icbt_content.loop.connected_site import site_csp
 from icbt_content.pipeline.check import check_programme
@@ -101,17 +101,17 @@ def build_programme(
     if loaded.programme is not None:
         result.programme = loaded.programme.id
     result.passed = loaded.programme is not None and not loaded.diagnostics.fails(context.strict)
+    localised, problems = localise(project, loaded)
     if not (result.passed and render):
-        result.checked.extend(check_locales(project, loaded))
+        result.checked.extend(problems)
         result.checked.extend(catalog_currency(project, [loaded]))
         return result
-    found = Diagnostics()
-    for rendered in _rendered_files(context, loaded, result, found, progress):
+    for rendered in _rendered_files(context, loaded, localised, result, progress):
         result.rendered.extend(find_external_resources({rendered.path: rendered.content}))
         result.rendered.extend(duplicate_ids(rendered.path, rendered.content, rendered.source))
         result.files.append(rendered)
     result.files = with_copies(result.files)  # each locale's "Keep a copy", from its pages
-    result.checked.extend(found)
+    result.checked.extend(problems)
     result.checked.extend(catalog_currency(project, [loaded]))
     return result
 
@@ -119,17 +119,16 @@ def build_programme(
 def _rendered_files(
     context: UnitContext,
     item: LoadedProgramme,
+    localised: list[LocalisedProgramme],
     result: ProgrammeBuild,
-    found: Diagnostics,
     progress: Progress | None,
 ) -> Iterator[RenderedFile]:
-    """The localise and render stages of one programme: its pages in each locale, then its
-    media. Localise problems go to ``found``, render problems to ``result.rendered``."""
+    """The render stage of one programme: its pages in each locale, then its media. Render
+    problems go to ``result.rendered``."""
     assert item.programme is not None
     project = context.project
     deployment, _ = load_deployment(project)  # its problems are reported by the localise stage
     env = context.environment(site_csp(context.csp, deployment))
-    localised = list(localise(project, item, found))
     languages = [
         Language(
             lp.locale.code,
