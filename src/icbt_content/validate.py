@@ -1,14 +1,21 @@
-"""Validate stage: checks that need the whole programme (ids, links, safety, readability)."""
+"""Validate stage: checks that need the whole programme (ids, links, safety, readability).
+
+It runs on the programme as written, then on the programme as each translated locale publishes
+it (after the localise stage), so a problem a translation or an adaptation brings is reported
+where the translator wrote it, and a problem of the source once.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 
 from icbt_content.authoring.loader import LoadedProgramme, relative
-from icbt_content.diagnostics import Diagnostic, diagnostic, did_you_mean
+from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic, did_you_mean
 from icbt_content.errors import InvalidArgumentError
 from icbt_content.guidance import check_template
+from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.idslock import LOCK_FILE, current_ids, read_lock, read_locked_repeatable
 from icbt_content.markdown.links import is_safe_url, url_scheme
 from icbt_content.measures.outcome import outcome_problems
@@ -443,10 +450,51 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
+#: The checks that read what a locale changes (its translated text, its adaptations), run
+#: again on each translated locale. The others read only what no locale changes (programme.yaml,
+#: the lock and release records); links are not among them because a translation must keep the
+#: link targets of its source (ICBT603), so a broken link is the source's.
+LOCALE_CHECKS: tuple[Check, ...] = (
+    check_duplicate_ids,
+    check_questionnaires,
+    check_recalls,
+    check_route_to_help,
+    check_readability,
+    check_guidance_templates,
+)
+
+
 def validate_programme(loaded: LoadedProgramme) -> list[Diagnostic]:
-    """Every problem the checks find in a loaded programme."""
+    """Every problem the checks find in a loaded programme, as written."""
     programme = loaded.programme
     if programme is None:
         return []
     sites = SiteMap(programme, relative(loaded.root, loaded.project))
     return [problem for check in CHECKS for problem in check(loaded, programme, sites)]
+
+
+def validate_locale(
+    loaded: LoadedProgramme, localised: LocalisedProgramme, source: Sequence[Diagnostic]
+) -> list[Diagnostic]:
+    """The problems the programme has as ``localised`` publishes it and not as written.
+
+    ``source`` are the problems of the programme as written (:func:`validate_programme`): the
+    same problem found again (its code and message, in the same file) is the source's, reported
+    once. A problem of translated text is reported at its entry in the locale's catalog.
+    """
+    programme = localised.programme
+    view = replace(
+        loaded, programme=programme, page_text=localised.page_text, diagnostics=Diagnostics()
+    )
+    sites = SiteMap(programme, relative(loaded.root, loaded.project))
+    known = {(problem.code, problem.message, problem.file) for problem in source}
+    found: list[Diagnostic] = []
+    for check in LOCALE_CHECKS:
+        for problem in check(view, programme, sites):
+            if (problem.code, problem.message, problem.file) in known:
+                continue
+            place = localised.place(problem.file, problem.line)
+            if place is not None:
+                problem = replace(problem, file=place[0], line=place[1], col=1)
+            found.append(problem)
+    return found

@@ -11,7 +11,7 @@ language they were validated in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,16 +24,19 @@ from icbt_content.deployment import load_deployment
 from icbt_content.diagnostics import Diagnostic, diagnostic
 from icbt_content.guidance.check import check_body
 from icbt_content.i18n.adaptations import adaptation_diagnostics
+from icbt_content.i18n.catalog import Entry
 from icbt_content.i18n.gate import interface_gaps
+from icbt_content.i18n.inline import plain_text
 from icbt_content.i18n.interface import NOTICE
 from icbt_content.i18n.safety import safety_strings
+from icbt_content.i18n.segments import Segment, inline_tokens
 from icbt_content.i18n.translations import (
     INTERFACE,
     Translations,
     load_translations,
     translated_locales,
 )
-from icbt_content.i18n.walk import CRISIS_UNIT, walk_programme
+from icbt_content.i18n.walk import CRISIS_UNIT, Walk, walk_programme
 from icbt_content.measures.loading import localise_measure
 from icbt_content.model.deployment import Deployment
 from icbt_content.model.guidance import GuidanceTemplate
@@ -76,6 +79,23 @@ class LocalisedProgramme:
     marked with the source language on the page."""
     warnings: tuple[Diagnostic, ...] = ()
     """Warnings found while loading and localising (set by :func:`~icbt_content.load_localised`)."""
+    catalog: str = ""
+    """The catalog its translations come from (none for the source locale)."""
+    places: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    """Source file -> (line of each translated segment served, its line in :attr:`catalog`),
+    in order: where the validate stage reports a problem of the translated text."""
+    page_text: dict[str, list[str]] = field(default_factory=dict)
+    """In an English locale, the text runs of each page translated otherwise than its source
+    says it (by its source file), whose readability the validate stage checks."""
+
+    def place(self, file: str, line: int) -> tuple[str, int] | None:
+        """Where in the catalog the translated text at ``file:line`` is; None when that text is
+        served as written (untranslated, or a module served whole in the source locale)."""
+        places = self.places.get(file)
+        if not places:
+            return None
+        before = [po_line for source_line, po_line in places if source_line <= line]
+        return self.catalog, before[-1] if before else places[0][1]
 
     @property
     def module_locales(self) -> dict[str, str]:
@@ -251,8 +271,49 @@ def localise_to(
         fallback=fallback,
         connection=deployment.connection,
         source=SourceLanguage(programme, source_info),
+        catalog=translations.path,
+        places=_places(walk, translations, set(fallback_units)),
+        page_text=_page_text(walk, locale, set(fallback_units)),
     )
     return localised, found
+
+
+def _served_translations(
+    walk: Walk, translations: Translations, fallback: set[str]
+) -> Iterator[tuple[Segment, Entry]]:
+    """Each translated segment served in the locale, with its catalog entry."""
+    for segment in walk.segments:
+        if segment.unit in fallback or translations.lookup(segment) is None:
+            continue
+        entry = translations.entries.get((segment.context, segment.source))
+        if entry is not None and not segment.adapted:
+            yield segment, entry
+
+
+def _places(
+    walk: Walk, translations: Translations, fallback: set[str]
+) -> dict[str, tuple[tuple[int, int], ...]]:
+    places: dict[str, list[tuple[int, int]]] = {}
+    for segment, entry in _served_translations(walk, translations, fallback):
+        places.setdefault(segment.file, []).append((segment.line, entry.msgstr_line or entry.line))
+    return {file: tuple(sorted(lines)) for file, lines in places.items()}
+
+
+def _page_text(walk: Walk, locale: str, fallback: set[str]) -> dict[str, list[str]]:
+    """The text runs of each file whose translation reads otherwise than its source, in an
+    English locale (the readability of text as written is the source's to check)."""
+    if _language(locale) != TEMPLATE_LANGUAGE:
+        return {}
+    texts: dict[str, list[tuple[str, str]]] = {}
+    for segment in walk.segments:
+        if segment.markdown and segment.client and segment.unit not in fallback:
+            translated = walk.results.get(segment.context, segment.source)
+            texts.setdefault(segment.file, []).append((segment.source, translated))
+    return {
+        file: [plain_text(inline_tokens(text)) for _, text in pairs]
+        for file, pairs in texts.items()
+        if any(source != text for source, text in pairs)
+    }
 
 
 def fallback_notice(
