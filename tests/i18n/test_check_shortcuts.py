@@ -1,0 +1,71 @@
+"""The translation checks skip parsing a message that cannot hold what they look for; what they
+find is what parsing it finds."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from icbt_content.i18n import inline_checks
+from icbt_content.i18n.checks import block_structure, link_targets
+from icbt_content.i18n.inline_checks import (
+    MARKUP_NAMES,
+    block_tokens,
+    html_tags,
+    inline_markup,
+    stray_delimiters,
+)
+
+TEXTS = [
+    "Welcome to the programme.",
+    "Prógrámmé 1",
+    "你好，欢迎。",
+    "مرحبا بكم في البرنامج",
+    "Über alles",
+    "10 minutes a day",
+    "1. The first step",
+    "- a list item",
+    "# A heading",
+    "> a quotation",
+    "Word\n\nAnother paragraph",
+    "Word\n===",
+    "Sam's *day* and __night__",
+    "a ~~struck~~ word and `code`",
+    "Tom &amp; Jerry",
+    "x &lt;script&gt; y",
+    "an &#42;entity&#42; star",
+    "see [the page](next.md) and ![a map](map.svg)",
+    "<https://example.org>",
+    "<b>bold</b> text",
+    "snake_case_word and 2*3",
+    "    indented code",
+    "Tab\there",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_shortcut_finds_what_parsing_finds(text: str) -> None:
+    inline = list(inline_checks._inline_tokens(text))
+    assert inline_markup(text) == Counter(t.type for t in inline if t.type in MARKUP_NAMES)
+    tags: Counter[str] = Counter()
+    for token in inline:
+        if token.type == "text":
+            tags.update(m.group(0) for m in inline_checks._TAG.finditer(token.content))
+    assert html_tags(text) == tags
+    escaped = list(inline_checks._inline_tokens(inline_checks._ESCAPED.sub("", text)))
+    stray = [
+        m.group(0)
+        for token in escaped
+        if token.type == "text"
+        for m in inline_checks._STRAY.finditer(token.content)
+    ]
+    assert stray_delimiters(text) == stray
+    parsed = [t.type for t in block_tokens(text) if t.type not in ("inline", "softbreak")]
+    assert block_structure(text) == parsed
+    targets = [
+        str(t.attrGet("href") or t.attrGet("src") or "")
+        for t in inline
+        if t.type in ("link_open", "image")
+    ]
+    assert link_targets(text) == targets
