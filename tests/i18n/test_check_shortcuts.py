@@ -1,5 +1,6 @@
-"""The translation checks skip parsing a message that cannot hold what they look for; what they
-find is what parsing it finds."""
+"""The translation checks skip parsing a message that cannot hold what they look for, and the
+segmenter skips escaping text that has nothing to escape; what they find is what the long way
+finds."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from icbt_content.i18n import inline_checks
+from icbt_content.i18n import inline, inline_checks
 from icbt_content.i18n.checks import block_structure, link_targets
 from icbt_content.i18n.inline_checks import (
     MARKUP_NAMES,
@@ -69,3 +70,22 @@ def test_a_shortcut_finds_what_parsing_finds(text: str) -> None:
         if t.type in ("link_open", "image")
     ]
     assert link_targets(text) == targets
+
+
+def _escaped_char_by_char(text: str, line_start: bool) -> str:
+    out = []
+    for i, ch in enumerate(text):
+        if ch == "&" and inline._ENTITY.match(text, i):
+            out.append("\\&")
+        elif inline._escape_char(text, i):
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    result = "".join(out)
+    return inline.escape_line_start(result) if line_start else result
+
+
+@pytest.mark.parametrize("text", [*TEXTS, "# not a heading", "1. not a list", "a < b", "x_y"])
+@pytest.mark.parametrize("line_start", [False, True])
+def test_text_without_escapable_characters_is_written_as_it_is(text: str, line_start: bool) -> None:
+    assert inline.escape_text(text, line_start) == _escaped_char_by_char(text, line_start)
