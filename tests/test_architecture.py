@@ -363,22 +363,13 @@ DIAGNOSTICS_CONVENTION_PENDING: frozenset[str] = frozenset(
         "icbt_content.authoring.loader",
         "icbt_content.authoring.pages",
         "icbt_content.authoring.recall",
-        "icbt_content.i18n.localise",
         "icbt_content.inputs",
-        "icbt_content.localised",
         "icbt_content.pipeline.build",
-        "icbt_content.validate",
     }
 )
 
-#: Public functions that yield their problems because a registry of a pending module asks for
-#: that shape: validate.CHECKS holds ``Callable[..., Iterator[Diagnostic]]``.
-PUBLIC_GENERATORS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("icbt_content.safety.monitoring", "check_weekly_measures"),
-        ("icbt_content.safety.release", "check_released_version"),
-    }
-)
+#: Public functions that yield their problems because a registry asks for that shape.
+PUBLIC_GENERATORS_ALLOWED: frozenset[tuple[str, str]] = frozenset()
 
 _MUTATORS = frozenset({"append", "extend", "add", "insert"})
 
