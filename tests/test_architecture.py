@@ -67,37 +67,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 #: places that may import our own modules inside functions (to start quickly).
 COMMAND_MODULE_SUFFIX = ".commands"
 
-#: Import edges that still close a circle, each to be broken by moving code, never to grow:
-#: the commands' shared helpers and their output formats import each other, and the project
-#: commands read the command table that names them; the FHIR export
-#: writes exercise Questionnaires made by a module that takes the export's constants.
-KNOWN_CIRCLE_EDGES: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("icbt_content.commandline.project", "icbt_content.commandline.registry"),
-        ("icbt_content.commandline.support", "icbt_content.commandline.formats"),
-        ("icbt_content.export.fhir", "icbt_content.export.exercises"),
-    }
-)
-
-#: Imports of our own modules inside a function outside the command modules, each with its
-#: reason. The connected site's data needs the names the FHIR export gives (a later layer): they
-#: belong in a module of the loop's contract, below both.
-FUNCTION_LEVEL_IMPORTS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("icbt_content.export.fhir", "icbt_content.export.exercises"),
-        ("icbt_content.loop.connected_site", "icbt_content.export.exercises"),
-        ("icbt_content.loop.connected_site", "icbt_content.export.fhir"),
-    }
-)
-
-#: Imports of a later layer, each with its reason (see FUNCTION_LEVEL_IMPORTS_ALLOWED).
-LATER_LAYER_IMPORTS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("icbt_content.loop.connected_site", "icbt_content.export.exercises"),
-        ("icbt_content.loop.connected_site", "icbt_content.export.fhir"),
-    }
-)
-
 
 @dataclass(frozen=True)
 class Import:
@@ -277,7 +246,6 @@ def test_no_module_imports_a_later_layer() -> None:
         f"({LAYERS[layer_of(i.imported)][0]})"
         for i in imports()
         if layer_of(i.imported) > layer_of(i.importer)
-        and (i.importer, i.imported) not in LATER_LAYER_IMPORTS_ALLOWED
     ]
     assert wrong == []
 
@@ -285,25 +253,15 @@ def test_no_module_imports_a_later_layer() -> None:
 def test_no_import_circles() -> None:
     edges: dict[str, set[str]] = {name: set() for name in modules()}
     for i in imports():
-        if (i.importer, i.imported) not in KNOWN_CIRCLE_EDGES:
-            edges[i.importer].add(i.imported)
+        edges[i.importer].add(i.imported)
     assert cycles(edges) == []
-
-
-def test_the_allow_lists_name_imports_that_exist() -> None:
-    """An entry left behind once its import is gone would hide the next one."""
-    edges = {(i.importer, i.imported) for i in imports()}
-    allowed = KNOWN_CIRCLE_EDGES | FUNCTION_LEVEL_IMPORTS_ALLOWED | LATER_LAYER_IMPORTS_ALLOWED
-    assert sorted(allowed - edges) == []
 
 
 def test_function_level_imports_only_in_command_modules() -> None:
     hidden = [
         f"{i.importer}:{i.line} imports {i.imported} inside a function"
         for i in imports()
-        if i.in_function
-        and not is_command_module(i.importer)
-        and (i.importer, i.imported) not in FUNCTION_LEVEL_IMPORTS_ALLOWED
+        if i.in_function and not is_command_module(i.importer)
     ]
     assert hidden == []
 

@@ -188,14 +188,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
-    """Add ``build``, ``check``, ``serve``, ``lock`` and ``new``."""
-    from icbt_content.commandline.registry import COMMANDS
+    """Add ``build``, ``check``, ``serve``, ``lock`` and ``new``.
 
-    def command(name: str) -> argparse.ArgumentParser:
-        parser: argparse.ArgumentParser = subparsers.add_parser(name, help=COMMANDS[name].help)
-        return parser
-
-    build = command("build")
+    Their help repeats the table's (:mod:`.registry`) word for word: the table names this
+    module, so importing it back would close a circle; ``tests/cli/test_imports.py`` checks
+    that the two agree.
+    """
+    build = subparsers.add_parser("build", help="build the static site")
     add_project_option(build)
     build.add_argument("--out", default=None, help="output folder (default: site/)")
     build.add_argument("--programme", action="append", metavar="ID", help="only this programme")
@@ -220,14 +219,14 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     add_format_option(build)
     build.set_defaults(run=cmd_build)
 
-    check = command("check")
+    check = subparsers.add_parser("check", help="check content without writing anything")
     add_project_option(check)
     check.add_argument("--programme", action="append", metavar="ID", help="only this programme")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     add_format_option(check)
     check.set_defaults(run=cmd_check)
 
-    serve = command("serve")
+    serve = subparsers.add_parser("serve", help="preview on 127.0.0.1, rebuilding on change")
     add_project_option(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument(
@@ -236,12 +235,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     serve.add_argument("--strict", action="store_true", help="fail on warnings too")
     serve.set_defaults(run=cmd_serve)
 
-    lock = command("lock")
+    lock = subparsers.add_parser("lock", help="record exercise and field ids in ids.lock")
     add_project_option(lock)
     lock.add_argument("--programme", action="append", metavar="ID", help="only this programme")
     lock.set_defaults(run=cmd_lock)
 
-    new = command("new")
+    new = subparsers.add_parser("new", help="start something new from a template")
     new_sub = new.add_subparsers(dest="what", required=True, parser_class=type(new))
     new_programme = new_sub.add_parser("programme", help="scaffold a programme")
     add_project_option(new_programme)

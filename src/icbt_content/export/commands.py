@@ -14,9 +14,6 @@ from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 from icbt_content.commandline.support import add_output_options, project_folder
 from icbt_content.export.bundle import write_bundles
 from icbt_content.export.fhir import (
-    BASE_URL_ENV,
-    DEFAULT_BASE_URL,
-    canonical_base,
     questionnaire_responses,
     read_answers,
     write_questionnaires,
@@ -28,6 +25,7 @@ from icbt_content.export.loading import (
     localised_programmes,
     source_programmes,
 )
+from icbt_content.loop.questionnaires import BASE_URL_ENV, DEFAULT_BASE_URL, canonical_base
 from icbt_content.outputs import EXPORT, guard_output_folder, mark
 
 FORMATS = ("json", "fhir", "fhir-responses")
