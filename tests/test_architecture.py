@@ -318,13 +318,8 @@ def test_scores_are_worked_out_in_one_place() -> None:
 #: stages (load, localise, validate, the builder) and the readers they use. Never to grow.
 DIAGNOSTICS_CONVENTION_PENDING: frozenset[str] = frozenset(
     {
-        "icbt_content.authoring.loader",
-        "icbt_content.authoring.pages",
-        "icbt_content.authoring.recall",
         "icbt_content.i18n.localise",
-        "icbt_content.inputs",
         "icbt_content.localised",
-        "icbt_content.pipeline.build",
         "icbt_content.validate",
     }
 )
@@ -369,6 +364,18 @@ def _out_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[st
     arguments = function.args.posonlyargs + function.args.args + function.args.kwonlyargs
     names = {a.arg for a in arguments} - {"self", "cls"}
     holders = {a.arg for a in arguments if _mentions_diagnostics(a.annotation)}
+    # ``found = loaded.diagnostics`` makes ``found`` another name for a parameter's diagnostics.
+    aliases = {
+        target.id: f"{node.value.value.id}.diagnostics"
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "diagnostics"
+        and isinstance(node.value.value, ast.Name)
+        and node.value.value.id in names
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
     added: set[str] = set()
     for node in ast.walk(function):
         target = None
@@ -382,6 +389,8 @@ def _out_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[st
             target = node.target
         if isinstance(target, ast.Name) and target.id in holders:
             added.add(target.id)
+        if isinstance(target, ast.Name) and target.id in aliases:
+            added.add(aliases[target.id])
         if (
             isinstance(target, ast.Attribute)
             and target.attr == "diagnostics"
@@ -440,6 +449,11 @@ def test_the_diagnostics_allow_lists_name_what_exists() -> None:
         ("def f(shown: list[Diagnostic]) -> str:\n    return str(shown)\n", []),
         ("def f(loaded: Loaded) -> None:\n    loaded.diagnostics.extend(x)\n", ["adds"]),
         ("def f(self) -> None:\n    self.diagnostics.append(x)\n", []),
+        (
+            "def f(loaded: Loaded) -> None:\n    found = loaded.diagnostics\n    found.add(x)\n",
+            ["adds"],
+        ),
+        ("def f() -> None:\n    found = Loaded().diagnostics\n    found.add(x)\n", []),
         ("def f() -> Iterator[Diagnostic]:\n    yield x\n", ["yields"]),
         ("def _f() -> Iterator[Diagnostic]:\n    yield x\n", []),
         ("class _C:\n    def run(self) -> Iterator[Diagnostic]:\n        yield x\n", []),
