@@ -60,7 +60,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "console",
         ),
     ),
-    ("commands", ("", "cli", "commandline", "build", "__main__")),
+    ("commands", ("", "cli", "commandline", "__main__")),
 )
 
 #: Modules that parse the command line, print and pick exit codes: the top layer, and the only
@@ -264,6 +264,16 @@ def test_function_level_imports_only_in_command_modules() -> None:
         if i.in_function and not is_command_module(i.importer)
     ]
     assert hidden == []
+
+
+#: Folder names that build tools and common ``.gitignore`` templates take for output and skip:
+#: a package of ours named like one could be left out of a commit, an archive or a search.
+OUTPUT_FOLDER_NAMES = frozenset({"build", "dist", "site", "out", "_build", "node_modules"})
+
+
+def test_no_package_is_named_like_an_output_folder() -> None:
+    packages = {path.parent for path in (SRC / PACKAGE).rglob("__init__.py")}
+    assert sorted(p.name for p in packages if p.name in OUTPUT_FOLDER_NAMES) == []
 
 
 @pytest.mark.parametrize(

@@ -24,8 +24,8 @@ from icbt_content.commandline.support import (
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Run ``icbt build``; return the exit status."""
-    from icbt_content.build import build_site
     from icbt_content.outputs import SITE, check_output_folder
+    from icbt_content.pipeline import build_site
     from icbt_content.pipeline.cache import BuildCache, cache_folder_problem, default_cache_dir
     from icbt_content.project import Project
 
