@@ -7,6 +7,8 @@ behind ``importlib.import_module`` is found as well.
 from __future__ import annotations
 
 import ast
+import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -264,6 +266,39 @@ def test_function_level_imports_only_in_command_modules() -> None:
         if i.in_function and not is_command_module(i.importer)
     ]
     assert hidden == []
+
+
+REPO = SRC.parent
+#: Where a name of ours may be used: the code, its templates, tests, docs, benchmarks and the
+#: entry points of pyproject.toml.
+_USES = ("src/**/*.py", "src/**/*.html", "tests/**/*.py", "docs/**/*.md", "benchmarks/**/*.py")
+
+
+def _defined_names(tree: ast.Module) -> Iterator[tuple[str, int]]:
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield node.name, node.lineno
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            yield from ((t.id, node.lineno) for t in targets if isinstance(t, ast.Name))
+
+
+def test_no_dead_code() -> None:
+    """Every function, class and constant a module defines is named somewhere else: a name
+    written once, where it is defined, is never used."""
+    words: Counter[str] = Counter()
+    for pattern in _USES:
+        for path in REPO.glob(pattern):
+            if "node_modules" not in path.parts:
+                words.update(re.findall(r"\w+", path.read_text(encoding="utf-8")))
+    words.update(re.findall(r"\w+", (REPO / "pyproject.toml").read_text(encoding="utf-8")))
+    unused = [
+        f"{name}:{line} {defined}"
+        for name, path in modules().items()
+        for defined, line in _defined_names(ast.parse(path.read_text(encoding="utf-8")))
+        if not defined.startswith("__") and words[defined] < 2
+    ]
+    assert unused == []
 
 
 #: Folder names that build tools and common ``.gitignore`` templates take for output and skip:

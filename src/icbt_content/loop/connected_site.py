@@ -23,9 +23,6 @@ from icbt_content.loop.questionnaires import (
 from icbt_content.model.deployment import Deployment, FhirConnection, wording
 from icbt_content.model.programme import Programme
 
-#: Where the vendored SMART client is copied in the site (``assets/`` + this).
-FHIRCLIENT = "vendor/fhirclient/fhir-client.min.js"
-
 
 def origin(url: str) -> str:
     """The origin (scheme://host[:port]) of a URL."""
