@@ -80,6 +80,7 @@ def test_version_and_help_import_no_command_and_none_of_the_library(argv: list[s
         "icbt_content",
         "icbt_content.commandline",
         "icbt_content.commandline.exits",
+        "icbt_content.commandline.helps",
         "icbt_content.commandline.registry",
         "icbt_content.commandline.runner",
         "icbt_content.commandline.support",
@@ -140,7 +141,8 @@ def test_every_registered_module_adds_only_its_commands() -> None:
         sub = parser.add_subparsers()
         importlib.import_module(module).register(sub)
         assert set(sub.choices) == {n for n, c in COMMANDS.items() if c.module == module}
-        # `icbt --help` shows the table's help without importing the module: the same words.
+        # `icbt --help` shows the table's help without importing the module: the same words,
+        # both read from commandline/helps.py.
         for action in sub._choices_actions:
             assert action.help == COMMANDS[action.dest].help, action.dest
 

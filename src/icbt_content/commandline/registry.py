@@ -3,10 +3,13 @@
 The table is read without importing any command module, so ``icbt --help`` and
 ``icbt --version`` start fast; only the module of the command being run is imported. Each module
 named here has ``register(subparsers) -> None``, which adds its commands (a module may add more
-than one) and is the only place that prints and picks exit codes for them.
+than one, each with its help from :mod:`.helps`) and is the only place that prints and picks
+exit codes for them.
 """
 
 from __future__ import annotations
+
+from icbt_content.commandline.helps import HELP
 
 
 class Command:
@@ -27,26 +30,17 @@ _PROJECT = "icbt_content.commandline.project"
 
 #: Every command, in the order ``icbt --help`` lists them.
 COMMANDS: dict[str, Command] = {
-    "build": Command(_PROJECT, "build the static site"),
-    "check": Command(_PROJECT, "check content without writing anything"),
-    "serve": Command(_PROJECT, "preview on 127.0.0.1, rebuilding on change"),
-    "lock": Command(_PROJECT, "record exercise and field ids in ids.lock"),
-    "new": Command(_PROJECT, "start something new from a template"),
-    "export": Command(
-        "icbt_content.export.commands",
-        "export programmes for other platforms (JSON bundle, FHIR)",
-    ),
-    "guidance": Command("icbt_content.guidance.commands", "therapist guidance message templates"),
-    "console": Command(
-        "icbt_content.console.commands", "run the therapist console against the FHIR server"
-    ),
-    "i18n": Command(
-        "icbt_content.i18n.commands", "translate programmes: catalogs, checks, coverage"
-    ),
-    "release": Command(
-        "icbt_content.safety.commands", "record a signed-off version, or compare releases"
-    ),
-    "safety": Command("icbt_content.safety.commands", "the clinical safety case"),
+    "build": Command(_PROJECT, HELP["build"]),
+    "check": Command(_PROJECT, HELP["check"]),
+    "serve": Command(_PROJECT, HELP["serve"]),
+    "lock": Command(_PROJECT, HELP["lock"]),
+    "new": Command(_PROJECT, HELP["new"]),
+    "export": Command("icbt_content.export.commands", HELP["export"]),
+    "guidance": Command("icbt_content.guidance.commands", HELP["guidance"]),
+    "console": Command("icbt_content.console.commands", HELP["console"]),
+    "i18n": Command("icbt_content.i18n.commands", HELP["i18n"]),
+    "release": Command("icbt_content.safety.commands", HELP["release"]),
+    "safety": Command("icbt_content.safety.commands", HELP["safety"]),
 }
 
 
