@@ -1,4 +1,4 @@
-"""The table of ``icbt`` commands: which module adds each one, and its one-line help.
+"""The table of ``icbt`` commands: which module adds each one.
 
 The table is read without importing any command module, so ``icbt --help`` and
 ``icbt --version`` start fast; only the module of the command being run is imported. Each module
@@ -9,41 +9,25 @@ exit codes for them.
 
 from __future__ import annotations
 
-from icbt_content.commandline.helps import HELP
-
-
-class Command:
-    """Where a command lives and what ``icbt --help`` says about it."""
-
-    # A plain class: dataclasses would import inspect, which costs a fast start.
-    __slots__ = ("help", "module")
-
-    def __init__(self, module: str, help: str) -> None:
-        self.module = module
-        self.help = help
-
-    def __repr__(self) -> str:
-        return f"Command({self.module!r}, {self.help!r})"
-
-
 _PROJECT = "icbt_content.commandline.project"
 
-#: Every command, in the order ``icbt --help`` lists them.
-COMMANDS: dict[str, Command] = {
-    "build": Command(_PROJECT, HELP["build"]),
-    "check": Command(_PROJECT, HELP["check"]),
-    "serve": Command(_PROJECT, HELP["serve"]),
-    "lock": Command(_PROJECT, HELP["lock"]),
-    "new": Command(_PROJECT, HELP["new"]),
-    "export": Command("icbt_content.export.commands", HELP["export"]),
-    "guidance": Command("icbt_content.guidance.commands", HELP["guidance"]),
-    "console": Command("icbt_content.console.commands", HELP["console"]),
-    "i18n": Command("icbt_content.i18n.commands", HELP["i18n"]),
-    "release": Command("icbt_content.safety.commands", HELP["release"]),
-    "safety": Command("icbt_content.safety.commands", HELP["safety"]),
+#: Every command -> the module that adds it, in the order ``icbt --help`` lists them (their
+#: help is in :data:`~icbt_content.commandline.helps.HELP`).
+COMMANDS: dict[str, str] = {
+    "build": _PROJECT,
+    "check": _PROJECT,
+    "serve": _PROJECT,
+    "lock": _PROJECT,
+    "new": _PROJECT,
+    "export": "icbt_content.export.commands",
+    "guidance": "icbt_content.guidance.commands",
+    "console": "icbt_content.console.commands",
+    "i18n": "icbt_content.i18n.commands",
+    "release": "icbt_content.safety.commands",
+    "safety": "icbt_content.safety.commands",
 }
 
 
 def command_modules() -> list[str]:
     """Every module that adds commands, each once, in the order of the table."""
-    return list(dict.fromkeys(command.module for command in COMMANDS.values()))
+    return list(dict.fromkeys(COMMANDS.values()))
