@@ -115,6 +115,16 @@ def test_the_templates_load_our_scripts_as_modules() -> None:
     assert tags and all('type="module"' in tag for tag in tags), tags
 
 
+#: A measure's scoring rules as its JSON names them (the fields tests/test_architecture.py keeps
+#: to measures/scoring.py in Python); ``.reverse(`` is an array's own method.
+_SCORING_RULE = re.compile(r"\.(?:reverse(?!\s*\()|reliable_change|max_missing)\b")
+
+
+def test_scores_are_worked_out_only_in_scoring_js() -> None:
+    readers = [script.name for script in SCRIPTS if _SCORING_RULE.search(script.read_text("utf-8"))]
+    assert readers == ["scoring.js"]
+
+
 def test_the_key_scheme_is_spelt_only_in_ids() -> None:
     root = STORAGE_ROOT.rstrip("/")
     for script in SCRIPTS:
