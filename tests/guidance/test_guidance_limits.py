@@ -289,24 +289,3 @@ def test_runaway_is_isolated_from_other_renders() -> None:
     with pytest.raises(LimitExceeded):
         env.from_string(body).render()
     assert env.from_string("{% for a in [1, 2] %}{{ a }}{% endfor %}").render() == "12"
-
-
-def test_the_clock_is_read_once_every_many_steps(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Reading a thread's processor time costs more than a step of a template: a page's
-    # navigation (thousands of steps) read it at every step, a third of a big programme's build.
-    from icbt_content.guidance import limits
-
-    readings: list[float] = []
-    clock = limits.time.thread_time
-
-    def counted() -> float:
-        readings.append(clock())
-        return readings[-1]
-
-    monkeypatch.setattr(limits.time, "thread_time", counted)
-    env = GuidanceSandbox(GUIDANCE_LIMITS, autoescape=True, undefined=StrictUndefined)
-    env.globals.clear()
-    template = env.from_string("{% for a in items %}{{ a.x }}{% endfor %}")
-    items = [{"x": n} for n in range(2000)]
-    assert template.render(items=items) == "".join(str(n) for n in range(2000))
-    assert 1 <= len(readings) <= 2000 * 3 // limits.TICKS_PER_CLOCK + 2, len(readings)

@@ -151,7 +151,7 @@ def _for_disk(path: str, html: bytes, present: set[str]) -> bytes:
             if address.endswith("/") or address in ("", ".", "./", ".."):
                 target = posixpath.join(target, "index.html")
             if target in present:
-                rewritten = relative_path(target, folder) + (f"#{anchor}" if anchor else "")
+                rewritten = _relative(target, folder) + (f"#{anchor}" if anchor else "")
                 return f' {name}="{rewritten}"'
             return "" if element == "a" else attr.group(0)
 
@@ -160,13 +160,15 @@ def _for_disk(path: str, html: bytes, present: set[str]) -> bytes:
     return _TAG.sub(tag, text).encode("utf-8")
 
 
-def relative_path(target: str, folder: str) -> str:
-    """``posixpath.relpath(target, folder)`` for two normalised paths below the site's root,
-    without asking the system for the current folder (a page of a big programme has hundreds of
-    links)."""
-    to, start = target.split("/"), folder.split("/") if folder else []
+def _relative(target: str, folder: str) -> str:
+    """``posixpath.relpath(target, folder)`` for two paths in the site (relative, normalised,
+    never above its root), without asking for the working folder each time as relpath does."""
+    to = target.split("/")
+    start = folder.split("/") if folder else []
     common = 0
-    while common < min(len(to), len(start)) and to[common] == start[common]:
+    for mine, theirs in zip(to, start, strict=False):
+        if mine != theirs:
+            break
         common += 1
     return "/".join([".."] * (len(start) - common) + to[common:]) or "."
 
