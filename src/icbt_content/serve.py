@@ -13,13 +13,14 @@ by Ctrl+C or SIGTERM.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import sys
 import tempfile
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -28,7 +29,10 @@ from types import FrameType
 from icbt_content.pipeline import BuildReport, build_site
 from icbt_content.pipeline.cache import MemoryCache
 from icbt_content.pipeline.headers import headers_for
+from icbt_content.pipeline.incremental import ProgrammeMemory
+from icbt_content.pipeline.unit import UnitContext
 from icbt_content.pipeline.writer import LiveSite
+from icbt_content.project import Project, programme_folders
 from icbt_content.render.environment import CSP
 from icbt_content.render.offline.precache import is_worker
 
@@ -185,7 +189,9 @@ def _stopped_by_sigterm() -> Iterator[None]:
 class Preview:
     """The preview's builds: the first builds every programme (one per core); each rebuild
     takes the programmes an edit did not touch from memory, rebuilds the others in this
-    process, and writes only the files that changed into the site being served."""
+    process page by page (:mod:`icbt_content.pipeline.incremental`: only the pages that
+    changed are parsed, and rendered when nothing else shows what changed), and writes only
+    the files that changed into the site being served."""
 
     def __init__(self, project: Path, site: Path, *, strict: bool = False) -> None:
         self.project = project
@@ -194,9 +200,16 @@ class Preview:
         self.cache = MemoryCache()
         self.stage = LiveSite()
         self.builds = 0
+        self.memories: dict[str, ProgrammeMemory] = {}
+        """Each programme folder's memory, once an edit rebuilt it."""
+        self.rebuilt: list[str] = []
+        """The programme folders the last build rebuilt (the others came from memory)."""
+        self._context: UnitContext | None = None
+        self._templates: object = None
 
     def build(self) -> BuildReport:
         """Build the preview site again; only what changed is rebuilt and rewritten."""
+        self.rebuilt = self.rebuild_changed() if self.builds > 0 else []
         jobs = None if self.builds == 0 else 1
         self.builds += 1
         return build_site(
@@ -208,6 +221,44 @@ class Preview:
             cache=self.cache,
             stage=self.stage,
         )
+
+    def rebuild_changed(self) -> list[str]:
+        """Rebuild, page by page, each programme whose inputs changed since it was last built,
+        into the memory cache the build takes them from; return their folders' names."""
+        context = self.context()
+        self.cache.prepare(self.project)
+        rebuilt = []
+        for folder in programme_folders(self.project):
+            key = self.cache.key(context, folder)
+            if self.cache.has(key):
+                continue
+            memory = self.memories.get(folder.name)
+            if memory is None or memory.folder != folder:
+                memory = self.memories[folder.name] = ProgrammeMemory(folder)
+            self.cache.store(key, memory.rebuild(context))
+            rebuilt.append(folder.name)
+        return rebuilt
+
+    def context(self) -> UnitContext:
+        """The context of the programmes' rebuilds, kept while the project's templates are
+        unchanged (so the templates are compiled once)."""
+        templates = _stamps(Project(self.project).templates)
+        if self._context is None or templates != self._templates:
+            self._context = UnitContext(self.project, strict=self.strict, csp=PREVIEW_CSP)
+            self._templates = templates
+        return self._context
+
+
+def _stamps(folder: Path) -> object:
+    """The name, size and times of every file under ``folder``: changes when one changes."""
+    found = []
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        dirs.sort()
+        for name in sorted(names):
+            with suppress(OSError):
+                info = os.stat(os.path.join(root, name))
+                found.append((root, name, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+    return tuple(found)
 
 
 def serve(project: Path, *, host: str = "127.0.0.1", port: int = 8000, strict: bool = False) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from icbt_content.authoring.documents import Document, read_document, read_text
@@ -73,8 +73,28 @@ def relative(path: Path, project: Path) -> str:
         return path.as_posix()
 
 
-def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
-    """Read a programme folder. Never raises for bad content: problems become diagnostics."""
+class PageReader(Protocol):
+    """Reads one page file: the page, and what reading it found (its diagnostics, links, text
+    and lines) in a :class:`LoadedProgramme` of its own (:func:`read_page_alone`)."""
+
+    def __call__(
+        self, path: Path, root: Path, project: Path
+    ) -> tuple[Page | None, LoadedProgramme]: ...
+
+
+def read_page_alone(path: Path, root: Path, project: Path) -> tuple[Page | None, LoadedProgramme]:
+    """Read one page file of the programme folder ``root`` on its own (a :class:`PageReader`)."""
+    found = LoadedProgramme(root=root, project=project, programme=None)
+    return read_page(path, found), found
+
+
+def read_programme(
+    root: Path, project: Path | None = None, *, read_page: PageReader | None = None
+) -> LoadedProgramme:
+    """Read a programme folder. Never raises for bad content: problems become diagnostics.
+
+    ``read_page`` reads each page (default :func:`read_page`; a preview passes one that
+    parses only the pages whose files changed)."""
     project = project or root.parent.parent
     result = LoadedProgramme(root=root, project=project, programme=None)
     found = result.diagnostics
@@ -121,7 +141,9 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
                 )
             )
             continue
-        module = _read_module(root / "modules" / module_id, module_id, shown, (line, col), result)
+        module = _read_module(
+            root / "modules" / module_id, module_id, shown, (line, col), result, read_page
+        )
         if module is not None:
             modules.append(module)
 
@@ -148,7 +170,12 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
 
 
 def _read_module(
-    folder: Path, module_id: str, manifest: str, where: tuple[int, int], result: LoadedProgramme
+    folder: Path,
+    module_id: str,
+    manifest: str,
+    where: tuple[int, int],
+    result: LoadedProgramme,
+    read: PageReader | None = None,
 ) -> Module | None:
     found = result.diagnostics
     module_file = folder / MODULE_FILE
@@ -193,7 +220,11 @@ def _read_module(
         )
         page_files = page_files[:MAX_PAGES_PER_MODULE]
     for page_file in page_files:
-        page = _read_page(page_file, result)
+        if read is None:
+            page = read_page(page_file, result)
+        else:
+            page, found_there = read(page_file, result.root, result.project)
+            _add_page_findings(result, found_there)
         if page is not None:
             pages.append(page)
         else:
@@ -211,7 +242,8 @@ def _read_module(
     )
 
 
-def _read_page(path: Path, result: LoadedProgramme) -> Page | None:
+def read_page(path: Path, result: LoadedProgramme) -> Page | None:
+    """Read one page file into ``result``: its diagnostics, links, text and source lines."""
     found = result.diagnostics
     shown = relative(path, result.project)
     doc, problems = read_document(path, shown, result.project)
@@ -219,6 +251,14 @@ def _read_page(path: Path, result: LoadedProgramme) -> Page | None:
     if doc is None:
         return None
     return _page_from_document(doc, path.stem, result)
+
+
+def _add_page_findings(result: LoadedProgramme, page: LoadedProgramme) -> None:
+    result.diagnostics.extend(page.diagnostics)
+    result.links.extend(page.links)
+    result.page_text.update(page.page_text)
+    result.used_measures.update(page.used_measures)
+    result.sources.update(page.sources)
 
 
 def _page_from_document(doc: Document, stem: str, result: LoadedProgramme) -> Page | None:
