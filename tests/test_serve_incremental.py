@@ -4,13 +4,15 @@ served site after each edit is the site a cold build of the edited project makes
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from icbt_content import build_site
-from icbt_content.serve import PREVIEW_CSP, Preview
+from icbt_content.serve import PREVIEW_CSP, Preview, PreviewState
 
 PAGE = Path("programmes/demo/modules/start/01-welcome.md")
 
@@ -169,3 +171,19 @@ def test_each_kind_of_edit_gives_a_cold_builds_site_and_diagnostics(
             continue
         assert tree(preview.site) == tree(tmp_path / f"cold-{number}"), what
         assert preview.memories["demo"].rendered_pages == rendered, what
+
+
+def test_a_page_waiting_for_the_status_is_answered_when_a_rebuild_is_done() -> None:
+    state = PreviewState()
+    state.publish(built=True, problems=[])
+    seen = state.status()
+    assert seen == {"version": 1, "generation": 1, "problems": []}
+    answers: list[dict[str, object]] = []
+    waiting = threading.Thread(target=lambda: answers.append(state.status(1, wait=30)))
+    waiting.start()
+    time.sleep(0.2)
+    assert answers == [], "no rebuild yet: the answer waits"
+    state.publish(built=False, problems=["a.md:1:1: error: broken"])
+    waiting.join(timeout=10)
+    assert answers == [{"version": 1, "generation": 2, "problems": ["a.md:1:1: error: broken"]}]
+    assert state.status(2, wait=0.05)["generation"] == 2, "answered after the wait anyway"

@@ -42,6 +42,7 @@ from icbt_content.pipeline.unit import _rendered_files as rendered_files
 from icbt_content.project import LOCALES
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.offline import with_copies
+from icbt_content.render.offline.keepcopy import CopyMemo
 from icbt_content.render.site import ProgrammeRenderer, RenderedFile
 from icbt_content.render.unique_ids import duplicate_ids
 from icbt_content.sitemap import SiteMap
@@ -136,6 +137,8 @@ class ProgrammeMemory:
 
     folder: Path
     pages: PageMemo = field(default_factory=PageMemo, repr=False)
+    copies: CopyMemo = field(default_factory=CopyMemo, repr=False)
+    """The compressed pages of the keep-a-copy zips (one page changed: one compressed)."""
     rendered_pages: int = 0
     """Pages the last rebuild rendered (all of them when it rendered the whole programme)."""
     _last: _Rendered | None = field(default=None, repr=False)
@@ -166,7 +169,7 @@ class ProgrammeMemory:
             found = Diagnostics()
             rendered = self._render_all(context, loaded, programme, inputs, result, found)
         self._last = rendered
-        result.files = with_copies(rendered.files)
+        result.files = with_copies(rendered.files, self.copies)
         result.rendered = [d for problems in rendered.problems.values() for d in problems]
         result.rendered.extend(rendered.other)
         result.checked.extend(found)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, partial
@@ -94,6 +95,11 @@ class RenderedFile:
     """What the file is: the template a page was made from (``home``, ``module``, ``page``,
     ``crisis``, ``check-in``, ``answers``), ``therapist`` for the therapist guide, or ``media``,
     ``index``, ``asset``, ``headers`` for the other files of a site."""
+
+    @cached_property
+    def digest(self) -> bytes:
+        """The sha256 of the content (worked out once: a preview reuses unchanged files)."""
+        return hashlib.sha256(self.content).digest()
 
 
 @dataclass(frozen=True)
