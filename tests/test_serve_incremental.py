@@ -187,3 +187,28 @@ def test_a_page_waiting_for_the_status_is_answered_when_a_rebuild_is_done() -> N
     waiting.join(timeout=10)
     assert answers == [{"version": 1, "generation": 2, "problems": ["a.md:1:1: error: broken"]}]
     assert state.status(2, wait=0.05)["generation"] == 2, "answered after the wait anyway"
+
+
+def test_a_prepared_preview_renders_only_the_edited_page_at_the_first_edit(
+    project: Path, tmp_path: Path
+) -> None:
+    preview = Preview(project, tmp_path / "preview" / "site")
+    assert preview.build().ok
+    preview.warm()
+    _sentence(project)
+    report = preview.build([project / PAGE])
+    assert report.ok and preview.rebuilt == ["demo"]
+    assert preview.memories["demo"].rendered_pages == 1
+    assert build_site(project, tmp_path / "cold", csp=PREVIEW_CSP).ok
+    assert tree(preview.site) == tree(tmp_path / "cold")
+
+
+def test_a_change_outside_the_programmes_rebuilds_every_programme(
+    project: Path, tmp_path: Path
+) -> None:
+    preview = Preview(project, tmp_path / "preview" / "site")
+    assert preview.build().ok
+    locale = project / "locales" / "en-GB" / "locale.yaml"
+    locale.write_text(locale.read_text() + "\n# a comment\n")
+    assert preview.build([locale]).ok
+    assert preview.rebuilt == ["demo", "other"]

@@ -272,6 +272,7 @@ class Preview:
         """The programme folders the last build rebuilt (the others came from memory)."""
         self._context: UnitContext | None = None
         self._templates: object = None
+        self._lock = threading.Lock()
 
     def build(self, changed: Iterable[Path] | None = None) -> BuildReport:
         """Build the preview site again; only what changed is rebuilt and rewritten.
@@ -279,6 +280,21 @@ class Preview:
         ``changed``: the files changed since the last build, as the watcher saw them (None:
         unknown). When they are all in programme folders, the other programmes' inputs are
         not read again to see whether they changed."""
+        with self._lock:
+            return self._build(changed)
+
+    def warm(self) -> None:
+        """Prepare each programme's memory, so that even the first edit of a programme renders
+        only the pages it changed (``icbt serve`` does it beside serving, after the first
+        build; a build waits for the programme being prepared)."""
+        for folder in programme_folders(self.project):
+            with self._lock:
+                if folder.name not in self.memories:
+                    memory = ProgrammeMemory(folder)
+                    memory.rebuild(self.context())
+                    self.memories[folder.name] = memory
+
+    def _build(self, changed: Iterable[Path] | None) -> BuildReport:
         self.cache.next_build(self._folders_of(changed))
         self.rebuilt = self.rebuild_changed() if self.builds > 0 else []
         jobs = None if self.builds == 0 else 1
@@ -336,6 +352,12 @@ class Preview:
             self._context = UnitContext(self.project, strict=self.strict, csp=PREVIEW_CSP)
             self._templates = templates
         return self._context
+
+
+def _warm(preview: Preview) -> None:
+    """Prepare the preview's memory; a failure only leaves the first edits slower."""
+    with suppress(Exception):
+        preview.warm()
 
 
 class _BuildsCache(MemoryCache):
@@ -400,6 +422,7 @@ def serve(project: Path, *, host: str = "127.0.0.1", port: int = 8000, strict: b
             server = ThreadingHTTPServer((host, port), partial(_handler(site, state, hosts)))
             hosts |= allowed_hosts(host, int(server.server_address[1]))
             threading.Thread(target=server.serve_forever, daemon=True).start()
+            threading.Thread(target=_warm, args=(preview,), daemon=True).start()
             print(
                 f"serving on http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)",
                 file=sys.stderr,
