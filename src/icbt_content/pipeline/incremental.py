@@ -32,11 +32,12 @@ from icbt_content.authoring.loader import (
 from icbt_content.deployment import DEPLOY_FILE
 from icbt_content.diagnostics import Diagnostic, Diagnostics
 from icbt_content.i18n.gate import catalog_currency
-from icbt_content.i18n.localise import check_locales
+from icbt_content.i18n.localise import LocalisedProgramme, localise
 from icbt_content.inputs import leaves_project
 from icbt_content.model.blocks import Callout, Prose
 from icbt_content.model.programme import Page, Programme
 from icbt_content.pipeline.cache import SHARED_FOLDERS
+from icbt_content.pipeline.check import validate_locales
 from icbt_content.pipeline.unit import ProgrammeBuild, UnitContext, programme_renderers
 from icbt_content.pipeline.unit import _rendered_files as rendered_files
 from icbt_content.project import LOCALES
@@ -151,28 +152,27 @@ class ProgrammeMemory:
         project = context.project
         loaded = read_programme(self.folder, project, read_page=self.pages)
         self.pages.keep_only(self._page_files(loaded))
+        localised, localise_problems = localise(project, loaded)
         loaded.diagnostics.extend(self._validated(loaded))
+        locale_problems = validate_locales(loaded, localised)
+        validated = Diagnostics([*loaded.diagnostics, *locale_problems])
         result = ProgrammeBuild(folder=self.folder.name)
         result.checked.extend(loaded.diagnostics)
         programme = loaded.programme
         if programme is not None:
             result.programme = programme.id
-        result.passed = programme is not None and not loaded.diagnostics.fails(context.strict)
-        if programme is None or not result.passed:
-            result.checked.extend(check_locales(project, loaded))
-            result.checked.extend(catalog_currency(project, [loaded]))
-            return result
-        inputs = self._inputs(context, loaded)
-        found = Diagnostics()
-        rendered = self._render_changed(context, loaded, programme, inputs, result, found)
-        if rendered is None:
-            found = Diagnostics()
-            rendered = self._render_all(context, loaded, programme, inputs, result, found)
-        self._last = rendered
-        result.files = with_copies(rendered.files, self.copies)
-        result.rendered = [d for problems in rendered.problems.values() for d in problems]
-        result.rendered.extend(rendered.other)
-        result.checked.extend(found)
+        result.passed = programme is not None and not validated.fails(context.strict)
+        if programme is not None and result.passed:
+            inputs = self._inputs(context, loaded)
+            rendered = self._render_changed(context, loaded, localised, programme, inputs, result)
+            if rendered is None:
+                rendered = self._render_all(context, loaded, localised, programme, inputs, result)
+            self._last = rendered
+            result.files = with_copies(rendered.files, self.copies)
+            result.rendered = [d for problems in rendered.problems.values() for d in problems]
+            result.rendered.extend(rendered.other)
+        result.checked.extend(localise_problems)
+        result.checked.extend(locale_problems)
         result.checked.extend(catalog_currency(project, [loaded]))
         return result
 
@@ -218,15 +218,15 @@ class ProgrammeMemory:
         self,
         context: UnitContext,
         loaded: LoadedProgramme,
+        localised: list[LocalisedProgramme],
         programme: Programme,
         inputs: dict[str, object],
         result: ProgrammeBuild,
-        found: Diagnostics,
     ) -> _Rendered:
         """Render the whole programme (the render stage of ``build_programme``)."""
         files: list[RenderedFile] = []
         problems: dict[str, list[Diagnostic]] = {}
-        for file in rendered_files(context, loaded, result, found, None):
+        for file in rendered_files(context, loaded, localised, result, None):
             problems[file.path] = _problems_of(file)
             files.append(file)
         self.rendered_pages = result.pages
@@ -246,16 +246,16 @@ class ProgrammeMemory:
         self,
         context: UnitContext,
         loaded: LoadedProgramme,
+        localised: list[LocalisedProgramme],
         programme: Programme,
         inputs: dict[str, object],
         result: ProgrammeBuild,
-        found: Diagnostics,
     ) -> _Rendered | None:
         """Render only the pages that changed; None when that cannot be shown to be enough."""
         last = self._last
         if last is None or last.inputs != inputs or last.outline != outline(programme):
             return None
-        renderers = programme_renderers(context, loaded, found)
+        renderers = programme_renderers(context, loaded, localised)
         if len(renderers) != 1 or renderers[0].fallback is not None or renderers[0].notices:
             return None
         files = list(last.files)
