@@ -358,26 +358,6 @@ def test_scores_are_worked_out_in_one_place() -> None:
 # function adds to a collection of diagnostics it was given, and no public function yields them
 # (private helpers may, for their module's public function to collect).
 
-#: Modules that still report problems another way (out-parameters, a model's diagnostics
-#: added to, generators of checks), to be converted by the helpers that own them: the build's
-#: stages (load, localise, validate, the builder) and the readers they use. Never to grow.
-DIAGNOSTICS_CONVENTION_PENDING: frozenset[str] = frozenset(
-    {
-        "icbt_content.i18n.localise",
-        "icbt_content.localised",
-        "icbt_content.validate",
-    }
-)
-
-#: Public functions that yield their problems because a registry of a pending module asks for
-#: that shape: validate.CHECKS holds ``Callable[..., Iterator[Diagnostic]]``.
-PUBLIC_GENERATORS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("icbt_content.safety.monitoring", "check_weekly_measures"),
-        ("icbt_content.safety.release", "check_released_version"),
-    }
-)
-
 _MUTATORS = frozenset({"append", "extend", "add", "insert"})
 
 
@@ -454,16 +434,10 @@ def _yields_diagnostics(function: ast.FunctionDef | ast.AsyncFunctionDef) -> boo
 def diagnostics_convention_breaches() -> list[str]:
     found = []
     for name, path in modules().items():
-        if name in DIAGNOSTICS_CONVENTION_PENDING:
-            continue
         for function, public in _functions(ast.parse(path.read_text(encoding="utf-8"))):
             where = f"{name}:{function.lineno} {function.name}"
             found.extend(f"{where} adds to its parameter '{p}'" for p in _out_parameters(function))
-            if (
-                public
-                and _yields_diagnostics(function)
-                and (name, function.name) not in PUBLIC_GENERATORS_ALLOWED
-            ):
+            if public and _yields_diagnostics(function):
                 found.append(f"{where} yields its problems")
             returns = ast.unparse(function.returns) if function.returns else ""
             if public and ("Diagnostics]" in returns or returns == "Diagnostics"):
@@ -473,16 +447,6 @@ def diagnostics_convention_breaches() -> list[str]:
 
 def test_problems_are_returned_one_way() -> None:
     assert diagnostics_convention_breaches() == []
-
-
-def test_the_diagnostics_allow_lists_name_what_exists() -> None:
-    functions = {
-        (name, function.name)
-        for name, path in modules().items()
-        for function, _ in _functions(ast.parse(path.read_text(encoding="utf-8")))
-    }
-    assert sorted(DIAGNOSTICS_CONVENTION_PENDING - set(modules())) == []
-    assert sorted(PUBLIC_GENERATORS_ALLOWED - functions) == []
 
 
 @pytest.mark.parametrize(

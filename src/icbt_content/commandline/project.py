@@ -77,8 +77,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Run ``icbt check``; return the exit status."""
     from icbt_content.diagnostics import Diagnostics
     from icbt_content.i18n.gate import catalog_currency
-    from icbt_content.i18n.localise import check_locales
-    from icbt_content.pipeline.check import check_project
+    from icbt_content.pipeline.check import check_project, locale_problems
 
     project = project_folder(args)
     found = Diagnostics()
@@ -86,7 +85,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for item in loaded:
         found.extend(item.diagnostics)
         # What the build would refuse to publish: crisis services, safety words, translations.
-        found.extend(check_locales(project, item))
+        found.extend(locale_problems(project, item))
         if args.verbose:
             print(f"checked {item.root.name}", file=sys.stderr)
     found.extend(catalog_currency(project, loaded))

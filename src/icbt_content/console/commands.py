@@ -95,7 +95,6 @@ def load_programmes(
     """The project's programmes, each as published in its locales; the errors of any that
     cannot be read."""
     from icbt_content.authoring.loader import read_programme
-    from icbt_content.diagnostics import Diagnostics
     from icbt_content.i18n.localise import localise
     from icbt_content.project import programme_folders
 
@@ -111,7 +110,7 @@ def load_programmes(
         programmes.append(loaded.programme)
         # Locales the build would refuse are left out; the source locale is always there.
         localised[loaded.programme.id] = {
-            one.locale.code: one.programme for one in localise(project, loaded, Diagnostics())
+            one.locale.code: one.programme for one in localise(project, loaded)[0]
         }
     return programmes, localised, problems
 
