@@ -22,7 +22,7 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(source)
         return real(self, source, *args, **kwargs)  # type: ignore[arg-type]
 
-    getattr(interface._from_template, "cache_clear", lambda: None)()
+    interface._TEMPLATES_READ.clear()
     monkeypatch.setattr(Environment, "parse", counting)
     return seen
 

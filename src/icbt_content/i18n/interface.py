@@ -9,12 +9,11 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, nodes
+from jinja2 import Environment
 from jinja2.ext import extract_from_ast
 from pydantic import ValidationError
 
@@ -66,11 +65,25 @@ def template_strings(project: Path | None = None) -> Iterator[InterfaceString]:
     """``_("...")`` strings of the package's templates and a project's template overrides."""
     package = resources.files("icbt_content.render") / "templates"
     for name, text in sorted(_walk(package, "")):
-        yield from _from_template(text, f"icbt_content/render/templates/{name}")
+        yield from _strings_of(text, f"icbt_content/render/templates/{name}")
     if project is not None and Project(project).templates.is_dir():
         for path in sorted(Project(project).templates.rglob("*.html")):
             rel = path.relative_to(project).as_posix()
-            yield from _from_template(path.read_text(encoding="utf-8"), rel)
+            yield from _strings_of(path.read_text(encoding="utf-8"), rel)
+
+
+_TEMPLATES_READ: dict[tuple[str, str], tuple[InterfaceString, ...]] = {}
+
+
+def _strings_of(text: str, where: str) -> tuple[InterfaceString, ...]:
+    """The strings of one template, parsed once while its text is unchanged (every locale of
+    every programme asks for the site's safety words)."""
+    key = (text, where)
+    if key not in _TEMPLATES_READ:
+        if len(_TEMPLATES_READ) > 1024:
+            _TEMPLATES_READ.clear()  # templates edited again and again while serving
+        _TEMPLATES_READ[key] = tuple(_from_template(Environment(), text, where))
+    return _TEMPLATES_READ[key]
 
 
 def _walk(folder: Any, prefix: str) -> Iterator[tuple[str, str]]:
@@ -82,18 +95,11 @@ def _walk(folder: Any, prefix: str) -> Iterator[tuple[str, str]]:
             yield name, entry.read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=1024)
-def _from_template(text: str, where: str) -> tuple[InterfaceString, ...]:
-    """The strings of one template, parsed once per text (the i18n gates ask for every
-    template's strings once per string they check)."""
+def _from_template(env: Environment, text: str, where: str) -> Iterator[InterfaceString]:
     try:
-        tree = Environment().parse(text)
+        tree = env.parse(text)
     except Exception:  # a broken override is reported by the build, not here
-        return ()
-    return tuple(_extract(tree, where))
-
-
-def _extract(tree: nodes.Template, where: str) -> Iterator[InterfaceString]:
+        return
     for lineno, func, message in extract_from_ast(tree, _GETTEXT, babel_style=True):
         at = f"{where}:{lineno}"
         if isinstance(message, str):
