@@ -72,11 +72,11 @@ def units_in_order(
     if jobs <= 1 or len(folders) <= 1:
         render = True
         for folder in folders:
-            key = cache.key(context, folder) if cache is not None and render else None
-            unit = _from_cache(cache, key, progress)
+            key = cache.key(context, folder) if cache is not None else None
+            unit = _from_cache(cache, key, progress) if render else _checked(cache, key)
             if unit is None:
                 unit = build_programme(context, folder, render=render, progress=progress)
-                _store(cache, key, unit)
+                _store(cache, key if render else None, unit)
             render = render and unit.passed
             yield unit
         return
@@ -152,6 +152,17 @@ def _from_cache(
     if unit is not None:
         _progress(progress, unit)
     return unit
+
+
+def _checked(cache: BuildCache | None, key: str | None) -> ProgrammeBuild | None:
+    """What only checking a unit gives (its load, validate and localise problems), from the
+    cache's unit with the same inputs: nothing rendered."""
+    if cache is None or key is None or not cache.has(key):
+        return None
+    unit = cache.load(key)
+    if unit is None:
+        return None
+    return ProgrammeBuild(unit.folder, unit.programme, unit.passed, checked=unit.checked)
 
 
 def _store(cache: BuildCache | None, key: str | None, unit: ProgrammeBuild) -> None:
