@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK
+from icbt_content.commandline.helps import HELP
 from icbt_content.commandline.support import (
     add_output_options,
     print_diagnostics,
@@ -116,9 +117,7 @@ def load_programmes(
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `console` command."""
-    console = subparsers.add_parser(
-        "console", help="run the therapist console against the FHIR server"
-    )
+    console = subparsers.add_parser("console", help=HELP["console"])
     console.add_argument("--project", default=".", help="project folder (default: .)")
     console.add_argument("--host", default="127.0.0.1")
     console.add_argument("--port", type=int, default=8400)

@@ -288,8 +288,11 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         if isinstance(obj, LoopContext) and args:
             # loop(children) in a recursive loop: its items count like any other loop's.
             args = (self.count_iterations(args[0]), *args[1:])
-        with budget.nested_call():
+        budget.enter_call()  # not nested_call(): a context manager per call costs more than it
+        try:
             result = context.call(obj, *args, **kwargs)
+        finally:
+            budget.depth -= 1
         return budget.checked(result)
 
     def refuse_call(self, obj: Any) -> Exception:

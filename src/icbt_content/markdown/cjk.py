@@ -26,18 +26,26 @@ _VARIATION = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
 
 def is_cjk(char: str) -> bool:
     """Whether ``char`` is written without spaces around it: wide East Asian or Hangul."""
-    if not char or char.isspace():
+    if not char or char < _FIRST_WIDE or char.isspace():
         return False
     code = ord(char)
     if 0x1F000 <= code <= 0x1FAFF:  # emoji and symbols are wide but separated by spaces
         return False
-    if unicodedata.east_asian_width(char) in ("W", "F", "H"):
+    if unicodedata.east_asian_width(char) in _WIDE:
         return True
     return 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F or 0xAC00 <= code <= 0xD7AF
 
 
+_WIDE = ("W", "F", "H")
+#: No character before this one is wide (U+0378 in Unicode 14): Latin text needs no look-up.
+_FIRST_WIDE = next(chr(c) for c in range(0x110000) if unicodedata.east_asian_width(chr(c)) in _WIDE)
+
+
 def _is_variation(char: str) -> bool:
-    return any(low <= ord(char) <= high for low, high in _VARIATION)
+    return char >= _FIRST_VARIATION and any(low <= ord(char) <= high for low, high in _VARIATION)
+
+
+_FIRST_VARIATION = chr(_VARIATION[0][0])
 
 
 def _char_before(src: str, start: int) -> str:

@@ -24,6 +24,7 @@ from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.inputs import files_under
 from icbt_content.loop.connected_site import site_csp
 from icbt_content.pipeline.check import check_programme_in_locales
+from icbt_content.pipeline.collector import fewer_collections
 from icbt_content.pipeline.media import media_problem
 from icbt_content.render.assets import find_external_resources
 from icbt_content.render.connected import connected_pages
@@ -82,6 +83,7 @@ class UnitContext:
         return {**self.__dict__, "_env": None}
 
 
+@fewer_collections()
 def build_programme(
     context: UnitContext,
     folder: Path,

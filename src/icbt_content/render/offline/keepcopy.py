@@ -55,6 +55,7 @@ _URL_ATTR = re.compile(r'\s(href|src|poster)="([^"]*)"')
 _MAIN = re.compile(r"(<main\b[^>]*>)(.*?)(</main>)", re.S)
 _H1 = re.compile(r"<h1\b[^>]*>.*?</h1>", re.S)
 _HTML_TAG = re.compile(r"<html\b[^>]*>")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
 def labels_file(programme: Programme, scope_path: str) -> RenderedFile:
@@ -143,20 +144,33 @@ def _for_disk(path: str, html: bytes, present: set[str]) -> bytes:
 
         def attribute(attr: re.Match[str]) -> str:
             name, url = attr.group(1), attr.group(2)
-            if url.startswith("#") or re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I):
+            if url.startswith("#") or _SCHEME.match(url):
                 return attr.group(0)
             address, _, anchor = url.partition("#")
             target = posixpath.normpath(posixpath.join(folder, address or "."))
             if address.endswith("/") or address in ("", ".", "./", ".."):
                 target = posixpath.join(target, "index.html")
             if target in present:
-                rewritten = posixpath.relpath(target, folder) + (f"#{anchor}" if anchor else "")
+                rewritten = _relative(target, folder) + (f"#{anchor}" if anchor else "")
                 return f' {name}="{rewritten}"'
             return "" if element == "a" else attr.group(0)
 
         return _URL_ATTR.sub(attribute, match.group(0))
 
     return _TAG.sub(tag, text).encode("utf-8")
+
+
+def _relative(target: str, folder: str) -> str:
+    """``posixpath.relpath(target, folder)`` for two paths in the site (relative, normalised,
+    never above its root), without asking for the working folder each time as relpath does."""
+    to = target.split("/")
+    start = folder.split("/") if folder else []
+    common = 0
+    for mine, theirs in zip(to, start, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
 
 
 def _answers_shell(page: str) -> str:
