@@ -6,8 +6,8 @@ the main thread shares the session's ``browser``.
 
 Under pytest-xdist (``scripts/test`` runs ``-n auto --dist loadscope``) each worker has its own
 session (its own ``sample_site``, browser, servers and temporary folders) and runs whole test
-modules, so a module-scoped fixture is set up once; the folders of ``ONE_WORKER`` go to a single
-worker, so the servers or the MkDocs build they share start once."""
+scopes (tests/xdist_scopes.py: mostly whole modules, so a module-scoped fixture is set up once;
+the modules sharing the servers or the MkDocs build go to a single worker, so those start once)."""
 
 from __future__ import annotations
 
@@ -21,25 +21,18 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
+from xdist_scopes import load_costs, slowest_first, xdist_scope
 
 from icbt_content import build_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
 
-#: Test folders whose modules share a slow session fixture, each run whole by one xdist worker:
-#: the FHIR and OpenID Connect servers (tests/fhirloop), the MkDocs build (tests/docs).
-ONE_WORKER = ("tests/fhirloop/", "tests/docs/")
-
-
-def xdist_scope(nodeid: str) -> str:
-    """The unit of work a test is scheduled in: its folder in ONE_WORKER, else its module."""
-    return next((f for f in ONE_WORKER if nodeid.startswith(f)), nodeid.split("::", 1)[0])
-
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """``--dist loadscope`` with the scopes of ``xdist_scope`` (other modes: xdist's own).
+    """``--dist loadscope`` with the scopes of ``xdist_scopes`` handed out slowest first (other
+    modes: xdist's own).
 
     (Not ``loadgroup`` marks: xdist 3.8 groups by rewriting ``item._nodeid``, which pytest 9.2
     no longer reads, so every group would be split across the workers.)"""
@@ -47,9 +40,23 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
         return None
     from xdist.scheduler import LoadScopeScheduling
 
+    costs = load_costs()
+
     class Scheduling(LoadScopeScheduling):  # type: ignore[misc]
+        ordered = False
+
         def _split_scope(self, nodeid: str) -> str:
             return xdist_scope(nodeid)
+
+        def _assign_work_unit(self, node: Any) -> None:
+            if not self.ordered:
+                units = dict(self.workqueue)
+                self.workqueue.clear()
+                sizes = [(scope, len(tests)) for scope, tests in units.items()]
+                for scope in slowest_first(sizes, costs):
+                    self.workqueue[scope] = units[scope]
+                self.ordered = True
+            super()._assign_work_unit(node)
 
     return Scheduling(config, log)
 

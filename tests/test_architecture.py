@@ -7,6 +7,8 @@ behind ``importlib.import_module`` is found as well.
 from __future__ import annotations
 
 import ast
+import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -60,43 +62,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "console",
         ),
     ),
-    ("commands", ("", "cli", "commandline", "build", "__main__")),
+    ("commands", ("", "cli", "commandline", "__main__")),
 )
 
 #: Modules that parse the command line, print and pick exit codes: the top layer, and the only
 #: places that may import our own modules inside functions (to start quickly).
 COMMAND_MODULE_SUFFIX = ".commands"
-
-#: Import edges that still close a circle, each to be broken by moving code, never to grow:
-#: the commands' shared helpers and their output formats import each other, and the project
-#: commands read the command table that names them; the FHIR export
-#: writes exercise Questionnaires made by a module that takes the export's constants.
-KNOWN_CIRCLE_EDGES: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("icbt_content.commandline.project", "icbt_content.commandline.registry"),
-        ("icbt_content.commandline.support", "icbt_content.commandline.formats"),
-        ("icbt_content.export.fhir", "icbt_content.export.exercises"),
-    }
-)
-
-#: Imports of our own modules inside a function outside the command modules, each with its
-#: reason. The connected site's data needs the names the FHIR export gives (a later layer): they
-#: belong in a module of the loop's contract, below both.
-FUNCTION_LEVEL_IMPORTS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("icbt_content.export.fhir", "icbt_content.export.exercises"),
-        ("icbt_content.loop.connected_site", "icbt_content.export.exercises"),
-        ("icbt_content.loop.connected_site", "icbt_content.export.fhir"),
-    }
-)
-
-#: Imports of a later layer, each with its reason (see FUNCTION_LEVEL_IMPORTS_ALLOWED).
-LATER_LAYER_IMPORTS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("icbt_content.loop.connected_site", "icbt_content.export.exercises"),
-        ("icbt_content.loop.connected_site", "icbt_content.export.fhir"),
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -277,7 +248,6 @@ def test_no_module_imports_a_later_layer() -> None:
         f"({LAYERS[layer_of(i.imported)][0]})"
         for i in imports()
         if layer_of(i.imported) > layer_of(i.importer)
-        and (i.importer, i.imported) not in LATER_LAYER_IMPORTS_ALLOWED
     ]
     assert wrong == []
 
@@ -285,27 +255,60 @@ def test_no_module_imports_a_later_layer() -> None:
 def test_no_import_circles() -> None:
     edges: dict[str, set[str]] = {name: set() for name in modules()}
     for i in imports():
-        if (i.importer, i.imported) not in KNOWN_CIRCLE_EDGES:
-            edges[i.importer].add(i.imported)
+        edges[i.importer].add(i.imported)
     assert cycles(edges) == []
-
-
-def test_the_allow_lists_name_imports_that_exist() -> None:
-    """An entry left behind once its import is gone would hide the next one."""
-    edges = {(i.importer, i.imported) for i in imports()}
-    allowed = KNOWN_CIRCLE_EDGES | FUNCTION_LEVEL_IMPORTS_ALLOWED | LATER_LAYER_IMPORTS_ALLOWED
-    assert sorted(allowed - edges) == []
 
 
 def test_function_level_imports_only_in_command_modules() -> None:
     hidden = [
         f"{i.importer}:{i.line} imports {i.imported} inside a function"
         for i in imports()
-        if i.in_function
-        and not is_command_module(i.importer)
-        and (i.importer, i.imported) not in FUNCTION_LEVEL_IMPORTS_ALLOWED
+        if i.in_function and not is_command_module(i.importer)
     ]
     assert hidden == []
+
+
+REPO = SRC.parent
+#: Where a name of ours may be used: the code, its templates, tests, docs, benchmarks and the
+#: entry points of pyproject.toml.
+_USES = ("src/**/*.py", "src/**/*.html", "tests/**/*.py", "docs/**/*.md", "benchmarks/**/*.py")
+
+
+def _defined_names(tree: ast.Module) -> Iterator[tuple[str, int]]:
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield node.name, node.lineno
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            yield from ((t.id, node.lineno) for t in targets if isinstance(t, ast.Name))
+
+
+def test_no_dead_code() -> None:
+    """Every function, class and constant a module defines is named somewhere else: a name
+    written once, where it is defined, is never used."""
+    words: Counter[str] = Counter()
+    for pattern in _USES:
+        for path in REPO.glob(pattern):
+            if "node_modules" not in path.parts:
+                words.update(re.findall(r"\w+", path.read_text(encoding="utf-8")))
+    words.update(re.findall(r"\w+", (REPO / "pyproject.toml").read_text(encoding="utf-8")))
+    unused = [
+        f"{name}:{line} {defined}"
+        for name, path in modules().items()
+        for defined, line in _defined_names(ast.parse(path.read_text(encoding="utf-8")))
+        if not defined.startswith("__") and words[defined] < 2
+    ]
+    assert unused == []
+
+
+#: Folder names that build tools and common ``.gitignore`` templates take for output and skip:
+#: a package of ours named like one could be left out of a commit, an archive or a search.
+OUTPUT_FOLDER_NAMES = frozenset({"build", "dist", "site", "out", "_build", "node_modules"})
+
+
+def test_no_package_is_named_like_an_output_folder() -> None:
+    packages = {path.parent for path in (SRC / PACKAGE).rglob("__init__.py")}
+    assert sorted(p.name for p in packages if p.name in OUTPUT_FOLDER_NAMES) == []
 
 
 @pytest.mark.parametrize(
@@ -355,31 +358,6 @@ def test_scores_are_worked_out_in_one_place() -> None:
 # function adds to a collection of diagnostics it was given, and no public function yields them
 # (private helpers may, for their module's public function to collect).
 
-#: Modules that still report problems another way (out-parameters, a model's diagnostics
-#: added to, generators of checks), to be converted by the helpers that own them: the build's
-#: stages (load, localise, validate, the builder) and the readers they use. Never to grow.
-DIAGNOSTICS_CONVENTION_PENDING: frozenset[str] = frozenset(
-    {
-        "icbt_content.authoring.loader",
-        "icbt_content.authoring.pages",
-        "icbt_content.authoring.recall",
-        "icbt_content.i18n.localise",
-        "icbt_content.inputs",
-        "icbt_content.localised",
-        "icbt_content.pipeline.build",
-        "icbt_content.validate",
-    }
-)
-
-#: Public functions that yield their problems because a registry of a pending module asks for
-#: that shape: validate.CHECKS holds ``Callable[..., Iterator[Diagnostic]]``.
-PUBLIC_GENERATORS_ALLOWED: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("icbt_content.safety.monitoring", "check_weekly_measures"),
-        ("icbt_content.safety.release", "check_released_version"),
-    }
-)
-
 _MUTATORS = frozenset({"append", "extend", "add", "insert"})
 
 
@@ -411,6 +389,18 @@ def _out_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[st
     arguments = function.args.posonlyargs + function.args.args + function.args.kwonlyargs
     names = {a.arg for a in arguments} - {"self", "cls"}
     holders = {a.arg for a in arguments if _mentions_diagnostics(a.annotation)}
+    # ``found = loaded.diagnostics`` makes ``found`` another name for a parameter's diagnostics.
+    aliases = {
+        target.id: f"{node.value.value.id}.diagnostics"
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "diagnostics"
+        and isinstance(node.value.value, ast.Name)
+        and node.value.value.id in names
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
     added: set[str] = set()
     for node in ast.walk(function):
         target = None
@@ -424,6 +414,8 @@ def _out_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[st
             target = node.target
         if isinstance(target, ast.Name) and target.id in holders:
             added.add(target.id)
+        if isinstance(target, ast.Name) and target.id in aliases:
+            added.add(aliases[target.id])
         if (
             isinstance(target, ast.Attribute)
             and target.attr == "diagnostics"
@@ -442,16 +434,10 @@ def _yields_diagnostics(function: ast.FunctionDef | ast.AsyncFunctionDef) -> boo
 def diagnostics_convention_breaches() -> list[str]:
     found = []
     for name, path in modules().items():
-        if name in DIAGNOSTICS_CONVENTION_PENDING:
-            continue
         for function, public in _functions(ast.parse(path.read_text(encoding="utf-8"))):
             where = f"{name}:{function.lineno} {function.name}"
             found.extend(f"{where} adds to its parameter '{p}'" for p in _out_parameters(function))
-            if (
-                public
-                and _yields_diagnostics(function)
-                and (name, function.name) not in PUBLIC_GENERATORS_ALLOWED
-            ):
+            if public and _yields_diagnostics(function):
                 found.append(f"{where} yields its problems")
             returns = ast.unparse(function.returns) if function.returns else ""
             if public and ("Diagnostics]" in returns or returns == "Diagnostics"):
@@ -463,16 +449,6 @@ def test_problems_are_returned_one_way() -> None:
     assert diagnostics_convention_breaches() == []
 
 
-def test_the_diagnostics_allow_lists_name_what_exists() -> None:
-    functions = {
-        (name, function.name)
-        for name, path in modules().items()
-        for function, _ in _functions(ast.parse(path.read_text(encoding="utf-8")))
-    }
-    assert sorted(DIAGNOSTICS_CONVENTION_PENDING - set(modules())) == []
-    assert sorted(PUBLIC_GENERATORS_ALLOWED - functions) == []
-
-
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
@@ -482,6 +458,11 @@ def test_the_diagnostics_allow_lists_name_what_exists() -> None:
         ("def f(shown: list[Diagnostic]) -> str:\n    return str(shown)\n", []),
         ("def f(loaded: Loaded) -> None:\n    loaded.diagnostics.extend(x)\n", ["adds"]),
         ("def f(self) -> None:\n    self.diagnostics.append(x)\n", []),
+        (
+            "def f(loaded: Loaded) -> None:\n    found = loaded.diagnostics\n    found.add(x)\n",
+            ["adds"],
+        ),
+        ("def f() -> None:\n    found = Loaded().diagnostics\n    found.add(x)\n", []),
         ("def f() -> Iterator[Diagnostic]:\n    yield x\n", ["yields"]),
         ("def _f() -> Iterator[Diagnostic]:\n    yield x\n", []),
         ("class _C:\n    def run(self) -> Iterator[Diagnostic]:\n        yield x\n", []),

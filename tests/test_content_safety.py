@@ -187,11 +187,10 @@ def test_worse_scores_messages_promise_no_recovery(programme_id: str) -> None:
     # The Chinese translation of the social anxiety message says the same as the English one.
     if programme_id == "sad":
         from icbt_content.authoring.loader import read_programme
-        from icbt_content.diagnostics import Diagnostics
         from icbt_content.i18n.localise import localise_to
 
         loaded = read_programme(REPO / "programmes/sad", REPO)
-        localised = localise_to(REPO, loaded, "zh-Hant-HK", Diagnostics())
+        localised, _ = localise_to(REPO, loaded, "zh-Hant-HK")
         assert localised is not None
         message = next(t for t in localised.programme.guidance if t.id == "scores-worse")
         assert "risk_flagged" in message.body and message.body.isascii() is False

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire
 
-from icbt_content.build import build_site
 from icbt_content.deployment import load_deployment
 from icbt_content.export.exercises import exercise_questionnaire
 from icbt_content.loop import contract
 from icbt_content.loop.checks import address_problem, missing_permissions
 from icbt_content.loop.connected_site import connected_csp
 from icbt_content.model.deployment import FhirConnection, wording
+from icbt_content.pipeline import build_site
 from icbt_content.pipeline.check import check_project
 from icbt_content.pipeline.headers import FILE_CSP, worker_reachable
 from icbt_content.render.environment import CSP

@@ -19,9 +19,11 @@ from icbt_content.validate import validate_programme
 @pytest.fixture
 def renderer(basic_project: Path) -> ProgrammeRenderer:
     loaded = read_programme(basic_project / "programmes" / "demo", basic_project)
-    validate_programme(loaded)
+    loaded.diagnostics.extend(validate_programme(loaded))
     assert loaded.programme is not None and not loaded.diagnostics.errors
-    lp = next(localise(basic_project, loaded, loaded.diagnostics))
+    localised, problems = localise(basic_project, loaded)
+    loaded.diagnostics.extend(problems)
+    lp = localised[0]
     own = Language(
         lp.locale.code, lp.locale.name, lp.locale.direction, pages=content_paths(lp.programme)
     )

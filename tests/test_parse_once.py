@@ -4,7 +4,8 @@ alone would render it."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import shutil
+from collections import Counter, OrderedDict
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,34 @@ def test_a_page_with_link_references_is_parsed_again_by_block() -> None:
     # one in this block.
     assert html == shared_parser().render("See [the guide][g].", {"resolve_link": None})
     assert "<a" not in html
+
+
+def test_plain_messages_are_checked_without_parsing_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The catalog checks parse a message only when it may hold markup, links or blocks, and
+    the build parses each block of the source once."""
+    from icbt_content.i18n import inline_checks
+    from icbt_content.pipeline.build import build_site
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "i18n" / "project", project)
+    monkeypatch.setattr(parser, "_PARSED", OrderedDict())
+    monkeypatch.setattr(parser, "PARSED_BLOCKS_KEPT", 100_000)
+    inline_checks.block_tokens.cache_clear()
+    counting = checking_parser()
+    calls: Counter[str] = Counter()
+    real = counting.parse
+
+    def counted(src: str, env: object = None) -> object:
+        calls[src] += 1
+        return real(src, env)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(counting, "parse", counted)
+    report = build_site(project, tmp_path / "site")
+    assert report.locales["demo"] == ["en-GB", "ar", "fr"]
+    assert "Read a page each day." not in calls
+    assert "Lisez une page par jour." not in calls
+    welcome = (project / "programmes/demo/modules/start/01-welcome.md").read_text("utf-8")
+    blocks = [text for text in calls if text.strip() and text in welcome]
+    assert blocks and all(calls[text] == 1 for text in blocks)

@@ -94,6 +94,37 @@ def test_the_page_has_every_message_the_scripts_show_and_no_other() -> None:
     assert asked | reasons == shown, (asked | reasons) ^ shown
 
 
+#: A global made by a script: a property of the window set, or a top-level ``var`` (a module's
+#: own ``const`` and ``let`` stay in the module).
+_GLOBAL = re.compile(r"\b(?:window|globalThis|self)\.\w+\s*=(?!=)|^var\s", re.MULTILINE)
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: path.name)
+def test_scripts_make_no_globals(script: Path) -> None:
+    assert not _GLOBAL.findall(script.read_text(encoding="utf-8"))
+
+
+def test_the_templates_load_our_scripts_as_modules() -> None:
+    tags = [
+        tag
+        for template in TEMPLATES.iterdir()
+        if template.is_file()
+        for tag in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", template.read_text(encoding="utf-8"))
+        if "vendor/" not in tag  # a library that is not ours, loaded as its authors ship it
+    ]
+    assert tags and all('type="module"' in tag for tag in tags), tags
+
+
+#: A measure's scoring rules as its JSON names them (the fields tests/test_architecture.py keeps
+#: to measures/scoring.py in Python); ``.reverse(`` is an array's own method.
+_SCORING_RULE = re.compile(r"\.(?:reverse(?!\s*\()|reliable_change|max_missing)\b")
+
+
+def test_scores_are_worked_out_only_in_scoring_js() -> None:
+    readers = [script.name for script in SCRIPTS if _SCORING_RULE.search(script.read_text("utf-8"))]
+    assert readers == ["scoring.js"]
+
+
 def test_the_key_scheme_is_spelt_only_in_ids() -> None:
     root = STORAGE_ROOT.rstrip("/")
     for script in SCRIPTS:

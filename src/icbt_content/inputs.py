@@ -24,6 +24,7 @@ function. They are not checked here.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from icbt_content.diagnostics import Diagnostic, diagnostic
@@ -90,18 +91,22 @@ def files_under(folder: Path, project: Path) -> tuple[list[Path], list[Diagnosti
     Files are given by their path under ``folder`` (not their link target). Hidden files and
     folders (names starting with ``.``) are left out.
     """
-    files: list[Path] = []
-    found: list[Diagnostic] = []
     problem = leaves_project(folder, project)
     if problem is not None:
-        return files, [problem]
-    _walk(folder, project, set(), files, found)
+        return [], [problem]
+    files: list[Path] = []
+    found: list[Diagnostic] = []
+    for item in _walk(folder, project, set()):
+        if isinstance(item, Path):
+            files.append(item)
+        elif item not in found:
+            found.append(item)
     return sorted(files), found
 
 
-def _walk(
-    folder: Path, project: Path, seen: set[str], files: list[Path], found: list[Diagnostic]
-) -> None:
+def _walk(folder: Path, project: Path, seen: set[str]) -> Iterator[Path | Diagnostic]:
+    """Each file under ``folder``, and each link refused on the way; ``seen`` holds the real
+    paths of the folders walked."""
     real = os.path.realpath(folder)
     if real in seen:  # a link back up the tree: list what is under it once
         return
@@ -116,9 +121,8 @@ def _walk(
         path = folder / entry.name
         problem = leaves_project(path, project) if entry.is_symlink() else None
         if problem is not None:
-            if problem not in found:
-                found.append(problem)
+            yield problem
         elif entry.is_dir(follow_symlinks=True):
-            _walk(path, project, seen, files, found)
+            yield from _walk(path, project, seen)
         elif entry.is_file(follow_symlinks=True):
-            files.append(path)
+            yield path

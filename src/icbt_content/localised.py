@@ -10,9 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from icbt_content.authoring.loader import LoadedProgramme, read_programme
-from icbt_content.diagnostics import ContentError, Diagnostics
+from icbt_content.deployment import load_deployment
+from icbt_content.diagnostics import ContentError, Diagnostic, Diagnostics
 from icbt_content.errors import NotFoundError
-from icbt_content.i18n.localise import LocalisedProgramme, localise, localise_to
+from icbt_content.i18n.localise import (
+    LocalisedProgramme,
+    localise,
+    localise_source,
+    localise_to,
+)
 from icbt_content.paths import StrPath, as_path
 from icbt_content.validate import validate_programme
 
@@ -31,17 +37,17 @@ def load_localised(
     in ``locale``; warnings are in the result's ``warnings``.
     """
     _, localised, found = localise_folder(path, locale, project=project)
-    return replace(localised, warnings=tuple(found.warnings))
+    return replace(localised, warnings=tuple(Diagnostics(found).warnings))
 
 
 def localise_folder(
     path: StrPath, locale: str | None = None, *, project: StrPath | None = None
-) -> tuple[LoadedProgramme, LocalisedProgramme, Diagnostics]:
+) -> tuple[LoadedProgramme, LocalisedProgramme, list[Diagnostic]]:
     """Load, check and localise a programme folder; return it as read, localised, and warnings."""
     root = as_path(path)
     project_root = as_path(project) if project is not None else root.resolve().parent.parent
     loaded = read_programme(root, project_root)
-    validate_programme(loaded)
+    loaded.diagnostics.extend(validate_programme(loaded))
     found = Diagnostics(loaded.diagnostics)
     if found.errors or loaded.programme is None:
         raise ContentError(found.errors or list(found))
@@ -49,16 +55,19 @@ def localise_folder(
     wanted = locale or loaded.programme.source_locale
     match: LocalisedProgramme | None
     if wanted == loaded.programme.source_locale:
-        match = next(iter(localise(project_root, loaded, found)), None)
+        deployment, problems = load_deployment(project_root)
+        found.extend(problems)
+        match, problems = localise_source(project_root, loaded.programme, deployment)
     else:
-        match = localise_to(project_root, loaded, wanted, found)
+        match, problems = localise_to(project_root, loaded, wanted)
+    found.extend(problems)
     if found.errors:
         raise ContentError(found.errors)
     if match is None:
-        others = localise(project_root, loaded, Diagnostics())
+        others, _ = localise(project_root, loaded)
         published = ", ".join(lp.locale.code for lp in others) or "none"
         raise NotFoundError(
             f"programme '{loaded.programme.id}' is not published in '{wanted}' "
             f"(published: {published})"
         )
-    return loaded, match, found
+    return loaded, match, list(found)

@@ -17,11 +17,11 @@ from icbt_content.export import export_bundle
 
 PUBLIC_MODULES = (
     "icbt_content",
-    "icbt_content.build",
     "icbt_content.export",
     "icbt_content.guidance",
     "icbt_content.markdown",
     "icbt_content.measures",
+    "icbt_content.pipeline",
 )
 
 

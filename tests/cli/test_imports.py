@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import icbt_content
+from icbt_content.commandline.helps import HELP
 from icbt_content.commandline.registry import COMMANDS, command_modules
 
 SRC = Path(icbt_content.__file__).parent
@@ -80,6 +81,7 @@ def test_version_and_help_import_no_command_and_none_of_the_library(argv: list[s
         "icbt_content",
         "icbt_content.commandline",
         "icbt_content.commandline.exits",
+        "icbt_content.commandline.helps",
         "icbt_content.commandline.registry",
         "icbt_content.commandline.runner",
         "icbt_content.commandline.support",
@@ -139,10 +141,11 @@ def test_every_registered_module_adds_only_its_commands() -> None:
         parser = argparse.ArgumentParser()
         sub = parser.add_subparsers()
         importlib.import_module(module).register(sub)
-        assert set(sub.choices) == {n for n, c in COMMANDS.items() if c.module == module}
-        # `icbt --help` shows the table's help without importing the module: the same words.
+        assert set(sub.choices) == {n for n, m in COMMANDS.items() if m == module}
+        # `icbt --help` shows the table's help without importing the module: the same words,
+        # both read from commandline/helps.py.
         for action in sub._choices_actions:
-            assert action.help == COMMANDS[action.dest].help, action.dest
+            assert action.help == HELP[action.dest], action.dest
 
 
 def test_every_commands_module_is_in_the_registry() -> None:
@@ -162,3 +165,7 @@ def test_the_old_entry_point_still_works() -> None:
 
     assert icbt_content.cli.main is icbt_content.commandline.main
     assert icbt_content.cli.run is icbt_content.commandline.run
+
+
+def test_every_command_has_its_help_and_every_help_a_command() -> None:
+    assert list(HELP) == list(COMMANDS)

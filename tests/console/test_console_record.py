@@ -21,13 +21,13 @@ from icbt_content.console.record import (
     measure_answers,
     measure_history,
 )
-from icbt_content.export.fhir import answer_codings
 from icbt_content.loop.contract import (
     FLAG_RISK_ANSWER,
     SYSTEM_ANSWER,
     SYSTEM_FLAG,
     SYSTEM_MODULE,
 )
+from icbt_content.loop.questionnaires import answer_codings
 from icbt_content.measures.scoring import ChangeCategory, Recovery, RecoveryNotComputable
 from icbt_content.model.programme import Programme
 

@@ -30,7 +30,7 @@ from icbt_content.export import (
     questionnaire_responses,
     responses_bundle,
 )
-from icbt_content.export.fhir import ORDINAL_VALUE
+from icbt_content.loop.questionnaires import ORDINAL_VALUE
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import Programme
 from icbt_content.pipeline.check import load_programme

@@ -15,14 +15,9 @@ import pytest
 from export_helpers import ANSWERS, PROJECT, read_json, valid_bundle, valid_questionnaire
 
 from icbt_content.export import questionnaire, questionnaire_responses, responses_bundle
-from icbt_content.export.fhir import (
-    BASE_URL_ENV,
-    DEFAULT_BASE_URL,
-    ORDINAL_VALUE,
-    URI_SYSTEM,
-    questionnaire_response,
-)
+from icbt_content.export.fhir import URI_SYSTEM, questionnaire_response
 from icbt_content.export.sdc import CALCULATED_EXPRESSION
+from icbt_content.loop.questionnaires import BASE_URL_ENV, DEFAULT_BASE_URL, ORDINAL_VALUE
 from icbt_content.measures.wording import apply_wording
 from icbt_content.model.measure import Measure, MeasureWording
 from icbt_content.model.programme import Programme

@@ -13,7 +13,7 @@ from typing import Any
 
 from fhir_servers import FhirServers
 
-from icbt_content.build import build_site
+from icbt_content.pipeline import build_site
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -13,7 +13,6 @@ from typing import Any
 from fhir_servers import FhirServers, Token
 from fhir_validation import assert_valid_r4
 
-from icbt_content.export.fhir import answer_codings, questionnaire_url
 from icbt_content.loop.contract import (
     CLIENT_SCOPES,
     EXT_FLAG_SOURCE,
@@ -26,6 +25,7 @@ from icbt_content.loop.contract import (
     answer_identifier,
     exercise_questionnaire_id,
 )
+from icbt_content.loop.questionnaires import answer_codings, questionnaire_url
 from icbt_content.model.exercise import Exercise
 from icbt_content.model.measure import Measure
 

@@ -128,16 +128,17 @@ def load_and_render(project: Path, page: str = PAGE, locale: str | None = None) 
     """Load and validate the programme, then render ``page`` (a source file) in ``locale``
     (the source locale by default); the page's HTML, or None when diagnostics stop it."""
     loaded = read_programme(project / "programmes" / "demo", project)
-    validate_programme(loaded)
+    loaded.diagnostics.extend(validate_programme(loaded))
     found = loaded.diagnostics
     assert_reported(found)
     if found.errors or loaded.programme is None:
         return None
-    lp = (
-        next(localise(project, loaded, found))
-        if locale is None
-        else localise_to(project, loaded, locale, found)
-    )
+    if locale is None:
+        published, problems = localise(project, loaded)
+        lp = published[0] if published else None
+    else:
+        lp, problems = localise_to(project, loaded, locale)
+    found.extend(problems)
     assert_reported(found)
     if lp is None:
         return None

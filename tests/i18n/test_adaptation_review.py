@@ -10,10 +10,10 @@ import yaml
 from i18n_helpers import replace_in
 
 from icbt_content.authoring.loader import read_programme
-from icbt_content.build import build_site
 from icbt_content.cli import run
 from icbt_content.i18n.adaptations import adaptation_statuses, report_markdown
 from icbt_content.model.locale import FrameRecord
+from icbt_content.pipeline import build_site
 
 REPO = Path(__file__).parent.parent.parent
 WELCOME = "programmes/demo/modules/start/01-welcome.md"

@@ -11,7 +11,6 @@ import pytest
 from i18n_helpers import replace_in
 
 from icbt_content.authoring.loader import read_programme
-from icbt_content.diagnostics import Diagnostics
 from icbt_content.i18n import sources
 from icbt_content.i18n.checks import check_message
 from icbt_content.i18n.gate import catalog_currency
@@ -48,7 +47,7 @@ def test_the_gate_reuses_the_localise_walk(project: Path, monkeypatch: pytest.Mo
     assert {d.code for d in expected} >= {"ICBT611", "ICBT631"}
 
     loaded = read_programme(project / "programmes/demo", project)
-    list(localise(project, loaded, Diagnostics()))
+    localise(project, loaded)
     monkeypatch.setattr(sources, "walk_programme", _no_walk)
     assert catalog_currency(project, [loaded]) == expected
     assert sources.programme_template(loaded).entries == sources.programme_template(walked).entries

@@ -105,13 +105,11 @@ def test_questionnaire_stays_in_the_readers_language(site: Path) -> None:
 
 def test_guidance_is_translated_whole(project: Path) -> None:
     from icbt_content.authoring.loader import read_programme
-    from icbt_content.diagnostics import Diagnostics
     from icbt_content.i18n.localise import localise_to
 
     loaded = read_programme(project / "programmes" / "demo", project)
-    found = Diagnostics()
-    french = localise_to(project, loaded, "fr", found)
-    arabic = localise_to(project, loaded, "ar", found)
+    french, _ = localise_to(project, loaded, "fr")
+    arabic, _ = localise_to(project, loaded, "ar")
     assert french is not None and arabic is not None
     assert french.programme.guidance[0].body.startswith("Bonjour {{ client.first_name }},")
     assert arabic.programme.guidance[0].body.strip().startswith("Hello {{ client.first_name }},")
@@ -128,7 +126,6 @@ def test_a_guidance_translation_that_fails_the_template_checks_is_refused(projec
     from i18n_helpers import replace_in, set_translation
 
     from icbt_content.authoring.loader import read_programme
-    from icbt_content.diagnostics import Diagnostics
     from icbt_content.i18n.localise import localise_to
     from icbt_content.i18n.workflow import update
 
@@ -148,8 +145,7 @@ def test_a_guidance_translation_that_fails_the_template_checks_is_refused(projec
         project / "locales/fr/demo.po", "guidance:welcome.p4", "Bien à vous, {{ therapist.name }}"
     )
     loaded = read_programme(project / "programmes" / "demo", project)
-    found = Diagnostics()
-    french = localise_to(project, loaded, "fr", found)
+    french, found = localise_to(project, loaded, "fr")
     assert french is not None
     assert french.programme.guidance[0].body.strip().startswith("Hello")
     assert [d.file for d in found if d.code == "ICBT613"] == ["locales/fr/demo.po"]

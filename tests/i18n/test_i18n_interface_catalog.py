@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import read_mo
 
-from icbt_content.build import build_site
 from icbt_content.i18n.catalog import load_po, write_po
 from icbt_content.i18n.plurals import plural_categories, plural_forms
 from icbt_content.i18n.sources import interface_template, templates
 from icbt_content.i18n.translations import load_translations
 from icbt_content.i18n.workflow import compile_catalogs
+from icbt_content.pipeline import build_site
 
 REPO = Path(__file__).parent.parent.parent
 PACKAGE = REPO / "src"

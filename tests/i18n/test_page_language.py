@@ -15,8 +15,8 @@ import pytest
 from i18n_helpers import set_translation
 from page_text import page_texts, unmarked, untranslated
 
-from icbt_content.build import build_site
 from icbt_content.i18n.interface import NOTICE
+from icbt_content.pipeline import build_site
 
 REPO = Path(__file__).parent.parent.parent
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "i18n" / "project"

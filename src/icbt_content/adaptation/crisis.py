@@ -57,11 +57,6 @@ def locale_region(code: str) -> str:
     return match.group(1) if match else ""
 
 
-def crisis_country(code: str, resources: LocaleResources) -> str:
-    """The country whose services a locale lists: its ``country:``, else its own region."""
-    return resources.country or locale_region(code)
-
-
 class _Checker:
     """Collects the problems of one locale's crisis services."""
 

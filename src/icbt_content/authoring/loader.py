@@ -121,17 +121,23 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
                 )
             )
             continue
-        module = _read_module(root / "modules" / module_id, module_id, shown, (line, col), result)
+        folder = root / "modules" / module_id
+        module, problems = _read_module(folder, module_id, shown, (line, col), result)
+        found.extend(problems)
         if module is not None:
             modules.append(module)
 
     found.extend(_exit_url_problems(manifest.exit_url, shown, located.line_of(("exit_url",))))
     # Weekly measures are shown on the check-in page: they are published like any on a page.
     result.used_measures.update(manifest.weekly)
-    measures = _read_measures(root, project, manifest, located.line_of(("measures",)), result)
-    guidance = _read_guidance(root, project, found)
-    crisis = _read_crisis(root, project, result)
-    check_in = _read_check_in(root, project, result)
+    measures, problems = _read_measures(root, project, manifest, result.used_measures)
+    found.extend(problems)
+    guidance, problems = _read_guidance(root, project)
+    found.extend(problems)
+    crisis, problems = _read_crisis(root, project, result)
+    found.extend(problems)
+    check_in, problems = _read_check_in(root, project, result)
+    found.extend(problems)
     try:
         result.programme = Programme(
             **manifest.model_dump(exclude={"modules", "measures"}),
@@ -149,11 +155,10 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
 
 def _read_module(
     folder: Path, module_id: str, manifest: str, where: tuple[int, int], result: LoadedProgramme
-) -> Module | None:
-    found = result.diagnostics
+) -> tuple[Module | None, list[Diagnostic]]:
     module_file = folder / MODULE_FILE
     if not module_file.is_file():
-        found.add(
+        return None, [
             diagnostic(
                 "ICBT106",
                 f"module '{module_id}' has no {relative(module_file, result.project)}",
@@ -162,14 +167,10 @@ def _read_module(
                 hint=f"create modules/{module_id}/{MODULE_FILE}, or remove the module from "
                 "the list",
             )
-        )
-        return None
-    doc, problems = read_document(
-        module_file, relative(module_file, result.project), result.project
-    )
-    found.extend(problems)
+        ]
+    doc, found = read_document(module_file, relative(module_file, result.project), result.project)
     if doc is None:
-        return None
+        return None, found
     result.sources[doc.path] = tuple(doc.lines)
     found.extend(doc.diagnostics)
     front = None
@@ -182,7 +183,7 @@ def _read_module(
     pages: list[Page] = []
     page_files = [p for p in sorted(folder.glob("*.md")) if p.name != MODULE_FILE]
     if len(page_files) > MAX_PAGES_PER_MODULE:
-        found.add(
+        found.append(
             diagnostic(
                 "ICBT117",
                 f"module '{module_id}' has {len(page_files)} pages; the limit is "
@@ -193,14 +194,15 @@ def _read_module(
         )
         page_files = page_files[:MAX_PAGES_PER_MODULE]
     for page_file in page_files:
-        page = _read_page(page_file, result)
+        page, problems = _read_page(page_file, result)
+        found.extend(problems)
         if page is not None:
             pages.append(page)
         else:
             result.unreadable_pages.add(module_id)
     if front is None:
-        return None
-    return Module(
+        return None, found
+    module = Module(
         id=module_id,
         title=front.title,
         summary=front.summary,
@@ -209,28 +211,29 @@ def _read_module(
         pages=tuple(pages),
         source=SourceLocation(file=doc.path, line=1),
     )
+    return module, found
 
 
-def _read_page(path: Path, result: LoadedProgramme) -> Page | None:
-    found = result.diagnostics
+def _read_page(path: Path, result: LoadedProgramme) -> tuple[Page | None, list[Diagnostic]]:
     shown = relative(path, result.project)
     doc, problems = read_document(path, shown, result.project)
-    found.extend(problems)
     if doc is None:
-        return None
-    return _page_from_document(doc, path.stem, result)
+        return None, problems
+    page, found = _page_from_document(doc, path.stem, result)
+    return page, problems + found
 
 
-def _page_from_document(doc: Document, stem: str, result: LoadedProgramme) -> Page | None:
+def _page_from_document(
+    doc: Document, stem: str, result: LoadedProgramme
+) -> tuple[Page | None, list[Diagnostic]]:
     result.sources[doc.path] = tuple(doc.lines)
-    found = result.diagnostics
-    found.extend(doc.diagnostics)
+    found = list(doc.diagnostics)
     front = None
     if doc.front_matter_ok:
         front, problems = validate(PageFrontMatter, doc.front_matter, what="page front matter")
         found.extend(problems)
     if front is not None and not any(t.map for t in doc.tokens):
-        found.add(
+        found.append(
             diagnostic(
                 "ICBT309",
                 f"page '{front.id or page_id_from_filename(stem)}' is empty",
@@ -246,10 +249,10 @@ def _page_from_document(doc: Document, stem: str, result: LoadedProgramme) -> Pa
         if block.kind == "questionnaire":
             result.used_measures.add(block.measure)
     if front is None:
-        return None
+        return None, found
     page_id = front.id or page_id_from_filename(stem)
     if not is_valid_id(page_id):
-        found.add(
+        found.append(
             diagnostic(
                 "ICBT202",
                 f"the file name gives the page id '{page_id}', which is not a valid id",
@@ -257,8 +260,8 @@ def _page_from_document(doc: Document, stem: str, result: LoadedProgramme) -> Pa
                 hint="rename the file (like 02-my-page.md) or set 'id:' in the front matter",
             )
         )
-        return None
-    return Page(
+        return None, found
+    page = Page(
         id=page_id,
         title=front.title,
         blocks=tuple(parts.blocks),
@@ -266,6 +269,7 @@ def _page_from_document(doc: Document, stem: str, result: LoadedProgramme) -> Pa
         headings=tuple(parts.headings),
         source=SourceLocation(file=doc.path, line=1),
     )
+    return page, found
 
 
 def _exit_url_problems(url: str, shown: str, line: int) -> list[Diagnostic]:
@@ -289,85 +293,79 @@ def _exit_url_problems(url: str, shown: str, line: int) -> list[Diagnostic]:
 
 
 def _read_measures(
-    root: Path,
-    project: Path,
-    manifest: ProgrammeManifest,
-    line: int,
-    result: LoadedProgramme,
-) -> list[Measure]:
-    if not manifest.measures and not result.used_measures:
-        return []
-    measures, problems = resolve_measures(
+    root: Path, project: Path, manifest: ProgrammeManifest, used_on_pages: set[str]
+) -> tuple[list[Measure], list[Diagnostic]]:
+    if not manifest.measures and not used_on_pages:
+        return [], []
+    return resolve_measures(
         root,
         project,
         manifest.measures,
-        used_on_pages=result.used_measures,
+        used_on_pages=used_on_pages,
         locale=manifest.source_locale,
     )
-    result.diagnostics.extend(problems)
-    return measures
 
 
-def _read_guidance(root: Path, project: Path, found: Diagnostics) -> list[GuidanceTemplate]:
+def _read_guidance(root: Path, project: Path) -> tuple[list[GuidanceTemplate], list[Diagnostic]]:
     folder = root / "guidance"
     if not folder.is_dir():
-        return []
+        return [], []
     outside = leaves_project(folder, project)
     refused = [outside] if outside else [leaves_project(p, project) for p in folder.glob("*.md")]
     if any(refused):
-        found.extend(d for d in refused if d is not None)
-        return []
-    templates, problems = load_guidance(folder, project)
-    found.extend(problems)
-    return templates
+        return [], [d for d in refused if d is not None]
+    return load_guidance(folder, project)
 
 
-def _read_crisis(root: Path, project: Path, result: LoadedProgramme) -> CrisisPage | None:
+def _read_crisis(
+    root: Path, project: Path, result: LoadedProgramme
+) -> tuple[CrisisPage | None, list[Diagnostic]]:
     path = root / "crisis.md"
     if not path.is_file():
-        return None
-    doc, problems = read_document(path, relative(path, project), project)
-    result.diagnostics.extend(problems)
+        return None, []
+    doc, found = read_document(path, relative(path, project), project)
     if doc is None:
-        return None
+        return None, found
     result.sources[doc.path] = tuple(doc.lines)
-    result.diagnostics.extend(doc.diagnostics)
+    found.extend(doc.diagnostics)
     front, problems = validate(CrisisFrontMatter, doc.front_matter, what="crisis page")
-    result.diagnostics.extend(problems)
+    found.extend(problems)
     parts = read_blocks(doc)
-    result.diagnostics.extend(parts.diagnostics)
+    found.extend(parts.diagnostics)
     result.links.extend(parts.links)
     if front is None:
-        return None
-    return CrisisPage(
+        return None, found
+    crisis = CrisisPage(
         title=front.title,
         markdown="\n".join(doc.lines[doc.body_start - 1 :]).strip("\n"),
         source=SourceLocation(file=doc.path, line=1),
     )
+    return crisis, found
 
 
-def _read_check_in(root: Path, project: Path, result: LoadedProgramme) -> CheckInPage | None:
+def _read_check_in(
+    root: Path, project: Path, result: LoadedProgramme
+) -> tuple[CheckInPage | None, list[Diagnostic]]:
     path = root / CHECK_IN_FILE
     if not path.is_file():
-        return None
-    doc, problems = read_document(path, relative(path, project), project)
-    result.diagnostics.extend(problems)
+        return None, []
+    doc, found = read_document(path, relative(path, project), project)
     if doc is None:
-        return None
+        return None, found
     result.sources[doc.path] = tuple(doc.lines)
-    result.diagnostics.extend(doc.diagnostics)
+    found.extend(doc.diagnostics)
     front = None
     if doc.front_matter_ok:
         front, problems = validate(CheckInFrontMatter, doc.front_matter, what="check-in page")
-        result.diagnostics.extend(problems)
+        found.extend(problems)
     parts = read_blocks(doc)
-    result.diagnostics.extend(parts.diagnostics)
+    found.extend(parts.diagnostics)
     result.links.extend(parts.links)
     result.page_text[doc.path] = parts.text
     for block in parts.blocks:
         if block.kind != "prose":
             where = getattr(block, "source", None)
-            result.diagnostics.add(
+            found.append(
                 diagnostic(
                     "ICBT302",
                     f"a {block.kind} cannot go on the check-in page",
@@ -378,10 +376,11 @@ def _read_check_in(root: Path, project: Path, result: LoadedProgramme) -> CheckI
                 )
             )
     if front is None:
-        return None
-    return CheckInPage(
+        return None, found
+    check_in = CheckInPage(
         title=front.title,
         summary=front.summary,
         markdown="\n".join(doc.lines[doc.body_start - 1 :]).strip("\n"),
         source=SourceLocation(file=doc.path, line=1),
     )
+    return check_in, found

@@ -79,7 +79,9 @@ class Directive:
         return SourceLocation(file=self.doc.path, line=self.line)
 
 
-DirectiveHandler = Callable[[Directive, PageParts], None]
+#: A directive's reader: it adds the blocks and links it finds to the page's parts and returns
+#: its problems.
+DirectiveHandler = Callable[[Directive, PageParts], list[Diagnostic]]
 
 
 def read_blocks(doc: Document) -> PageParts:
@@ -92,25 +94,25 @@ def read_blocks(doc: Document) -> PageParts:
     chunk: list[Token] = []
     for token in doc.tokens:
         if token.type == "colon_fence" and token.level == 0 and token.map:
-            _flush(doc, chunk, parts)
+            parts.diagnostics += _flush(doc, chunk, parts)
             chunk = []
-            _directive(doc, token, parts)
+            parts.diagnostics += _directive(doc, token, parts)
         else:
             chunk.append(token)
-    _flush(doc, chunk, parts)
-    parts.diagnostics.extend(place_prefills(parts.blocks))
+    parts.diagnostics += _flush(doc, chunk, parts)
+    parts.diagnostics += place_prefills(parts.blocks)
     return parts
 
 
-def _flush(doc: Document, tokens: list[Token], parts: PageParts) -> None:
+def _flush(doc: Document, tokens: list[Token], parts: PageParts) -> list[Diagnostic]:
     spans = [t.map for t in tokens if t.map and t.level == 0]
     if not spans:
-        return
+        return []
     start, end = min(s[0] for s in spans), max(s[1] for s in spans)
     text = doc.source(start, end).strip("\n")
     if not text.strip():
-        return
-    anchors = _collect_inline(doc, tokens, parts)
+        return []
+    anchors, problems = _collect_inline(doc, tokens, parts)
     if not doc.link_references:
         keep_parsed(text, anchors, _from_line(tokens, start, text))
     parts.blocks.append(
@@ -120,19 +122,22 @@ def _flush(doc: Document, tokens: list[Token], parts: PageParts) -> None:
             source=SourceLocation(file=doc.path, line=start + 1),
         )
     )
+    return problems
 
 
 def _collect_inline(
     doc: Document, tokens: list[Token], parts: PageParts, offset: int = 0
-) -> list[str]:
-    """Record headings, links and images of a run of tokens; return the heading anchors.
+) -> tuple[list[str], list[Diagnostic]]:
+    """Record headings, links and images of a run of tokens; return the heading anchors and the
+    problems found.
 
     ``offset`` is added to the tokens' lines (a box's body is parsed on its own).
     """
     anchors: list[str] = []
+    problems: list[Diagnostic] = []
     for i, token in enumerate(tokens):
         if token.meta:
-            _check_attributes(doc, token, parts, offset)
+            problems += _check_attributes(doc, token, offset)
         if token.type == "heading_open" and i + 1 < len(tokens):
             anchor = str(token.attrGet("id") or "")
             anchors.append(anchor)
@@ -159,7 +164,7 @@ def _collect_inline(
                 col = _column(doc, line, src)
                 parts.links.append(LinkRef(doc.path, line, src, image=True, col=col))
                 if not child.content.strip():
-                    parts.diagnostics.append(
+                    problems.append(
                         diagnostic(
                             "ICBT303",
                             f"image '{src}' has no alt text",
@@ -168,21 +173,22 @@ def _collect_inline(
                             hint="describe what the picture shows: ![a diagram of ...](file.svg)",
                         )
                     )
-    return anchors
+    return anchors, problems
 
 
-def _check_attributes(doc: Document, token: Token, parts: PageParts, offset: int = 0) -> None:
+def _check_attributes(doc: Document, token: Token, offset: int = 0) -> list[Diagnostic]:
     """Report a ``{...}`` line the parser refused: an attribute other than ``{#id}`` before a
     heading, or an id that is not valid or that the site reserves."""
     refused_attrs = token.meta.get("refused_attrs")
     refused_id = token.meta.get("refused_id")
     if not (refused_attrs or refused_id):
-        return
+        return []
+    problems: list[Diagnostic] = []
     line = int(token.meta.get("attrs_line", (token.map or [1])[0] - 1)) + 1 + offset
     col = _column(doc, line, "{")
     others = [name for name in refused_attrs or () if name != "id"]
     if others:
-        parts.diagnostics.append(
+        problems.append(
             diagnostic(
                 "ICBT210",
                 f"attributes other than {{#id}} are not allowed: {', '.join(others)}",
@@ -193,7 +199,7 @@ def _check_attributes(doc: Document, token: Token, parts: PageParts, offset: int
             )
         )
     if "id" in (refused_attrs or ()):
-        parts.diagnostics.append(
+        problems.append(
             diagnostic(
                 "ICBT210",
                 "{#id} is allowed only on the line before a heading",
@@ -204,7 +210,8 @@ def _check_attributes(doc: Document, token: Token, parts: PageParts, offset: int
             )
         )
     if refused_id:
-        parts.diagnostics.append(_id_problem(str(refused_id), doc.path, line, col))
+        problems.append(_id_problem(str(refused_id), doc.path, line, col))
+    return problems
 
 
 def _id_problem(written: str, file: str, line: int, col: int = 1) -> Diagnostic:
@@ -237,7 +244,7 @@ def _column(doc: Document, line: int, target: str) -> int:
     return found + 1 if found >= 0 else 1
 
 
-def _directive(doc: Document, token: Token, parts: PageParts) -> None:
+def _directive(doc: Document, token: Token, parts: PageParts) -> list[Diagnostic]:
     assert token.map is not None
     words = token.info.strip().split(maxsplit=1)
     name = words[0] if words else ""
@@ -245,35 +252,35 @@ def _directive(doc: Document, token: Token, parts: PageParts) -> None:
     directive = Directive(name, argument, token.content, token.map[0] + 1, doc)
     handler = DIRECTIVES.get(name)
     if name in CALLOUT_STYLES:
-        _callout(directive, parts)
-    elif handler is not None:
-        handler(directive, parts)
-    else:
-        known = [*DIRECTIVES, *CALLOUT_STYLES]
-        parts.diagnostics.append(
-            diagnostic(
-                "ICBT302",
-                f"unknown directive '{name}'" if name else "a ::: block needs a directive name",
-                doc.path,
-                directive.line,
-                hint=did_you_mean(name, known) or f"directives: {', '.join(sorted(known))}",
-            )
+        return _callout(directive, parts)
+    if handler is not None:
+        return handler(directive, parts)
+    known = [*DIRECTIVES, *CALLOUT_STYLES]
+    return [
+        diagnostic(
+            "ICBT302",
+            f"unknown directive '{name}'" if name else "a ::: block needs a directive name",
+            doc.path,
+            directive.line,
+            hint=did_you_mean(name, known) or f"directives: {', '.join(sorted(known))}",
         )
+    ]
 
 
-def _callout(d: Directive, parts: PageParts) -> None:
+def _callout(d: Directive, parts: PageParts) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
     title, callout_id = d.argument, None
     match = _TITLE_ID.search(title)
     if match:
         title, callout_id = title[: match.start()].strip(), match.group(1)
         if not is_valid_id(callout_id) or is_reserved_id(callout_id):
-            parts.diagnostics.append(_id_problem(callout_id, d.doc.path, d.line))
+            problems.append(_id_problem(callout_id, d.doc.path, d.line))
             callout_id = None
     inner = parse_document(d.body, d.doc.path)
     offset = d.line  # body line 1 is file line d.line + 1
     nested = [t for t in inner.tokens if t.type == "colon_fence"]
     for t in nested:
-        parts.diagnostics.append(
+        problems.append(
             diagnostic(
                 "ICBT302",
                 "directives cannot be placed inside a box",
@@ -282,7 +289,8 @@ def _callout(d: Directive, parts: PageParts) -> None:
                 hint="close the box with ::: before starting the next directive",
             )
         )
-    anchors = _collect_inline(d.doc, inner.tokens, parts, offset)
+    anchors, found = _collect_inline(d.doc, inner.tokens, parts, offset)
+    problems += found
     if not inner.link_references and inner.body_start == 1 and not d.body.startswith("\n"):
         keep_parsed(d.body.strip("\n"), anchors, _from_line(inner.tokens, 0, d.body.strip("\n")))
     parts.blocks.append(
@@ -295,6 +303,7 @@ def _callout(d: Directive, parts: PageParts) -> None:
             source=d.where(),
         )
     )
+    return problems
 
 
 def _from_line(tokens: list[Token], first: int, text: str) -> list[Token]:
@@ -312,17 +321,15 @@ def _from_line(tokens: list[Token], first: int, text: str) -> list[Token]:
     return tokens
 
 
-def _yaml_body(d: Directive, parts: PageParts) -> LocatedYaml | None:
-    located, problems = load_yaml(d.body, d.doc.path, first_line=d.body_line)
-    parts.diagnostics.extend(problems)
-    return located
+def _yaml_body(d: Directive) -> tuple[LocatedYaml | None, list[Diagnostic]]:
+    return load_yaml(d.body, d.doc.path, first_line=d.body_line)
 
 
-def _exercise(d: Directive, parts: PageParts) -> None:
+def _exercise(d: Directive, parts: PageParts) -> list[Diagnostic]:
     types = exercise_types()
     kind = types.get(d.argument.strip())
     if kind is None:
-        parts.diagnostics.append(
+        return [
             diagnostic(
                 "ICBT301",
                 f"unknown exercise type '{d.argument.strip()}'",
@@ -331,28 +338,28 @@ def _exercise(d: Directive, parts: PageParts) -> None:
                 hint=did_you_mean(d.argument.strip(), types)
                 or f"exercise types: {', '.join(types)}",
             )
-        )
-        return
-    located = _yaml_body(d, parts)
+        ]
+    located, problems = _yaml_body(d)
     if located is None:
-        return
-    located, own = _own_fields(located, parts, kind.name)
-    options, problems = validate(kind.options, located, what=f"{kind.name} exercise")
-    parts.diagnostics.extend(problems)
+        return problems
+    located, own, found = _own_fields(located, kind.name)
+    problems += found
+    options, found = validate(kind.options, located, what=f"{kind.name} exercise")
+    problems += found
     if options is None or own is None:
-        return
+        return problems
     extra = options.model_dump(exclude={"id", "title", "instructions", "repeatable"}, mode="json")
     # The author's own fields and words, kept only when written: other exercises export as before.
     extra.update(own.model_dump(exclude_defaults=True, mode="json"))
     fields, field_problems = customise(kind.fields(options), own)
-    for problem in field_problems:
-        parts.diagnostics.append(
-            located.at(problem.code, problem.message, problem.path, hint=problem.hint)
-        )
+    problems += (
+        located.at(problem.code, problem.message, problem.path, hint=problem.hint)
+        for problem in field_problems
+    )
     if options.repeatable:
         if not kind.can_repeat:
             repeatable = ", ".join(n for n, t in types.items() if t.can_repeat)
-            parts.diagnostics.append(
+            problems.append(
                 diagnostic(
                     "ICBT960",
                     f"a {kind.name} exercise cannot be repeatable",
@@ -361,7 +368,7 @@ def _exercise(d: Directive, parts: PageParts) -> None:
                     hint=f"remove 'repeatable: true': repeatable types: {repeatable}",
                 )
             )
-            return
+            return problems
         # Kept only when set, so exercises without it are exported as before.
         extra["repeatable"] = True
     parts.blocks.append(
@@ -377,26 +384,26 @@ def _exercise(d: Directive, parts: PageParts) -> None:
             )
         )
     )
+    return problems
 
 
 def _own_fields(
-    located: LocatedYaml, parts: PageParts, kind: str
-) -> tuple[LocatedYaml, OwnFields | None]:
+    located: LocatedYaml, kind: str
+) -> tuple[LocatedYaml, OwnFields | None, list[Diagnostic]]:
     """Split the options that change any type's fields from the type's own options."""
     data = located.data
     if not isinstance(data, dict):
-        return located, OwnFields()
+        return located, OwnFields(), []
     own = {k: v for k, v in data.items() if k in OWN_FIELD_OPTIONS}
     rest = {k: v for k, v in data.items() if k not in OWN_FIELD_OPTIONS}
     checked, problems = validate(OwnFields, replace(located, data=own), what=f"{kind} exercise")
-    parts.diagnostics.extend(problems)
-    return replace(located, data=rest), checked
+    return replace(located, data=rest), checked, problems
 
 
-def _questionnaire(d: Directive, parts: PageParts) -> None:
+def _questionnaire(d: Directive, parts: PageParts) -> list[Diagnostic]:
     measure = d.argument.strip()
     if not is_valid_id(measure):
-        parts.diagnostics.append(
+        return [
             diagnostic(
                 "ICBT205",
                 f"'{measure}' is not a questionnaire id" if measure else "questionnaire id missing",
@@ -404,9 +411,9 @@ def _questionnaire(d: Directive, parts: PageParts) -> None:
                 d.line,
                 hint="write ::: questionnaire phq9",
             )
-        )
-        return
+        ]
     parts.blocks.append(QuestionnaireBlock(measure=measure, source=d.where()))
+    return []
 
 
 class MediaOptions(ContentModel):
@@ -416,16 +423,16 @@ class MediaOptions(ContentModel):
     caption: str = ""
 
 
-def _media(d: Directive, parts: PageParts) -> None:
-    located = _yaml_body(d, parts)
+def _media(d: Directive, parts: PageParts) -> list[Diagnostic]:
+    located, problems = _yaml_body(d)
     if located is None:
-        return
-    options, problems = validate(MediaOptions, located, what=f"{d.name} block")
-    parts.diagnostics.extend(problems)
+        return problems
+    options, found = validate(MediaOptions, located, what=f"{d.name} block")
+    problems += found
     if options is None:
-        return
+        return problems
     if d.name == "image" and not options.alt.strip():
-        parts.diagnostics.append(
+        problems.append(
             diagnostic(
                 "ICBT303",
                 f"image '{options.src}' has no alt text",
@@ -435,7 +442,7 @@ def _media(d: Directive, parts: PageParts) -> None:
             )
         )
     if d.name in ("audio", "video") and not options.transcript.strip():
-        parts.diagnostics.append(
+        problems.append(
             diagnostic(
                 "ICBT303",
                 f"{d.name} '{options.src}' has no transcript",
@@ -454,6 +461,7 @@ def _media(d: Directive, parts: PageParts) -> None:
             **options.model_dump(),
         )
     )
+    return problems
 
 
 #: Directives other than the callout styles. Add an entry to support a new directive.

@@ -40,16 +40,15 @@ class RecallOptions(ContentModel):
     """A field of the next exercise on the page to pre-fill while it is empty."""
 
 
-def read_recall(d: Directive, parts: PageParts) -> None:
-    """Add the recall block a directive describes, or say what is wrong with it."""
+def read_recall(d: Directive, parts: PageParts) -> list[Diagnostic]:
+    """Add the recall block a directive describes; return what is wrong with it."""
     located, problems = load_yaml(d.body, d.doc.path, first_line=d.body_line)
-    parts.diagnostics.extend(problems)
     if located is None:
-        return
-    options, problems = validate(RecallOptions, located, what="recall")
-    parts.diagnostics.extend(problems)
+        return problems
+    options, found = validate(RecallOptions, located, what="recall")
     if options is not None:
         parts.blocks.append(RecallBlock(**options.model_dump(), source=d.where()))
+    return problems + found
 
 
 def place_prefills(blocks: list[Block]) -> list[Diagnostic]:

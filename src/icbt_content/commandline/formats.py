@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from icbt_content.commandline.support import installed_version
+from icbt_content._version import __version__
 from icbt_content.diagnostics import CODES, Diagnostic, Severity
 
 #: The schema a SARIF log names: the OASIS standard, 2.1.0 with its errata.
@@ -107,7 +107,7 @@ def render_sarif(diagnostics: Sequence[Diagnostic]) -> str:
     index = {code: i for i, code in enumerate(codes)}
     driver: dict[str, object] = {
         "name": "icbt",
-        "version": installed_version(),
+        "version": __version__,
         "rules": [_rule(code) for code in codes],
     }
     log = {

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK
+from icbt_content.commandline.helps import HELP
 from icbt_content.commandline.support import (
     add_format_option,
     add_project_option,
@@ -24,8 +25,8 @@ from icbt_content.commandline.support import (
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Run ``icbt build``; return the exit status."""
-    from icbt_content.build import build_site
     from icbt_content.outputs import SITE, check_output_folder
+    from icbt_content.pipeline import build_site
     from icbt_content.pipeline.cache import BuildCache, cache_folder_problem, default_cache_dir
     from icbt_content.project import Project
 
@@ -76,8 +77,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Run ``icbt check``; return the exit status."""
     from icbt_content.diagnostics import Diagnostics
     from icbt_content.i18n.gate import catalog_currency
-    from icbt_content.i18n.localise import check_locales
-    from icbt_content.pipeline.check import check_project
+    from icbt_content.pipeline.check import check_project, locale_problems
 
     project = project_folder(args)
     found = Diagnostics()
@@ -85,7 +85,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for item in loaded:
         found.extend(item.diagnostics)
         # What the build would refuse to publish: crisis services, safety words, translations.
-        found.extend(check_locales(project, item))
+        found.extend(locale_problems(project, item))
         if args.verbose:
             print(f"checked {item.root.name}", file=sys.stderr)
     found.extend(catalog_currency(project, loaded))
@@ -189,13 +189,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Add ``build``, ``check``, ``serve``, ``lock`` and ``new``."""
-    from icbt_content.commandline.registry import COMMANDS
-
-    def command(name: str) -> argparse.ArgumentParser:
-        parser: argparse.ArgumentParser = subparsers.add_parser(name, help=COMMANDS[name].help)
-        return parser
-
-    build = command("build")
+    build = subparsers.add_parser("build", help=HELP["build"])
     add_project_option(build)
     build.add_argument("--out", default=None, help="output folder (default: site/)")
     build.add_argument("--programme", action="append", metavar="ID", help="only this programme")
@@ -220,14 +214,14 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     add_format_option(build)
     build.set_defaults(run=cmd_build)
 
-    check = command("check")
+    check = subparsers.add_parser("check", help=HELP["check"])
     add_project_option(check)
     check.add_argument("--programme", action="append", metavar="ID", help="only this programme")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     add_format_option(check)
     check.set_defaults(run=cmd_check)
 
-    serve = command("serve")
+    serve = subparsers.add_parser("serve", help=HELP["serve"])
     add_project_option(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument(
@@ -236,12 +230,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     serve.add_argument("--strict", action="store_true", help="fail on warnings too")
     serve.set_defaults(run=cmd_serve)
 
-    lock = command("lock")
+    lock = subparsers.add_parser("lock", help=HELP["lock"])
     add_project_option(lock)
     lock.add_argument("--programme", action="append", metavar="ID", help="only this programme")
     lock.set_defaults(run=cmd_lock)
 
-    new = command("new")
+    new = subparsers.add_parser("new", help=HELP["new"])
     new_sub = new.add_subparsers(dest="what", required=True, parser_class=type(new))
     new_programme = new_sub.add_parser("programme", help="scaffold a programme")
     add_project_option(new_programme)

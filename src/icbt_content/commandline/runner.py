@@ -18,6 +18,7 @@ from icbt_content.commandline.exits import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
 )
+from icbt_content.commandline.helps import HELP
 from icbt_content.commandline.registry import COMMANDS, command_modules
 from icbt_content.commandline.support import add_output_options, installed_version
 
@@ -75,12 +76,12 @@ def make_parser(command: str | None = None, *, everything: bool = True) -> argpa
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     wanted = command_modules() if everything else []
     if command in COMMANDS:
-        wanted.append(COMMANDS[command].module)
+        wanted.append(COMMANDS[command])
     for module in dict.fromkeys(wanted):
         importlib.import_module(module).register(sub)
-    for name, entry in COMMANDS.items():
+    for name in COMMANDS:
         if name not in sub.choices:
-            sub.add_parser(name, help=entry.help, add_help=False)
+            sub.add_parser(name, help=HELP[name], add_help=False)
     return parser
 
 

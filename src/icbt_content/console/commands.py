@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK
+from icbt_content.commandline.helps import HELP
 from icbt_content.commandline.support import (
     add_output_options,
     print_diagnostics,
@@ -94,7 +95,6 @@ def load_programmes(
     """The project's programmes, each as published in its locales; the errors of any that
     cannot be read."""
     from icbt_content.authoring.loader import read_programme
-    from icbt_content.diagnostics import Diagnostics
     from icbt_content.i18n.localise import localise
     from icbt_content.project import programme_folders
 
@@ -110,16 +110,14 @@ def load_programmes(
         programmes.append(loaded.programme)
         # Locales the build would refuse are left out; the source locale is always there.
         localised[loaded.programme.id] = {
-            one.locale.code: one.programme for one in localise(project, loaded, Diagnostics())
+            one.locale.code: one.programme for one in localise(project, loaded)[0]
         }
     return programmes, localised, problems
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `console` command."""
-    console = subparsers.add_parser(
-        "console", help="run the therapist console against the FHIR server"
-    )
+    console = subparsers.add_parser("console", help=HELP["console"])
     console.add_argument("--project", default=".", help="project folder (default: .)")
     console.add_argument("--host", default="127.0.0.1")
     console.add_argument("--port", type=int, default=8400)

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from icbt_content.console.resources import unlocked_modules
-from icbt_content.export.fhir import answer_codings
 from icbt_content.loop.contract import (
     FLAG_RISK_ANSWER,
     GUIDANCE_CATEGORY,
@@ -22,6 +21,7 @@ from icbt_content.loop.contract import (
     SYSTEM_PROGRAMME,
     module_code,
 )
+from icbt_content.loop.questionnaires import answer_codings
 from icbt_content.measures.scoring import (
     ChangeCategory,
     MeasureScore,

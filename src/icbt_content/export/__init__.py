@@ -19,17 +19,16 @@ from icbt_content.export.bundle import (
 )
 from icbt_content.export.exercises import exercise_questionnaire
 from icbt_content.export.fhir import (
-    DEFAULT_BASE_URL,
     FHIR_VERSION,
     export_questionnaires,
     export_responses,
     questionnaire,
     questionnaire_response,
     questionnaire_responses,
-    questionnaire_url,
     responses_bundle,
 )
 from icbt_content.export.loading import AnswersError, ExportError, publishable_measure
+from icbt_content.loop.questionnaires import DEFAULT_BASE_URL, questionnaire_url
 
 __all__ = [
     "BUNDLE_FORMAT",

@@ -11,12 +11,10 @@ import sys
 from pathlib import Path
 
 from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
+from icbt_content.commandline.helps import HELP
 from icbt_content.commandline.support import add_output_options, project_folder
 from icbt_content.export.bundle import write_bundles
 from icbt_content.export.fhir import (
-    BASE_URL_ENV,
-    DEFAULT_BASE_URL,
-    canonical_base,
     questionnaire_responses,
     read_answers,
     write_questionnaires,
@@ -28,6 +26,7 @@ from icbt_content.export.loading import (
     localised_programmes,
     source_programmes,
 )
+from icbt_content.loop.questionnaires import BASE_URL_ENV, DEFAULT_BASE_URL, canonical_base
 from icbt_content.outputs import EXPORT, guard_output_folder, mark
 
 FORMATS = ("json", "fhir", "fhir-responses")
@@ -38,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``export`` subcommand."""
     parser = subparsers.add_parser(
         "export",
-        help="export programmes for other platforms (JSON bundle, FHIR)",
+        help=HELP["export"],
         description="Write a JSON bundle of each programme per locale with its JSON Schema "
         "(--format json), each measure as a FHIR R4 Questionnaire (--format fhir), or a "
         "client's saved answers as FHIR QuestionnaireResponses (--format fhir-responses). "

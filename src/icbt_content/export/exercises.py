@@ -1,8 +1,8 @@
 """FHIR R4 (4.0.1): each exercise of a programme as a ``Questionnaire``.
 
 A connected site sends every exercise save as a QuestionnaireResponse that answers one of
-these, so a therapist's system can show each answer with its question. Names follow the
-measures' (:mod:`.fhir`): ``Questionnaire.url`` is
+these, so a therapist's system can show each answer with its question. Names come from
+:mod:`icbt_content.loop.questionnaires`, which the site shares: ``Questionnaire.url`` is
 ``<base>/Questionnaire/<programme>-exercise-<exercise-id>``, its version the programme's; each
 field is an item whose ``linkId`` is the field id; a choice's answers are codings in
 ``<base>/exercises/<programme>/<exercise-id>/<field-id>`` with the choice ids as codes.
@@ -12,34 +12,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from icbt_content.export.fhir import MAX_VALUE, MIN_VALUE, canonical_base
 from icbt_content.loop.contract import exercise_questionnaire_id
+from icbt_content.loop.questionnaires import (
+    ITEM_TYPES,
+    MAX_VALUE,
+    MIN_VALUE,
+    canonical_base,
+    choice_system,
+    exercise_url,
+)
 from icbt_content.model.exercise import Exercise, ExerciseField
 from icbt_content.model.programme import Programme
-
-#: Field kind -> the Questionnaire item type its answers have (and the answer's value[x]).
-ITEM_TYPES = {
-    "text": ("string", "valueString"),
-    "longtext": ("text", "valueString"),
-    "rating": ("integer", "valueInteger"),
-    "percent": ("integer", "valueInteger"),
-    "checkbox": ("boolean", "valueBoolean"),
-    "choice": ("choice", "valueCoding"),
-    "date": ("date", "valueDate"),
-}
-
-
-def exercise_url(programme: Programme, exercise: Exercise, base_url: str | None = None) -> str:
-    """Return the canonical URL of an exercise's Questionnaire."""
-    qid = exercise_questionnaire_id(programme.id, exercise.id)
-    return f"{canonical_base(base_url)}/Questionnaire/{qid}"
-
-
-def choice_system(
-    programme: Programme, exercise: Exercise, field: ExerciseField, base_url: str | None = None
-) -> str:
-    """Return the code system of a choice field's answers."""
-    return f"{canonical_base(base_url)}/exercises/{programme.id}/{exercise.id}/{field.id}"
 
 
 def _item(
@@ -91,19 +74,3 @@ def exercise_questionnaire(
         "item": [_item(programme, exercise, field, base_url) for field in exercise.fields],
     }
     return resource
-
-
-def answer_types(
-    programme: Programme, exercise: Exercise, base_url: str | None = None
-) -> dict[str, Any]:
-    """What a connected site needs to answer the exercise's Questionnaire: its URL, and for each
-    field the answer's value[x] (and a choice's system and labels)."""
-    fields: dict[str, Any] = {}
-    for field in exercise.fields:
-        entry: dict[str, Any] = {"value": ITEM_TYPES[field.kind][1], "text": field.label}
-        if field.kind == "choice":
-            entry["system"] = choice_system(programme, exercise, field, base_url)
-            entry["labels"] = {c.id: c.label for c in field.choices}
-        fields[field.id] = entry
-    url = exercise_url(programme, exercise, base_url)
-    return {"url": f"{url}|{programme.version}", "fields": fields}

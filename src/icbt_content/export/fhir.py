@@ -7,7 +7,8 @@ Names are derived from the measure so every export agrees:
   ``-<locale>`` and points back with ``derivedFrom``); ``version`` is the measure's own version
   (the programme's for a measure without one); ``identifier`` is ``<id>|<version>`` in the
   system ``<base>/Questionnaire``. The base is the deployment's setting: ``base_url``, else the
-  environment variable ``ICBT_FHIR_BASE_URL``, else :data:`DEFAULT_BASE_URL`.
+  environment variable ``ICBT_FHIR_BASE_URL``, else
+  :data:`~icbt_content.loop.questionnaires.DEFAULT_BASE_URL`.
 - ``Questionnaire.code`` and each item's ``code`` list the measure's own codes (LOINC...) and
   then the id in ``<base>/measures`` or ``<base>/measures/<id>/items``.
 - each answer is a ``valueCoding``: the answer's first own code (a LOINC answer code), else its
@@ -26,13 +27,13 @@ wording: no question text, no answer labels; codes, values and scores are kept.
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
+from icbt_content.export.exercises import exercise_questionnaire
 from icbt_content.export.fhir_types import Bundle, Questionnaire, QuestionnaireResponse
 from icbt_content.export.loading import (
     AnswersError,
@@ -53,23 +54,27 @@ from icbt_content.export.sdc import (
 from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.ids import STORAGE_ROOT
 from icbt_content.limits import MAX_ANSWERS_BYTES, kilobytes
-from icbt_content.measures.scoring import item_value, score
-from icbt_content.model.measure import Coding, Measure, MeasureItem, OptionSet, ResponseOption
+from icbt_content.loop.questionnaires import (
+    MAX_VALUE,
+    MIN_VALUE,
+    answer_coding,
+    answer_codings,
+    canonical_base,
+    measure_system,
+    ordinal_extension,
+    questionnaire_id,
+    questionnaire_url,
+    response_option,
+)
+from icbt_content.measures.scoring import score
+from icbt_content.model.measure import Coding, Measure, MeasureItem, OptionSet
 from icbt_content.model.programme import Programme
 from icbt_content.paths import StrPath, as_path
 
 FHIR_VERSION = "4.0.1"
-#: A placeholder canonical base: a service sets its own (``--base-url`` or
-#: ``ICBT_FHIR_BASE_URL``).
-DEFAULT_BASE_URL = "https://example.org/icbt"
-#: The environment variable that sets a deployment's canonical base.
-BASE_URL_ENV = "ICBT_FHIR_BASE_URL"
 #: The identifier system for an identifier that is a URI (here a ``urn:uuid``).
 URI_SYSTEM = "urn:ietf:rfc:3986"
 
-ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
-MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
-MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 SLIDER_STEP = "http://hl7.org/fhir/StructureDefinition/questionnaire-sliderStepValue"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
@@ -103,33 +108,6 @@ SCORE_TEXT = {
 Translate = Callable[[str], str]
 
 
-def canonical_base(base_url: str | None = None) -> str:
-    """Return the canonical base: ``base_url``, else ``$ICBT_FHIR_BASE_URL``, else the default."""
-    chosen = base_url or os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL
-    return chosen.rstrip("/")
-
-
-def _base(base_url: str | None) -> str:
-    return canonical_base(base_url)
-
-
-def questionnaire_id(measure: Measure, locale: str | None = None) -> str:
-    """Return the Questionnaire id: the measure id, plus ``-<locale>`` for a translation."""
-    return measure.id if locale is None else f"{measure.id}-{locale.lower()}"
-
-
-def questionnaire_url(
-    measure: Measure, *, base_url: str | None = None, locale: str | None = None
-) -> str:
-    """Return the canonical URL of the measure's Questionnaire."""
-    return f"{_base(base_url)}/Questionnaire/{questionnaire_id(measure, locale)}"
-
-
-def measure_system(measure: Measure, what: str, *, base_url: str | None = None) -> str:
-    """Return the code system of a measure's ``items``, ``bands``, ``scores`` or option set."""
-    return f"{_base(base_url)}/measures/{measure.id}/{what}"
-
-
 def _name(measure: Measure) -> str:
     """A computable name (``[A-Z][A-Za-z0-9_]*``) from the measure id: ``lsas-sr`` -> ``LsasSr``."""
     return "".join(part[:1].upper() + part[1:] for part in measure.id.split("-"))
@@ -145,47 +123,6 @@ def _fhir_coding(code: Coding) -> dict[str, Any]:
     if code.display:
         coding["display"] = code.display
     return coding
-
-
-def _ordinal(option_set: OptionSet, item: MeasureItem, value: int) -> dict[str, Any]:
-    return {"url": ORDINAL_VALUE, "valueDecimal": item_value(option_set, item, value)}
-
-
-def _coding(
-    measure: Measure,
-    item: MeasureItem,
-    option_set: OptionSet,
-    value: int,
-    label: str,
-    base_url: str | None,
-) -> dict[str, Any]:
-    """The Coding of one answer: its first own code, else its value in our system, with the
-    score it adds (R4 allows ``ordinalValue`` on a Coding, so the score travels with answers)."""
-    option = _option(option_set, value)
-    coding: dict[str, Any] = {"extension": [_ordinal(option_set, item, value)]}
-    if option is not None and option.codes:
-        own = option.codes[0]
-        coding |= {"system": own.system, "code": own.code}
-    else:
-        system = measure_system(measure, f"options/{option_set.id}", base_url=base_url)
-        coding |= {"system": system, "code": str(value)}
-    if label:
-        coding["display"] = label
-    return coding
-
-
-def answer_codings(measure: Measure, *, base_url: str | None = None) -> dict[str, dict[int, Any]]:
-    """Return item id -> answer value -> the answer's Coding, as the export writes them."""
-    return {
-        item.id: {
-            option.value: _coding(
-                measure, item, measure.option_set(item), option.value, option.label, base_url
-            )
-            for option in measure.option_set(item).options
-        }
-        for item in measure.items
-        if measure.option_set(item).kind == "choice"
-    }
 
 
 def _scale_labels(item: MeasureItem, option_set: OptionSet) -> list[dict[str, Any]]:
@@ -229,8 +166,8 @@ def _question(measure: Measure, item: MeasureItem, base_url: str | None) -> dict
         # SDC examples read it.
         question["answerOption"] = [
             {
-                "extension": [_ordinal(option_set, item, o.value)],
-                "valueCoding": _coding(measure, item, option_set, o.value, o.label, base_url),
+                "extension": [ordinal_extension(option_set, item, o.value)],
+                "valueCoding": answer_coding(measure, item, option_set, o.value, o.label, base_url),
             }
             for o in option_set.options
         ]
@@ -345,7 +282,7 @@ def questionnaire(
         "url": questionnaire_url(measure, base_url=base_url, locale=locale),
         "identifier": [
             {
-                "system": f"{_base(base_url)}/Questionnaire",
+                "system": f"{canonical_base(base_url)}/Questionnaire",
                 "value": qid if version is None else f"{qid}|{version}",
             }
         ],
@@ -370,7 +307,7 @@ def questionnaire(
     resource["code"] = _codings(
         measure.codes,
         {
-            "system": f"{_base(base_url)}/measures",
+            "system": f"{canonical_base(base_url)}/measures",
             "code": measure.id,
             "display": measure.short_title or measure.title,
         },
@@ -407,10 +344,6 @@ def _answers(measure: Measure, result: Mapping[str, Any]) -> dict[str, int | Non
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise AnswersError([f"{value!r} is not an answer to item '{item_id}'"])
     return dict(answers)
-
-
-def _option(option_set: OptionSet, value: int) -> ResponseOption | None:
-    return next((o for o in option_set.options if o.value == value), None)
 
 
 def questionnaire_response(
@@ -459,9 +392,11 @@ def questionnaire_response(
         option_set = measure.option_set(item)
         answer: dict[str, Any]
         if option_set.kind == "choice":
-            option = _option(option_set, value)
+            option = response_option(option_set, value)
             label = option.label if option else ""
-            answer = {"valueCoding": _coding(measure, item, option_set, value, label, base_url)}
+            answer = {
+                "valueCoding": answer_coding(measure, item, option_set, value, label, base_url)
+            }
         else:
             answer = {"valueInteger": value}
         entry: dict[str, Any] = {"linkId": item.id}
@@ -629,8 +564,6 @@ def write_questionnaires(
             path = out / programme.id / code / questionnaire_file_name(measure, locale)
             written.append(write_text(path, json_text(resource, sort_keys=False)))
         if locale is None:  # one Questionnaire per exercise, in the programme's own language
-            from icbt_content.export.exercises import exercise_questionnaire
-
             for exercise in programme.exercises():
                 form = exercise_questionnaire(programme, exercise, base_url=base_url)
                 path = out / programme.id / code / f"Questionnaire-{form['id']}.json"

@@ -64,9 +64,9 @@ def localised_programmes(
     found = Diagnostics()
     result: list[LocalisedProgramme] = []
     for loaded in checked_programmes(project, programmes):
-        for localised in localise(project, loaded, found):
-            if wanted is None or localised.locale.code in wanted:
-                result.append(localised)
+        published, problems = localise(project, loaded)
+        found.extend(problems)
+        result.extend(lp for lp in published if wanted is None or lp.locale.code in wanted)
     if found.errors:
         raise ContentError(found.errors)
     missing = sorted((wanted or set()) - {item.locale.code for item in result})

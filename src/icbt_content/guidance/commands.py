@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK
+from icbt_content.commandline.helps import HELP
 from icbt_content.commandline.support import add_output_options, print_diagnostics, usage_error
 from icbt_content.diagnostics import ContentError
 
@@ -40,7 +41,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `guidance` command group."""
-    guidance = subparsers.add_parser("guidance", help="therapist guidance message templates")
+    guidance = subparsers.add_parser("guidance", help=HELP["guidance"])
     actions = guidance.add_subparsers(dest="action", required=True, parser_class=type(guidance))
     render = actions.add_parser("render", help="preview a message with a context JSON file")
     render.add_argument("template", help="PROGRAMME/TEMPLATE, for example sad/welcome")

@@ -57,6 +57,8 @@ def _norm_jinja(token: str) -> str:
 def link_targets(text: str) -> list[str]:
     """Every link and image target in inline Markdown."""
     targets: list[str] = []
+    if "[" not in text and "<" not in text:
+        return targets  # no link, image or autolink: nothing to parse
 
     def walk(tokens: Iterable[Token]) -> None:
         for token in tokens:
@@ -72,8 +74,13 @@ def link_targets(text: str) -> list[str]:
     return targets
 
 
+_ONE_PARAGRAPH = ("paragraph_open", "paragraph_close")
+
+
 def block_structure(text: str) -> list[str]:
     """The block tokens Markdown text parses to (what a translation must keep)."""
+    if "\n" not in text and text[:1].isalpha():
+        return list(_ONE_PARAGRAPH)  # one line that starts with a letter starts no other block
     return [t.type for t in block_tokens(text) if t.type not in ("inline", "softbreak")]
 
 

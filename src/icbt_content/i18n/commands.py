@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
+from icbt_content.commandline.helps import HELP
 from icbt_content.commandline.support import (
     add_format_option,
     add_output_options,
@@ -25,7 +26,7 @@ DASHBOARD_SIGNATURE = b"<title>Translation coverage</title>"
 
 def register(subparsers: Any) -> None:
     """Add the ``i18n`` command group to the ``icbt`` command."""
-    i18n = subparsers.add_parser("i18n", help="translate programmes: catalogs, checks, coverage")
+    i18n = subparsers.add_parser("i18n", help=HELP["i18n"])
     sub = i18n.add_subparsers(dest="i18n_command", required=True, parser_class=type(i18n))
 
     def command(name: str, help: str, run: Any) -> argparse.ArgumentParser:

@@ -19,6 +19,8 @@ ImageMap = Callable[[str], str]
 _ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])")
 _BLOCK_START = re.compile(r"^(?:[#>%|]|[-+=](?=\s|$)|:::|\{#|~~~|\+\+\+)")
+#: The characters :func:`escape_text` may escape: text without them is written as it is.
+_ESCAPABLE = re.compile(r"[\\`*\[\]_~<&]")
 
 
 def _escape_char(text: str, i: int) -> bool:
@@ -39,6 +41,8 @@ def _escape_char(text: str, i: int) -> bool:
 
 def escape_text(text: str, line_start: bool = False) -> str:
     """Escape ``text`` so that it reads back as the same text, not as markup."""
+    if _ESCAPABLE.search(text) is None:
+        return escape_line_start(text) if line_start else text
     out: list[str] = []
     for i, ch in enumerate(text):
         if ch == "&" and _ENTITY.match(text, i):

@@ -34,6 +34,10 @@ _TAG = re.compile(r"<(?:/?[A-Za-z]|!|\?)[^<>\n]{0,60}>?")
 _ESCAPED = re.compile(r"\\[\\`*_~\[\]]")
 #: What is left of a delimiter that opened or closed nothing.
 _STRAY = re.compile(r"\*+|`+|~~+|(?<![^\W_])_+|_+(?![^\W_])")
+#: Text without any of these characters parses to plain text only (no markup, no tag, no
+#: entity that decodes to one): most messages, which the checks then need not parse.
+_MARKUP_CHARS = re.compile(r"[*_~`&]")
+_TAG_CHARS = re.compile(r"[<&]")
 
 
 @dataclass(frozen=True)
@@ -67,12 +71,16 @@ def _flatten(tokens: Iterable[Token]) -> Iterable[Token]:
 
 def inline_markup(text: str) -> Counter[str]:
     """How many of each kind of inline markup ``text`` parses to."""
+    if not _MARKUP_CHARS.search(text):
+        return Counter()
     return Counter(t.type for t in _inline_tokens(text) if t.type in MARKUP_NAMES)
 
 
 def stray_delimiters(text: str) -> list[str]:
     """Delimiters (``*``, ``**``, backticks, ``~~``, ``_``) shown as text: markup left open."""
     found: list[str] = []
+    if not _MARKUP_CHARS.search(text):
+        return found
     for token in _inline_tokens(_ESCAPED.sub("", text)):
         if token.type == "text":
             found.extend(m.group(0) for m in _STRAY.finditer(token.content))
@@ -86,6 +94,8 @@ def html_tags(text: str) -> Counter[str]:
     whether or not CommonMark would call it a tag.
     """
     found: Counter[str] = Counter()
+    if not _TAG_CHARS.search(text):
+        return found
     for token in _inline_tokens(text):
         if token.type == "text":
             found.update(m.group(0) for m in _TAG.finditer(token.content))

@@ -63,14 +63,27 @@ class InterfaceString:
 
 def template_strings(project: Path | None = None) -> Iterator[InterfaceString]:
     """``_("...")`` strings of the package's templates and a project's template overrides."""
-    env = Environment()
     package = resources.files("icbt_content.render") / "templates"
     for name, text in sorted(_walk(package, "")):
-        yield from _from_template(env, text, f"icbt_content/render/templates/{name}")
+        yield from _strings_of(text, f"icbt_content/render/templates/{name}")
     if project is not None and Project(project).templates.is_dir():
         for path in sorted(Project(project).templates.rglob("*.html")):
             rel = path.relative_to(project).as_posix()
-            yield from _from_template(env, path.read_text(encoding="utf-8"), rel)
+            yield from _strings_of(path.read_text(encoding="utf-8"), rel)
+
+
+_TEMPLATES_READ: dict[tuple[str, str], tuple[InterfaceString, ...]] = {}
+
+
+def _strings_of(text: str, where: str) -> tuple[InterfaceString, ...]:
+    """The strings of one template, parsed once while its text is unchanged (every locale of
+    every programme asks for the site's safety words)."""
+    key = (text, where)
+    if key not in _TEMPLATES_READ:
+        if len(_TEMPLATES_READ) > 1024:
+            _TEMPLATES_READ.clear()  # templates edited again and again while serving
+        _TEMPLATES_READ[key] = tuple(_from_template(Environment(), text, where))
+    return _TEMPLATES_READ[key]
 
 
 def _walk(folder: Any, prefix: str) -> Iterator[tuple[str, str]]:

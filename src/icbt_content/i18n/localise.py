@@ -21,19 +21,22 @@ from icbt_content.adaptation.overrides import AdaptationSet, load_adaptations
 from icbt_content.adaptation.resources import LocaleInfo, describe_locale, load_locale
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.deployment import load_deployment
-from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic
+from icbt_content.diagnostics import Diagnostic, diagnostic
 from icbt_content.guidance.check import check_body
 from icbt_content.i18n.adaptations import adaptation_diagnostics
+from icbt_content.i18n.catalog import Entry
 from icbt_content.i18n.gate import interface_gaps
+from icbt_content.i18n.inline import plain_text
 from icbt_content.i18n.interface import NOTICE
 from icbt_content.i18n.safety import safety_strings
+from icbt_content.i18n.segments import Segment, inline_tokens
 from icbt_content.i18n.translations import (
     INTERFACE,
     Translations,
     load_translations,
     translated_locales,
 )
-from icbt_content.i18n.walk import CRISIS_UNIT, walk_programme
+from icbt_content.i18n.walk import CRISIS_UNIT, Walk, walk_programme
 from icbt_content.measures.loading import localise_measure
 from icbt_content.model.deployment import Deployment
 from icbt_content.model.guidance import GuidanceTemplate
@@ -76,6 +79,23 @@ class LocalisedProgramme:
     marked with the source language on the page."""
     warnings: tuple[Diagnostic, ...] = ()
     """Warnings found while loading and localising (set by :func:`~icbt_content.load_localised`)."""
+    catalog: str = ""
+    """The catalog its translations come from (none for the source locale)."""
+    places: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    """Source file -> (line of each translated segment served, its line in :attr:`catalog`),
+    in order: where the validate stage reports a problem of the translated text."""
+    page_text: dict[str, list[str]] = field(default_factory=dict)
+    """In an English locale, the text runs of each page translated otherwise than its source
+    says it (by its source file), whose readability the validate stage checks."""
+
+    def place(self, file: str, line: int) -> tuple[str, int] | None:
+        """Where in the catalog the translated text at ``file:line`` is; None when that text is
+        served as written (untranslated, or a module served whole in the source locale)."""
+        places = self.places.get(file)
+        if not places:
+            return None
+        before = [po_line for source_line, po_line in places if source_line <= line]
+        return self.catalog, before[-1] if before else places[0][1]
 
     @property
     def module_locales(self) -> dict[str, str]:
@@ -90,37 +110,50 @@ class LocalisedProgramme:
 
 
 def localise(
-    project: Path, loaded: LoadedProgramme, found: Diagnostics
-) -> Iterator[LocalisedProgramme]:
-    """The programme in each locale it is published in: its source locale first."""
-    assert loaded.programme is not None
-    programme = loaded.programme
-    source = programme.source_locale
-    deployment, problems = load_deployment(project)
+    project: Path, loaded: LoadedProgramme
+) -> tuple[list[LocalisedProgramme], list[Diagnostic]]:
+    """The programme in each locale it is published in, its source locale first; the problems
+    of publishing it in its locales."""
+    if loaded.programme is None:
+        return [], []
+    deployment, found = load_deployment(project)
+    first, problems = localise_source(project, loaded.programme, deployment)
     found.extend(problems)
-    info, problems = load_locale(project, source, max_age_months=deployment.crisis_max_age_months)
-    found.extend(problems)
-    source_ui = _interface(project, source, found)
-    if not _safety_translated(project, source, deployment, found):
-        return  # a programme written in another language than the site's words: none is safe
-    yield LocalisedProgramme(programme, info, translate=source_ui, connection=deployment.connection)
+    if first is None:
+        return [], found  # a programme written in another language than the site's words
+    result = [first]
     for code in translated_locales(project):
-        if code == source:
+        if code == first.locale.code:
             continue
-        localised = localise_to(
-            project, loaded, code, found, source_info=info, deployment=deployment
+        localised, problems = localise_to(
+            project, loaded, code, source_info=first.locale, deployment=deployment
         )
+        found.extend(problems)
         if localised is not None:
-            yield localised
+            result.append(localised)
+    return result, found
+
+
+def localise_source(
+    project: Path, programme: Programme, deployment: Deployment
+) -> tuple[LocalisedProgramme | None, list[Diagnostic]]:
+    """The programme in its source locale; None when the site's safety words are not in it."""
+    source = programme.source_locale
+    info, found = load_locale(project, source, max_age_months=deployment.crisis_max_age_months)
+    source_ui, problems = _interface(project, source)
+    found.extend(problems)
+    unsafe = _safety_untranslated(project, source, deployment)
+    if unsafe is not None:
+        return None, [*found, unsafe]
+    localised = LocalisedProgramme(
+        programme, info, translate=source_ui, connection=deployment.connection
+    )
+    return localised, found
 
 
 def check_locales(project: Path, loaded: LoadedProgramme) -> list[Diagnostic]:
     """Every problem of publishing the programme in its locales, without rendering anything."""
-    found = Diagnostics()
-    if loaded.programme is not None:
-        for _ in localise(project, loaded, found):
-            pass
-    return list(found)
+    return localise(project, loaded)[1]
 
 
 @dataclass(frozen=True)
@@ -136,31 +169,30 @@ class InterfaceGettext:
         return self.translations.translates(text)
 
 
-def _interface(project: Path, locale: str, found: Diagnostics) -> Callable[[str], str] | None:
+def _interface(project: Path, locale: str) -> tuple[Callable[[str], str] | None, list[Diagnostic]]:
     translations = load_translations(project, locale, INTERFACE)
     if translations is None:
-        return None
-    found.extend(translations.diagnostics)
-    return InterfaceGettext(translations)
+        return None, []
+    return InterfaceGettext(translations), list(translations.diagnostics)
 
 
 def localise_to(
     project: Path,
     loaded: LoadedProgramme,
     locale: str,
-    found: Diagnostics,
     *,
     source_info: LocaleInfo | None = None,
     deployment: Deployment | None = None,
-) -> LocalisedProgramme | None:
-    """The programme in ``locale``; None when the locale has no catalog for it, or when a client
-    in crisis could not read it (its crisis page or the site's safety words untranslated)."""
+) -> tuple[LocalisedProgramme | None, list[Diagnostic]]:
+    """The programme in ``locale`` and the problems of publishing it there; None when the
+    locale has no catalog for it, or when a client in crisis could not read it (its crisis page
+    or the site's safety words untranslated)."""
     assert loaded.programme is not None
     programme = loaded.programme
     translations = load_translations(project, locale, programme.id)
     if translations is None:
-        return None
-    found.extend(translations.diagnostics)
+        return None, []
+    found = list(translations.diagnostics)
     if deployment is None:
         deployment, problems = load_deployment(project)
         found.extend(problems)
@@ -171,9 +203,11 @@ def localise_to(
         source_info, problems = load_locale(
             project, programme.source_locale, max_age_months=max_age
         )
-    ui = _interface(project, locale, found)
-    if not _safety_translated(project, locale, deployment, found):
-        return None
+    ui, problems = _interface(project, locale)
+    found.extend(problems)
+    unsafe = _safety_untranslated(project, locale, deployment)
+    if unsafe is not None:
+        return None, [*found, unsafe]
     found.extend(interface_gaps(project, locale))
     items, problems = load_adaptations(project, locale, programme.id)
     found.extend(problems)
@@ -195,7 +229,7 @@ def localise_to(
         found.extend(adaptation_diagnostics(project, loaded, locale))
     if programme.crisis is not None and not walk.complete(CRISIS_UNIT):
         crisis_file = programme.crisis.source.file if programme.crisis.source else "crisis.md"
-        found.add(
+        found.append(
             diagnostic(
                 "ICBT612",
                 f"the crisis page is not fully translated into {locale}, so '{programme.id}' "
@@ -205,10 +239,10 @@ def localise_to(
                 hint=f"translate the messages of {crisis_file} (msgctxt crisis.*) first",
             )
         )
-        return None
-    translated = walk.programme.model_copy(
-        update={"guidance": _checked_guidance(programme, walk.programme, translations, found)}
-    )
+        return None, found
+    guidance, problems = _checked_guidance(programme, walk.programme, translations)
+    found.extend(problems)
+    translated = walk.programme.model_copy(update={"guidance": guidance})
     # The check-in page falls back whole, like a module, when its text is not all translated.
     fallback_units = list(walk.fallback_modules)
     if programme.check_in is not None and not walk.complete(CHECK_IN_UNIT):
@@ -216,9 +250,9 @@ def localise_to(
     served = {m.id for m in translated.modules} - set(fallback_units)
     if CHECK_IN_UNIT not in fallback_units:
         served.add(CHECK_IN_UNIT)
-    translated = translated.model_copy(
-        update={"measures": _measures(project, translated, locale, served, found)}
-    )
+    measures, problems = _measures(project, translated, locale, served)
+    found.extend(problems)
+    translated = translated.model_copy(update={"measures": measures})
     notice = fallback_notice(info, programme.source_locale, ui)
     notices: dict[str, str] = dict.fromkeys(fallback_units, notice)
     fallback = None
@@ -227,9 +261,9 @@ def localise_to(
             programme=programme,
             locale=source_info,
             modules=frozenset(fallback_units),
-            translate=_interface(project, programme.source_locale, Diagnostics()),
+            translate=_interface(project, programme.source_locale)[0],
         )
-    return LocalisedProgramme(
+    localised = LocalisedProgramme(
         translated,
         info,
         notices,
@@ -237,7 +271,49 @@ def localise_to(
         fallback=fallback,
         connection=deployment.connection,
         source=SourceLanguage(programme, source_info),
+        catalog=translations.path,
+        places=_places(walk, translations, set(fallback_units)),
+        page_text=_page_text(walk, locale, set(fallback_units)),
     )
+    return localised, found
+
+
+def _served_translations(
+    walk: Walk, translations: Translations, fallback: set[str]
+) -> Iterator[tuple[Segment, Entry]]:
+    """Each translated segment served in the locale, with its catalog entry."""
+    for segment in walk.segments:
+        if segment.unit in fallback or translations.lookup(segment) is None:
+            continue
+        entry = translations.entries.get((segment.context, segment.source))
+        if entry is not None and not segment.adapted:
+            yield segment, entry
+
+
+def _places(
+    walk: Walk, translations: Translations, fallback: set[str]
+) -> dict[str, tuple[tuple[int, int], ...]]:
+    places: dict[str, list[tuple[int, int]]] = {}
+    for segment, entry in _served_translations(walk, translations, fallback):
+        places.setdefault(segment.file, []).append((segment.line, entry.msgstr_line or entry.line))
+    return {file: tuple(sorted(lines)) for file, lines in places.items()}
+
+
+def _page_text(walk: Walk, locale: str, fallback: set[str]) -> dict[str, list[str]]:
+    """The text runs of each file whose translation reads otherwise than its source, in an
+    English locale (the readability of text as written is the source's to check)."""
+    if _language(locale) != TEMPLATE_LANGUAGE:
+        return {}
+    texts: dict[str, list[tuple[str, str]]] = {}
+    for segment in walk.segments:
+        if segment.markdown and segment.client and segment.unit not in fallback:
+            translated = walk.results.get(segment.context, segment.source)
+            texts.setdefault(segment.file, []).append((segment.source, translated))
+    return {
+        file: [plain_text(inline_tokens(text)) for _, text in pairs]
+        for file, pairs in texts.items()
+        if any(source != text for source, text in pairs)
+    }
 
 
 def fallback_notice(
@@ -260,32 +336,27 @@ def fallback_notice(
     )
 
 
-def _safety_translated(
-    project: Path, locale: str, deployment: Deployment, found: Diagnostics
-) -> bool:
-    """Whether the site's safety words are all translated into ``locale`` (ICBT807 if not)."""
+def _safety_untranslated(project: Path, locale: str, deployment: Deployment) -> Diagnostic | None:
+    """ICBT807 unless the site's safety words are all translated into ``locale``."""
     if _language(locale) == TEMPLATE_LANGUAGE:
-        return True
+        return None
     wanted = safety_strings(deployment.connection, project)
     translations = load_translations(project, locale, INTERFACE)
     published = translations.published if translations is not None else {}
     missing = [text for text in wanted if (None, text) not in published]
     if not missing:
-        return True
+        return None
     where = translations.path if translations is not None else f"locales/{locale}/interface.po"
     entry = translations.entries.get((None, missing[0])) if translations is not None else None
-    found.add(
-        diagnostic(
-            "ICBT807",
-            f"{len(missing)} of the site's safety messages are not translated into {locale} "
-            f"(the first: {missing[0]!r}), so nothing is published in {locale}",
-            where,
-            entry.line if entry is not None else 1,
-            hint="translate the risk alert, 'Need help now?' and the crisis page's words in "
-            f"interface.po (run 'icbt i18n update --locale {locale}' to add missing messages)",
-        )
+    return diagnostic(
+        "ICBT807",
+        f"{len(missing)} of the site's safety messages are not translated into {locale} "
+        f"(the first: {missing[0]!r}), so nothing is published in {locale}",
+        where,
+        entry.line if entry is not None else 1,
+        hint="translate the risk alert, 'Need help now?' and the crisis page's words in "
+        f"interface.po (run 'icbt i18n update --locale {locale}' to add missing messages)",
     )
-    return False
 
 
 def _language(tag: str) -> str:
@@ -304,11 +375,12 @@ def _first_untranslated_line(translations: Translations, prefix: str) -> int:
 
 
 def _checked_guidance(
-    source: Programme, translated: Programme, translations: Translations, found: Diagnostics
-) -> tuple[GuidanceTemplate, ...]:
-    """Translated guidance messages that pass the template checks; the source for the others."""
-
+    source: Programme, translated: Programme, translations: Translations
+) -> tuple[tuple[GuidanceTemplate, ...], list[Diagnostic]]:
+    """Translated guidance messages that pass the template checks, the source for the others;
+    a problem for each translation refused."""
     result = []
+    found: list[Diagnostic] = []
     for original, message in zip(source.guidance, translated.guidance, strict=True):
         if message.body == original.body:
             result.append(message)
@@ -324,7 +396,7 @@ def _checked_guidance(
                 ),
                 entry.msgstr_line if entry else 1,
             )
-            found.add(
+            found.append(
                 diagnostic(
                     "ICBT613",
                     f"the translation of the message '{original.id}' is refused: "
@@ -337,13 +409,15 @@ def _checked_guidance(
             result.append(original)
         else:
             result.append(message)
-    return tuple(result)
+    return tuple(result), found
 
 
 def _measures(
-    project: Path, programme: Programme, locale: str, served: set[str], found: Diagnostics
-) -> tuple[Measure, ...]:
-    """Measures in their validated translation for ``locale`` (or as they are)."""
+    project: Path, programme: Programme, locale: str, served: set[str]
+) -> tuple[tuple[Measure, ...], list[Diagnostic]]:
+    """Measures in their validated translation for ``locale`` (or as they are), and the
+    problems of those translations."""
+    found: list[Diagnostic] = []
     used = {
         block.measure
         for module in programme.modules
@@ -364,4 +438,4 @@ def _measures(
         # it: the measure is shown whole in its own language, marked so, never half translated.
         found.extend(d for d in problems if d.code != MISSING_MEASURE_TRANSLATION)
         result.append(localised)
-    return tuple(result)
+    return tuple(result), found

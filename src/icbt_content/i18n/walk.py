@@ -61,6 +61,8 @@ class Walk:
     passages: dict[str, str] = field(default_factory=dict)
     """Adaptable passage ('box <id>', 'page <module>/<page>') -> hash of its source text."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    results: dict[str, str] = field(default_factory=dict)
+    """Segment context -> the text used for it (its translation, or the source)."""
 
     def complete(self, unit: str) -> bool:
         return not self.missing.get(unit)
@@ -564,6 +566,7 @@ def walk_programme(
         missing=missing,
         passages=walker.passages,
         diagnostics=walker.diagnostics,
+        results=seg.results,
     )
 
 

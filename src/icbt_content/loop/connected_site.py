@@ -14,11 +14,14 @@ from urllib.parse import urlsplit
 
 from icbt_content.ids import storage_key, storage_prefix
 from icbt_content.loop import contract
+from icbt_content.loop.questionnaires import (
+    answer_codings,
+    answer_types,
+    canonical_base,
+    questionnaire_url,
+)
 from icbt_content.model.deployment import Deployment, FhirConnection, wording
 from icbt_content.model.programme import Programme
-
-#: Where the vendored SMART client is copied in the site (``assets/`` + this).
-FHIRCLIENT = "vendor/fhirclient/fhir-client.min.js"
 
 
 def origin(url: str) -> str:
@@ -97,8 +100,6 @@ def loop_data(
     fhir = deployment.fhir
     if deployment.connection != "fhir" or fhir is None:
         return None
-    from icbt_content.export.fhir import canonical_base
-
     base = canonical_base(fhir.canonical_base or None)
     return {
         "fhir": fhir.base_url.rstrip("/"),
@@ -165,11 +166,8 @@ def answer_data(
     programme's own, its translation, as ``icbt export --format fhir`` names it), each choice
     answer's
     Coding as the export writes it, and the risk items (answer above ``above`` raises a Flag);
-    ``exercise``: per exercise id, what :func:`~icbt_content.export.exercises.answer_types` says.
+    ``exercise``: per exercise id, what :func:`~icbt_content.loop.questionnaires.answer_types` says.
     """
-    from icbt_content.export.exercises import answer_types
-    from icbt_content.export.fhir import answer_codings, questionnaire_url
-
     wanted = set(keys)
     translated = locale if locale and locale != programme.source_locale else None
     measures: dict[str, Any] = {}

@@ -98,17 +98,9 @@ def build_site(
     jobs = default_jobs() if jobs is None else max(1, jobs)
     hits = cache.hits if cache is not None else 0
     units = units_in_order(context, folders, jobs=jobs, progress=progress, cache=cache)
-    try:
+    report.diagnostics.extend(
         _write_site(out, project, units, report, strict, csp, programmes, stage)
-    except OSError as exc:
-        report.diagnostics.add(
-            diagnostic(
-                "ICBT703",
-                f"could not write {out}: {exc.strerror or exc}",
-                str(out),
-                hint="build into a folder you can write to (--out), on a disk with free space",
-            )
-        )
+    )
     if cache is not None:
         report.cached = cache.hits - hits
         cache.prune()
@@ -125,68 +117,85 @@ def _write_site(
     csp: str,
     programmes: list[str] | None = None,
     stage: Callable[[Path], SiteWriter] = StagedSite,
-) -> None:
+) -> list[Diagnostic]:
     """Stream the units' files into a staged site; commit it when the whole build succeeded.
+    Return every problem found (ICBT703 when the site cannot be written).
 
     The site is staged when the first unit's files come, so a build that fails before
     rendering writes nothing. When a programme fails the load and validate stages, only the
     problems of those stages (and of the programmes' locales) are reported, as 'icbt check'
     does, however far other programmes got.
     """
-    deployment, _ = load_deployment(project)  # its problems are reported by the localise stage
-    written: list[str] = [SITE.name]
-    rendered = Diagnostics()
-    index_entries: list[dict[str, Any]] = []
-    failed = False
-    built: list[ProgrammeBuild] = []
-    offline = OfflineSite()
-    with ExitStack() as stack:
-        site: SiteWriter | None = None
+    found = Diagnostics()
+    try:
+        deployment, _ = load_deployment(project)  # the localise stage reports its problems
+        written: list[str] = [SITE.name]
+        rendered = Diagnostics()
+        index_entries: list[dict[str, Any]] = []
+        failed = False
+        built: list[ProgrammeBuild] = []
+        offline = OfflineSite()
+        with ExitStack() as stack:
+            site: SiteWriter | None = None
 
-        def write(file: RenderedFile) -> None:
-            assert site is not None
-            site.write(file.path, file.content)
-            written.append(file.path)
-            offline.add(file)
+            def write(file: RenderedFile) -> None:
+                assert site is not None
+                site.write(file.path, file.content)
+                written.append(file.path)
+                offline.add(file)
 
-        for unit in units:
-            report.diagnostics.extend(unit.checked)
-            failed = failed or not unit.passed
+            for unit in units:
+                found.extend(unit.checked)
+                failed = failed or not unit.passed
+                if failed:
+                    continue
+                if site is None:
+                    site = stack.enter_context(stage(out))
+                rendered.extend(unit.rendered)
+                for file in unit.files:
+                    write(file)
+                built.append(ProgrammeBuild(unit.folder, unit.programme, locales=unit.locales))
+                report.pages += unit.pages
+                if unit.entry is not None:
+                    index_entries.append(unit.entry)
+                unit.files = []  # written: let it go
+            if not built and not failed:
+                found.add(_no_programmes(programmes))
+                found.extend(catalog_currency(project, []))
+                return list(found)
             if failed:
-                continue
-            if site is None:
-                site = stack.enter_context(stage(out))
-            rendered.extend(unit.rendered)
-            for file in unit.files:
-                write(file)
-            built.append(ProgrammeBuild(unit.folder, unit.programme, locales=unit.locales))
-            report.pages += unit.pages
-            if unit.entry is not None:
-                index_entries.append(unit.entry)
-            unit.files = []  # written: let it go
-        if not built and not failed:
-            report.diagnostics.add(_no_programmes(programmes))
-            report.diagnostics.extend(catalog_currency(project, []))
-            return
-        if failed:
-            return
-        assert site is not None
-        page_csp = site_csp(csp, deployment)
-        site_wide = _site_wide_files(project, index_entries, page_csp, deployment, rendered)
-        for file in chain(site_wide, offline.site_files()):
-            rendered.extend(find_external_resources({file.path: file.content}))
-            rendered.extend(duplicate_ids(file.path, file.content, file.source))
-            write(file)
-        headers = headers_file(written, site_csp(PAGE_CSP, deployment))
-        write(RenderedFile(HEADERS_FILE, headers.encode("utf-8"), kind="headers"))
-        report.diagnostics.extend(rendered)
-        if report.diagnostics.fails(strict):
-            return
-        site.commit()
-        report.files = site.files
+                return list(found)
+            assert site is not None
+            page_csp = site_csp(csp, deployment)
+            site_wide = _site_wide_files(project, index_entries, page_csp, deployment)
+            for item in chain(site_wide, offline.site_files()):
+                if isinstance(item, Diagnostic):
+                    rendered.add(item)
+                    continue
+                rendered.extend(find_external_resources({item.path: item.content}))
+                rendered.extend(duplicate_ids(item.path, item.content, item.source))
+                write(item)
+            headers = headers_file(written, site_csp(PAGE_CSP, deployment))
+            write(RenderedFile(HEADERS_FILE, headers.encode("utf-8"), kind="headers"))
+            found.extend(rendered)
+            if found.fails(strict):
+                return list(found)
+            site.commit()
+            report.files = site.files
+    except OSError as exc:
+        found.add(
+            diagnostic(
+                "ICBT703",
+                f"could not write {out}: {exc.strerror or exc}",
+                str(out),
+                hint="build into a folder you can write to (--out), on a disk with free space",
+            )
+        )
+        return list(found)
     report.programmes = [unit.programme for unit in built if unit.programme is not None]
     report.locales = {unit.programme: unit.locales for unit in built if unit.programme}
     report.written = True
+    return list(found)
 
 
 def _no_programmes(programmes: list[str] | None) -> Diagnostic:
@@ -204,9 +213,9 @@ def _site_wide_files(
     index_entries: list[dict[str, Any]],
     csp: str,
     deployment: Deployment,
-    found: Diagnostics,
-) -> Iterator[RenderedFile]:
-    """The files of the site that belong to no programme: the index page, then the assets."""
+) -> Iterator[RenderedFile | Diagnostic]:
+    """The files of the site that belong to no programme: the index page, then the assets; or
+    the index template's problem."""
     env = make_environment(project)
     env.globals["csp"] = csp
     try:
@@ -219,7 +228,7 @@ def _site_wide_files(
             lang="en",
         )
     except TemplateError as exc:
-        found.add(template_diagnostic(exc, project))
+        yield template_diagnostic(exc, project)
         return
     yield RenderedFile("index.html", index.encode("utf-8"), kind="index")
     for path, content in {**_static_files(), **vendor_files(deployment)}.items():

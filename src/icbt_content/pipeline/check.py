@@ -1,22 +1,65 @@
-"""The load and validate stages run together: what ``icbt check`` and every output start from."""
+"""The load, localise and validate stages run together: what ``icbt check``, the build and every
+output start from."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from icbt_content.authoring.loader import LoadedProgramme, read_programme
 from icbt_content.diagnostics import ContentError, Diagnostic, diagnostic
+from icbt_content.i18n.localise import LocalisedProgramme, localise
 from icbt_content.localised import load_localised
 from icbt_content.model.programme import Programme
 from icbt_content.paths import StrPath, as_path
 from icbt_content.project import programme_folders
-from icbt_content.validate import validate_programme
+from icbt_content.validate import validate_locale, validate_programme
+
+
+@dataclass
+class CheckedProgramme:
+    """A programme through the load, localise and validate stages."""
+
+    loaded: LoadedProgramme
+    """The programme as written; its diagnostics: the load stage's, and the validate stage's on
+    the programme as written."""
+    localised: list[LocalisedProgramme] = field(default_factory=list)
+    """The programme in each locale it is published in, its source locale first."""
+    localise_problems: list[Diagnostic] = field(default_factory=list)
+    """The problems of publishing it in its locales (catalogs, crisis services, safety words)."""
+    locale_problems: list[Diagnostic] = field(default_factory=list)
+    """The validate stage's problems of the translated locales, that the source does not have."""
+
+
+def check_programme_in_locales(root: Path, project: Path) -> CheckedProgramme:
+    """Load a programme folder, localise it, then validate it as written and in each locale."""
+    loaded = read_programme(root, project)
+    localised, localise_problems = localise(project, loaded)
+    loaded.diagnostics.extend(validate_programme(loaded))
+    checked = CheckedProgramme(loaded, localised, localise_problems)
+    checked.locale_problems = validate_locales(loaded, localised)
+    return checked
+
+
+def validate_locales(
+    loaded: LoadedProgramme, localised: list[LocalisedProgramme]
+) -> list[Diagnostic]:
+    """The validate stage on each translated locale of a validated programme."""
+    source = list(loaded.diagnostics)
+    return [problem for item in localised[1:] for problem in validate_locale(loaded, item, source)]
+
+
+def locale_problems(project: Path, loaded: LoadedProgramme) -> list[Diagnostic]:
+    """For a programme through :func:`check_programme`: the problems of publishing it in its
+    locales, and those the validate stage finds in its translated locales."""
+    localised, found = localise(project, loaded)
+    return [*found, *validate_locales(loaded, localised)]
 
 
 def check_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
-    """Load a programme folder (the load stage), then validate it (the validate stage)."""
+    """Load a programme folder and validate it as written (for the outputs of the source)."""
     loaded = read_programme(root, project)
-    validate_programme(loaded)
+    loaded.diagnostics.extend(validate_programme(loaded))
     return loaded
 
 

@@ -1,9 +1,10 @@
 """The unit of work of a build: one programme, in every locale it is published in.
 
-:func:`build_programme` loads and validates one programme folder, localises it, renders it and
-checks what it rendered; it returns everything the write stage needs (:class:`ProgrammeBuild`),
-and nothing that refers to the loaded model, so a build holds one programme's model at a time,
-a worker process can send the result back, and the cache can keep it.
+:func:`build_programme` loads one programme folder, localises it, validates it as written and
+in each locale, renders it and checks what it rendered; it returns everything the write stage
+needs (:class:`ProgrammeBuild`), and nothing that refers to the loaded model, so a build holds
+one programme's model at a time, a worker process can send the result back, and the cache can
+keep it.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.deployment import load_deployment
 from icbt_content.diagnostics import Diagnostic, Diagnostics
 from icbt_content.i18n.gate import catalog_currency
-from icbt_content.i18n.localise import check_locales, localise
+from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.inputs import files_under
 from icbt_content.loop.connected_site import site_csp
-from icbt_content.pipeline.check import check_programme
+from icbt_content.pipeline.check import check_programme_in_locales
 from icbt_content.pipeline.collector import fewer_collections
 from icbt_content.pipeline.media import media_problem
 from icbt_content.render.assets import find_external_resources
@@ -90,7 +91,7 @@ def build_programme(
     render: bool = True,
     progress: Progress | None = None,
 ) -> ProgrammeBuild:
-    """Build one programme folder: load, validate, localise, render, check what was rendered.
+    """Build one programme folder: load, localise, validate, render, check what was rendered.
 
     Nothing is rendered when the programme fails the load and validate stages (or when
     ``render`` is False, because another programme failed them): its locales are then checked
@@ -98,22 +99,21 @@ def build_programme(
     """
     project = context.project
     result = ProgrammeBuild(folder=folder.name)
-    loaded = check_programme(folder, project)
+    checked = check_programme_in_locales(folder, project)
+    loaded = checked.loaded
+    validated = Diagnostics([*loaded.diagnostics, *checked.locale_problems])
     result.checked.extend(loaded.diagnostics)
     if loaded.programme is not None:
         result.programme = loaded.programme.id
-    result.passed = loaded.programme is not None and not loaded.diagnostics.fails(context.strict)
-    if not (result.passed and render):
-        result.checked.extend(check_locales(project, loaded))
-        result.checked.extend(catalog_currency(project, [loaded]))
-        return result
-    found = Diagnostics()
-    for rendered in _rendered_files(context, loaded, result, found, progress):
-        result.rendered.extend(find_external_resources({rendered.path: rendered.content}))
-        result.rendered.extend(duplicate_ids(rendered.path, rendered.content, rendered.source))
-        result.files.append(rendered)
-    result.files = with_copies(result.files)  # each locale's "Keep a copy", from its pages
-    result.checked.extend(found)
+    result.passed = loaded.programme is not None and not validated.fails(context.strict)
+    if result.passed and render:
+        for rendered in _rendered_files(context, loaded, checked.localised, result, progress):
+            result.rendered.extend(find_external_resources({rendered.path: rendered.content}))
+            result.rendered.extend(duplicate_ids(rendered.path, rendered.content, rendered.source))
+            result.files.append(rendered)
+        result.files = with_copies(result.files)  # each locale's "Keep a copy", from its pages
+    result.checked.extend(checked.localise_problems)
+    result.checked.extend(checked.locale_problems)
     result.checked.extend(catalog_currency(project, [loaded]))
     return result
 
@@ -121,17 +121,16 @@ def build_programme(
 def _rendered_files(
     context: UnitContext,
     item: LoadedProgramme,
+    localised: list[LocalisedProgramme],
     result: ProgrammeBuild,
-    found: Diagnostics,
     progress: Progress | None,
 ) -> Iterator[RenderedFile]:
-    """The localise and render stages of one programme: its pages in each locale, then its
-    media. Localise problems go to ``found``, render problems to ``result.rendered``."""
+    """The render stage of one programme: its pages in each locale, then its media. Render
+    problems go to ``result.rendered``."""
     assert item.programme is not None
     project = context.project
     deployment, _ = load_deployment(project)  # its problems are reported by the localise stage
     env = context.environment(site_csp(context.csp, deployment))
-    localised = list(localise(project, item, found))
     languages = [
         Language(
             lp.locale.code,

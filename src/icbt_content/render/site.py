@@ -13,6 +13,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from icbt_content.adaptation.resources import LocaleInfo, describe_locale
+from icbt_content.errors import InvalidArgumentError
 from icbt_content.i18n.interface import CALLOUT_LABELS
 from icbt_content.i18n.localise import Fallback
 from icbt_content.i18n.plurals import pgettext, plural_forms
@@ -93,7 +94,12 @@ class RenderedFile:
     kind: str = ""
     """What the file is: the template a page was made from (``home``, ``module``, ``page``,
     ``crisis``, ``check-in``, ``answers``), ``therapist`` for the therapist guide, or ``media``,
-    ``index``, ``asset``, ``headers`` for the other files of a site."""
+    ``index``, ``asset``, ``headers`` for the other files of a site. Required: what reads a
+    site's files (the page count, the offline cache) goes by it, never by the shape of a path."""
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            raise InvalidArgumentError(f"{self.path}: a rendered file must say what kind it is")
 
 
 @dataclass(frozen=True)

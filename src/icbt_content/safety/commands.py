@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from icbt_content.commandline.exits import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
+from icbt_content.commandline.helps import HELP
 from icbt_content.commandline.support import (
     add_output_options,
     check_safety_files,
@@ -236,7 +237,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the `release` and `safety` commands."""
     release = subparsers.add_parser(
         "release",
-        help="record a signed-off version, or compare releases",
+        help=HELP["release"],
         description="icbt release PROGRAMME --version X --signed-off-by NAME --role ROLE "
         "--notes FILE records a signed-off, immutable release. 'icbt release diff A [B]' lists "
         "what changed between two releases (B defaults to the sources now); 'icbt release "
@@ -254,7 +255,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_output_options(release)
     release.set_defaults(run=cmd_release)
 
-    safety = subparsers.add_parser("safety", help="the clinical safety case")
+    safety = subparsers.add_parser("safety", help=HELP["safety"])
     actions = safety.add_subparsers(dest="action", required=True, parser_class=type(safety))
     report = actions.add_parser(
         "report", help="write the hazard log, releases and evidence as one document to sign"

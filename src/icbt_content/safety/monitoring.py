@@ -50,40 +50,46 @@ def _manifest(loaded: LoadedProgramme) -> tuple[str, Where]:
 
 def check_weekly_measures(
     loaded: LoadedProgramme, programme: Programme, sites: SiteMap
-) -> Iterator[Diagnostic]:
+) -> list[Diagnostic]:
     """Weekly measures are listed, look back two weeks at most, and ask about risk."""
+    found: list[Diagnostic] = []
     manifest, where = _manifest(loaded)
     measures = {m.id: m for m in programme.measures}
     seen: set[str] = set()
     for index, measure_id in enumerate(programme.weekly):
         line, col = where("weekly", index)
         if measure_id in seen:
-            yield diagnostic(
-                "ICBT201",
-                f"'{measure_id}' is listed twice under 'weekly:'",
-                manifest,
-                line,
-                col,
-                hint="list each weekly measure once",
+            found.append(
+                diagnostic(
+                    "ICBT201",
+                    f"'{measure_id}' is listed twice under 'weekly:'",
+                    manifest,
+                    line,
+                    col,
+                    hint="list each weekly measure once",
+                )
             )
             continue
         seen.add(measure_id)
         measure = measures.get(measure_id)
         if measure is None:
-            yield diagnostic(
-                "ICBT840",
-                f"the weekly measure '{measure_id}' is not listed under 'measures:'",
-                manifest,
-                line,
-                col,
-                hint=did_you_mean(measure_id, measures)
-                or f"add '{measure_id}' under 'measures:' in programme.yaml too",
+            found.append(
+                diagnostic(
+                    "ICBT840",
+                    f"the weekly measure '{measure_id}' is not listed under 'measures:'",
+                    manifest,
+                    line,
+                    col,
+                    hint=did_you_mean(measure_id, measures)
+                    or f"add '{measure_id}' under 'measures:' in programme.yaml too",
+                )
             )
             continue
-        yield from _recall_period(measure, manifest, line, col)
-    yield from _risk_asked_weekly(programme, measures, manifest, where)
-    yield from _check_in_page(loaded, programme, manifest, where)
-    yield from _worse_scores_read_risk(programme)
+        found.extend(_recall_period(measure, manifest, line, col))
+    found.extend(_risk_asked_weekly(programme, measures, manifest, where))
+    found.extend(_check_in_page(loaded, programme, manifest, where))
+    found.extend(_worse_scores_read_risk(programme))
+    return found
 
 
 def _recall_period(measure: Measure, manifest: str, line: int, col: int) -> Iterator[Diagnostic]:

@@ -261,28 +261,30 @@ def changed_files(recorded: Mapping[str, str], current: Mapping[str, str]) -> li
 
 def check_released_version(
     loaded: LoadedProgramme, programme: Programme, sites: SiteMap
-) -> Iterator[Diagnostic]:
+) -> list[Diagnostic]:
     """A version that was released cannot change: its files must hash as recorded."""
     release, found = read_release(loaded.project, programme.id, programme.version)
-    yield from found
     if release is None:
-        return
+        return found
     current = hash_files(release_files(loaded.project, loaded.root, programme))
     changed = changed_files(release.record.files, current)
     if not changed:
-        return
+        return found
     manifest = relative(loaded.root / "programme.yaml", loaded.project)
     shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
     record = release.record
-    yield diagnostic(
-        "ICBT830",
-        f"version {record.version} was signed off on {record.date} by {record.signed_off_by}, "
-        f"but {len(changed)} file(s) have changed since: {shown}",
-        manifest,
-        _version_line(loaded.root / "programme.yaml"),
-        hint="set a new 'version:' in programme.yaml, and record it with 'icbt release' once "
-        f"it is signed off ('icbt release diff {record.version}' lists the changes)",
+    found.append(
+        diagnostic(
+            "ICBT830",
+            f"version {record.version} was signed off on {record.date} by {record.signed_off_by}, "
+            f"but {len(changed)} file(s) have changed since: {shown}",
+            manifest,
+            _version_line(loaded.root / "programme.yaml"),
+            hint="set a new 'version:' in programme.yaml, and record it with 'icbt release' once "
+            f"it is signed off ('icbt release diff {record.version}' lists the changes)",
+        )
     )
+    return found
 
 
 def _version_line(manifest: Path) -> int:
