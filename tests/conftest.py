@@ -11,6 +11,8 @@ the modules sharing the servers or the MkDocs build go to a single worker, so th
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -95,12 +97,23 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample programmes' site, built once per test session (strict: no warnings at all).
+    """The sample programmes' site, built once per test run (strict: no warnings at all): under
+    pytest-xdist the first worker to ask builds it in the run's folder and the others wait for it.
     Tests read it and never change it."""
-    out = tmp_path_factory.mktemp("sample") / "site"
-    report = build_site(REPO, out, programmes=["sad", "ptsd"], strict=True)
-    assert report.ok, [d.format() for d in report.diagnostics]
-    assert report.locales == {"ptsd": ["en-GB", "zh-Hant-HK"], "sad": ["en-GB", "ar", "zh-Hant-HK"]}
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    with (shared / "sample-site.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        out, done = shared / "sample-site" / "site", shared / "sample-site" / "built"
+        if not done.exists():
+            shutil.rmtree(out.parent, ignore_errors=True)
+            report = build_site(REPO, out, programmes=["sad", "ptsd"], strict=True)
+            assert report.ok, [d.format() for d in report.diagnostics]
+            assert report.locales == {
+                "ptsd": ["en-GB", "zh-Hant-HK"],
+                "sad": ["en-GB", "ar", "zh-Hant-HK"],
+            }
+            done.touch()
     return out
 
 

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from benchkit.corpus import Layouts, duplicate_headings_page, sized, write_sources
+from benchkit.corpus import (
+    Layouts,
+    duplicate_headings,
+    duplicate_headings_page,
+    programme_files,
+    sized,
+    write_sources,
+)
 from benchkit.locales import LOCALES
 from benchkit.measure import run_measured
 from benchkit.prepare import prepare
@@ -19,6 +26,7 @@ from benchkit.translate import fake_translate
 
 from icbt_content.authoring.documents import MAX_FILE_BYTES
 from icbt_content.i18n.checks import check_message
+from icbt_content.limits import MAX_HEADINGS
 
 REPO = Path(__file__).resolve().parent.parent
 SHAPE = sized(10)
@@ -110,6 +118,20 @@ def test_the_one_page_edit_changes_one_page_and_puts_it_back(
 def test_a_page_of_40000_duplicate_headings_is_not_refused_for_its_size() -> None:
     # The page that never finishes: it must reach the parser, not the size limit.
     assert len(duplicate_headings_page(40_000).encode()) < MAX_FILE_BYTES
+
+
+@pytest.mark.parametrize(("count", "pages"), [(300, 1), (4000, 8), (16000, 32)])
+def test_duplicate_headings_come_on_pages_at_the_limit(count: int, pages: int) -> None:
+    # A page over the limit is refused (ICBT116): the shape measures id making, not the refusal.
+    shape = duplicate_headings(count)
+    pages_text = [
+        text
+        for path, text in programme_files(shape)
+        if "/modules/" in path and not path.endswith("/module.md")
+    ]
+    per_page = [text.count("## Try it again") for text in pages_text]
+    assert len(per_page) == pages and sum(per_page) == count
+    assert max(per_page) <= MAX_HEADINGS
 
 
 @pytest.mark.parametrize(

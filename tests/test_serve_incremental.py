@@ -4,13 +4,15 @@ served site after each edit is the site a cold build of the edited project makes
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from icbt_content import build_site
-from icbt_content.serve import PREVIEW_CSP, Preview
+from icbt_content.serve import PREVIEW_CSP, Preview, PreviewState
 
 PAGE = Path("programmes/demo/modules/start/01-welcome.md")
 
@@ -64,7 +66,7 @@ def test_the_preview_after_an_edit_is_a_cold_build(
     before = tree(preview.site)
     EDITS[edit](project)
     report = preview.build()
-    assert report.ok and report.cached == 1, "the other programme came from memory"
+    assert report.ok and preview.rebuilt == ["demo"], "the other programme came from memory"
     cold = build_site(project, tmp_path / "cold", csp=PREVIEW_CSP)
     assert cold.ok
     assert tree(preview.site) == tree(tmp_path / "cold")
@@ -83,3 +85,130 @@ def test_a_failed_rebuild_keeps_the_last_good_site(project: Path, tmp_path: Path
     (project / "programmes/demo/modules/start/module.md").unlink()
     assert not preview.build().ok
     assert tree(preview.site) == good
+
+
+def _add(text: str, after: str = "") -> Callable[[Path], None]:
+    def edit(project: Path) -> None:
+        page = project / PAGE
+        old = page.read_text()
+        page.write_text(old.replace(after, after + text, 1) if after else old + text)
+
+    return edit
+
+
+def _replace(old: str, new: str, path: Path = PAGE) -> Callable[[Path], None]:
+    def edit(project: Path) -> None:
+        file = project / path
+        assert old in file.read_text()
+        file.write_text(file.read_text().replace(old, new, 1))
+
+    return edit
+
+
+#: The pages of the demo programme: a rebuild that renders the whole programme renders them all.
+ALL = 3
+MODULE = Path("programmes/demo/modules/start/module.md")
+GUIDANCE = Path("programmes/demo/guidance/start-done.md")
+
+
+def _each(*edits: Callable[[Path], None]) -> Callable[[Path], None]:
+    def edit(project: Path) -> None:
+        for one in edits:
+            one(project)
+
+    return edit
+
+
+#: Edits made one after another to one preview: (what, the edit, pages it renders again, or
+#: None for a build that fails).
+SEQUENCE: list[tuple[str, Callable[[Path], None], int | None]] = [
+    ("a sentence (the first rebuild renders the programme)", _add("\nA sentence.\n"), ALL),
+    ("another sentence", _add("\nAnother one.\n"), 1),
+    ("a sentence in the middle", _add(" Then rest.", "your own pace."), 1),
+    ("a page title", _replace("title: Welcome", "title: Hello there"), ALL),
+    (
+        "a heading's text, its anchor kept",
+        _replace("## How it works", "{#how-it-works}\n## How it goes"),
+        ALL,
+    ),
+    ("a broken link", _add("\nSee [this](../practice/02-gone.md).\n"), None),
+    (
+        "the link fixed (a sentence more than the last site)",
+        _replace("02-gone.md", "01-try-it.md"),
+        1,
+    ),
+    ("a box's text", _replace("one page each day", "a page a day"), 1),
+    ("a heading's anchor, a link to it broken", _replace("{#how-it-works}", "{#how-to}"), None),
+    (
+        "the links to it fixed",
+        _each(
+            _replace("#how-it-works", "#how-to", MODULE),
+            _replace('"how-it-works"', '"how-to"', GUIDANCE),
+        ),
+        ALL,
+    ),
+    ("a body edit after the fix", _add("\nThe end.\n"), 1),
+]
+
+
+def test_each_kind_of_edit_gives_a_cold_builds_site_and_diagnostics(
+    project: Path, tmp_path: Path
+) -> None:
+    preview = Preview(project, tmp_path / "preview" / "site")
+    assert preview.build().ok
+    for number, (what, edit, rendered) in enumerate(SEQUENCE):
+        shown = tree(preview.site)
+        edit(project)
+        report = preview.build()
+        cold = build_site(project, tmp_path / f"cold-{number}", csp=PREVIEW_CSP)
+        assert [d.format() for d in report.diagnostics] == [d.format() for d in cold.diagnostics], (
+            what
+        )
+        assert report.ok == cold.ok == (rendered is not None), what
+        assert preview.rebuilt == ["demo"], what
+        if rendered is None:
+            assert tree(preview.site) == shown, what
+            continue
+        assert tree(preview.site) == tree(tmp_path / f"cold-{number}"), what
+        assert preview.memories["demo"].rendered_pages == rendered, what
+
+
+def test_a_page_waiting_for_the_status_is_answered_when_a_rebuild_is_done() -> None:
+    state = PreviewState()
+    state.publish(built=True, problems=[])
+    seen = state.status()
+    assert seen == {"version": 1, "generation": 1, "problems": []}
+    answers: list[dict[str, object]] = []
+    waiting = threading.Thread(target=lambda: answers.append(state.status(1, wait=30)))
+    waiting.start()
+    time.sleep(0.2)
+    assert answers == [], "no rebuild yet: the answer waits"
+    state.publish(built=False, problems=["a.md:1:1: error: broken"])
+    waiting.join(timeout=10)
+    assert answers == [{"version": 1, "generation": 2, "problems": ["a.md:1:1: error: broken"]}]
+    assert state.status(2, wait=0.05)["generation"] == 2, "answered after the wait anyway"
+
+
+def test_a_prepared_preview_renders_only_the_edited_page_at_the_first_edit(
+    project: Path, tmp_path: Path
+) -> None:
+    preview = Preview(project, tmp_path / "preview" / "site")
+    assert preview.build().ok
+    preview.warm()
+    _sentence(project)
+    report = preview.build([project / PAGE])
+    assert report.ok and preview.rebuilt == ["demo"]
+    assert preview.memories["demo"].rendered_pages == 1
+    assert build_site(project, tmp_path / "cold", csp=PREVIEW_CSP).ok
+    assert tree(preview.site) == tree(tmp_path / "cold")
+
+
+def test_a_change_outside_the_programmes_rebuilds_every_programme(
+    project: Path, tmp_path: Path
+) -> None:
+    preview = Preview(project, tmp_path / "preview" / "site")
+    assert preview.build().ok
+    locale = project / "locales" / "en-GB" / "locale.yaml"
+    locale.write_text(locale.read_text() + "\n# a comment\n")
+    assert preview.build([locale]).ok
+    assert preview.rebuilt == ["demo", "other"]

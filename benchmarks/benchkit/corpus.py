@@ -37,7 +37,7 @@ class Shape:
     name: str
     programmes: tuple[tuple[int, ...], ...]
     duplicate_headings: int = 0
-    """When set: one page of this many identical headings, and nothing else."""
+    """When set: every page has this many identical headings, and nothing else."""
     about: str = ""
 
     @property
@@ -81,13 +81,21 @@ def small_programmes(programmes: int = 20, modules: int = 10, pages: int = 5) ->
     )
 
 
+#: Headings a page may have (icbt refuses more: ICBT116, ``icbt_content.limits.MAX_HEADINGS``).
+HEADINGS_PER_PAGE = 500
+
+
 def duplicate_headings(count: int) -> Shape:
-    """A single page of ``count`` headings with the same words."""
+    """``count`` headings with the same words, on pages of :data:`HEADINGS_PER_PAGE` (the most
+    icbt accepts on one page; fewer when ``count`` is smaller): what is measured is the making
+    of unique heading ids at the limit, page after page, not the refusal of a page over it."""
+    per_page = min(count, HEADINGS_PER_PAGE)
+    pages = -(-count // per_page)
     return Shape(
         f"duplicate-headings-{count}",
-        ((1,),),
-        duplicate_headings=count,
-        about=f"1 page of {count} headings all called 'Try it again'",
+        ((pages,),),
+        duplicate_headings=per_page,
+        about=f"{pages} page(s) of {per_page} headings all called 'Try it again'",
     )
 
 

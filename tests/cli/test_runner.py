@@ -16,6 +16,9 @@ from icbt_content.commandline.helps import HELP
 from icbt_content.commandline.registry import COMMANDS
 
 REPO = Path(__file__).resolve().parents[2]
+#: Small projects to run commands on: what is tested is how the output ends, not the content.
+BASIC = REPO / "tests" / "fixtures" / "projects" / "basic"
+TRANSLATED = REPO / "tests" / "fixtures" / "i18n" / "project"
 
 
 def _icbt(*argv: str) -> list[str]:
@@ -27,8 +30,8 @@ def _icbt(*argv: str) -> list[str]:
     [
         ["--help"],
         ["--version"],
-        ["check", "--format", "json", "--project", str(REPO)],
-        ["i18n", "status", "--project", str(REPO)],
+        ["check", "--format", "json", "--project", str(BASIC)],
+        ["i18n", "status", "--project", str(TRANSLATED)],
     ],
     ids=["help", "version", "check-json", "i18n-status"],
 )
@@ -44,7 +47,7 @@ def test_a_closed_pipe_ends_quietly_with_141(argv: list[str]) -> None:
 
 
 def test_piped_into_head_prints_no_error() -> None:
-    command = " ".join(_icbt("i18n", "status", "--project", str(REPO))) + " | head -n 1"
+    command = " ".join(_icbt("i18n", "status", "--project", str(TRANSLATED))) + " | head -n 1"
     done = subprocess.run(
         ["bash", "-c", command], capture_output=True, text=True, timeout=120, check=True
     )

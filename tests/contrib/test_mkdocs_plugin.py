@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from plugin_helpers import Built
+from plugin_helpers import Built, build_mkdocs, write_host
 
 PLUGIN = """\
 site_name: Our service
@@ -26,9 +26,10 @@ plugins:
 WELCOME = "therapy/mini/start/welcome/index.html"
 
 
-@pytest.fixture
-def built(build_host: Callable[[str], Built]) -> Built:
-    result = build_host(PLUGIN)
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The host site built once with the plugin; the tests only read it."""
+    result = build_mkdocs(write_host(tmp_path_factory.mktemp("host")), PLUGIN)
     assert result.returncode == 0, result.output
     return result
 

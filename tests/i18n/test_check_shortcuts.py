@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from markdown_it.token import Token
 
 from icbt_content.i18n import inline, inline_checks
 from icbt_content.i18n.checks import block_structure, link_targets
@@ -42,19 +43,37 @@ TEXTS = [
     "snake_case_word and 2*3",
     "    indented code",
     "Tab\there",
+    "Trailing spaces  ",
+    "Sam [x]: not a reference",
+    "Line one\rline two",
+    "A line with a <b>tag</b> and *more* `code` [and](a.md) ![img](b.png)",
 ]
+
+
+def _parsed_inline(text: str) -> list[Token]:
+    """The inline tokens of every block of ``text``, the long way."""
+    children = (
+        child
+        for block in block_tokens(text)
+        if block.type == "inline"
+        for child in block.children or []
+    )
+    return list(inline_checks._flatten(children))
 
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_a_shortcut_finds_what_parsing_finds(text: str) -> None:
-    inline = list(inline_checks._inline_tokens(text))
+    inline = _parsed_inline(text)
+    assert [t.as_dict() for t in inline_checks._inline_tokens(text)] == [
+        t.as_dict() for t in inline
+    ]
     assert inline_markup(text) == Counter(t.type for t in inline if t.type in MARKUP_NAMES)
     tags: Counter[str] = Counter()
     for token in inline:
         if token.type == "text":
             tags.update(m.group(0) for m in inline_checks._TAG.finditer(token.content))
     assert html_tags(text) == tags
-    escaped = list(inline_checks._inline_tokens(inline_checks._ESCAPED.sub("", text)))
+    escaped = _parsed_inline(inline_checks._ESCAPED.sub("", text))
     stray = [
         m.group(0)
         for token in escaped

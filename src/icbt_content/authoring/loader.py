@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from icbt_content.authoring.documents import Document, read_document, read_text
@@ -73,8 +73,30 @@ def relative(path: Path, project: Path) -> str:
         return path.as_posix()
 
 
-def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
-    """Read a programme folder. Never raises for bad content: problems become diagnostics."""
+class PageReader(Protocol):
+    """Reads one page file: the page, and what reading it found (its diagnostics, links, text
+    and lines) in a :class:`LoadedProgramme` of its own (:func:`read_page_alone`)."""
+
+    def __call__(
+        self, path: Path, root: Path, project: Path
+    ) -> tuple[Page | None, LoadedProgramme]: ...
+
+
+def read_page_alone(path: Path, root: Path, project: Path) -> tuple[Page | None, LoadedProgramme]:
+    """Read one page file of the programme folder ``root`` on its own (a :class:`PageReader`)."""
+    found = LoadedProgramme(root=root, project=project, programme=None)
+    page, problems = _read_page(path, found)
+    found.diagnostics.extend(problems)
+    return page, found
+
+
+def read_programme(
+    root: Path, project: Path | None = None, *, read_page: PageReader | None = None
+) -> LoadedProgramme:
+    """Read a programme folder. Never raises for bad content: problems become diagnostics.
+
+    ``read_page`` reads each page (a preview passes one that parses only the pages whose files
+    changed)."""
     project = project or root.parent.parent
     result = LoadedProgramme(root=root, project=project, programme=None)
     found = result.diagnostics
@@ -122,7 +144,7 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
             )
             continue
         folder = root / "modules" / module_id
-        module, problems = _read_module(folder, module_id, shown, (line, col), result)
+        module, problems = _read_module(folder, module_id, shown, (line, col), result, read_page)
         found.extend(problems)
         if module is not None:
             modules.append(module)
@@ -154,7 +176,12 @@ def read_programme(root: Path, project: Path | None = None) -> LoadedProgramme:
 
 
 def _read_module(
-    folder: Path, module_id: str, manifest: str, where: tuple[int, int], result: LoadedProgramme
+    folder: Path,
+    module_id: str,
+    manifest: str,
+    where: tuple[int, int],
+    result: LoadedProgramme,
+    read: PageReader | None = None,
 ) -> tuple[Module | None, list[Diagnostic]]:
     module_file = folder / MODULE_FILE
     if not module_file.is_file():
@@ -194,7 +221,11 @@ def _read_module(
         )
         page_files = page_files[:MAX_PAGES_PER_MODULE]
     for page_file in page_files:
-        page, problems = _read_page(page_file, result)
+        if read is None:
+            page, problems = _read_page(page_file, result)
+        else:
+            page, there = read(page_file, result.root, result.project)
+            problems = _take_page_findings(result, there)
         found.extend(problems)
         if page is not None:
             pages.append(page)
@@ -221,6 +252,15 @@ def _read_page(path: Path, result: LoadedProgramme) -> tuple[Page | None, list[D
         return None, problems
     page, found = _page_from_document(doc, path.stem, result)
     return page, problems + found
+
+
+def _take_page_findings(result: LoadedProgramme, page: LoadedProgramme) -> list[Diagnostic]:
+    """Add what reading a page alone found to ``result``; return its problems."""
+    result.links.extend(page.links)
+    result.page_text.update(page.page_text)
+    result.used_measures.update(page.used_measures)
+    result.sources.update(page.sources)
+    return list(page.diagnostics)
 
 
 def _page_from_document(

@@ -20,8 +20,10 @@ from icbt_content.i18n.inline_checks import (
     InlineProblem,
     block_tokens,
     html_problems,
+    inline_children,
     inline_structure_problems,
     invisible_problems,
+    one_paragraph,
 )
 from icbt_content.markdown.links import is_safe_url
 
@@ -68,9 +70,7 @@ def link_targets(text: str) -> list[str]:
                 targets.append(str(token.attrGet("src") or ""))
                 walk(token.children or [])
 
-    for block in block_tokens(text):
-        if block.type == "inline":
-            walk(block.children or [])
+    walk(inline_children(text))
     return targets
 
 
@@ -79,8 +79,8 @@ _ONE_PARAGRAPH = ("paragraph_open", "paragraph_close")
 
 def block_structure(text: str) -> list[str]:
     """The block tokens Markdown text parses to (what a translation must keep)."""
-    if "\n" not in text and text[:1].isalpha():
-        return list(_ONE_PARAGRAPH)  # one line that starts with a letter starts no other block
+    if one_paragraph(text):
+        return list(_ONE_PARAGRAPH)
     return [t.type for t in block_tokens(text) if t.type not in ("inline", "softbreak")]
 
 

@@ -56,10 +56,29 @@ def block_tokens(text: str) -> tuple[Token, ...]:
     return tuple(checking_parser().parse(text, {}))
 
 
+def one_paragraph(text: str) -> bool:
+    """Whether ``text`` is one line that starts with a letter: whatever else it holds, it
+    parses to one paragraph (no other block starts with a letter; most messages are such)."""
+    return "\n" not in text and "\r" not in text and text[:1].isalpha()
+
+
+@lru_cache(maxsize=64)
+def inline_children(text: str) -> tuple[Token, ...]:
+    """The inline tokens of a message, block after block (never mutate them). A message of
+    one paragraph is parsed inline alone: the same tokens, without the block rules."""
+    if one_paragraph(text):
+        parsed = checking_parser().parseInline(text.strip(), {})
+        return tuple(parsed[0].children or []) if parsed else ()
+    return tuple(
+        child
+        for block in block_tokens(text)
+        if block.type == "inline"
+        for child in block.children or []
+    )
+
+
 def _inline_tokens(text: str) -> Iterable[Token]:
-    for block in block_tokens(text):
-        if block.type == "inline":
-            yield from _flatten(block.children or [])
+    return _flatten(inline_children(text))
 
 
 def _flatten(tokens: Iterable[Token]) -> Iterable[Token]:

@@ -135,6 +135,12 @@ def load_translations(
     return _read_translations(project, locale, domain, is_markdown, changed)
 
 
+def forget_translations() -> None:
+    """Let go of the catalogs read so far (a build calls it after each programme: a programme's
+    catalog in each locale is megabytes, and no other programme reads it)."""
+    _read_translations.cache_clear()
+
+
 @lru_cache(maxsize=8)
 def _read_translations(
     project: Path,

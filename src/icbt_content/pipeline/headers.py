@@ -21,6 +21,7 @@ constants here.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from icbt_content.render.environment import CSP
 from icbt_content.render.offline.precache import is_worker
@@ -68,6 +69,12 @@ def headers_file(paths: Iterable[str], page_csp: str = PAGE_CSP) -> str:
     reach ``'self'`` (:func:`worker_reachable`): the worker fetches the site's files to keep
     them. Pages lose nothing by it: each is held to its ``<meta>`` policy too, which does not.
     """
+    return _headers_file(tuple(paths), page_csp)
+
+
+@lru_cache(maxsize=2)
+def _headers_file(paths: tuple[str, ...], page_csp: str) -> str:
+    """:func:`headers_file` (a preview asks again for the same files)."""
     tree: dict[str, object] = {}
     for path in sorted(paths):
         if path == HEADERS_FILE:

@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from icbt_content.diagnostics import diagnostic
+from icbt_content.i18n.translations import forget_translations
 from icbt_content.pipeline.cache import BuildCache
 from icbt_content.pipeline.unit import ProgrammeBuild, Progress, UnitContext, build_programme
 
@@ -41,6 +42,17 @@ def watch_parent(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="icbt-watch-build", daemon=True).start()
+
+
+def build_unit(
+    context: UnitContext, folder: Path, *, render: bool = True, progress: Progress | None = None
+) -> ProgrammeBuild:
+    """Build one programme (:func:`~icbt_content.pipeline.unit.build_programme`), then let go of
+    what only it needed, so a process's memory does not grow with the programmes it built."""
+    try:
+        return build_programme(context, folder, render=render, progress=progress)
+    finally:
+        forget_translations()
 
 
 def default_jobs() -> int:
@@ -72,11 +84,11 @@ def units_in_order(
     if jobs <= 1 or len(folders) <= 1:
         render = True
         for folder in folders:
-            key = cache.key(context, folder) if cache is not None and render else None
-            unit = _from_cache(cache, key, progress)
+            key = cache.key(context, folder) if cache is not None else None
+            unit = _from_cache(cache, key, progress) if render else _checked(cache, key)
             if unit is None:
-                unit = build_programme(context, folder, render=render, progress=progress)
-                _store(cache, key, unit)
+                unit = build_unit(context, folder, render=render, progress=progress)
+                _store(cache, key if render else None, unit)
             render = render and unit.passed
             yield unit
         return
@@ -112,7 +124,7 @@ def _in_workers(
                 pool = ProcessPoolExecutor(
                     workers, mp_context=start, initializer=watch_parent, initargs=(os.getpid(),)
                 )
-            future = pool.submit(build_programme, context, folder, render=render)
+            future = pool.submit(build_unit, context, folder, render=render)
             pending.append((folder, key, future))
 
     finished = False
@@ -123,7 +135,7 @@ def _in_workers(
             if future is None:
                 unit = _from_cache(cache, key, progress)
                 if unit is None:  # unreadable after all: build it here
-                    unit = build_programme(context, folder, render=render, progress=progress)
+                    unit = build_unit(context, folder, render=render, progress=progress)
                     _store(cache, key, unit)
             else:
                 try:
@@ -152,6 +164,17 @@ def _from_cache(
     if unit is not None:
         _progress(progress, unit)
     return unit
+
+
+def _checked(cache: BuildCache | None, key: str | None) -> ProgrammeBuild | None:
+    """What only checking a unit gives (its load, validate and localise problems), from the
+    cache's unit with the same inputs: nothing rendered."""
+    if cache is None or key is None or not cache.has(key):
+        return None
+    unit = cache.load(key)
+    if unit is None:
+        return None
+    return ProgrammeBuild(unit.folder, unit.programme, unit.passed, checked=unit.checked)
 
 
 def _store(cache: BuildCache | None, key: str | None, unit: ProgrammeBuild) -> None:

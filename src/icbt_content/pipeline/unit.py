@@ -129,36 +129,12 @@ def _rendered_files(
     problems go to ``result.rendered``."""
     assert item.programme is not None
     project = context.project
-    deployment, _ = load_deployment(project)  # its problems are reported by the localise stage
-    env = context.environment(site_csp(context.csp, deployment))
-    languages = [
-        Language(
-            lp.locale.code,
-            lp.locale.name,
-            lp.locale.direction,
-            pages=content_paths(lp.programme, lp.fallback),
-        )
-        for lp in localised
-    ]
-    result.locales = [lp.locale.code for lp in localised]
-    sitemap = SiteMap(item.programme, relative(item.root, project))
-    release = signed_release(project, item.programme)
-    for lp in localised:
-        renderer = ProgrammeRenderer(
-            env,
-            lp.programme,
-            lp.locale,
-            sitemap,
-            languages,
-            notices=lp.notices,
-            translate=lp.translate,
-            fallback=lp.fallback,
-            connection=lp.connection,
-            signed_off=release.date if release else None,
-            deployment=deployment,
-            source=lp.source,
-        )
-        total = sum(len(m.pages) for m in lp.programme.modules)
+    renderers = programme_renderers(context, item, localised)
+    languages = renderers[0].languages if renderers else []
+    result.locales = [renderer.locale.code for renderer in renderers]
+    for renderer in renderers:
+        code = renderer.locale.code
+        total = sum(len(m.pages) for m in renderer.programme.modules)
         done = 0
         try:
             for rendered in _programme_files(renderer):
@@ -166,9 +142,9 @@ def _rendered_files(
                 if rendered.kind == "page":
                     done += 1
                     result.pages += 1
-                    result.pages_by_locale[lp.locale.code] = done
+                    result.pages_by_locale[code] = done
                     if progress and (done % 25 == 0 or done == total):
-                        progress(item.programme.id, lp.locale.code, done, total)
+                        progress(item.programme.id, code, done, total)
         except TemplateError as exc:
             result.rendered.append(template_diagnostic(exc, project))
     media, problems = _media_files(item)
@@ -190,6 +166,45 @@ def _rendered_files(
             for lang in languages
         ],
     }
+
+
+def programme_renderers(
+    context: UnitContext, item: LoadedProgramme, localised: list[LocalisedProgramme]
+) -> list[ProgrammeRenderer]:
+    """A renderer of the programme in each locale it is published in (``localised``), its
+    source locale first."""
+    assert item.programme is not None
+    project = context.project
+    deployment, _ = load_deployment(project)  # its problems are reported by the localise stage
+    env = context.environment(site_csp(context.csp, deployment))
+    languages = [
+        Language(
+            lp.locale.code,
+            lp.locale.name,
+            lp.locale.direction,
+            pages=content_paths(lp.programme, lp.fallback),
+        )
+        for lp in localised
+    ]
+    sitemap = SiteMap(item.programme, relative(item.root, project))
+    release = signed_release(project, item.programme)
+    return [
+        ProgrammeRenderer(
+            env,
+            lp.programme,
+            lp.locale,
+            sitemap,
+            languages,
+            notices=lp.notices,
+            translate=lp.translate,
+            fallback=lp.fallback,
+            connection=lp.connection,
+            signed_off=release.date if release else None,
+            deployment=deployment,
+            source=lp.source,
+        )
+        for lp in localised
+    ]
 
 
 def _programme_files(renderer: ProgrammeRenderer) -> Iterator[RenderedFile]:

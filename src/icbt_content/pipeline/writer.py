@@ -157,13 +157,14 @@ class LiveSite:
 
     def write(self, relative_path: str, content: bytes) -> None:
         assert self.out is not None
-        target = (self.out / relative_path).resolve()
-        if self.out.resolve() not in target.parents or relative_path == self.marker.name:
-            raise UnsafeOutputPathError(
-                f"refusing to write outside the output folder: {relative_path}"
-            )
-        self._seen[relative_path] = content
         known = self._known.get(relative_path)
+        if known is not content:  # the same file as last time was checked then
+            target = (self.out / relative_path).resolve()
+            if self.out.resolve() not in target.parents or relative_path == self.marker.name:
+                raise UnsafeOutputPathError(
+                    f"refusing to write outside the output folder: {relative_path}"
+                )
+        self._seen[relative_path] = content
         if known is not content and known != content:
             self._pending[relative_path] = content
         self.files += 1

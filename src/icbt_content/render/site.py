@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, partial
@@ -100,6 +101,11 @@ class RenderedFile:
     def __post_init__(self) -> None:
         if not self.kind:
             raise InvalidArgumentError(f"{self.path}: a rendered file must say what kind it is")
+
+    @cached_property
+    def digest(self) -> bytes:
+        """The sha256 of the content (worked out once: a preview reuses unchanged files)."""
+        return hashlib.sha256(self.content).digest()
 
 
 @dataclass(frozen=True)

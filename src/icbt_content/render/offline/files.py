@@ -7,7 +7,6 @@ programme's service worker.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from importlib import resources
@@ -59,7 +58,7 @@ class OfflineSite:
 
     def add(self, rendered: RenderedFile) -> None:
         """Note a file written to the site."""
-        self._seen[rendered.path] = (rendered.kind, hashlib.sha256(rendered.content).digest())
+        self._seen[rendered.path] = (rendered.kind, rendered.digest)
 
     def site_files(self) -> Iterator[RenderedFile]:
         """The app icons, then a service worker for each programme and locale that has a

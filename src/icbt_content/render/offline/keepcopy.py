@@ -13,24 +13,23 @@ policy keeps ``connect-src 'none'``). It holds
   (keepcopy.js), so the answers never leave the device;
 - ``labels``: the title of each exercise and measure, and the label of each field, by storage key.
 
-The zip is made with :mod:`zipfile`, entries sorted, with a fixed date: the same sources give the
-same bytes.
+The zip is made as :mod:`zipfile` makes it (:mod:`.zipwriter`), entries sorted, with a fixed
+date: the same sources give the same bytes.
 """
 
 from __future__ import annotations
 
 import base64
-import io
 import json
 import posixpath
 import re
-import zipfile
 from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
 from icbt_content.ids import storage_key
 from icbt_content.model.programme import Programme
+from icbt_content.render.offline.zipwriter import DeflateMemo, zip_bytes
 from icbt_content.render.site import RenderedFile
 
 COPY_MODULE = "keep-a-copy.js"
@@ -83,14 +82,36 @@ def labels_file(programme: Programme, scope_path: str) -> RenderedFile:
     return RenderedFile(scope_path + LABELS, content, kind=LABELS_KIND)
 
 
-def with_copies(files: list[RenderedFile]) -> list[RenderedFile]:
-    """``files`` with each locale's labels replaced by its copy module."""
+class CopyMemo(DeflateMemo):
+    """What making a locale's copy again can reuse: each page as rewritten for the disk, and
+    each entry of the zip compressed (a process that rebuilds after an edit keeps one)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pages: dict[str, tuple[bytes, frozenset[str], bytes]] = {}
+
+    def for_disk(self, path: str, html: bytes, present: frozenset[str]) -> bytes:
+        """:func:`_for_disk`, done again only when the page or the copy's files changed."""
+        known = self._pages.get(path)
+        if known is not None and known[1] == present and known[0] == html:
+            return known[2]
+        value = _for_disk(path, html, present)
+        self._pages[path] = (html, present, value)
+        return value
+
+
+def with_copies(files: list[RenderedFile], memo: CopyMemo | None = None) -> list[RenderedFile]:
+    """``files`` with each locale's labels replaced by its copy module (its zip's entries
+    compressed through ``memo`` when given)."""
     media = {f.path: f.content for f in files if f.kind == "media"}
-    return [_copy_module(f, files, media) if f.kind == LABELS_KIND else f for f in files]
+    return [_copy_module(f, files, media, memo) if f.kind == LABELS_KIND else f for f in files]
 
 
 def _copy_module(
-    labels: RenderedFile, files: Iterable[RenderedFile], media: dict[str, bytes]
+    labels: RenderedFile,
+    files: Iterable[RenderedFile],
+    media: dict[str, bytes],
+    memo: CopyMemo | None = None,
 ) -> RenderedFile:
     scope_path = labels.path.removesuffix(LABELS)
     answers = next((f.content for f in files if f.path == scope_path + ANSWERS), b"")
@@ -101,8 +122,9 @@ def _copy_module(
     locale = scope_path.rstrip("/").rsplit("/", 1)[-1]
     root = f"copy-{locale}/" if copy["neutral"] else scope_path.rstrip("/").replace("/", "-") + "/"
     stylesheet = (resources.files("icbt_content.render") / "static" / "site.css").read_bytes()
-    present = {*pages, scope_path + ANSWERS, STYLESHEET, *media}
-    entries = {path: _for_disk(path, html, present) for path, html in pages.items()}
+    present = frozenset({*pages, scope_path + ANSWERS, STYLESHEET, *media})
+    disk = memo.for_disk if memo is not None else _for_disk
+    entries = {path: disk(path, html, present) for path, html in pages.items()}
     entries[STYLESHEET] = stylesheet
     entries.update(media)
     home = pages.get(scope_path + "index.html", b"")
@@ -117,23 +139,17 @@ def _copy_module(
     text = "/* Written by icbt build: a copy of this programme in this language (keepcopy.js). */\n"
     for name, value in sorted(data.items()):
         text += f"export const {name} = {json.dumps(value, ensure_ascii=False)};\n"
-    text += f'export const zip = "{base64.b64encode(copy_zip(root, entries)).decode()}";\n'
+    text += f'export const zip = "{base64.b64encode(copy_zip(root, entries, memo)).decode()}";\n'
     return RenderedFile(scope_path + COPY_MODULE, text.encode("utf-8"), kind=COPY_KIND)
 
 
-def copy_zip(root: str, entries: dict[str, bytes]) -> bytes:
-    """A zip of ``entries`` under the folder ``root``: sorted, dated :data:`ZIP_DATE`."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path in sorted(entries):
-            info = zipfile.ZipInfo(root + path, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, entries[path], compresslevel=9)
-    return buffer.getvalue()
+def copy_zip(root: str, entries: dict[str, bytes], memo: DeflateMemo | None = None) -> bytes:
+    """A zip of ``entries`` under the folder ``root``: sorted, dated :data:`ZIP_DATE` (each
+    entry compressed through ``memo`` when given: the same bytes)."""
+    return zip_bytes([(root + path, entries[path]) for path in sorted(entries)], ZIP_DATE, memo)
 
 
-def _for_disk(path: str, html: bytes, present: set[str]) -> bytes:
+def _for_disk(path: str, html: bytes, present: frozenset[str]) -> bytes:
     """A page rewritten to be read from the disk: no scripts, links to files."""
     text = _SCRIPT.sub("", html.decode("utf-8"))
     text = _DROPPED_LINK.sub("", text)

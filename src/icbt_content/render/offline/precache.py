@@ -44,7 +44,9 @@ def precache_urls(scope_path: str, paths: Iterable[str]) -> list[str]:
     ``module/``), the address it is linked by."""
     urls = []
     for path in paths:
-        url = posixpath.relpath(path, scope_path)
+        # Site paths are normalised: below the scope, the URL is the rest of the path.
+        inside = path.startswith(scope_path) and path != scope_path
+        url = path[len(scope_path) :] if inside else posixpath.relpath(path, scope_path)
         if posixpath.basename(url) == "index.html":
             folder = posixpath.dirname(url)
             url = f"{folder}/" if folder else "./"
