@@ -48,7 +48,7 @@ def flesch_reading_ease(runs: list[str]) -> float | None:
         if not found:
             continue
         words += len(found)
-        syllable_count += sum(syllables(w) for w in found)
+        syllable_count += sum(map(syllables, found))
         # A heading or list item without a full stop still ends a sentence.
         sentences += max(1, len(_SENTENCE_END.findall(run)))
     if words < 30:
