@@ -129,14 +129,14 @@ def test_the_preview_serves_no_worker(basic_project: Path) -> None:
     import urllib.request
     from http.server import ThreadingHTTPServer
 
-    from icbt_content.serve import _handler, _State, allowed_hosts
+    from icbt_content.serve import PreviewState, _handler, allowed_hosts
 
     site = basic_project / "site"
     assert build_site(basic_project).ok
     assert (site / "demo/en-GB/sw.js").is_file()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site, _State(), set()))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site, PreviewState(), set()))
     port = server.server_address[1]
-    server.RequestHandlerClass = _handler(site, _State(), allowed_hosts("127.0.0.1", port))
+    server.RequestHandlerClass = _handler(site, PreviewState(), allowed_hosts("127.0.0.1", port))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         base = f"http://127.0.0.1:{port}/demo/en-GB/"
