@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -19,6 +20,11 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _interruptible() -> None:
+    """In the child, before it starts: SIGINT does what it does by default."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 class Preview:
@@ -43,6 +49,10 @@ class Preview:
             stderr=subprocess.PIPE,
             text=True,
             env={**os.environ, "TMPDIR": str(temporary)},
+            # Started as from a terminal, where Ctrl+C stops it. A shell that runs the suite in
+            # the background ignores SIGINT for it, and a child inherits an ignored signal:
+            # Python would then never raise KeyboardInterrupt in the preview.
+            preexec_fn=_interruptible,
         )
         self.base = f"http://127.0.0.1:{self.port}/"
         wait_for(lambda: self.get("/")[0] in (200, 503))
