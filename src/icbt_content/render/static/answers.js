@@ -52,7 +52,8 @@ export function exportFile() {
   };
 }
 
-function download(content, type, name) {
+/** Hand `content` to the browser as a download named `name`. */
+export function download(content, type, name) {
   const blob = new Blob([content], {type});
   const link = document.createElement("a");
   link.href = URL.createObjectURL(blob);

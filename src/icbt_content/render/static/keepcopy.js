@@ -10,6 +10,7 @@
  * The page is added to the zip without recompressing anything: the build's entries are kept as
  * they are, the new page is stored after them, and the zip's directory is written again with it.
  */
+import {download} from "./answers.js";
 import {message, showMessage} from "./messages.js";
 import {keys, load, prefix} from "./storage.js";
 
@@ -146,15 +147,7 @@ async function keepACopy(button, status) {
   const copy = await import(new URL(button.dataset.icbtKeepACopy, window.location.href).href);
   const page = copy.answersPage.replace(MARK, answersHtml(copy.labels, words));
   const zip = addToZip(fromBase64(copy.zip), copy.answersPath, new TextEncoder().encode(page));
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(new Blob([zip], {type: "application/zip"}));
-  link.download = copy.name;
-  document.body.appendChild(link);
-  link.click();
-  window.setTimeout(() => {
-    URL.revokeObjectURL(link.href);
-    link.remove();
-  }, 0);
+  download(zip, "application/zip", copy.name);
   showMessage("copySaved", status);
 }
 
