@@ -22,7 +22,7 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(source)
         return real(self, source, *args, **kwargs)  # type: ignore[arg-type]
 
-    interface._TEMPLATES_READ.clear()
+    interface._strings_of.cache_clear()
     monkeypatch.setattr(Environment, "parse", counting)
     return seen
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -72,18 +73,11 @@ def template_strings(project: Path | None = None) -> Iterator[InterfaceString]:
             yield from _strings_of(path.read_text(encoding="utf-8"), rel)
 
 
-_TEMPLATES_READ: dict[tuple[str, str], tuple[InterfaceString, ...]] = {}
-
-
+@lru_cache(maxsize=1024)  # bounded: templates edited again and again while serving
 def _strings_of(text: str, where: str) -> tuple[InterfaceString, ...]:
     """The strings of one template, parsed once while its text is unchanged (every locale of
     every programme asks for the site's safety words)."""
-    key = (text, where)
-    if key not in _TEMPLATES_READ:
-        if len(_TEMPLATES_READ) > 1024:
-            _TEMPLATES_READ.clear()  # templates edited again and again while serving
-        _TEMPLATES_READ[key] = tuple(_from_template(Environment(), text, where))
-    return _TEMPLATES_READ[key]
+    return tuple(_from_template(Environment(), text, where))
 
 
 def _walk(folder: Any, prefix: str) -> Iterator[tuple[str, str]]:

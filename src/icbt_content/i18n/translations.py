@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 from babel import Locale, UnknownLocaleError
 
@@ -126,12 +127,12 @@ def load_translations(
     """
     path = po_path(project, locale, domain)
     try:
-        stat = path.stat()
+        found = path.stat()
     except OSError:
         return None
-    if not path.is_file():
+    if not S_ISREG(found.st_mode):
         return None
-    changed = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    changed = (found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
     return _read_translations(project, locale, domain, is_markdown, changed)
 
 

@@ -33,7 +33,7 @@ from icbt_content.pipeline.unit import ProgrammeBuild, Progress, UnitContext
 from icbt_content.pipeline.writer import SiteWriter, StagedSite
 from icbt_content.project import Project, programme_folders
 from icbt_content.render.assets import find_external_resources
-from icbt_content.render.environment import CSP, make_environment, template_diagnostic
+from icbt_content.render.environment import CSP, SiteSandbox, template_diagnostic
 from icbt_content.render.offline import OfflineSite
 from icbt_content.render.site import RenderedFile
 from icbt_content.render.unique_ids import duplicate_ids
@@ -98,9 +98,7 @@ def build_site(
     jobs = default_jobs() if jobs is None else max(1, jobs)
     hits = cache.hits if cache is not None else 0
     units = units_in_order(context, folders, jobs=jobs, progress=progress, cache=cache)
-    report.diagnostics.extend(
-        _write_site(out, project, units, report, strict, csp, programmes, stage)
-    )
+    report.diagnostics.extend(_write_site(out, context, units, report, programmes, stage))
     if cache is not None:
         report.cached = cache.hits - hits
         cache.prune()
@@ -110,11 +108,9 @@ def build_site(
 
 def _write_site(
     out: Path,
-    project: Path,
+    context: UnitContext,
     units: Iterable[ProgrammeBuild],
     report: BuildReport,
-    strict: bool,
-    csp: str,
     programmes: list[str] | None = None,
     stage: Callable[[Path], SiteWriter] = StagedSite,
 ) -> list[Diagnostic]:
@@ -126,6 +122,7 @@ def _write_site(
     problems of those stages (and of the programmes' locales) are reported, as 'icbt check'
     does, however far other programmes got.
     """
+    project = context.project
     found = Diagnostics()
     try:
         deployment, _ = load_deployment(project)  # the localise stage reports its problems
@@ -133,7 +130,7 @@ def _write_site(
         rendered = Diagnostics()
         index_entries: list[dict[str, Any]] = []
         failed = False
-        built: list[ProgrammeBuild] = []
+        built: list[tuple[str, list[str]]] = []  # each programme written, with its locales
         offline = OfflineSite()
         with ExitStack() as stack:
             site: SiteWriter | None = None
@@ -154,7 +151,8 @@ def _write_site(
                 rendered.extend(unit.rendered)
                 for file in unit.files:
                     write(file)
-                built.append(ProgrammeBuild(unit.folder, unit.programme, locales=unit.locales))
+                assert unit.programme is not None  # passed: it loaded
+                built.append((unit.programme, unit.locales))
                 report.pages += unit.pages
                 if unit.entry is not None:
                     index_entries.append(unit.entry)
@@ -166,8 +164,8 @@ def _write_site(
             if failed:
                 return list(found)
             assert site is not None
-            page_csp = site_csp(csp, deployment)
-            site_wide = _site_wide_files(project, index_entries, page_csp, deployment)
+            env = context.environment(site_csp(context.csp, deployment))
+            site_wide = _site_wide_files(env, project, index_entries, deployment)
             for item in chain(site_wide, offline.site_files()):
                 if isinstance(item, Diagnostic):
                     rendered.add(item)
@@ -178,7 +176,7 @@ def _write_site(
             headers = headers_file(written, site_csp(PAGE_CSP, deployment))
             write(RenderedFile(HEADERS_FILE, headers.encode("utf-8"), kind="headers"))
             found.extend(rendered)
-            if found.fails(strict):
+            if found.fails(context.strict):
                 return list(found)
             site.commit()
             report.files = site.files
@@ -192,8 +190,8 @@ def _write_site(
             )
         )
         return list(found)
-    report.programmes = [unit.programme for unit in built if unit.programme is not None]
-    report.locales = {unit.programme: unit.locales for unit in built if unit.programme}
+    report.programmes = [programme for programme, _ in built]
+    report.locales = dict(built)
     report.written = True
     return list(found)
 
@@ -209,22 +207,20 @@ def _no_programmes(programmes: list[str] | None) -> Diagnostic:
 
 
 def _site_wide_files(
+    env: SiteSandbox,
     project: Path,
     index_entries: list[dict[str, Any]],
-    csp: str,
     deployment: Deployment,
 ) -> Iterator[RenderedFile | Diagnostic]:
-    """The files of the site that belong to no programme: the index page, then the assets; or
-    the index template's problem."""
-    env = make_environment(project)
-    env.globals["csp"] = csp
+    """The files of the site that belong to no programme, rendered in the build's template
+    environment ``env``: the index page, then the assets; or the index template's problem."""
     try:
         index = env.get_template("site_index.html").render(
             title="Programmes",
             service=wording(deployment.service.name, "en") if deployment.service else "",
             crisis=index_entries[0]["crisis"] if index_entries else "",
             programmes=index_entries,
-            csp=csp,
+            csp=env.globals["csp"],
             lang="en",
         )
     except TemplateError as exc:

@@ -44,12 +44,7 @@ def is_page(url_path: str) -> bool:
 
 def headers_for(url_path: str, page_csp: str = PAGE_CSP) -> list[tuple[str, str]]:
     """The headers of one URL path of the site."""
-    if is_page(url_path):
-        csp = page_csp
-    elif is_worker(url_path):
-        csp = WORKER_CSP
-    else:
-        csp = FILE_CSP
+    csp = {"page": page_csp, "worker": WORKER_CSP, "file": FILE_CSP}[_kind(url_path)]
     return [("Content-Security-Policy", csp), *COMMON]
 
 
