@@ -288,7 +288,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         if isinstance(obj, LoopContext) and args:
             # loop(children) in a recursive loop: its items count like any other loop's.
             args = (self.count_iterations(args[0]), *args[1:])
-        budget.enter_call()  # not nested_call(): a context manager per call costs more than it
+        budget.enter_call()  # not a context manager: one per call costs more than it
         try:
             result = context.call(obj, *args, **kwargs)
         finally:

@@ -149,15 +149,6 @@ class Budget:
                 f"the template produced more than {self.limits.output_chars:,} characters",
             )
 
-    @contextmanager
-    def nested_call(self) -> Iterator[None]:
-        """Count one level of macro or recursive-loop calls for the duration of a call."""
-        self.enter_call()
-        try:
-            yield
-        finally:
-            self.depth -= 1
-
     def enter_call(self) -> None:
         """Count one more level of calls (the caller takes it off again when the call ends)."""
         self.depth += 1

@@ -16,6 +16,7 @@ from icbt_content.model.blocks import ExerciseBlock, QuestionnaireBlock
 from icbt_content.model.exercise import Exercise, ExerciseField
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import Programme
+from icbt_content.render.language import language_of
 
 Outline = dict[str, Any]
 
@@ -53,16 +54,12 @@ def measure_outline(programme: Programme, measure: Measure, language: str = "") 
         "title": measure.title,
         "measure": measure.model_dump(mode="json", exclude={"source"}),
     }
-    if language and _primary(measure.language) != _primary(language):
+    if language and language_of(measure.language) != language_of(language):
         found["wording"] = {
             "lang": measure.language,
             "dir": describe_locale(measure.language).direction,
         }
     return found
-
-
-def _primary(tag: str) -> str:
-    return tag.split("-")[0].lower()
 
 
 def answers_contents(programme: Programme, check_in_title: str = "", language: str = "") -> Outline:

@@ -52,22 +52,6 @@ export function intoEntries(record, now = new Date().toISOString()) {
   return {...record, fields: {}, entries: [first, ...entries], updated: date};
 }
 
-/** The entries of two records of a repeatable exercise together: one of each id, the one
- * updated later when both have it, so loading a file never loses an entry added since. */
-export function mergeEntries(here, loaded) {
-  const byId = new Map();
-  for (const record of [here, loaded]) {
-    if (!isObject(record) || !Array.isArray(record.entries)) continue;
-    for (const entry of record.entries) {
-      const known = byId.get(entry.id);
-      const time = (found) => String(found.updated || found.created || "");
-      if (!known || time(entry) > time(known)) byId.set(entry.id, entry);
-    }
-  }
-  const entries = [...byId.values()].sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
-  return {...(isObject(loaded) ? loaded : {}), fields: {}, entries};
-}
-
 /** Move single saves of the repeatable exercises (page data "records") into entries. */
 export function applyEntries(store, records = page.records) {
   for (const key of Object.keys(isObject(records) ? records : {})) {
