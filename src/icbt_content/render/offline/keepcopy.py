@@ -31,6 +31,7 @@ from icbt_content.ids import storage_key
 from icbt_content.model.programme import Programme
 from icbt_content.render.offline.zipwriter import DeflateMemo, zip_bytes
 from icbt_content.render.site import RenderedFile
+from icbt_content.sitemap import relative_url
 
 COPY_MODULE = "keep-a-copy.js"
 #: Where the labels wait for the copy (data, not a script: never checked as one).
@@ -167,26 +168,13 @@ def _for_disk(path: str, html: bytes, present: frozenset[str]) -> bytes:
             if address.endswith("/") or address in ("", ".", "./", ".."):
                 target = posixpath.join(target, "index.html")
             if target in present:
-                rewritten = _relative(target, folder) + (f"#{anchor}" if anchor else "")
+                rewritten = relative_url(f"{folder}/", target, anchor)
                 return f' {name}="{rewritten}"'
             return "" if element == "a" else attr.group(0)
 
         return _URL_ATTR.sub(attribute, match.group(0))
 
     return _TAG.sub(tag, text).encode("utf-8")
-
-
-def _relative(target: str, folder: str) -> str:
-    """``posixpath.relpath(target, folder)`` for two paths in the site (relative, normalised,
-    never above its root), without asking for the working folder each time as relpath does."""
-    to = target.split("/")
-    start = folder.split("/") if folder else []
-    common = 0
-    for mine, theirs in zip(to, start, strict=False):
-        if mine != theirs:
-            break
-        common += 1
-    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
 
 
 def _answers_shell(page: str) -> str:
