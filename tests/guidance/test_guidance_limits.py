@@ -40,24 +40,28 @@ CONTEXT = {
     "latest_score": 12,
 }
 
-#: Runs in the child: check and render one template, print every diagnostic as JSON.
+#: Runs in the child: check and render the template of each project given, print every
+#: diagnostic as JSON (one child for many templates: each start imports the package again).
 CHILD = """
 import json, sys
 from pathlib import Path
 from icbt_content.diagnostics import ContentError
 from icbt_content.guidance import check_template, load_template, render_guidance
 
-project = Path(sys.argv[1])
-context = json.loads(sys.argv[2])
-template, problems = load_template(project / "programmes/demo/guidance/message.md", project)
-assert template is not None, problems
-checked = [d.format() for d in check_template(template, sections={}, modules=set())]
-try:
-    render_guidance(project, "demo", "message", context)
-    rendered = []
-except ContentError as exc:
-    rendered = [d.format() for d in exc.diagnostics]
-print(json.dumps({"check": checked, "render": rendered}))
+context = json.loads(sys.argv[1])
+found = {}
+for name in sys.argv[2:]:
+    project = Path(name)
+    template, problems = load_template(project / "programmes/demo/guidance/message.md", project)
+    assert template is not None, problems
+    checked = [d.format() for d in check_template(template, sections={}, modules=set())]
+    try:
+        render_guidance(project, "demo", "message", context)
+        rendered = []
+    except ContentError as exc:
+        rendered = [d.format() for d in exc.diagnostics]
+    found[name] = {"check": checked, "render": rendered}
+print(json.dumps(found))
 """
 
 
@@ -83,11 +87,13 @@ def _isolated(args: list[str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _check_and_render(project: Path) -> dict[str, list[str]]:
-    done = _isolated([sys.executable, "-c", CHILD, str(project), json.dumps(CONTEXT)])
+def _check_and_render(*projects: Path) -> dict[Path, dict[str, list[str]]]:
+    """Check and render each project's template in one child: its diagnostics per stage."""
+    names = [str(project) for project in projects]
+    done = _isolated([sys.executable, "-c", CHILD, json.dumps(CONTEXT), *names])
     assert done.returncode == 0, done.stderr[-2000:]
-    result: dict[str, list[str]] = json.loads(done.stdout)
-    return result
+    result: dict[str, dict[str, list[str]]] = json.loads(done.stdout)
+    return {Path(name): result[name] for name in names}
 
 
 def _doubling(step: str, start: str, times: int = 30) -> str:
@@ -140,11 +146,24 @@ RUNAWAYS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def runaways_found(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, list[str]]]:
+    """What checking and rendering found for every runaway, all run in one child."""
+    root = tmp_path_factory.mktemp("runaways")
+    projects = {case.id: _project(root / str(case.id), case.values[0]) for case in RUNAWAYS}
+    found = _check_and_render(*projects.values())
+    return {str(name): found[project] for name, project in projects.items()}
+
+
 @pytest.mark.parametrize(("body", "code", "line"), RUNAWAYS)
 def test_runaway_templates_end_in_a_diagnostic_at_their_line(
-    body: str, code: str, line: int, tmp_path: Path
+    body: str,
+    code: str,
+    line: int,
+    request: pytest.FixtureRequest,
+    runaways_found: dict[str, dict[str, list[str]]],
 ) -> None:
-    found = _check_and_render(_project(tmp_path, body))
+    found = runaways_found[request.node.callspec.id]
     place = f"programmes/demo/guidance/message.md:{line}:1: error:"
     for stage in ("check", "render"):
         assert len(found[stage]) == 1, (stage, found)
@@ -166,7 +185,8 @@ def test_a_template_that_runs_out_of_time_is_stopped(tmp_path: Path) -> None:
         + "] %}"
         "{% for b in [" + ", ".join(["1"] * 99) + "] %}" + rework + "{% endfor %}{% endfor %}\n"
     )
-    found = _check_and_render(_project(tmp_path, body))
+    project = _project(tmp_path, body)
+    found = _check_and_render(project)[project]
     for stage in ("check", "render"):
         assert len(found[stage]) == 1 and "[ICBT517]" in found[stage][0], found
         assert found[stage][0].startswith("programmes/demo/guidance/message.md:7:1:"), found
