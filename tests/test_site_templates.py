@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import resource
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -166,12 +168,18 @@ def test_site_templates_run_in_the_sandbox() -> None:
 # -- runaway overrides: in a child process with a memory limit and a timeout ----------------------
 
 MEMORY = 2_000_000_000
+#: Builds each project given, one after the other (one child for all: each start imports the
+#: package again); prints what each build found as JSON.
 CHILD = """
 import json, sys
 from icbt_content import build_site
-report = build_site(sys.argv[1], sys.argv[1] + "/site")
-print(json.dumps({"ok": report.ok, "found": [d.format() for d in report.diagnostics]}))
+found = {}
+for project in sys.argv[1:]:
+    report = build_site(project, project + "/site")
+    found[project] = {"ok": report.ok, "found": [d.format() for d in report.diagnostics]}
+print(json.dumps(found))
 """
+BASIC = Path(__file__).parent / "fixtures" / "projects" / "basic"
 
 
 def _limit_memory() -> None:
@@ -208,21 +216,37 @@ RUNAWAYS = [
 ]
 
 
-@pytest.mark.parametrize(("body", "code"), RUNAWAYS)
-def test_a_runaway_override_ends_in_a_diagnostic_at_its_line(
-    basic_project: Path, body: str, code: str
-) -> None:
-    _override(basic_project, body)
+@pytest.fixture(scope="module")
+def runaway_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """What building the basic project with each runaway override found, all in one child."""
+    root = tmp_path_factory.mktemp("runaways")
+    projects: dict[str, str] = {}
+    for case in RUNAWAYS:
+        project = root / str(case.id)
+        shutil.copytree(BASIC, project)
+        _override(project, str(case.values[0]))
+        projects[str(case.id)] = str(project)
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(basic_project)],
+        [sys.executable, "-c", CHILD, *projects.values()],
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=600,
         preexec_fn=_limit_memory,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    result = json.loads(done.stdout)
+    built: dict[str, dict[str, Any]] = json.loads(done.stdout)
+    return {name: built[project] for name, project in projects.items()}
+
+
+@pytest.mark.parametrize(("body", "code"), RUNAWAYS)
+def test_a_runaway_override_ends_in_a_diagnostic_at_its_line(
+    body: str,
+    code: str,
+    request: pytest.FixtureRequest,
+    runaway_builds: dict[str, dict[str, Any]],
+) -> None:
+    result = runaway_builds[request.node.callspec.id]
     assert not result["ok"]
     found = result["found"]
     assert len(found) == 1, found
