@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, expect
 from plugin_helpers import Built, build_mkdocs, write_host
 
 PLUGIN = """\
@@ -227,54 +226,30 @@ def test_a_missing_programme_folder(build_host: Callable[[str], Built]) -> None:
 
 # -- in a browser ------------------------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-
 
 @pytest.fixture
 def served(built: Built, serve: Callable[[Path], str]) -> str:
     return serve(built.site)
 
 
-#: Runs in its own process: a session of the browser tests may already drive Playwright here.
-BROWSER_SCRIPT = """
-import json, sys
-from playwright.sync_api import expect, sync_playwright
-
-url, chromium = sys.argv[1], sys.argv[2]
-with sync_playwright() as playwright:
-    browser = playwright.chromium.launch(
-        executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-    )
-    page = browser.new_page()
-    page.goto(url)
-    page.get_by_label("How low do you feel right now?").fill("42")
-    page.locator("form[data-exercise='mood-now'] button[type=submit]").click()
-    expect(page.locator("form[data-exercise='mood-now'] .save-status")).to_have_text(
-        "Saved on this device."
-    )
-    programme = page.evaluate(
-        "JSON.parse(document.querySelector('script[data-icbt-page]').textContent).programme.id"
-    )
-    stored = page.evaluate("localStorage.getItem('icbt/v1/mini/exercise/mood-now')")
-    page.reload()
-    expect(page.get_by_label("How low do you feel right now?")).to_have_value("42")
-    browser.close()
-print(json.dumps({"programme": programme, "stored": json.loads(stored)}))
-"""
-
-
 @pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="no chromium")
-def test_an_exercise_saves_answers_in_the_mkdocs_site(served: str) -> None:
-    pytest.importorskip("playwright.sync_api")
+def test_an_exercise_saves_answers_in_the_mkdocs_site(served: str, browser: Browser) -> None:
     url = served + WELCOME.removesuffix("index.html")
-    result = subprocess.run(
-        [sys.executable, "-c", BROWSER_SCRIPT, url, str(CHROMIUM)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    found = json.loads(result.stdout)
-    assert found["programme"] == "mini"
-    assert found["stored"]["fields"]["rating"] == "42"
+    page = browser.new_page()
+    try:
+        page.goto(url)
+        page.get_by_label("How low do you feel right now?").fill("42")
+        page.locator("form[data-exercise='mood-now'] button[type=submit]").click()
+        expect(page.locator("form[data-exercise='mood-now'] .save-status")).to_have_text(
+            "Saved on this device."
+        )
+        programme = page.evaluate(
+            "JSON.parse(document.querySelector('script[data-icbt-page]').textContent).programme.id"
+        )
+        stored = page.evaluate("localStorage.getItem('icbt/v1/mini/exercise/mood-now')")
+        page.reload()
+        expect(page.get_by_label("How low do you feel right now?")).to_have_value("42")
+    finally:
+        page.context.close()
+    assert programme == "mini"
+    assert json.loads(stored)["fields"]["rating"] == "42"

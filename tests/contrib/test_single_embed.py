@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from plugin_helpers import Built
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, expect
+from plugin_helpers import Built, build_mkdocs, write_host
 
 from icbt_content.contrib.single import find_requests
 
@@ -57,10 +58,12 @@ def write_guide(host: Path, text: str = GUIDE) -> None:
     (host / "docs" / "guide" / "low-mood.md").write_text(text, encoding="utf-8")
 
 
-@pytest.fixture
-def built(build_host: Callable[[str], Built], host: Path) -> Built:
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The host site with the guide, built once; the tests only read it."""
+    host = write_host(tmp_path_factory.mktemp("host"))
     write_guide(host)
-    result = build_host(PLUGIN)
+    result = build_mkdocs(host, PLUGIN)
     assert result.returncode == 0, result.output
     return result
 
@@ -190,77 +193,59 @@ def test_requests_are_found_by_a_commonmark_parser() -> None:
 
 # -- in a browser ------------------------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-
 
 @pytest.fixture
 def served(built: Built, serve: Callable[[Path], str]) -> str:
     return serve(built.site)
 
 
-#: Runs in its own process: a session of the browser tests may already drive Playwright here.
-BROWSER_SCRIPT = """
-import json, sys
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect, sync_playwright
-
-url, chromium = sys.argv[1], sys.argv[2]
-with sync_playwright() as playwright:
-    browser = playwright.chromium.launch(
-        executable_path=chromium,
-        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync"],
-    )
+def _use_in_chromium(browser: Browser, url: str) -> dict[str, Any]:
+    """Save the exercise and the questionnaire, run axe on our part, reload: what was seen."""
     page = browser.new_page()
-    errors = []
+    errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url)
-    exercise = page.locator("form[data-exercise='habits']")
-    exercise.get_by_label("I sleep more").check()
-    exercise.locator("button[type=submit]").click()
-    expect(exercise.locator(".save-status")).to_have_text("Saved on this device.")
-    questionnaire = page.locator("form[data-icbt-questionnaire]")
-    for item in range(1, 10):
-        questionnaire.locator(f"input[name='q{item}'][value='1']").check()
-    questionnaire.locator("button[type=submit]").click()
-    expect(page.get_by_text("Your score is 9 out of 27.")).to_be_visible()
-    stored = {
-        key: json.loads(page.evaluate(f"localStorage.getItem('{key}')") or "null")
-        for key in ("icbt/v1/mini/exercise/habits", "icbt/v1/mini/measure/phq9")
+    try:
+        page.goto(url)
+        exercise = page.locator("form[data-exercise='habits']")
+        exercise.get_by_label("I sleep more").check()
+        exercise.locator("button[type=submit]").click()
+        expect(exercise.locator(".save-status")).to_have_text("Saved on this device.")
+        questionnaire = page.locator("form[data-icbt-questionnaire]")
+        for item in range(1, 10):
+            questionnaire.locator(f"input[name='q{item}'][value='1']").check()
+        questionnaire.locator("button[type=submit]").click()
+        expect(page.get_by_text("Your score is 9 out of 27.")).to_be_visible()
+        stored = {
+            key: json.loads(page.evaluate(f"localStorage.getItem('{key}')") or "null")
+            for key in ("icbt/v1/mini/exercise/habits", "icbt/v1/mini/measure/phq9")
+        }
+        # Our part of the page: the host theme's own landmarks and colours are not ours to test.
+        violations = (
+            Axe()
+            .run(
+                page,
+                context={"include": [["[data-icbt-root]"]]},
+                options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]},
+            )
+            .response["violations"]
+        )
+        page.reload()
+        again = page.locator("form[data-exercise='habits']")
+        expect(again.get_by_label("I sleep more")).to_be_checked()
+    finally:
+        page.context.close()
+    return {
+        "stored": stored,
+        "errors": errors,
+        "violations": [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations],
     }
-    # Our part of the page: the host theme's own landmarks and colours are not ours to test.
-    violations = Axe().run(
-        page,
-        context={"include": [["[data-icbt-root]"]]},
-        options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]},
-    ).response["violations"]
-    page.reload()
-    again = page.locator("form[data-exercise='habits']")
-    expect(again.get_by_label("I sleep more")).to_be_checked()
-    browser.close()
-print(json.dumps({"stored": stored, "errors": errors,
-                  "violations": [(v["id"], [n["target"] for n in v["nodes"]])
-                                 for v in violations]}))
-"""
 
 
 @pytest.mark.browser
-def test_an_embedded_exercise_and_questionnaire_work_in_chromium(served: str) -> None:
-    assert CHROMIUM.exists(), "the browser tests need Debian chromium"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            BROWSER_SCRIPT,
-            served + PAGE.removesuffix("index.html"),
-            str(CHROMIUM),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert result.returncode == 0, result.stderr
-    found = json.loads(result.stdout)
+def test_an_embedded_exercise_and_questionnaire_work_in_chromium(
+    served: str, browser: Browser
+) -> None:
+    found = _use_in_chromium(browser, served + PAGE.removesuffix("index.html"))
     assert found["errors"] == []
     habits = found["stored"]["icbt/v1/mini/exercise/habits"]
     assert "sleep-more" in json.dumps(habits["fields"]), habits
