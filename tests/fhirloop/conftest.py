@@ -5,6 +5,7 @@ when needed) on free loopback ports and stops them at the end. ``fhir_server_con
 kill the FHIR server and start it again; the server keeps its data in a journal, so what it had
 stored is there after the restart, as with a real server and its database. ``smart_app_origin``
 serves the test pages of ``pages/`` with the vendored fhirclient under ``/vendor/fhirclient/``.
+``connected_site`` is the sample site connected to both, built once.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 from browser_thread import BrowserThread
+from connected_site import build_connected
 from fhir_servers import FhirServers, NodeServer, start_servers
 
 from icbt_content.render.environment import CSP
@@ -36,6 +38,13 @@ def fhir_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FhirServe
     finally:
         servers.fhir.stop()
         servers.auth.stop()
+
+
+@pytest.fixture(scope="session")
+def connected_site(fhir_servers: FhirServers, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The connected sample site, built once per session (its project beside it, in
+    ``project/``); the tests serve and read it, never change it."""
+    return build_connected(tmp_path_factory.mktemp("connected"), fhir_servers)
 
 
 @pytest.fixture

@@ -14,12 +14,13 @@ import re
 import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from browser_thread import BrowserThread
-from connected_site import build_connected, hosted
+from connected_site import hosted
 from fhir_servers import FhirServers, Token
 from fhir_validation import assert_valid_r4
 from playwright.sync_api import Browser, Page, Request, Route, expect
@@ -118,10 +119,10 @@ def journey(
     fhir_servers: FhirServers,
     loop_browser: BrowserThread,
     therapist: Token,
-    tmp_path_factory: pytest.TempPathFactory,
+    connected_site: Path,
 ) -> Iterator[dict[str, Any]]:
     """Run the client's journey once; return what was seen on the way."""
-    site = build_connected(tmp_path_factory.mktemp("connected"), fhir_servers)
+    site = connected_site
     seen: dict[str, Any] = {"requests": [], "console": [], "site": site}
     fhir = fhir_servers.fhir
 

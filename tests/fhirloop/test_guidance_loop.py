@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from pathlib import Path
 from typing import Any
 
 import pytest
 from browser_thread import BrowserThread
-from connected_site import build_connected, hosted
+from connected_site import hosted
 from console_server import running_console
 from fhir_servers import FhirServers, Token
 from fhir_validation import assert_valid_r4
@@ -112,11 +113,10 @@ def kill_after_storing(servers: FhirServers, killed: list[str]) -> Any:
 def loop(
     fhir_servers: FhirServers,
     loop_browser: BrowserThread,
-    tmp_path_factory: pytest.TempPathFactory,
+    connected_site: Path,
 ) -> dict[str, Any]:
     """Run the loop once; return what both sides saw."""
-    root = tmp_path_factory.mktemp("loop")
-    site = build_connected(root, fhir_servers)
+    site, project = connected_site, connected_site.parent / "project"
     seen: dict[str, Any] = {}
 
     def scenario(browser: Browser) -> None:
@@ -124,7 +124,7 @@ def loop(
         therapist_context: BrowserContext = browser.new_context()
         client, console = client_context.new_page(), therapist_context.new_page()
         try:
-            with hosted(site) as base, running_console(fhir_servers, root / "project") as origin:
+            with hosted(site) as base, running_console(fhir_servers, project) as origin:
                 # The client works: a risk answer, an exercise, a save while offline.
                 client_signs_in(client, base, fhir_servers)
                 answer_phq9(client, base, item9=1)
