@@ -27,11 +27,10 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
+def make_project(root: Path) -> Path:
     """The i18n fixture (programme demo in en-GB, fr, ar) and a second programme, other, that
     has no translations."""
-    target = tmp_path / "project"
+    target = root / "project"
     shutil.copytree(FIXTURES / "i18n" / "project", target)
     other = target / "programmes" / "other"
     shutil.copytree(target / "programmes" / "demo", other)
@@ -40,27 +39,54 @@ def project(tmp_path: Path) -> Path:
     return target
 
 
-class Builds:
-    """Builds of one project, each into a new folder, with one cache."""
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
 
-    def __init__(self, project: Path, root: Path) -> None:
+
+class Builds:
+    """Builds of one project, each into a new folder, with one cache.
+
+    The first build may be given (``first``): a cold build of the same sources made once for
+    the module, its site and cache copied in (the cache's keys are digests of what a build
+    reads, not of where the project is)."""
+
+    def __init__(
+        self, project: Path, root: Path, first: tuple[BuildReport, Path, Path] | None = None
+    ) -> None:
         self.project = project
         self.root = root
         self.cache = root / "cache"
         self.count = 0
+        self.first = first
 
     def __call__(self, *, cached: bool = True, jobs: int = 1) -> tuple[BuildReport, Path]:
         self.count += 1
         out = self.root / f"site-{self.count}"
+        if self.count == 1 and self.first is not None and cached and jobs == 1:
+            report, site, cache_folder = self.first
+            shutil.copytree(site, out)
+            shutil.copytree(cache_folder, self.cache)
+            return report, out
         cache = BuildCache(self.cache) if cached else None
         report = build_site(self.project, out, cache=cache, jobs=jobs)
         assert report.ok, [d.format() for d in report.diagnostics]
         return report, out
 
 
+@pytest.fixture(scope="module")
+def cold_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildReport, Path, Path]:
+    """The project's first build with an empty cache, made once: its report, site and cache."""
+    root = tmp_path_factory.mktemp("cold")
+    first = Builds(make_project(root), root)
+    report, site = first()
+    assert report.cached == 0
+    return report, site, first.cache
+
+
 @pytest.fixture
-def builds(project: Path, tmp_path: Path) -> Builds:
-    return Builds(project, tmp_path)
+def builds(project: Path, tmp_path: Path, cold_build: tuple[BuildReport, Path, Path]) -> Builds:
+    return Builds(project, tmp_path, first=cold_build)
 
 
 def formatted(report: BuildReport) -> list[str]:
