@@ -14,15 +14,13 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import threading
 from collections.abc import Callable, Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
+from static_server import serving
 from xdist_scopes import load_costs, slowest_first, xdist_scope
 
 from icbt_content import build_site
@@ -125,25 +123,8 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
 @pytest.fixture
 def serve() -> Iterator[Callable[[Path], str]]:
     """Serve a folder on 127.0.0.1; returns its base URL (ending in /)."""
-    servers: list[ThreadingHTTPServer] = []
-
-    def start(folder: Path) -> str:
-        server = ThreadingHTTPServer(
-            ("127.0.0.1", 0), partial(_QuietHandler, directory=str(folder))
-        )
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with serving() as start:
+        yield start

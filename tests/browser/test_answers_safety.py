@@ -33,7 +33,8 @@ OTHER_MOOD = "icbt/v1/other/exercise/mood-now"
 @pytest.fixture(scope="module")
 def two_programmes(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The basic project with a second programme ('other', "Other programme") beside 'demo',
-    built once: each test has a fresh browser context, so nothing saved is shared."""
+    built once: each test serves it on a port of its own (its own origin, cleared after the
+    test), so nothing saved is shared."""
     project = tmp_path_factory.mktemp("answers") / "project"
     shutil.copytree(FIXTURES / "projects" / "basic", project)
     source = project / "programmes" / "demo"

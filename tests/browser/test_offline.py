@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from icbt_content import build_site
 
@@ -23,6 +23,14 @@ pytestmark = pytest.mark.browser
 HOME = "demo/en-GB/"
 WELCOME = "demo/en-GB/start/welcome/"
 REFLECT = "demo/en-GB/start/reflect/"
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page in a context of its own: these tests take the context offline and route it."""
+    context = browser.new_context(accept_downloads=True)
+    yield context.new_page()
+    context.close()
 
 
 class _JoinedHeaders(SimpleHTTPRequestHandler):
