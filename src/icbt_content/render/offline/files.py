@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from importlib import resources
 
 from icbt_content.render.offline.icons import icon_files
-from icbt_content.render.offline.keepcopy import labels_file
+from icbt_content.render.offline.keepcopy import copy_request
 from icbt_content.render.offline.manifest import (
     MANIFEST,
     manifest_bytes,
@@ -31,8 +31,8 @@ MANIFEST_KIND = "manifest"
 
 
 def programme_offline_files(renderer: ProgrammeRenderer) -> Iterator[RenderedFile]:
-    """The web app manifest of the renderer's programme in its locale, and the labels its
-    copy needs (:func:`~icbt_content.render.offline.keepcopy.with_copies` makes the copy)."""
+    """The web app manifest of the renderer's programme in its locale, and the request for its
+    copy (:func:`~icbt_content.render.offline.keepcopy.with_copies` makes the copy)."""
     programme = renderer.programme
     neutral = programme.neutral_titles
     manifest = web_app_manifest(
@@ -45,7 +45,7 @@ def programme_offline_files(renderer: ProgrammeRenderer) -> Iterator[RenderedFil
     yield RenderedFile(
         manifest_path(programme.id, renderer.code), manifest_bytes(manifest), kind=MANIFEST_KIND
     )
-    yield labels_file(programme, scope(programme.id, renderer.code))
+    yield copy_request(programme, scope(programme.id, renderer.code))
 
 
 class OfflineSite:
