@@ -30,6 +30,7 @@ from icbt_content.model.blocks import (
 )
 from icbt_content.model.exercise import Exercise
 from icbt_content.model.programme import Heading
+from icbt_content.readability import block_text
 
 
 @dataclass(frozen=True)
@@ -149,9 +150,7 @@ def _collect_inline(
                 )
         if token.type != "inline" or not token.map:
             continue
-        parts.text.append(
-            "".join(c.content for c in token.children or [] if c.type in ("text", "code_inline"))
-        )
+        parts.text.append(block_text(token.children or []))
         line = token.map[0] + 1 + offset
         for child in token.children or []:
             if child.type in ("softbreak", "hardbreak"):
