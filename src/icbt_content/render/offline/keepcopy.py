@@ -23,6 +23,7 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable
+from functools import cache
 from importlib import resources
 
 from icbt_content.model.programme import Programme
@@ -103,11 +104,10 @@ def _copy_module(
     copy = json.loads(request.content)
     locale = scope_path.rstrip("/").rsplit("/", 1)[-1]
     root = f"copy-{locale}/" if copy["neutral"] else scope_path.rstrip("/").replace("/", "-") + "/"
-    stylesheet = (resources.files("icbt_content.render") / "static" / "site.css").read_bytes()
     present = frozenset({*pages, scope_path + ANSWERS, STYLESHEET, *media})
     disk = memo.for_disk if memo is not None else _for_disk
     entries = {path: disk(path, html, present) for path, html in pages.items()}
-    entries[STYLESHEET] = stylesheet
+    entries[STYLESHEET] = _stylesheet()
     entries.update(media)
     home = pages.get(scope_path + "index.html", b"")
     entries["index.html"] = _start_page(scope_path, home)
@@ -122,6 +122,12 @@ def _copy_module(
         text += f"export const {name} = {json.dumps(value, ensure_ascii=False)};\n"
     text += f'export const zip = "{base64.b64encode(copy_zip(root, entries, memo)).decode()}";\n'
     return RenderedFile(scope_path + COPY_MODULE, text.encode("utf-8"), kind=COPY_KIND)
+
+
+@cache
+def _stylesheet() -> bytes:
+    """The site's stylesheet, read once: every locale's copy holds it."""
+    return (resources.files("icbt_content.render") / "static" / "site.css").read_bytes()
 
 
 def copy_zip(root: str, entries: dict[str, bytes], memo: DeflateMemo | None = None) -> bytes:
