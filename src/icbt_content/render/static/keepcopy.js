@@ -3,8 +3,8 @@
  * The build made the copy (keep-a-copy.js beside the programme's home: pages rewritten to open
  * from the disk, the stylesheet, the media) and the "My answers" page without its content. On
  * the client's request this module imports it (an import: the pages' policy allows no request),
- * fills that page with the client's record (record.js, as "My answers" shows it), and adds it to the
- * zip, which the browser then saves. Nothing is sent anywhere: the answers go from this
+ * fills that page with the client's record (record.js, as "My answers" shows it), and adds it
+ * to the zip, which the browser then saves. Nothing is sent anywhere: the answers go from this
  * browser's storage into the file.
  *
  * The page is added to the zip without recompressing anything: the build's entries are kept as
