@@ -1,10 +1,10 @@
 """Browser fixtures: Playwright driving Debian's chromium (``serve`` is in tests/conftest.py).
 
-A test's ``page`` is a new page in its module's browser context, not a context of its own: each
-new context starts new renderer processes (about half a second of processor time each), while
-the pages of one context share them. Tests stay apart because each serves its site on a port of
-its own (``serve``): storage belongs to an origin, and the page's origins are cleared when the
-test ends. A test that changes the context itself (offline, routes) makes its own context.
+A test's ``page`` is a new page in the worker's one browser context, not a context of its own: each
+new context starts new renderer processes (about half a second of processor time each), while the
+pages of one context share them. Tests stay apart because each serves its site on a port of its own
+(``serve``): storage belongs to an origin, and the page's origins are cleared when the test ends. A
+test that changes the context itself (offline, routes) makes its own context.
 """
 
 from __future__ import annotations
@@ -25,18 +25,18 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 @dataclass
 class SharedContext:
-    """A module's browser context, and a DevTools session of its page that stays open."""
+    """The worker's browser context, and a DevTools session of its page that stays open."""
 
     context: BrowserContext
     devtools: CDPSession
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def shared_context(
     browser: Browser, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SharedContext]:
-    """The module's context, with a page of 127.0.0.1 kept open so that its renderer process
-    stays for the pages of every test."""
+    """The context of the browser tests, with a page of 127.0.0.1 kept open so that its
+    renderer process stays for the pages of every test."""
     context = browser.new_context(accept_downloads=True)
     keeper = tmp_path_factory.mktemp("keeper")
     (keeper / "index.html").write_text("<!doctype html><title>keeper</title>", encoding="utf-8")
@@ -49,7 +49,7 @@ def shared_context(
 
 @pytest.fixture
 def page(shared_context: SharedContext) -> Iterator[Page]:
-    """A new page in the module's context; what it stored on its origins is cleared after."""
+    """A new page in the shared context; what it stored on its origins is cleared after."""
     page = shared_context.context.new_page()
     origins: set[str] = set()
 
