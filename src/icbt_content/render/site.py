@@ -36,6 +36,7 @@ from icbt_content.model.deployment import Deployment
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CHECK_IN_UNIT, Module, Page, Programme
 from icbt_content.render.answers_contents import answers_contents
+from icbt_content.render.environment import is_package_template
 from icbt_content.render.language import PageLanguage, SourceLanguage, lang_attrs
 from icbt_content.render.recall import render_recall
 from icbt_content.render.records import (
@@ -263,10 +264,33 @@ class ProgrammeRenderer:
             "service": self.service,
             "crisis_lines": self.reader_locale.resources.crisis,
             "page_data": self.page_data(urls, page_key=page_key, module_id=module_id),
+            "script_messages": self.script_messages,
             "script_modules": script_modules(),
             "check_in": check_in,
             "signed_off": self.locale.format_date(self.signed_off) if self.signed_off else "",
         }
+
+    @cached_property
+    def script_messages(self) -> Markup:
+        """The interface messages of the site's scripts (``script_messages.html``), the same on
+        every page: rendered once. Empty when a project overrides it or ``script_data.html``:
+        each page then renders its own, as the project's template may read the page's data."""
+        names = ("script_data.html", "script_messages.html")
+        if not all(is_package_template(self.env, name) for name in names):
+            return Markup("")
+        template = self.env.get_template("script_messages.html")
+        return Markup(
+            template.render(
+                locale=self.locale,
+                programme=self.shown_programme,
+                _=self._,
+                pgettext=partial(pgettext, self._),
+                plural_forms=partial(plural_forms, self._, self.locale.code),
+                safety=self.safety,
+                connection=self.connection,
+                service=self.service,
+            )
+        )
 
     def language_links(self, here: str) -> list[Language]:
         """Each language, linked to this page in it when it has the page, else to its home."""
