@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from icbt_content import build_site
 from icbt_content.render.environment import is_package_template, make_environment
+from icbt_content.render.site import ProgrammeRenderer
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parents[1] / "src/icbt_content/render/templates"
 
 #: The templates rendered once per programme and locale (or per module) when they are the
 #: package's.
-RENDERED_ONCE = ["script_messages.html", "script_data.html"]
+RENDERED_ONCE = ["script_messages.html", "script_data.html", "nav.html", "base.html", "page.html"]
 
 
 def _copy_template(project: Path, name: str, text: str | None = None) -> Path:
@@ -93,3 +95,50 @@ def test_the_package_templates_are_told_from_a_projects(basic_project: Path) -> 
     assert not is_package_template(env, "script_messages.html")
     assert is_package_template(env, "script_data.html")
     assert not is_package_template(env, "no-such-template.html")
+
+
+def _nav_made_once(project: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Build ``project``; for each content page, whether its nav HTML was made once."""
+    made: list[bool] = []
+    content_nav = ProgrammeRenderer.content_nav
+
+    def spy(self: ProgrammeRenderer, *args: Any) -> Any:
+        items, html = content_nav(self, *args)
+        made.append(html is not None)
+        return items, html
+
+    monkeypatch.setattr(ProgrammeRenderer, "content_nav", spy)
+    report = build_site(project, out)
+    assert report.ok, [d.format() for d in report.diagnostics]
+    return made
+
+
+def test_the_package_nav_is_made_once_per_module(
+    basic_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = _nav_made_once(basic_project, tmp_path / "site", monkeypatch)
+    assert made and all(made)
+
+
+@pytest.mark.parametrize("name", ["nav.html", "base.html", "page.html"])
+def test_an_override_of_the_nav_renders_it_on_every_page(
+    basic_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    _copy_template(basic_project, name)
+    made = _nav_made_once(basic_project, tmp_path / "site", monkeypatch)
+    assert made and not any(made)
+
+
+def test_a_projects_nav_sees_its_own_page(basic_project: Path) -> None:
+    _copy_template(
+        basic_project, "nav.html", "{% if page %}<p class=own>{{ page.title }}</p>{% endif %}"
+    )
+    report = build_site(basic_project, basic_project / "site")
+    assert report.ok, [d.format() for d in report.diagnostics]
+    site = basic_project / "site/demo/en-GB"
+    pages = sorted(p for m in ("start", "practice") for p in (site / m).glob("*/index.html"))
+    assert len(pages) == 3
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        title = html[html.index("<h1>") + 4 : html.index("</h1>")]
+        assert f"<p class=own>{title}</p>" in html
