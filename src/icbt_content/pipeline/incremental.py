@@ -1,21 +1,22 @@
 """Page-level rebuilds of one programme, for a process that builds again and again (``icbt serve``).
 
 A :class:`ProgrammeMemory` keeps, between builds of one programme folder, every page as parsed
-(by the bytes of its file) and what the last build that rendered rendered: the model, each file
-and the problems found in it. A rebuild then parses only the pages whose files changed and runs
-every check on the whole programme again (so duplicate ids, links to headings and the like are
-right), reusing the readability of pages whose text did not change. When the edit changed
-nothing that another file shows (every page keeps its id, title, headings, exercises,
-questionnaires and boxes; no other file of the programme or of the project changed; the
-programme is published in its source locale only), only the changed pages are rendered again,
-with the keep-a-copy made from every page; anything else renders the whole programme. Either
-way the result is what :func:`~icbt_content.pipeline.unit.build_programme` gives, byte for byte.
+(by the bytes of its file) and what the last build that rendered rendered: the model in each
+locale, each file and the problems found in it. A rebuild is
+:func:`~icbt_content.pipeline.unit.build_programme` with stages that remember: it parses only
+the pages whose files changed and runs every check on the whole programme again (so duplicate
+ids, links to headings and the like are right), reusing the readability of pages whose text did
+not change. When the edit changed nothing that another file shows (in every locale, every page
+keeps its id, title, headings, exercises, questionnaires and boxes; no other file of the
+programme or of the project changed), only the changed pages are rendered again, in every
+locale, with the keep-a-copy made from every page; a module whose translation became
+unfinished (or finished) is rendered again whole in that locale, its pages now served in the
+source locale with a notice (or no longer). Anything else renders the whole programme. Either
+way the result is what ``build_programme`` gives, byte for byte.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,29 +24,29 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from icbt_content.adaptation.crisis import build_date
-from icbt_content.authoring.loader import (
-    LoadedProgramme,
-    read_page_alone,
-    read_programme,
-    relative,
-)
+from icbt_content.authoring.loader import LoadedProgramme, read_page_alone, relative
 from icbt_content.deployment import DEPLOY_FILE
-from icbt_content.diagnostics import Diagnostic, Diagnostics
-from icbt_content.i18n.gate import catalog_currency
-from icbt_content.i18n.localise import LocalisedProgramme, localise
+from icbt_content.diagnostics import Diagnostic
+from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.inputs import leaves_project
 from icbt_content.model.blocks import Callout, Prose
 from icbt_content.model.programme import Page, Programme
 from icbt_content.pipeline.cache import SHARED_FOLDERS
-from icbt_content.pipeline.check import validate_locales
-from icbt_content.pipeline.unit import ProgrammeBuild, UnitContext, programme_renderers
-from icbt_content.pipeline.unit import _rendered_files as rendered_files
+from icbt_content.pipeline.check import CheckedProgramme
+from icbt_content.pipeline.digests import FileDigests, files_in
+from icbt_content.pipeline.unit import (
+    ProgrammeBuild,
+    Progress,
+    UnitContext,
+    build_programme,
+    problems_of,
+    programme_renderers,
+    rendered_files,
+)
 from icbt_content.project import LOCALES
-from icbt_content.render.assets import find_external_resources
 from icbt_content.render.offline import with_copies
 from icbt_content.render.offline.keepcopy import CopyMemo
-from icbt_content.render.site import ProgrammeRenderer, RenderedFile
-from icbt_content.render.unique_ids import duplicate_ids
+from icbt_content.render.site import RenderedFile, content_paths
 from icbt_content.sitemap import SiteMap
 from icbt_content.validate import CHECKS, check_readability
 
@@ -116,12 +117,33 @@ def _page_outline(page: Page) -> object:
     return page.id, page.title, page.distressing, page.headings, page.source, blocks
 
 
+@dataclass(frozen=True)
+class _Served:
+    """What one locale serves of a programme, as far as a rebuild compares it."""
+
+    programme: Programme
+    """The programme in that locale."""
+    units: dict[str, tuple[bool, str]]
+    """Unit id -> whether it is served in the source locale, and its notice."""
+
+    @classmethod
+    def of(cls, localised: LocalisedProgramme) -> _Served:
+        fallback = localised.fallback.modules if localised.fallback is not None else frozenset()
+        units = {unit: (True, "") for unit in fallback}
+        for unit, notice in localised.notices.items():
+            units[unit] = (unit in fallback, notice)
+        return cls(localised.programme, units)
+
+
 @dataclass
 class _Rendered:
     """What the last build that rendered the programme rendered."""
 
-    programme: Programme
-    outline: object
+    served: list[_Served]
+    """The programme in each locale, its source locale first."""
+    shape: object
+    """What every page of the programme shows: the outline in each locale, and the pages
+    each language has."""
     inputs: dict[str, object]
     files: list[RenderedFile]
     """Its files as rendered, each locale's keep-a-copy labels not yet made into the copy."""
@@ -137,6 +159,8 @@ class ProgrammeMemory:
     """What rebuilding one programme folder keeps from build to build (see the module)."""
 
     folder: Path
+    digests: FileDigests = field(default_factory=FileDigests, repr=False)
+    """The digests of the files the programme reads (shared with the preview's cache)."""
     pages: PageMemo = field(default_factory=PageMemo, repr=False)
     copies: CopyMemo = field(default_factory=CopyMemo, repr=False)
     """The compressed pages of the keep-a-copy zips (one page changed: one compressed)."""
@@ -144,37 +168,17 @@ class ProgrammeMemory:
     """Pages the last rebuild rendered (all of them when it rendered the whole programme)."""
     _last: _Rendered | None = field(default=None, repr=False)
     _readability: dict[object, list[Diagnostic]] = field(default_factory=dict, repr=False)
-    _digests: dict[str, tuple[tuple[int, ...], bytes]] = field(default_factory=dict, repr=False)
 
     def rebuild(self, context: UnitContext) -> ProgrammeBuild:
         """Build the programme again, as :func:`build_programme` does, doing only what the
         changes since the last rebuild need."""
-        project = context.project
-        loaded = read_programme(self.folder, project, read_page=self.pages)
-        self.pages.keep_only(self._page_files(loaded))
-        localised, localise_problems = localise(project, loaded)
-        loaded.diagnostics.extend(self._validated(loaded))
-        locale_problems = validate_locales(loaded, localised)
-        validated = Diagnostics([*loaded.diagnostics, *locale_problems])
-        result = ProgrammeBuild(folder=self.folder.name)
-        result.checked.extend(loaded.diagnostics)
-        programme = loaded.programme
-        if programme is not None:
-            result.programme = programme.id
-        result.passed = programme is not None and not validated.fails(context.strict)
-        if programme is not None and result.passed:
-            inputs = self._inputs(context, loaded)
-            rendered = self._render_changed(context, loaded, localised, programme, inputs, result)
-            if rendered is None:
-                rendered = self._render_all(context, loaded, localised, programme, inputs, result)
-            self._last = rendered
-            result.files = with_copies(rendered.files, self.copies)
-            result.rendered = [d for problems in rendered.problems.values() for d in problems]
-            result.rendered.extend(rendered.other)
-        result.checked.extend(localise_problems)
-        result.checked.extend(locale_problems)
-        result.checked.extend(catalog_currency(project, [loaded]))
-        return result
+        return build_programme(
+            context,
+            self.folder,
+            read_page=self.pages,
+            validate=self._validated,
+            render_stage=self._render,
+        )
 
     # -- validate -------------------------------------------------------------------------------
 
@@ -182,6 +186,7 @@ class ProgrammeMemory:
         """The problems of the validate stage, as :func:`~icbt_content.validate.
         validate_programme` finds them; the readability of a page whose text did not change
         is not counted again."""
+        self.pages.keep_only(self._page_files(loaded))
         programme = loaded.programme
         if programme is None:
             return []
@@ -214,20 +219,36 @@ class ProgrammeMemory:
 
     # -- render ---------------------------------------------------------------------------------
 
+    def _render(
+        self,
+        context: UnitContext,
+        checked: CheckedProgramme,
+        result: ProgrammeBuild,
+        progress: Progress | None,
+    ) -> None:
+        """The render stage (a :class:`~icbt_content.pipeline.unit.RenderStage`): the pages
+        that changed when that is enough, else every file."""
+        inputs = self._inputs(context, checked.loaded)
+        rendered = self._render_changed(context, checked, inputs, result)
+        if rendered is None:
+            rendered = self._render_all(context, checked, inputs, result)
+        self._last = rendered
+        result.files = with_copies(rendered.files, self.copies)
+        result.rendered = [d for problems in rendered.problems.values() for d in problems]
+        result.rendered.extend(rendered.other)
+
     def _render_all(
         self,
         context: UnitContext,
-        loaded: LoadedProgramme,
-        localised: list[LocalisedProgramme],
-        programme: Programme,
+        checked: CheckedProgramme,
         inputs: dict[str, object],
         result: ProgrammeBuild,
     ) -> _Rendered:
         """Render the whole programme (the render stage of ``build_programme``)."""
         files: list[RenderedFile] = []
         problems: dict[str, list[Diagnostic]] = {}
-        for file in rendered_files(context, loaded, localised, result, None):
-            problems[file.path] = _problems_of(file)
+        for file in rendered_files(context, checked.loaded, checked.localised, result, None):
+            problems[file.path] = problems_of(file)
             files.append(file)
         self.rendered_pages = result.pages
         other, result.rendered = result.rendered, []
@@ -240,36 +261,47 @@ class ProgrammeMemory:
             pages_by_locale=dict(result.pages_by_locale),
             entry=result.entry,
         )
-        return _Rendered(programme, outline(programme), inputs, files, problems, other, unit)
+        served = [_Served.of(item) for item in checked.localised]
+        shape = _shape(checked)
+        return _Rendered(served, shape, inputs, files, problems, other, unit)
 
     def _render_changed(
         self,
         context: UnitContext,
-        loaded: LoadedProgramme,
-        localised: list[LocalisedProgramme],
-        programme: Programme,
+        checked: CheckedProgramme,
         inputs: dict[str, object],
         result: ProgrammeBuild,
     ) -> _Rendered | None:
         """Render only the pages that changed; None when that cannot be shown to be enough."""
         last = self._last
-        if last is None or last.inputs != inputs or last.outline != outline(programme):
+        if last is None or last.inputs != inputs or len(last.served) != len(checked.localised):
             return None
-        renderers = programme_renderers(context, loaded, localised)
-        if len(renderers) != 1 or renderers[0].fallback is not None or renderers[0].notices:
+        served = [_Served.of(item) for item in checked.localised]
+        shape = _shape(checked)
+        if shape != last.shape:
             return None
+        renderers = programme_renderers(context, checked.loaded, checked.localised)
+        changed = _changed_pages(last.served, served)
         files = list(last.files)
         where = {file.path: index for index, file in enumerate(files)}
         problems = dict(last.problems)
         rendered = 0
         try:
-            for changed in _changed_pages(last.programme, programme, renderers[0]):
-                index = where.get(changed.path)
-                if index is None:
+            for renderer, before, after in zip(renderers, last.served, served, strict=True):
+                whole = _modules_served_otherwise(before, after)
+                if whole is None:
                     return None
-                files[index] = changed
-                problems[changed.path] = _problems_of(changed)
-                rendered += 1
+                for m_index in range(len(after.programme.modules)):
+                    pages = None if m_index in whole else changed.get(m_index)
+                    if pages is None and m_index not in whole:
+                        continue
+                    for again in renderer.module_files(m_index, pages):
+                        index = where.get(again.path)
+                        if index is None:
+                            return None
+                        files[index] = again
+                        problems[again.path] = problems_of(again)
+                        rendered += again.kind == "page"
         except TemplateError:
             return None  # the whole render reports it, as a cold build does
         self.rendered_pages = rendered
@@ -278,7 +310,7 @@ class ProgrammeMemory:
         result.pages = unit.pages
         result.pages_by_locale = dict(unit.pages_by_locale)
         result.entry = unit.entry
-        return _Rendered(programme, last.outline, inputs, files, problems, last.other, unit)
+        return _Rendered(served, last.shape, inputs, files, problems, last.other, unit)
 
     # -- inputs ---------------------------------------------------------------------------------
 
@@ -296,33 +328,24 @@ class ProgrammeMemory:
         found: dict[str, object] = {
             "": (context.strict, context.csp, str(build_date())),
         }
-        for name, path in _walk(self.folder):
+        for name, path in files_in(self.folder):
             if name not in pages:
-                found[f"{self.folder.name}/{name}"] = self._digest(path)
+                found[f"{self.folder.name}/{name}"] = self.digests(path)
         for shared in (*SHARED_FOLDERS, LOCALES):
-            for name, path in _walk(project / shared):
-                found[f"{shared}/{name}"] = self._digest(path)
+            for name, path in files_in(project / shared):
+                found[f"{shared}/{name}"] = self.digests(path)
         deploy = project / DEPLOY_FILE
-        found[DEPLOY_FILE] = self._digest(deploy) if deploy.exists() else b""
+        found[DEPLOY_FILE] = self.digests(deploy) if deploy.exists() else b""
         return found
 
-    def _digest(self, path: Path) -> bytes:
-        """A file's digest, read again only when its size, times or inode changed."""
-        try:
-            info = path.stat()
-        except OSError as exc:
-            return f"unreadable: {exc.errno}".encode()
-        stamp = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
-        key = str(path)
-        known = self._digests.get(key)
-        if known is not None and known[0] == stamp:
-            return known[1]
-        try:
-            value = hashlib.sha256(path.read_bytes()).digest()
-        except OSError as exc:
-            value = f"unreadable: {exc.errno}".encode()
-        self._digests[key] = (stamp, value)
-        return value
+
+def _shape(checked: CheckedProgramme) -> object:
+    """What every page of a programme shows of the others, in every locale: the outline of
+    the programme in each locale, and the pages each language has."""
+    return tuple(
+        (item.locale.code, outline(item.programme), content_paths(item.programme, item.fallback))
+        for item in checked.localised
+    )
 
 
 def _page_names(loaded: LoadedProgramme, folder: Path) -> list[tuple[str, str]]:
@@ -338,31 +361,28 @@ def _page_names(loaded: LoadedProgramme, folder: Path) -> list[tuple[str, str]]:
     return found
 
 
-def _walk(folder: Path) -> Iterator[tuple[str, Path]]:
-    """Every file under ``folder`` (links followed) by its path below it, in a fixed order."""
-    if not folder.is_dir():
-        return
-    for root, dirs, names in os.walk(folder, followlinks=True):
-        dirs.sort()
-        for name in sorted(names):
-            path = Path(root, name)
-            yield path.relative_to(folder).as_posix(), path
+def _changed_pages(before: list[_Served], after: list[_Served]) -> dict[int, set[int]]:
+    """Module index -> the indexes of its pages that differ in any locale (the outlines of
+    ``before`` and ``after`` are equal)."""
+    changed: dict[int, set[int]] = {}
+    for old_served, new_served in zip(before, after, strict=True):
+        modules = zip(old_served.programme.modules, new_served.programme.modules, strict=True)
+        for m_index, (old_module, module) in enumerate(modules):
+            for p_index, (old, page) in enumerate(zip(old_module.pages, module.pages, strict=True)):
+                if page is not old and page != old:
+                    changed.setdefault(m_index, set()).add(p_index)
+    return changed
 
 
-def _changed_pages(
-    before: Programme, after: Programme, renderer: ProgrammeRenderer
-) -> Iterator[RenderedFile]:
-    """The pages of ``after`` that differ from the same page of ``before`` (the programmes'
-    outlines are equal), rendered again."""
-    for m_index, (old_module, module) in enumerate(zip(before.modules, after.modules, strict=True)):
-        for p_index, (old, page) in enumerate(zip(old_module.pages, module.pages, strict=True)):
-            if page is not old and page != old:
-                yield renderer.content_page(module, m_index, page, p_index)
-
-
-def _problems_of(file: RenderedFile) -> list[Diagnostic]:
-    """The problems ``build_programme`` finds in one rendered file."""
-    return [
-        *find_external_resources({file.path: file.content}),
-        *duplicate_ids(file.path, file.content, file.source),
-    ]
+def _modules_served_otherwise(before: _Served, after: _Served) -> set[int] | None:
+    """The indexes of the modules served in another locale, or with another notice, than
+    before (rendered again whole); None when a unit that is not a module changed so."""
+    modules = {module.id: index for index, module in enumerate(after.programme.modules)}
+    found = set()
+    for unit in before.units.keys() | after.units.keys():
+        if before.units.get(unit) == after.units.get(unit):
+            continue
+        if unit not in modules:
+            return None
+        found.add(modules[unit])
+    return found

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, partial
 from importlib import resources
@@ -428,14 +428,22 @@ class ProgrammeRenderer:
         yield self.answers()
         if self.programme.check_in is not None and self.programme.weekly:
             yield self._renderer_of(CHECK_IN_UNIT).check_in_page()
-        modules = self.programme.modules
-        for m_index, module in enumerate(modules):
-            renderer, shown = self, module
-            if self._fallback is not None and self.fallback and module.id in self.fallback.modules:
-                renderer = self._fallback
-                shown = renderer.programme.find_module(module.id) or module
+        for m_index in range(len(self.programme.modules)):
+            yield from self.module_files(m_index)
+
+    def module_files(
+        self, m_index: int, pages: Collection[int] | None = None
+    ) -> Iterator[RenderedFile]:
+        """The page of the module at ``m_index`` and its pages, as :meth:`render` makes them;
+        with ``pages``, only the pages at those indexes (a rebuild of the pages that changed)."""
+        module = self.programme.modules[m_index]
+        renderer, shown = self._renderer_of(module.id), module
+        if renderer is not self:
+            shown = renderer.programme.find_module(module.id) or module
+        if pages is None:
             yield renderer.module_page(shown, m_index)
-            for p_index, page in enumerate(shown.pages):
+        for p_index, page in enumerate(shown.pages):
+            if pages is None or p_index in pages:
                 yield renderer.content_page(shown, m_index, page, p_index)
 
     def _renderer_of(self, unit: str) -> ProgrammeRenderer:
