@@ -30,7 +30,7 @@ from icbt_content.diagnostics import Diagnostic
 from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.inputs import leaves_project
 from icbt_content.model.blocks import Callout, Prose
-from icbt_content.model.programme import Page, Programme
+from icbt_content.model.programme import Module, Page, Programme
 from icbt_content.pipeline.cache import SHARED_FOLDERS
 from icbt_content.pipeline.check import CheckedProgramme
 from icbt_content.pipeline.digests import FileDigests, files_in
@@ -39,6 +39,7 @@ from icbt_content.pipeline.unit import (
     Progress,
     UnitContext,
     build_programme,
+    locale_files,
     problems_of,
     programme_renderers,
     rendered_files,
@@ -46,8 +47,8 @@ from icbt_content.pipeline.unit import (
 from icbt_content.project import LOCALES
 from icbt_content.render.offline import with_copies
 from icbt_content.render.offline.keepcopy import CopyMemo
-from icbt_content.render.site import RenderedFile, content_paths
-from icbt_content.sitemap import SiteMap
+from icbt_content.render.site import ProgrammeRenderer, RenderedFile, content_paths
+from icbt_content.sitemap import SiteMap, page_path
 from icbt_content.validate import CHECKS, check_readability
 
 __all__ = ["PageMemo", "ProgrammeMemory", "outline"]
@@ -117,33 +118,42 @@ def _page_outline(page: Page) -> object:
     return page.id, page.title, page.distressing, page.headings, page.source, blocks
 
 
-@dataclass(frozen=True)
-class _Served:
-    """What one locale serves of a programme, as far as a rebuild compares it."""
+@dataclass
+class _Locale:
+    """What a rebuild compares of the programme in one locale."""
 
-    programme: Programme
-    """The programme in that locale."""
+    code: str
+    outline: object
+    """The programme's outline in this locale (:func:`outline`)."""
     units: dict[str, tuple[bool, str]]
-    """Unit id -> whether it is served in the source locale, and its notice."""
+    """Unit id -> whether it is served whole in the source locale, and its notice."""
+    pages: dict[tuple[int, int], tuple[str, object]]
+    """(module index, page index) -> the page's file, and everything rendering it reads."""
 
     @classmethod
-    def of(cls, localised: LocalisedProgramme) -> _Served:
+    def of(cls, renderer: ProgrammeRenderer, localised: LocalisedProgramme) -> _Locale:
         fallback = localised.fallback.modules if localised.fallback is not None else frozenset()
         units = {unit: (True, "") for unit in fallback}
         for unit, notice in localised.notices.items():
             units[unit] = (unit in fallback, notice)
-        return cls(localised.programme, units)
+        return cls(
+            renderer.locale.code, outline(localised.programme), units, _page_inputs(renderer)
+        )
+
+    def paths(self, programme_id: str, files: Iterable[RenderedFile]) -> set[str]:
+        """The paths of the files of this locale among ``files``."""
+        folder = f"{programme_id}/{self.code}/"
+        return {file.path for file in files if file.path.startswith(folder)}
 
 
 @dataclass
 class _Rendered:
     """What the last build that rendered the programme rendered."""
 
-    served: list[_Served]
+    locales: list[_Locale]
     """The programme in each locale, its source locale first."""
-    shape: object
-    """What every page of the programme shows: the outline in each locale, and the pages
-    each language has."""
+    languages: object
+    """The pages each language has (every page links to them)."""
     inputs: dict[str, object]
     files: list[RenderedFile]
     """Its files as rendered, each locale's keep-a-copy labels not yet made into the copy."""
@@ -261,9 +271,10 @@ class ProgrammeMemory:
             pages_by_locale=dict(result.pages_by_locale),
             entry=result.entry,
         )
-        served = [_Served.of(item) for item in checked.localised]
-        shape = _shape(checked)
-        return _Rendered(served, shape, inputs, files, problems, other, unit)
+        renderers = programme_renderers(context, checked.loaded, checked.localised)
+        locales = [_Locale.of(*pair) for pair in zip(renderers, checked.localised, strict=True)]
+        languages = _languages(checked)
+        return _Rendered(locales, languages, inputs, files, problems, other, unit)
 
     def _render_changed(
         self,
@@ -272,36 +283,47 @@ class ProgrammeMemory:
         inputs: dict[str, object],
         result: ProgrammeBuild,
     ) -> _Rendered | None:
-        """Render only the pages that changed; None when that cannot be shown to be enough."""
+        """Render only the pages whose inputs changed (in a locale whose outline changed, every
+        file but its pages whose inputs did not); None when that cannot be shown to be enough."""
         last = self._last
-        if last is None or last.inputs != inputs or len(last.served) != len(checked.localised):
+        programme = checked.loaded.programme
+        if last is None or programme is None or last.inputs != inputs:
             return None
-        served = [_Served.of(item) for item in checked.localised]
-        shape = _shape(checked)
-        if shape != last.shape:
+        if last.languages != _languages(checked):
             return None
         renderers = programme_renderers(context, checked.loaded, checked.localised)
-        changed = _changed_pages(last.served, served)
+        if [r.locale.code for r in renderers] != [item.code for item in last.locales]:
+            return None
         files = list(last.files)
         where = {file.path: index for index, file in enumerate(files)}
         problems = dict(last.problems)
+        locales: list[_Locale] = []
         rendered = 0
         try:
-            for renderer, before, after in zip(renderers, last.served, served, strict=True):
-                whole = _modules_served_otherwise(before, after)
-                if whole is None:
-                    return None
-                for m_index in range(len(after.programme.modules)):
-                    pages = None if m_index in whole else changed.get(m_index)
-                    if pages is None and m_index not in whole:
-                        continue
-                    for again in renderer.module_files(m_index, pages):
-                        index = where.get(again.path)
-                        if index is None:
-                            return None
-                        files[index] = again
-                        problems[again.path] = problems_of(again)
-                        rendered += again.kind == "page"
+            for renderer, localised, before in zip(
+                renderers, checked.localised, last.locales, strict=True
+            ):
+                now = _Locale.of(renderer, localised)
+                changed = {at for at, page in now.pages.items() if before.pages.get(at) != page}
+                expected: set[str] | None = None
+                if now.outline == before.outline and now.units == before.units:
+                    again = _pages_again(renderer, changed)
+                else:
+                    again = locale_files(renderer, changed)
+                    kept = {path for at, (path, _) in now.pages.items() if at not in changed}
+                    expected = before.paths(programme.id, last.files) - kept
+                emitted = set()
+                for file in again:
+                    index = where.get(file.path)
+                    if index is None:
+                        return None
+                    files[index] = file
+                    problems[file.path] = problems_of(file)
+                    rendered += file.kind == "page"
+                    emitted.add(file.path)
+                if expected is not None and emitted != expected:
+                    return None  # a file is no longer made: the whole render drops it
+                locales.append(now)
         except TemplateError:
             return None  # the whole render reports it, as a cold build does
         self.rendered_pages = rendered
@@ -310,7 +332,7 @@ class ProgrammeMemory:
         result.pages = unit.pages
         result.pages_by_locale = dict(unit.pages_by_locale)
         result.entry = unit.entry
-        return _Rendered(served, last.shape, inputs, files, problems, last.other, unit)
+        return _Rendered(locales, last.languages, inputs, files, problems, last.other, unit)
 
     # -- inputs ---------------------------------------------------------------------------------
 
@@ -339,13 +361,75 @@ class ProgrammeMemory:
         return found
 
 
-def _shape(checked: CheckedProgramme) -> object:
-    """What every page of a programme shows of the others, in every locale: the outline of
-    the programme in each locale, and the pages each language has."""
+def _languages(checked: CheckedProgramme) -> object:
+    """The pages each language of the programme has."""
     return tuple(
-        (item.locale.code, outline(item.programme), content_paths(item.programme, item.fallback))
+        (item.locale.code, content_paths(item.programme, item.fallback))
         for item in checked.localised
     )
+
+
+def _page_inputs(renderer: ProgrammeRenderer) -> dict[tuple[int, int], tuple[str, object]]:
+    """(module index, page index) -> each page's file in the renderer's locale, and what
+    rendering it reads that may change: the page and its place (its module's pages, the
+    titles of the pages before and after it), the navigation, its module's notice, and the
+    same as written in the source language (what is still identical to it is marked)."""
+    found: dict[tuple[int, int], tuple[str, object]] = {}
+    navs: dict[int, object] = {}
+    orders: dict[int, dict[tuple[str, str], int]] = {}
+
+    def nav(programme: Programme | None) -> object:
+        if programme is None:
+            return None
+        if id(programme) not in navs:
+            navs[id(programme)] = (
+                programme.model_copy(update={"modules": ()}),
+                tuple(m.model_copy(update={"pages": ()}) for m in programme.modules),
+            )
+        return navs[id(programme)]
+
+    for m_index, module in enumerate(renderer.programme.modules):
+        served, shown = renderer.served_module(m_index)
+        flat = served.reading_order()
+        if id(served) not in orders:
+            orders[id(served)] = {(m.id, p.id): i for i, (m, p) in enumerate(flat)}
+        position = orders[id(served)]
+        source = served.language.source.programme if served.language.source else None
+        written = served.source_module(shown.id)
+        titles = tuple((p.id, p.title) for p in shown.pages)
+        place = (
+            served is not renderer,
+            served.notices.get(module.id, ""),
+            nav(served.programme),
+            nav(source),
+            titles,
+            tuple((p.id, p.title) for p in written.pages) if written else None,
+        )
+        for p_index, page in enumerate(shown.pages):
+            at = position[(shown.id, page.id)]
+            neighbours = tuple(
+                (flat[i][1].title, _written_title(served, *flat[i]))
+                for i in (at - 1, at + 1)
+                if 0 <= i < len(flat)
+            )
+            path = served.site_path(page_path(served.code, shown.id, page.id)) + "index.html"
+            inputs = (place, page, served.source_page(shown.id, page.id), neighbours)
+            found[(m_index, p_index)] = (path, inputs)
+    return found
+
+
+def _written_title(renderer: ProgrammeRenderer, module: Module, page: Page) -> str | None:
+    written = renderer.source_page(module.id, page.id)
+    return written.title if written else None
+
+
+def _pages_again(
+    renderer: ProgrammeRenderer, pages: set[tuple[int, int]]
+) -> Iterator[RenderedFile]:
+    """The pages at ``pages`` (module index, page index), rendered again."""
+    for m_index in sorted({m for m, _ in pages}):
+        only = {p for m, p in pages if m == m_index}
+        yield from renderer.module_files(m_index, only, module_page=False)
 
 
 def _page_names(loaded: LoadedProgramme, folder: Path) -> list[tuple[str, str]]:
@@ -358,31 +442,4 @@ def _page_names(loaded: LoadedProgramme, folder: Path) -> list[tuple[str, str]]:
         for page in module.pages:
             if page.source is not None:
                 found.append((module.id, page.source.file.rsplit("/", 1)[-1]))
-    return found
-
-
-def _changed_pages(before: list[_Served], after: list[_Served]) -> dict[int, set[int]]:
-    """Module index -> the indexes of its pages that differ in any locale (the outlines of
-    ``before`` and ``after`` are equal)."""
-    changed: dict[int, set[int]] = {}
-    for old_served, new_served in zip(before, after, strict=True):
-        modules = zip(old_served.programme.modules, new_served.programme.modules, strict=True)
-        for m_index, (old_module, module) in enumerate(modules):
-            for p_index, (old, page) in enumerate(zip(old_module.pages, module.pages, strict=True)):
-                if page is not old and page != old:
-                    changed.setdefault(m_index, set()).add(p_index)
-    return changed
-
-
-def _modules_served_otherwise(before: _Served, after: _Served) -> set[int] | None:
-    """The indexes of the modules served in another locale, or with another notice, than
-    before (rendered again whole); None when a unit that is not a module changed so."""
-    modules = {module.id: index for index, module in enumerate(after.programme.modules)}
-    found = set()
-    for unit in before.units.keys() | after.units.keys():
-        if before.units.get(unit) == after.units.get(unit):
-            continue
-        if unit not in modules:
-            return None
-        found.add(modules[unit])
     return found

@@ -9,7 +9,7 @@ keep it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -174,7 +174,7 @@ def rendered_files(
         total = sum(len(m.pages) for m in renderer.programme.modules)
         done = 0
         try:
-            for rendered in _programme_files(renderer):
+            for rendered in locale_files(renderer):
                 yield rendered
                 if rendered.kind == "page":
                     done += 1
@@ -244,10 +244,13 @@ def programme_renderers(
     ]
 
 
-def _programme_files(renderer: ProgrammeRenderer) -> Iterator[RenderedFile]:
+def locale_files(
+    renderer: ProgrammeRenderer, pages: Collection[tuple[int, int]] | None = None
+) -> Iterator[RenderedFile]:
     """The render stage of one programme in one locale: the clients' pages, a connected site's
-    own pages, then the therapist guide."""
-    yield from renderer.render()
+    own pages, then the therapist guide; with ``pages``, of the modules' pages only those at
+    these (module index, page index)."""
+    yield from renderer.render(pages)
     if renderer.service is not None:
         yield from connected_pages(renderer)
     yield from TherapistGuide(renderer).render()
