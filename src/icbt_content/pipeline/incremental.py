@@ -384,7 +384,7 @@ def _page_inputs(renderer: ProgrammeRenderer) -> dict[tuple[int, int], tuple[str
         if id(programme) not in navs:
             navs[id(programme)] = (
                 programme.model_copy(update={"modules": ()}),
-                tuple(m.model_copy(update={"pages": ()}) for m in programme.modules),
+                tuple((m.id, m.title, m.summary, m.core) for m in programme.modules),
             )
         return navs[id(programme)]
 
@@ -396,13 +396,12 @@ def _page_inputs(renderer: ProgrammeRenderer) -> dict[tuple[int, int], tuple[str
         position = orders[id(served)]
         source = served.language.source.programme if served.language.source else None
         written = served.source_module(shown.id)
-        titles = tuple((p.id, p.title) for p in shown.pages)
         place = (
+            shown.model_copy(update={"pages": tuple((p.id, p.title) for p in shown.pages)}),
             served is not renderer,
             served.notices.get(module.id, ""),
             nav(served.programme),
             nav(source),
-            titles,
             tuple((p.id, p.title) for p in written.pages) if written else None,
         )
         for p_index, page in enumerate(shown.pages):
