@@ -156,7 +156,7 @@ class _Rendered:
     """The pages each language has (every page links to them)."""
     inputs: dict[str, object]
     files: list[RenderedFile]
-    """Its files as rendered, each locale's keep-a-copy labels not yet made into the copy."""
+    """Its files as rendered, each locale's keep-a-copy request not yet made into the copy."""
     problems: dict[str, list[Diagnostic]]
     """The problems found in each rendered file."""
     other: list[Diagnostic]
