@@ -132,6 +132,12 @@ class BuildCache:
     def _digest(self, path: Path) -> bytes:
         return file_digest(path)
 
+    def memory_file(self, folder: Path) -> Path | None:
+        """Where the memory of the last build of a programme folder is kept (see
+        :meth:`~icbt_content.pipeline.incremental.ProgrammeMemory.keep`)."""
+        name = hashlib.sha256(os.fsencode(folder.resolve())).hexdigest()[:16]
+        return self.folder / "memory" / f"{folder.name}-{name}"
+
     def _path(self, key: str) -> Path:
         return self.folder / "units" / key[:2] / key
 
@@ -272,6 +278,9 @@ class MemoryCache(BuildCache):
 
     def _digest(self, path: Path) -> bytes:
         return self.digests(path)
+
+    def memory_file(self, folder: Path) -> Path | None:
+        return None  # the process keeps its programmes' memory itself
 
     def has(self, key: str) -> bool:
         return any(stored == key for stored, _ in self._units.values())

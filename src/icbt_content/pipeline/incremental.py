@@ -17,6 +17,11 @@ way the result is what ``build_programme`` gives, byte for byte.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import pickle
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +36,7 @@ from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.inputs import leaves_project
 from icbt_content.model.blocks import Callout, Prose
 from icbt_content.model.programme import Module, Page, Programme
-from icbt_content.pipeline.cache import SHARED_FOLDERS
+from icbt_content.pipeline import cache as build_cache
 from icbt_content.pipeline.check import CheckedProgramme
 from icbt_content.pipeline.digests import FileDigests, files_in
 from icbt_content.pipeline.unit import (
@@ -178,6 +183,47 @@ class ProgrammeMemory:
     """Pages the last rebuild rendered (all of them when it rendered the whole programme)."""
     _last: _Rendered | None = field(default=None, repr=False)
     _readability: dict[object, list[Diagnostic]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def kept(cls, file: Path, folder: Path) -> ProgrammeMemory:
+        """The memory of ``folder`` kept in ``file`` by :meth:`keep`; a new one when there is
+        none, or it was kept by other code or is damaged."""
+        try:
+            data = file.read_bytes()
+        except OSError:
+            return cls(folder)
+        head = _memory_head()
+        payload = data[len(head) + 32 :]
+        if not data.startswith(head) or hashlib.sha256(payload).digest() != data[len(head) :][:32]:
+            return cls(folder)
+        try:
+            memory = pickle.loads(payload)
+        except Exception:  # a damaged file is only a slower build
+            return cls(folder)
+        if not isinstance(memory, cls) or memory.folder != folder:
+            return cls(folder)
+        return memory
+
+    def keep(self, file: Path) -> None:
+        """Keep this memory in ``file`` for the next process that builds the programme
+        (written atomically; a memory that cannot be written is only a slower build)."""
+        payload = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        data = _memory_head() + hashlib.sha256(payload).digest() + payload
+        with contextlib.suppress(OSError):
+            file.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=file.parent)
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(data)
+                os.replace(temporary, file)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+
+    def __getstate__(self) -> dict[str, object]:
+        # Files' digests are keyed by their stat, which another process may not see change.
+        return {**self.__dict__, "digests": FileDigests()}
 
     def rebuild(self, context: UnitContext) -> ProgrammeBuild:
         """Build the programme again, as :func:`build_programme` does, doing only what the
@@ -353,7 +399,7 @@ class ProgrammeMemory:
         for name, path in files_in(self.folder):
             if name not in pages:
                 found[f"{self.folder.name}/{name}"] = self.digests(path)
-        for shared in (*SHARED_FOLDERS, LOCALES):
+        for shared in (*build_cache.SHARED_FOLDERS, LOCALES):
             for name, path in files_in(project / shared):
                 found[f"{shared}/{name}"] = self.digests(path)
         deploy = project / DEPLOY_FILE
@@ -442,3 +488,8 @@ def _page_names(loaded: LoadedProgramme, folder: Path) -> list[tuple[str, str]]:
             if page.source is not None:
                 found.append((module.id, page.source.file.rsplit("/", 1)[-1]))
     return found
+
+
+def _memory_head() -> bytes:
+    """What a kept memory starts with: the format and the code that made it."""
+    return f"icbt-memory 1 {build_cache.code_version()}\n".encode()
