@@ -1,18 +1,20 @@
-"""Page-level rebuilds of one programme, for a process that builds again and again (``icbt serve``).
+"""Page-level rebuilds of one programme: ``icbt serve`` after an edit, and ``icbt build`` for a
+programme its cache does not have.
 
 A :class:`ProgrammeMemory` keeps, between builds of one programme folder, every page as parsed
-(by the bytes of its file) and what the last build that rendered rendered: the model in each
-locale, each file and the problems found in it. A rebuild is
+(by the bytes of its file) and what the last build that rendered rendered: each file, the
+problems found in it, and what each page's rendering read in each locale. A rebuild is
 :func:`~icbt_content.pipeline.unit.build_programme` with stages that remember: it parses only
 the pages whose files changed and runs every check on the whole programme again (so duplicate
 ids, links to headings and the like are right), reusing the readability of pages whose text did
-not change. When the edit changed nothing that another file shows (in every locale, every page
-keeps its id, title, headings, exercises, questionnaires and boxes; no other file of the
-programme or of the project changed), only the changed pages are rendered again, in every
-locale, with the keep-a-copy made from every page; a module whose translation became
-unfinished (or finished) is rendered again whole in that locale, its pages now served in the
-source locale with a notice (or no longer). Anything else renders the whole programme. Either
-way the result is what ``build_programme`` gives, byte for byte.
+not change. When no other file of the programme or of the project changed and each language has
+the same pages, only the pages whose inputs changed are rendered again (the page itself, its
+module's page titles, its neighbours' titles, the navigation, its module's notice, the same as
+written in the source language), in every locale; in a locale whose outline changed (a title,
+a heading, a module now served in the source locale because its translation is unfinished) its
+other files are rendered again too. Anything else renders the whole programme. Either way the
+result is what ``build_programme`` gives, byte for byte. ``icbt serve`` holds the memory;
+``icbt build`` keeps it in its cache (:meth:`ProgrammeMemory.keep`), for the code that made it.
 """
 
 from __future__ import annotations
