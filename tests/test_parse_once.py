@@ -5,7 +5,7 @@ alone would render it."""
 from __future__ import annotations
 
 import shutil
-from collections import Counter, OrderedDict
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -96,8 +96,7 @@ def _tokens(tokens: list[Token]) -> list[dict[str, object]]:
 def test_the_load_stage_keeps_what_parsing_each_block_makes(
     programme: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parser, "_PARSED", OrderedDict())
-    monkeypatch.setattr(parser, "PARSED_BLOCKS_KEPT", 100_000)
+    monkeypatch.setattr(parser, "_PARSED", parser.ParseMemo(limit=10**9))
     loaded = read_programme(ROOT / "programmes" / programme, ROOT)
     assert loaded.programme is not None
     blocks = [
@@ -137,8 +136,7 @@ def test_plain_messages_are_checked_without_parsing_them(
 
     project = tmp_path / "project"
     shutil.copytree(ROOT / "tests" / "fixtures" / "i18n" / "project", project)
-    monkeypatch.setattr(parser, "_PARSED", OrderedDict())
-    monkeypatch.setattr(parser, "PARSED_BLOCKS_KEPT", 100_000)
+    monkeypatch.setattr(parser, "_PARSED", parser.ParseMemo(limit=10**9))
     inline_checks.block_tokens.cache_clear()
     counting = checking_parser()
     calls: Counter[str] = Counter()

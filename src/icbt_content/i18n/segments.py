@@ -45,7 +45,8 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from icbt_content.i18n.inline import escape_line_start, inline_markdown, plain_text
-from icbt_content.markdown import checking_parser, parse_markdown
+from icbt_content.i18n.inline_checks import one_paragraph
+from icbt_content.markdown import checking_parser, keep_rendered, parse_inline, parse_markdown
 
 #: Looks up the translation of a segment; None when it has none that may be published.
 Lookup = Callable[["Segment"], str | None]
@@ -240,9 +241,14 @@ class Segmenter:
         anchors: Sequence[str] | None = None,
     ) -> str:
         """Segment Markdown text; return it rebuilt from the translations."""
-        tree = SyntaxTreeNode(parse_markdown(text, anchors).tokens)
-        lines = _Writer(self, scope, first_line, text.split("\n")).blocks(tree.children)
-        return "\n".join(lines).strip("\n")
+        tokens = parse_markdown(text, anchors).tokens
+        writer = _Writer(self, scope, first_line, text.split("\n"))
+        result = "\n".join(writer.blocks(SyntaxTreeNode(tokens).children)).strip("\n")
+        if self.lookup is not None and result != text:
+            spliced = writer.spliced(tokens, anchors)
+            if spliced is not None:
+                keep_rendered(result, anchors, spliced)
+        return result
 
 
 class _Writer:
@@ -253,6 +259,35 @@ class _Writer:
         self.scope = scope
         self.first_line = first_line
         self.source_lines = lines
+        self.written: dict[int, str] = {}
+        """id of a paragraph's or heading's inline token -> the text written for it."""
+        self.exact = True
+        """Whether each text written is what parsing the block written makes its content."""
+
+    def spliced(self, tokens: Sequence[Token], anchors: Sequence[str] | None) -> list[Token] | None:
+        """The tokens of the block written, from the source's with each text's own inline
+        parse put in (the catalog check parsed most of them): what parsing it would make, but
+        for line maps. None when that cannot be told without parsing it."""
+        headings = sum(1 for t in tokens if t.type == "heading_open")
+        if not self.exact or headings > len(anchors or ()):
+            return None
+        if any(t.type not in _SPLICED for t in tokens):
+            return None
+        out: list[Token] = []
+        for token in tokens:
+            written = self.written.get(id(token)) if token.type == "inline" else None
+            if written is not None:
+                token = token.copy(content=written, children=list(parse_inline(written)))
+            out.append(token)
+        return out
+
+    def _wrote(self, node: SyntaxTreeNode, text: str) -> None:
+        inline = node.children[0].token if node.children else None
+        fits = _heading_text if node.type == "heading" else one_paragraph
+        if inline is None or text != text.strip() or "\n" in text or not fits(text):
+            self.exact = False
+        else:
+            self.written[id(inline)] = text
 
     def line(self, node: SyntaxTreeNode) -> int:
         return self.first_line + (node.map[0] if node.map else 0)
@@ -296,12 +331,14 @@ class _Writer:
             label = {"p": "paragraph", "li": "list item", "q": "quotation"}[role]
             text = self.segment_inline(node, key, label)
             lines = text.split("\n")
+            self._wrote(node, text)
             return [escape_line_start(lines[0]), *lines[1:]]
         if kind == "heading":
             anchor = str(node.attrs.get("id") or "")
             key = self.scope.heading(anchor) if anchor else self.scope.next("h")
             level = int(node.tag[1])
             text = self.segment_inline(node, key, f"heading (level {level})")
+            self._wrote(node, text)
             text = re.sub(r"\s*\\?\n\s*", " ", text).strip()
             if re.search(r"(^|\s)#+$", text):
                 text = text[:-1] + "\\#"
@@ -400,6 +437,33 @@ class _Writer:
         ]
         out.extend("| " + " | ".join(cells) + " |" for cells in rows[1:])
         return out
+
+
+#: The tokens of the blocks a translated block is spliced from (see :meth:`_Writer.spliced`):
+#: the writer writes these back so that they parse to the same tokens again.
+_SPLICED = frozenset(
+    {
+        "inline",
+        "paragraph_open",
+        "paragraph_close",
+        "heading_open",
+        "heading_close",
+        "bullet_list_open",
+        "bullet_list_close",
+        "ordered_list_open",
+        "ordered_list_close",
+        "list_item_open",
+        "list_item_close",
+        "blockquote_open",
+        "blockquote_close",
+        "hr",
+    }
+)
+
+
+def _heading_text(text: str) -> bool:
+    """Whether a heading written with ``text`` has ``text`` as its content."""
+    return bool(text) and not re.search(r"(^|\s)#+$", text)
 
 
 def _rule(style: str) -> str:
