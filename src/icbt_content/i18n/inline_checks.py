@@ -137,6 +137,8 @@ def invisible_problems(translation: str) -> list[InlineProblem]:
 
 def html_problems(source: str, translation: str) -> list[InlineProblem]:
     """HTML in a translation that is not in its source."""
+    if not _TAG_CHARS.search(translation):
+        return []  # it has none (most translations)
     added = html_tags(translation) - html_tags(source)
     if not added:
         return []
@@ -152,6 +154,8 @@ def html_problems(source: str, translation: str) -> list[InlineProblem]:
 def inline_structure_problems(source: str, translation: str) -> list[InlineProblem]:
     """Inline markup a translation loses, adds or leaves unclosed."""
     found: list[InlineProblem] = []
+    if not _MARKUP_CHARS.search(source) and not _MARKUP_CHARS.search(translation):
+        return found  # neither has any (most messages)
     stray = stray_delimiters(translation)
     if len(stray) > len(stray_delimiters(source)):
         found.append(

@@ -283,7 +283,7 @@ class _Writer:
 
     def _wrote(self, node: SyntaxTreeNode, text: str) -> None:
         inline = node.children[0].token if node.children else None
-        fits = _heading_text if node.type == "heading" else one_paragraph
+        fits = _FITS.get(node.type, one_paragraph)
         if inline is None or text != text.strip() or "\n" in text or not fits(text):
             self.exact = False
         else:
@@ -426,6 +426,7 @@ class _Writer:
                         aligns.append(str(cell.attrs.get("style", "")))
                     kind = "table header cell" if cell.type == "th" else "table cell"
                     text = self.segment_inline(cell, f"{table_key}.r{r}.c{c}", kind)
+                    self._wrote(cell, text)
                     text = re.sub(r"\s*\\?\n\s*", " ", text)
                     cells.append(re.sub(r"(?<!\\)\|", r"\\|", text))
                 rows.append(cells)
@@ -457,6 +458,18 @@ _SPLICED = frozenset(
         "blockquote_open",
         "blockquote_close",
         "hr",
+        "table_open",
+        "table_close",
+        "thead_open",
+        "thead_close",
+        "tbody_open",
+        "tbody_close",
+        "tr_open",
+        "tr_close",
+        "th_open",
+        "th_close",
+        "td_open",
+        "td_close",
     }
 )
 
@@ -464,6 +477,20 @@ _SPLICED = frozenset(
 def _heading_text(text: str) -> bool:
     """Whether a heading written with ``text`` has ``text`` as its content."""
     return bool(text) and not re.search(r"(^|\s)#+$", text)
+
+
+def _cell_text(text: str) -> bool:
+    """Whether a table cell written with ``text`` has ``text`` as its content."""
+    return "|" not in text
+
+
+#: Whether a block written with a text has that text (one line, no space at either end) as
+#: its content, by the block's type; a paragraph's by :func:`one_paragraph`.
+_FITS: dict[str, Callable[[str], bool]] = {
+    "heading": _heading_text,
+    "th": _cell_text,
+    "td": _cell_text,
+}
 
 
 def _rule(style: str) -> str:
