@@ -98,3 +98,42 @@ def test_parses_kept_are_bounded_by_the_size_of_their_text() -> None:
     assert memo.get(("bbbb", None)) is not None  # used: let go of last
     memo.keep(("ddd", None), parser.ParsedMarkdown([], True))
     assert ("bbbb", None) in memo and ("cccc", None) not in memo and memo.size == 7
+
+
+BLOCKS = [
+    ("# Why\n\nAvoiding *keeps* the fear.\n\n## How\n\nSee [the plan](plan.md).", ["why", "how"]),
+    ("| Situation | Fear (0-100) |\n|:--|--:|\n| Party | 80 |\n| Call `x` |  |", []),
+    ("- one\n- two **bold**\n  - nested\n\n3. three\n4. four", []),
+    ("- loose one\n\n- loose two\n\n  second paragraph", []),
+    ("> A quotation\n>\n> - with a list\n\n***\n\nAfter the rule.", []),
+    ("Setext heading\n==============\n\nText under it.", ["setext-heading"]),
+    ("1. one\n1. two\n   1) inner\n   1) inner two\n\n---\n\n7. seven\n7. eight", []),
+]
+
+
+@pytest.mark.parametrize(("text", "anchors"), BLOCKS)
+def test_each_kind_of_block_is_spliced_as_it_parses(
+    text: str, anchors: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parser, "_PARSED", parser.ParseMemo(limit=10**9))
+    kept = _spy(monkeypatch)
+    segmenter = segments.Segmenter(lambda segment: f"Tr {segment.source}")
+    written = segmenter.markdown(text, segments.Scope("m/p"), 1, anchors)
+    assert [item[0] for item in kept] == [written]
+    env = {"anchors": anchors} if anchors else {}
+    assert _tokens(kept[0][2]) == _tokens(checking_parser().parse(written, env))
+
+
+@pytest.mark.parametrize(
+    "translation",
+    ["two\nlines", "- a list now", "ends with #", "a | pipe", " spaced", "*starts* with markup"],
+)
+def test_a_block_whose_text_may_parse_otherwise_is_parsed(
+    translation: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parser, "_PARSED", parser.ParseMemo(limit=10**9))
+    kept = _spy(monkeypatch)
+    text = "## Title\n\nA paragraph.\n\n| a | b |\n|---|---|\n| c | d |"
+    segmenter = segments.Segmenter(lambda segment: translation)
+    segmenter.markdown(text, segments.Scope("m/p"), 1, ["title"])
+    assert kept == []

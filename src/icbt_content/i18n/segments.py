@@ -39,6 +39,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 from markdown_it.token import Token
@@ -53,6 +54,8 @@ Lookup = Callable[["Segment"], str | None]
 #: Translates an interface string (a built-in label) into the target locale.
 Interface = Callable[[str], str]
 
+#: How the writer writes a thematic break.
+RULE = "***"
 #: Option keys of exercises whose string values are written for clients.
 TRANSLATABLE_OPTIONS = frozenset(
     {
@@ -274,10 +277,23 @@ class _Writer:
         if any(t.type not in _SPLICED for t in tokens):
             return None
         out: list[Token] = []
+        numbers: list[list[int] | None] = []  # the next number of each list open, if ordered
         for token in tokens:
             written = self.written.get(id(token)) if token.type == "inline" else None
             if written is not None:
                 token = token.copy(content=written, children=list(parse_inline(written)))
+            elif token.type in _WRITTEN_MARKUP:
+                token = token.copy(markup=_WRITTEN_MARKUP[token.type](token))
+            elif token.type == "ordered_list_open":
+                numbers.append([int(token.attrGet("start") or 1)])
+            elif token.type == "bullet_list_open":
+                numbers.append(None)
+            elif token.type in ("ordered_list_close", "bullet_list_close"):
+                numbers.pop()
+            elif token.type == "list_item_open" and numbers and numbers[-1] is not None:
+                number = numbers[-1]
+                token = token.copy(info=str(number[0]))  # as written: 1. 2. 3.
+                number[0] += 1
             out.append(token)
         return out
 
@@ -351,7 +367,7 @@ class _Writer:
         if kind == "table":
             return self.table(node)
         if kind == "hr":
-            return ["***"]
+            return [RULE]
         if kind == "code_block":
             return ["    " + line for line in node.content.rstrip("\n").split("\n")]
         if kind in ("fence", "colon_fence"):
@@ -477,6 +493,21 @@ _SPLICED = frozenset(
 def _heading_text(text: str) -> bool:
     """Whether a heading written with ``text`` has ``text`` as its content."""
     return bool(text) and not re.search(r"(^|\s)#+$", text)
+
+
+#: The markup the writer writes for a token whose source may have had another: an ATX
+#: heading for a setext one, ``***`` for any rule.
+_WRITTEN_MARKUP: dict[str, Callable[[Token], str]] = {
+    "heading_open": lambda token: "#" * int(token.tag[1]),
+    "heading_close": lambda token: "#" * int(token.tag[1]),
+    "hr": lambda token: _rule_markup(),
+}
+
+
+@cache
+def _rule_markup() -> str:
+    """The markup of the rule the writer writes (markdown-it counts one ``*`` too many)."""
+    return str(checking_parser().parse(RULE, {})[0].markup)
 
 
 def _cell_text(text: str) -> bool:

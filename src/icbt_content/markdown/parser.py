@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -194,6 +195,8 @@ def parse_markdown(
 def parse_inline(text: str) -> tuple[Token, ...]:
     """The inline tokens of one paragraph's text, parsed once while kept (never mutate them):
     what the block parser makes of the paragraph's content ``text``."""
+    if not _INLINE_SYNTAX.search(text):
+        return (Token("text", "", 0, content=text),) if text else ()
     key = (text, INLINE)
     parsed = _PARSED.get(key)
     if parsed is None:
@@ -223,6 +226,9 @@ def keep_rendered(text: str, anchors: Sequence[str] | None, tokens: list[Token])
         _PARSED.keep(key, ParsedMarkdown(tokens, _renders_as_parsed(tokens, {}), lines=False))
 
 
+#: A character that may start inline syntax (or that the parser rewrites or an attribute
+#: rule reads): text with none of them parses to one text token, as is, with no parse needed.
+_INLINE_SYNTAX: Final = re.compile(r"[\n\r\0\\`~*_\[\]!<>&{}]")
 #: The anchors part of the key of a paragraph's inline parse (a block's is a tuple or None).
 INLINE: Final = "inline"
 _Key = tuple[str, tuple[str, ...] | str | None]
