@@ -495,6 +495,12 @@ def _heading_text(text: str) -> bool:
     return bool(text) and not re.search(r"(^|\s)#+$", text)
 
 
+@cache
+def _rule_markup() -> str:
+    """The markup of the rule the writer writes (markdown-it counts one ``*`` too many)."""
+    return str(checking_parser().parse(RULE, {})[0].markup)
+
+
 #: The markup the writer writes for a token whose source may have had another: an ATX
 #: heading for a setext one, ``***`` for any rule.
 _WRITTEN_MARKUP: dict[str, Callable[[Token], str]] = {
@@ -502,12 +508,6 @@ _WRITTEN_MARKUP: dict[str, Callable[[Token], str]] = {
     "heading_close": lambda token: "#" * int(token.tag[1]),
     "hr": lambda token: _rule_markup(),
 }
-
-
-@cache
-def _rule_markup() -> str:
-    """The markup of the rule the writer writes (markdown-it counts one ``*`` too many)."""
-    return str(checking_parser().parse(RULE, {})[0].markup)
 
 
 def _cell_text(text: str) -> bool:
