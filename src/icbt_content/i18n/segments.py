@@ -47,7 +47,12 @@ from markdown_it.tree import SyntaxTreeNode
 
 from icbt_content.i18n.inline import escape_line_start, inline_markdown, plain_text
 from icbt_content.i18n.inline_checks import one_paragraph
-from icbt_content.markdown import checking_parser, keep_rendered, parse_inline, parse_markdown
+from icbt_content.markdown import (
+    checking_parser,
+    hand_on_inline,
+    keep_rendered,
+    parse_markdown,
+)
 
 #: Looks up the translation of a segment; None when it has none that may be published.
 Lookup = Callable[["Segment"], str | None]
@@ -281,7 +286,7 @@ class _Writer:
         for token in tokens:
             written = self.written.get(id(token)) if token.type == "inline" else None
             if written is not None:
-                token = token.copy(content=written, children=list(parse_inline(written)))
+                token = token.copy(content=written, children=list(hand_on_inline(written)))
             elif token.type in _WRITTEN_MARKUP:
                 token = token.copy(markup=_WRITTEN_MARKUP[token.type](token))
             elif token.type == "ordered_list_open":

@@ -3,6 +3,7 @@
 from icbt_content.markdown.links import is_safe_url
 from icbt_content.markdown.parser import (
     checking_parser,
+    hand_on_inline,
     keep_parsed,
     keep_rendered,
     make_parser,
@@ -14,6 +15,7 @@ from icbt_content.markdown.parser import (
 
 __all__ = [
     "checking_parser",
+    "hand_on_inline",
     "is_safe_url",
     "keep_parsed",
     "keep_rendered",

@@ -31,7 +31,7 @@ from icbt_content.markdown.links import is_safe_url
 #: parsed while its catalog is checked and rendered from that parse in its locale. Tokens take
 #: about 28 bytes of memory per character of Markdown, so the parses kept are bounded by the size
 #: of their text (a count of blocks would let a locale's long blocks push the source's out).
-PARSED_TEXT_KEPT = 1_500_000
+PARSED_TEXT_KEPT = 2_000_000
 
 #: Resolves a relative link written by an author to the URL used in the site (or None: broken).
 LinkResolver = Callable[[str], str | None]
@@ -218,6 +218,14 @@ def keep_parsed(text: str, anchors: Sequence[str], tokens: list[Token]) -> None:
     _PARSED.keep(key, ParsedMarkdown(tokens, _renders_as_parsed(tokens, {})))
 
 
+def hand_on_inline(text: str) -> tuple[Token, ...]:
+    """:func:`parse_inline`, for the last time: the parse is let go of (its tokens live on in
+    the block they are handed on to), so it takes no room among the parses kept."""
+    tokens = parse_inline(text)
+    _PARSED.forget((text, INLINE))
+    return tokens
+
+
 def keep_rendered(text: str, anchors: Sequence[str] | None, tokens: list[Token]) -> None:
     """Keep tokens that render as the parse of ``text`` would, but whose line maps may not be
     its own (a translated block built from parses already made): for rendering only."""
@@ -254,6 +262,10 @@ class ParseMemo:
         if parsed is not None:
             self._kept.move_to_end(key)
         return parsed
+
+    def forget(self, key: _Key) -> None:
+        if self._kept.pop(key, None) is not None:
+            self.size -= len(key[0])
 
     def keep(self, key: _Key, parsed: ParsedMarkdown) -> None:
         old = self._kept.pop(key, None)
