@@ -157,7 +157,7 @@ def inline_structure_problems(source: str, translation: str) -> list[InlineProbl
     if not _MARKUP_CHARS.search(source) and not _MARKUP_CHARS.search(translation):
         return found  # neither has any (most messages)
     stray = stray_delimiters(translation)
-    if len(stray) > len(stray_delimiters(source)):
+    if stray and len(stray) > len(stray_delimiters(source)):
         found.append(
             InlineProblem(
                 "ICBT617",
