@@ -288,7 +288,8 @@ class _Writer:
             if written is not None:
                 token = token.copy(content=written, children=list(hand_on_inline(written)))
             elif token.type in _WRITTEN_MARKUP:
-                token = token.copy(markup=_WRITTEN_MARKUP[token.type](token))
+                markup = _WRITTEN_MARKUP[token.type](token)
+                token = token if token.markup == markup else token.copy(markup=markup)
             elif token.type == "ordered_list_open":
                 numbers.append([int(token.attrGet("start") or 1)])
             elif token.type == "bullet_list_open":
@@ -297,7 +298,8 @@ class _Writer:
                 numbers.pop()
             elif token.type == "list_item_open" and numbers and numbers[-1] is not None:
                 number = numbers[-1]
-                token = token.copy(info=str(number[0]))  # as written: 1. 2. 3.
+                info = str(number[0])  # as written: 1. 2. 3.
+                token = token if token.info == info else token.copy(info=info)
                 number[0] += 1
             out.append(token)
         return out
