@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from icbt_content import load_programme
+from icbt_content.exercises import exercise_types
+from icbt_content.exercises.custom import AddedField, OwnFields, customise
 from icbt_content.export.bundle import programme_bundle
 from icbt_content.i18n.workflow import extract
 from icbt_content.idslock import current_ids
@@ -167,3 +169,25 @@ def test_my_answers_shows_answers_to_added_fields_with_their_words(panic_project
         "passed": "It passed on its own",
         "left": "I left the situation",
     }
+
+
+@pytest.mark.parametrize(
+    ("kind", "built_in_type", "ends"),
+    [
+        ("rating", "rating", ("Not at all", "Extremely")),
+        ("percent", "behavioural-experiment", ("Not at all", "Completely")),
+    ],
+)
+def test_an_added_0_100_field_is_worded_at_its_ends_as_the_built_in_ones(
+    kind: str, built_in_type: str, ends: tuple[str, str]
+) -> None:
+    exercise = exercise_types()[built_in_type]
+    built_in = next(
+        f for f in exercise.fields(exercise.options(id="x", title="X")) if f.kind == kind
+    )
+    added = AddedField(id="strength", label="How strong it was", kind=kind)
+    fields, problems = customise((), OwnFields(add_fields=(added,)))
+    assert not problems
+    assert [(f.min, f.max, f.min_label, f.max_label) for f in (*fields, built_in)] == [
+        (0, 100, *ends)
+    ] * 2

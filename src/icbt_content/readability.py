@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from markdown_it.token import Token
-
-from icbt_content.markdown import shared_parser
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
@@ -25,19 +24,21 @@ def syllables(word: str) -> int:
     return max(1, len(_VOWEL_GROUPS.findall(w)))
 
 
-def plain_text(markdown: str) -> list[str]:
-    """The sentences-bearing text runs of Markdown: one string per block."""
-    runs: list[str] = []
-    for token in shared_parser().parse(markdown, {}):
-        if token.type == "inline":
-            runs.append(_inline_text(token))
-    return runs
+_READ = frozenset({"text", "code_inline"})
+_BREAKS = frozenset({"softbreak", "hardbreak"})
 
 
-def _inline_text(token: Token) -> str:
-    return "".join(
-        child.content for child in token.children or [] if child.type in ("text", "code_inline")
-    )
+def block_text(children: Iterable[Token]) -> str:
+    """The words of one block (a paragraph, heading or list item) from its inline tokens, as a
+    reader reads them, a line break parting the words either side: the text of the source and
+    of every translation is read by this one function, so the same words score the same."""
+    parts: list[str] = []
+    for token in children:
+        if token.type in _READ:
+            parts.append(token.content)
+        elif token.type in _BREAKS:
+            parts.append(" ")
+    return "".join(parts)
 
 
 def flesch_reading_ease(runs: list[str]) -> float | None:

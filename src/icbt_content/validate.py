@@ -14,6 +14,7 @@ from dataclasses import replace
 from icbt_content.authoring.loader import LoadedProgramme, relative
 from icbt_content.diagnostics import Diagnostic, Diagnostics, diagnostic, did_you_mean
 from icbt_content.errors import InvalidArgumentError
+from icbt_content.exercises.custom import field_hint
 from icbt_content.guidance import check_template
 from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.idslock import LOCK_FILE, current_ids, read_lock, read_locked_repeatable
@@ -242,8 +243,7 @@ def check_recalls(
                         "ICBT968",
                         f"exercise '{exercise.id}' has no field '{block.field}'",
                         *_where(block),
-                        hint=did_you_mean(block.field, fields)
-                        or f"its fields: {', '.join(fields)}",
+                        hint=field_hint(block.field, fields),
                     )
                 )
     return found

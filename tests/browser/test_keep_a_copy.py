@@ -1,8 +1,9 @@
 """ "Keep a copy" in chromium: the zip downloads, opens from the disk, navigates by file links,
-and holds the client's answers, escaped."""
+and holds the client's record as "My answers" writes it (record.js), escaped."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,20 @@ from icbt_content import build_site
 
 pytestmark = pytest.mark.browser
 
-ANSWER = '<b>a walk</b> & "tea" <script>alert(1)</script>'
+# "$&" would be a pattern to String.replace if the answers were handed to it as a string.
+ANSWER = '<b>a walk</b> & "tea" <script>alert(1)</script> costs $& more'
+PHQ9 = "icbt/v1/sad/measure/phq9"
+PHQ9_RESULTS = {
+    "results": [
+        {
+            "date": "2026-10-01T09:00:00.000Z",
+            "answers": {},
+            "total": 17,
+            "band": "moderately-severe",
+        },
+        {"date": "2026-10-15T09:00:00.000Z", "answers": {}, "total": 6, "band": "mild"},
+    ]
+}
 
 
 @pytest.fixture
@@ -23,20 +37,21 @@ def site_url(basic_site: Path, serve: Callable[[Path], str]) -> str:
     return serve(basic_site) + "demo/en-GB/"
 
 
-def _download(page: Page, site_url: str, folder: Path) -> Path:
+def _download(page: Page, site_url: str, folder: Path, name: str = "demo-en-GB") -> Path:
     page.goto(site_url + "answers/")
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download a copy").click()
-    expect(page.locator("[data-icbt-keep-a-copy-status]")).to_have_text(
-        "Your copy was saved as a file."
-    )
-    assert download.value.suggested_filename == "demo-en-GB.zip"
+        page.locator("[data-icbt-keep-a-copy]").click()
+    if name == "demo-en-GB":
+        expect(page.locator("[data-icbt-keep-a-copy-status]")).to_have_text(
+            "Your copy was saved as a file."
+        )
+    assert download.value.suggested_filename == f"{name}.zip"
     path = folder / "copy.zip"
     download.value.save_as(path)
     with zipfile.ZipFile(path) as archive:
         assert archive.testzip() is None, "every entry reads back whole"
         archive.extractall(folder / "copy")
-    return folder / "copy" / "demo-en-GB"
+    return folder / "copy" / name
 
 
 def test_the_copy_opens_from_the_disk_with_the_answers(
@@ -99,4 +114,29 @@ def test_a_repeatable_exercise_keeps_every_entry(
         expect(form.locator(".save-status")).to_have_text("Saved on this device.")
     copy = _download(page, site_url, tmp_path)
     page.goto(copy.joinpath("demo/en-GB/answers/index.html").as_uri())
-    expect(page.locator("main dd")).to_have_text(["Second week", "First week"])
+    # In the order "My answers" lists them: the oldest first.
+    expect(page.locator("main dd")).to_have_text(["First week", "Second week"])
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "zh-Hant-HK", "ar"])
+def test_the_copy_names_each_result_by_its_band_as_my_answers_does(
+    page: Page, sample_site: Path, serve: Callable[[Path], str], tmp_path: Path, locale: str
+) -> None:
+    site_url = serve(sample_site) + f"sad/{locale}/"
+    page.goto(site_url + "answers/")
+    page.evaluate(
+        "([key, raw]) => localStorage.setItem(key, raw)", [PHQ9, json.dumps(PHQ9_RESULTS)]
+    )
+    page.reload()
+    bands = "[data-icbt-record] .record-measure tbody td:last-child"
+    expect(page.locator(bands)).to_have_count(2)
+    shown = page.locator(bands).all_text_contents()
+    assert not {"moderately-severe", "mild"} & set(shown)
+    if locale == "en-GB":
+        assert shown == ["Moderately severe", "Mild"]
+    copy = _download(page, site_url, tmp_path, f"sad-{locale}")
+    page.goto(copy.joinpath(f"sad/{locale}/answers/index.html").as_uri())
+    expect(page.locator("main .record-measure tbody td:last-child")).to_have_text(shown)
+    expect(page.locator("main")).not_to_contain_text("moderately-severe")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

@@ -7,12 +7,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from i18n_helpers import entry, replace_in, set_translation
 
 from icbt_content.diagnostics import Diagnostic
 from icbt_content.i18n.catalog import load_po, save_po
 from icbt_content.i18n.workflow import init
 from icbt_content.pipeline.check import check_programme_in_locales
+from icbt_content.readability import flesch_reading_ease
 
 LOCALE = "en-US"
 PO = f"locales/{LOCALE}/demo.po"
@@ -68,3 +70,33 @@ def test_a_problem_of_the_source_is_reported_once(project: Path) -> None:
     assert locales[0] == "en-GB" and LOCALE in locales and len(locales) >= 3
     hard = [d for d in found if d.code == "ICBT305"]
     assert [d.file for d in hard] == [WELCOME]
+
+
+#: The welcome page's first paragraph, broken across lines where no punctuation parts the words.
+BROKEN = "Welcome to the programme. It has short pages\nand you can go\\\nat your own pace."
+
+
+@pytest.mark.parametrize(
+    "translated",
+    [
+        "Welcome to the programme. It has short pages and you can go at your own pace.",
+        "Welcome to the programme.\nIt has short pages and you\ncan go at your own pace.",
+    ],
+)
+def test_the_same_words_read_as_easily_in_the_source_and_in_a_translation(
+    project: Path, translated: str
+) -> None:
+    """A line break parts two words wherever the text comes from (ICBT305 scores the same)."""
+    replace_in(
+        project / WELCOME,
+        "Welcome to the programme. It has short pages,\nand you can go at your own pace.",
+        BROKEN,
+    )
+    po = _english_locale(project)
+    set_translation(po, "start/welcome.p1", translated)
+    checked = check_programme_in_locales(project / "programmes" / "demo", project)
+    english = next(lp for lp in checked.localised if lp.locale.code == LOCALE)
+    source = checked.loaded.page_text[WELCOME]
+    assert WELCOME in english.page_text, "the translation's own text is read"
+    assert english.page_text[WELCOME] == source
+    assert flesch_reading_ease(english.page_text[WELCOME]) == flesch_reading_ease(source)

@@ -30,6 +30,7 @@ from icbt_content.model.blocks import (
 )
 from icbt_content.model.exercise import Exercise
 from icbt_content.model.programme import Heading
+from icbt_content.readability import block_text
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,10 @@ class Directive:
 
     def where(self) -> SourceLocation:
         return SourceLocation(file=self.doc.path, line=self.line)
+
+    def yaml_body(self) -> tuple[LocatedYaml | None, list[Diagnostic]]:
+        """The body read as YAML (the options of an exercise, a recall, a media block)."""
+        return load_yaml(self.body, self.doc.path, first_line=self.body_line)
 
 
 #: A directive's reader: it adds the blocks and links it finds to the page's parts and returns
@@ -149,9 +154,7 @@ def _collect_inline(
                 )
         if token.type != "inline" or not token.map:
             continue
-        parts.text.append(
-            "".join(c.content for c in token.children or [] if c.type in ("text", "code_inline"))
-        )
+        parts.text.append(block_text(token.children or []))
         line = token.map[0] + 1 + offset
         for child in token.children or []:
             if child.type in ("softbreak", "hardbreak"):
@@ -321,10 +324,6 @@ def _from_line(tokens: list[Token], first: int, text: str) -> list[Token]:
     return tokens
 
 
-def _yaml_body(d: Directive) -> tuple[LocatedYaml | None, list[Diagnostic]]:
-    return load_yaml(d.body, d.doc.path, first_line=d.body_line)
-
-
 def _exercise(d: Directive, parts: PageParts) -> list[Diagnostic]:
     types = exercise_types()
     kind = types.get(d.argument.strip())
@@ -339,7 +338,7 @@ def _exercise(d: Directive, parts: PageParts) -> list[Diagnostic]:
                 or f"exercise types: {', '.join(types)}",
             )
         ]
-    located, problems = _yaml_body(d)
+    located, problems = d.yaml_body()
     if located is None:
         return problems
     located, own, found = _own_fields(located, kind.name)
@@ -424,7 +423,7 @@ class MediaOptions(ContentModel):
 
 
 def _media(d: Directive, parts: PageParts) -> list[Diagnostic]:
-    located, problems = _yaml_body(d)
+    located, problems = d.yaml_body()
     if located is None:
         return problems
     options, found = validate(MediaOptions, located, what=f"{d.name} block")

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from icbt_content.authoring.yamlsafe import load_yaml, validate
-from icbt_content.diagnostics import Diagnostic, diagnostic, did_you_mean
+from icbt_content.authoring.yamlsafe import validate
+from icbt_content.diagnostics import Diagnostic, diagnostic
+from icbt_content.exercises.custom import field_hint
 from icbt_content.model.base import ContentModel, Id
 from icbt_content.model.blocks import Block, ExerciseBlock, RecallBlock, RecallEntry
 
@@ -42,7 +43,7 @@ class RecallOptions(ContentModel):
 
 def read_recall(d: Directive, parts: PageParts) -> list[Diagnostic]:
     """Add the recall block a directive describes; return what is wrong with it."""
-    located, problems = load_yaml(d.body, d.doc.path, first_line=d.body_line)
+    located, problems = d.yaml_body()
     if located is None:
         return problems
     options, found = validate(RecallOptions, located, what="recall")
@@ -81,7 +82,7 @@ def place_prefills(blocks: list[Block]) -> list[Diagnostic]:
                     f"'{target.exercise.id}' does not have",
                     file,
                     line,
-                    hint=did_you_mean(block.into, fields) or f"its fields: {', '.join(fields)}",
+                    hint=field_hint(block.into, fields),
                 )
             )
             continue

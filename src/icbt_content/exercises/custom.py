@@ -22,20 +22,19 @@ schema, the export, "My answers"). Their words are translated like every other e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import get_args
 
 from pydantic import Field
 
 from icbt_content.diagnostics import did_you_mean
+from icbt_content.exercises.types import SCALE_ENDS, scale_field
 from icbt_content.model.base import ContentModel, Id
 from icbt_content.model.exercise import Choice, ExerciseField, FieldKind
 
 #: The field kinds an author can add, each with what it needs besides its label.
 FIELD_KINDS: tuple[str, ...] = get_args(FieldKind)
-
-#: Words a 0-100 field added by an author has at its ends (the built-in rating's words).
-_SCALE_ENDS = {"rating": ("Not at all", "Extremely"), "percent": ("Not at all", "Completely")}
 
 PathKey = tuple[str | int, ...]
 
@@ -183,25 +182,24 @@ def _added(
             )
         )
         return None
-    low, high = _SCALE_ENDS.get(extra.kind, ("", ""))
-    scale = extra.kind in _SCALE_ENDS
+    kind: FieldKind = extra.kind  # type: ignore[assignment]  # checked against FIELD_KINDS
+    if kind in SCALE_ENDS:  # 0-100, worded at its ends as the built-in fields of its kind
+        return scale_field(extra.id, kind, extra.label.strip(), extra.hint.strip())
     return ExerciseField(
         id=extra.id,
-        kind=extra.kind,  # type: ignore[arg-type]  # checked against FIELD_KINDS above
+        kind=kind,
         label=extra.label.strip(),
         hint=extra.hint.strip(),
-        min=0 if scale else None,
-        max=100 if scale else None,
-        min_label=low,
-        max_label=high,
         choices=extra.choices,
     )
 
 
+def field_hint(field_id: str, known: Sequence[str]) -> str:
+    """The hint for a field an exercise does not have: the nearest of its fields, or them all."""
+    return did_you_mean(field_id, known) or f"its fields: {', '.join(known)}"
+
+
 def _unknown_field(field_id: str, known: list[str], path: PathKey) -> FieldProblem:
     return FieldProblem(
-        "ICBT963",
-        f"this exercise has no field '{field_id}'",
-        path,
-        hint=did_you_mean(field_id, known) or f"its fields: {', '.join(known)}",
+        "ICBT963", f"this exercise has no field '{field_id}'", path, field_hint(field_id, known)
     )

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import Field
 
 from icbt_content.model.base import ContentModel, Id
-from icbt_content.model.exercise import ExerciseField
+from icbt_content.model.exercise import ExerciseField, FieldKind
 
 
 class ExerciseOptions(ContentModel):
@@ -49,18 +49,38 @@ def _text(id: str, label: str, hint: str = "", group: str = "") -> ExerciseField
     return ExerciseField(id=id, kind="longtext", label=label, hint=hint, group=group)
 
 
-def _percent(id: str, label: str, hint: str = "", group: str = "") -> ExerciseField:
+#: The words at the ends of a 0-100 field, by its kind: a built-in rating's, a percentage's.
+SCALE_ENDS: dict[str, tuple[str, str]] = {
+    "rating": ("Not at all", "Extremely"),
+    "percent": ("Not at all", "Completely"),
+}
+
+
+def scale_field(
+    id: str,
+    kind: FieldKind,
+    label: str,
+    hint: str = "",
+    group: str = "",
+    ends: tuple[str, str] | None = None,
+) -> ExerciseField:
+    """A 0-100 field (a rating or a percentage), its ends worded as ``ends`` or as its kind's."""
+    low, high = ends or SCALE_ENDS[kind]
     return ExerciseField(
         id=id,
-        kind="percent",
+        kind=kind,
         label=label,
         hint=hint,
         group=group,
         min=0,
         max=100,
-        min_label="Not at all",
-        max_label="Completely",
+        min_label=low,
+        max_label=high,
     )
+
+
+def _percent(id: str, label: str, hint: str = "", group: str = "") -> ExerciseField:
+    return scale_field(id, "percent", label, hint, group)
 
 
 # -- reflection ---------------------------------------------------------------------------------
@@ -85,25 +105,14 @@ def _reflection(o: ReflectionOptions) -> tuple[ExerciseField, ...]:
 class RatingOptions(ExerciseOptions):
     question: str = "Your rating"
     ratings: tuple[Question, ...] = ()
-    min_label: str = "Not at all"
-    max_label: str = "Extremely"
+    min_label: str = SCALE_ENDS["rating"][0]
+    max_label: str = SCALE_ENDS["rating"][1]
 
 
 def _rating(o: RatingOptions) -> tuple[ExerciseField, ...]:
     questions = o.ratings or (Question(id="rating", label=o.question),)
-    return tuple(
-        ExerciseField(
-            id=q.id,
-            kind="rating",
-            label=q.label,
-            hint=q.hint,
-            min=0,
-            max=100,
-            min_label=o.min_label,
-            max_label=o.max_label,
-        )
-        for q in questions
-    )
+    ends = (o.min_label, o.max_label)
+    return tuple(scale_field(q.id, "rating", q.label, q.hint, ends=ends) for q in questions)
 
 
 # -- checklist ----------------------------------------------------------------------------------

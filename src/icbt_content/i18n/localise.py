@@ -26,7 +26,6 @@ from icbt_content.guidance.check import check_body
 from icbt_content.i18n.adaptations import adaptation_diagnostics
 from icbt_content.i18n.catalog import Entry
 from icbt_content.i18n.gate import interface_gaps
-from icbt_content.i18n.inline import plain_text
 from icbt_content.i18n.interface import NOTICE
 from icbt_content.i18n.safety import safety_strings
 from icbt_content.i18n.segments import Segment, inline_tokens
@@ -42,6 +41,7 @@ from icbt_content.model.deployment import Deployment
 from icbt_content.model.guidance import GuidanceTemplate
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CHECK_IN_UNIT, Programme
+from icbt_content.readability import block_text
 from icbt_content.render.language import SourceLanguage, translates
 
 MISSING_MEASURE_TRANSLATION = "ICBT413"
@@ -310,7 +310,7 @@ def _page_text(walk: Walk, locale: str, fallback: set[str]) -> dict[str, list[st
             translated = walk.results.get(segment.context, segment.source)
             texts.setdefault(segment.file, []).append((segment.source, translated))
     return {
-        file: [plain_text(inline_tokens(text)) for _, text in pairs]
+        file: [block_text(inline_tokens(text)) for _, text in pairs]
         for file, pairs in texts.items()
         if any(source != text for source, text in pairs)
     }

@@ -124,7 +124,7 @@ class _Rendered:
     outline: object
     inputs: dict[str, object]
     files: list[RenderedFile]
-    """Its files as rendered, each locale's keep-a-copy labels not yet made into the copy."""
+    """Its files as rendered, each locale's keep-a-copy request not yet made into the copy."""
     problems: dict[str, list[Diagnostic]]
     """The problems found in each rendered file."""
     other: list[Diagnostic]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import cache
 from importlib import resources
 
 from icbt_content.render.offline.icons import icon_files
-from icbt_content.render.offline.keepcopy import labels_file
+from icbt_content.render.offline.keepcopy import copy_request
 from icbt_content.render.offline.manifest import (
     MANIFEST,
     manifest_bytes,
@@ -22,8 +23,14 @@ from icbt_content.render.offline.manifest import (
 from icbt_content.render.offline.precache import WORKER, kept, precache_urls, scope, version
 from icbt_content.render.site import ProgrammeRenderer, RenderedFile
 
-#: The worker's script, after which the build writes each scope's cache list.
-WORKER_SOURCE = resources.files("icbt_content.render") / "static" / "worker" / "sw.js"
+
+@cache
+def _worker_source() -> str:
+    """The worker's script, after which the build writes each scope's cache list (read once:
+    every programme and locale has a worker)."""
+    return (resources.files("icbt_content.render") / "static" / "worker" / "sw.js").read_text(
+        "utf-8"
+    )
 
 
 #: The kind (:attr:`RenderedFile.kind`) of a web app manifest.
@@ -31,8 +38,8 @@ MANIFEST_KIND = "manifest"
 
 
 def programme_offline_files(renderer: ProgrammeRenderer) -> Iterator[RenderedFile]:
-    """The web app manifest of the renderer's programme in its locale, and the labels its
-    copy needs (:func:`~icbt_content.render.offline.keepcopy.with_copies` makes the copy)."""
+    """The web app manifest of the renderer's programme in its locale, and the request for its
+    copy (:func:`~icbt_content.render.offline.keepcopy.with_copies` makes the copy)."""
     programme = renderer.programme
     neutral = programme.neutral_titles
     manifest = web_app_manifest(
@@ -45,7 +52,7 @@ def programme_offline_files(renderer: ProgrammeRenderer) -> Iterator[RenderedFil
     yield RenderedFile(
         manifest_path(programme.id, renderer.code), manifest_bytes(manifest), kind=MANIFEST_KIND
     )
-    yield labels_file(programme, scope(programme.id, renderer.code))
+    yield copy_request(programme, scope(programme.id, renderer.code))
 
 
 class OfflineSite:
@@ -89,5 +96,5 @@ def worker_file(scope_path: str, seen: dict[str, tuple[str, bytes]]) -> Rendered
         "/* Written by icbt build: the offline copy of this programme in this language. */\n"
         f"const OFFLINE = {json.dumps(offline, indent=1, sort_keys=True)};\n"
     )
-    script = head + WORKER_SOURCE.read_text("utf-8")
+    script = head + _worker_source()
     return RenderedFile(scope_path + WORKER, script.encode("utf-8"), kind="worker")

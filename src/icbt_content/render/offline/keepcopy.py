@@ -10,8 +10,7 @@ policy keeps ``connect-src 'none'``). It holds
   ``../module/`` on ``file://``); links to anything not in the copy are no longer links;
 - ``answersPath`` and ``answersPage``: where the page of the client's answers goes in the zip, and
   that page without its content: the client's browser fills it in and adds it to the zip
-  (keepcopy.js), so the answers never leave the device;
-- ``labels``: the title of each exercise and measure, and the label of each field, by storage key.
+  (keepcopy.js, with the record "My answers" shows), so the answers never leave the device.
 
 The zip is made as :mod:`zipfile` makes it (:mod:`.zipwriter`), entries sorted, with a fixed
 date: the same sources give the same bytes.
@@ -24,20 +23,19 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable
+from functools import cache
 from importlib import resources
-from typing import Any
 
-from icbt_content.ids import storage_key
 from icbt_content.model.programme import Programme
 from icbt_content.render.offline.zipwriter import DeflateMemo, zip_bytes
 from icbt_content.render.site import RenderedFile
 from icbt_content.sitemap import relative_url
 
 COPY_MODULE = "keep-a-copy.js"
-#: Where the labels wait for the copy (data, not a script: never checked as one).
-LABELS = "keep-a-copy.labels.json"
-#: The kind of the file that carries one locale's labels until its copy is made.
-LABELS_KIND = "keep-a-copy-labels"
+#: Where a locale's request for its copy waits (data, not a script: never checked as one).
+REQUEST = "keep-a-copy.request.json"
+#: The kind of the file that asks for one locale's copy until it is made.
+REQUEST_KIND = "keep-a-copy-request"
 COPY_KIND = "keep-a-copy"
 #: The pages a copy holds (RenderedFile.kind); "My answers" is the client's own page.
 PAGE_KINDS = frozenset({"home", "module", "page", "crisis", "check-in"})
@@ -58,29 +56,13 @@ _HTML_TAG = re.compile(r"<html\b[^>]*>")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
-def labels_file(programme: Programme, scope_path: str) -> RenderedFile:
-    """The labels of a programme in one locale, for its copy (consumed by
-    :func:`with_copies`, never published on its own)."""
-    labels: dict[str, Any] = {}
-    for exercise in programme.exercises():
-        labels[storage_key(programme.id, exercise.id)] = {
-            "title": exercise.title,
-            "fields": {field.id: field.label for field in exercise.fields},
-            "choices": {
-                field.id: {choice.id: choice.label for choice in field.choices}
-                for field in exercise.fields
-                if field.choices
-            },
-        }
-    for measure in programme.measures:
-        labels[storage_key(programme.id, measure.id, "measure")] = {
-            "title": measure.short_title or measure.title
-        }
+def copy_request(programme: Programme, scope_path: str) -> RenderedFile:
+    """The request for a programme's copy in one locale: where it goes, and whether its name is
+    neutral (consumed by :func:`with_copies`, never published on its own)."""
     # A programme with neutral titles gives its copy a neutral name too: a downloads folder
     # does not name the topic.
-    copy = {"labels": labels, "neutral": programme.neutral_titles}
-    content = json.dumps(copy, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return RenderedFile(scope_path + LABELS, content, kind=LABELS_KIND)
+    content = json.dumps({"neutral": programme.neutral_titles}).encode("utf-8")
+    return RenderedFile(scope_path + REQUEST, content, kind=REQUEST_KIND)
 
 
 class CopyMemo(DeflateMemo):
@@ -102,31 +84,30 @@ class CopyMemo(DeflateMemo):
 
 
 def with_copies(files: list[RenderedFile], memo: CopyMemo | None = None) -> list[RenderedFile]:
-    """``files`` with each locale's labels replaced by its copy module (its zip's entries
+    """``files`` with each locale's request replaced by its copy module (its zip's entries
     compressed through ``memo`` when given)."""
     media = {f.path: f.content for f in files if f.kind == "media"}
-    return [_copy_module(f, files, media, memo) if f.kind == LABELS_KIND else f for f in files]
+    return [_copy_module(f, files, media, memo) if f.kind == REQUEST_KIND else f for f in files]
 
 
 def _copy_module(
-    labels: RenderedFile,
+    request: RenderedFile,
     files: Iterable[RenderedFile],
     media: dict[str, bytes],
     memo: CopyMemo | None = None,
 ) -> RenderedFile:
-    scope_path = labels.path.removesuffix(LABELS)
+    scope_path = request.path.removesuffix(REQUEST)
     answers = next((f.content for f in files if f.path == scope_path + ANSWERS), b"")
     pages = {
         f.path: f.content for f in files if f.path.startswith(scope_path) and f.kind in PAGE_KINDS
     }
-    copy = json.loads(labels.content)
+    copy = json.loads(request.content)
     locale = scope_path.rstrip("/").rsplit("/", 1)[-1]
     root = f"copy-{locale}/" if copy["neutral"] else scope_path.rstrip("/").replace("/", "-") + "/"
-    stylesheet = (resources.files("icbt_content.render") / "static" / "site.css").read_bytes()
     present = frozenset({*pages, scope_path + ANSWERS, STYLESHEET, *media})
     disk = memo.for_disk if memo is not None else _for_disk
     entries = {path: disk(path, html, present) for path, html in pages.items()}
-    entries[STYLESHEET] = stylesheet
+    entries[STYLESHEET] = _stylesheet()
     entries.update(media)
     home = pages.get(scope_path + "index.html", b"")
     entries["index.html"] = _start_page(scope_path, home)
@@ -134,7 +115,6 @@ def _copy_module(
     data = {
         "answersPath": root + scope_path + ANSWERS,
         "answersPage": shell,
-        "labels": copy["labels"],
         "name": root.rstrip("/") + ".zip",
     }
     text = "/* Written by icbt build: a copy of this programme in this language (keepcopy.js). */\n"
@@ -142,6 +122,12 @@ def _copy_module(
         text += f"export const {name} = {json.dumps(value, ensure_ascii=False)};\n"
     text += f'export const zip = "{base64.b64encode(copy_zip(root, entries, memo)).decode()}";\n'
     return RenderedFile(scope_path + COPY_MODULE, text.encode("utf-8"), kind=COPY_KIND)
+
+
+@cache
+def _stylesheet() -> bytes:
+    """The site's stylesheet, read once: every locale's copy holds it."""
+    return (resources.files("icbt_content.render") / "static" / "site.css").read_bytes()
 
 
 def copy_zip(root: str, entries: dict[str, bytes], memo: DeflateMemo | None = None) -> bytes:

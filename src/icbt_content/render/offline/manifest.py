@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import posixpath
 from typing import Any
 
 from icbt_content.render.offline.icons import BACKGROUND_COLOUR, ICONS, THEME_COLOUR
 from icbt_content.render.offline.precache import scope
+from icbt_content.sitemap import relative_url
 
 MANIFEST = "manifest.webmanifest"
 #: Shown where a launcher has little room (the manifest's short_name), at most this long.
@@ -41,7 +41,7 @@ def web_app_manifest(
         "background_color": BACKGROUND_COLOUR,
         "icons": [
             {
-                "src": posixpath.relpath(icon.path, here),
+                "src": relative_url(here, icon.path),
                 "sizes": f"{icon.size}x{icon.size}",
                 "type": "image/png",
                 "purpose": icon.purpose,

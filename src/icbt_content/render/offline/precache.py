@@ -13,6 +13,8 @@ import posixpath
 import re
 from collections.abc import Iterable
 
+from icbt_content.sitemap import relative_url
+
 WORKER = "sw.js"
 #: A worker is exactly ``<programme>/<locale>/sw.js`` (an optional leading ``/`` for URL paths);
 #: never a file of a programme's media.
@@ -44,9 +46,7 @@ def precache_urls(scope_path: str, paths: Iterable[str]) -> list[str]:
     ``module/``), the address it is linked by."""
     urls = []
     for path in paths:
-        # Site paths are normalised: below the scope, the URL is the rest of the path.
-        inside = path.startswith(scope_path) and path != scope_path
-        url = path[len(scope_path) :] if inside else posixpath.relpath(path, scope_path)
+        url = relative_url(scope_path, path)
         if posixpath.basename(url) == "index.html":
             folder = posixpath.dirname(url)
             url = f"{folder}/" if folder else "./"

@@ -281,14 +281,13 @@ export function keepCharts(container, def, results, idBase, wording = null) {
 }
 
 /** Draw results ({date, answers, total, band}, oldest first) into a history section (its
- * [data-chart] and [data-table]); titleId names the chart. */
-export function drawHistory(history, def, results, titleId) {
+ * [data-chart] and [data-table]); the ids of its charts and table start with idBase. */
+export function drawHistory(history, def, results, idBase) {
   if (!history || !results.length) return;
   const chart = history.querySelector("[data-chart]");
   const table = history.querySelector("[data-table]");
   if (!chart || !table) return;
   history.hidden = false; // shown first: the charts are drawn at the width they are shown at
-  const idBase = titleId.replace(/-chart-title$/, "") || titleId;
   keepCharts(chart, def, results, idBase);
   resultsTable(def, results, idBase, table);
 }

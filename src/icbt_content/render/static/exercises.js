@@ -11,9 +11,10 @@
  */
 import {markedErrors, showErrorSummary} from "./errorsummary.js";
 import {markLanguage, showMessage} from "./messages.js";
-import {isObject} from "./pagedata.js";
+import {byTime, has, isObject} from "./pagedata.js";
 import {put} from "./schema.js";
 import {isRepeatable} from "./migrations.js";
+import {longDate} from "./record.js";
 import {keyFor, load, save, schemaFor} from "./storage.js";
 
 const SUMMARY_LENGTH = 80;
@@ -65,7 +66,7 @@ function restore(form, saved) {
   if (!saved || !isObject(saved.fields)) return;
   const fields = saved.fields;
   for (const input of form.elements) {
-    if (!input.name || !Object.prototype.hasOwnProperty.call(fields, input.name)) continue;
+    if (!input.name || !has(fields, input.name)) continue;
     const value = fields[input.name];
     if (input.type === "checkbox") input.checked = value === true;
     else if (input.type === "radio") input.checked = input.value === value;
@@ -88,8 +89,7 @@ function reportSave(status, saved, valid, announce) {
 /** The one-line summary of an entry: its first text answer, in the order the form shows them. */
 export function summarise(form, fields) {
   for (const input of form.elements) {
-    const value = input.name && Object.prototype.hasOwnProperty.call(fields, input.name)
-      ? fields[input.name] : undefined;
+    const value = input.name && has(fields, input.name) ? fields[input.name] : undefined;
     if (typeof value !== "string" || input.type === "radio") continue;
     const text = value.replace(/\s+/g, " ").trim();
     if (text) return text.length > SUMMARY_LENGTH ? `${text.slice(0, SUMMARY_LENGTH - 1)}…` : text;
@@ -99,17 +99,6 @@ export function summarise(form, fields) {
 
 function hasAnswer(fields) {
   return Object.values(fields).some((value) => value === true || (typeof value === "string" && value.trim()));
-}
-
-function entryDate(iso) {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "";
-  const lang = document.documentElement.lang || undefined;
-  try {
-    return date.toLocaleString(lang, {dateStyle: "medium", timeStyle: "short"});
-  } catch (error) {
-    return date.toISOString().slice(0, 16).replace("T", " ");
-  }
 }
 
 function setupRepeatable(form, key, status) {
@@ -134,7 +123,8 @@ function setupRepeatable(form, key, status) {
 
   function show() {
     if (!list || !template) return;
-    const found = [...entries()].sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
+    const oldestFirst = byTime("created");
+    const found = [...entries()].sort((a, b) => oldestFirst(b, a));
     list.replaceChildren();
     if (empty) empty.hidden = found.length > 0;
     for (const entry of found) {
@@ -142,7 +132,7 @@ function setupRepeatable(form, key, status) {
       const textId = `${key.replace(/[^A-Za-z0-9_-]/g, "-")}-${entry.id}`;
       const text = item.querySelector(".entry-text");
       text.id = textId;
-      item.querySelector("[data-icbt-entry-date]").textContent = entryDate(entry.created);
+      item.querySelector("[data-icbt-entry-date]").textContent = longDate(entry.created);
       item.querySelector("[data-icbt-entry-summary]").textContent = summarise(form, entry.fields);
       if (entry.id === editing) item.setAttribute("aria-current", "true");
       for (const button of item.querySelectorAll("button")) {

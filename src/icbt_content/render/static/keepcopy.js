@@ -3,71 +3,27 @@
  * The build made the copy (keep-a-copy.js beside the programme's home: pages rewritten to open
  * from the disk, the stylesheet, the media) and the "My answers" page without its content. On
  * the client's request this module imports it (an import: the pages' policy allows no request),
- * fills that page with the answers saved in this browser, every value escaped, and adds it to the
- * zip, which the browser then saves. Nothing is sent anywhere: the answers go from this
+ * fills that page with the client's record (record.js, as "My answers" shows it), and adds it
+ * to the zip, which the browser then saves. Nothing is sent anywhere: the answers go from this
  * browser's storage into the file.
  *
  * The page is added to the zip without recompressing anything: the build's entries are kept as
  * they are, the new page is stored after them, and the zip's directory is written again with it.
  */
 import {download} from "./answers.js";
-import {message, showMessage} from "./messages.js";
-import {keys, load, prefix} from "./storage.js";
+import {showMessage} from "./messages.js";
+import {writeRecord} from "./record.js";
 
 const MARK = "<!-- icbt-answers -->";
 
-/** Escape text for HTML: the answers are the client's own words, never markup. */
-export function escapeHtml(text) {
-  const entities = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
-  return String(text).replace(/[&<>"']/g, (c) => entities[c]);
-}
-
-function fieldsHtml(fields, label) {
-  const rows = [];
-  for (const [id, value] of Object.entries(fields || {})) {
-    if (value === "" || value === false || value === null || value === undefined) continue;
-    const name = (label.fields || {})[id] || id;
-    const choices = (label.choices || {})[id] || {};
-    const shown = value === true ? "✓" : choices[value] || String(value);
-    rows.push(`<dt>${escapeHtml(name)}</dt><dd>${escapeHtml(shown)}</dd>`);
+/** The client's answers as HTML: their record as "My answers" writes it (record.js), without
+ * charts; every answer set as text, so the markup holds none of theirs. */
+export function answersHtml() {
+  const record = document.createElement("div");
+  if (!writeRecord(record, {level: 2, charts: false})) {
+    showMessage("copyNone", record.appendChild(document.createElement("p")));
   }
-  return rows.length ? `<dl class="copy-answers">${rows.join("")}</dl>` : "";
-}
-
-function resultsHtml(results, words) {
-  const rows = results.map((r) => `<tr><td>${escapeHtml(String(r.date || "").slice(0, 10))}</td>`
-    + `<td>${escapeHtml(r.total ?? "")}</td><td>${escapeHtml(r.band ?? "")}</td></tr>`);
-  return `<table><thead><tr><th scope="col">${escapeHtml(words.date)}</th>`
-    + `<th scope="col">${escapeHtml(words.score)}</th><th scope="col">${escapeHtml(words.band)}</th>`
-    + `</tr></thead><tbody>${rows.join("")}</tbody></table>`;
-}
-
-/** A repeatable exercise's entries, newest first, each under its date. */
-function entriesHtml(entries, label) {
-  const newest = [...entries].sort((a, b) => String(b.created).localeCompare(String(a.created)));
-  return newest.map((entry) => {
-    const fields = fieldsHtml(entry.fields, label);
-    const date = escapeHtml(String(entry.created || "").slice(0, 10));
-    return fields ? `<h3>${date}</h3>${fields}` : "";
-  }).join("");
-}
-
-/** The client's answers as HTML: a section per exercise or questionnaire they saved. */
-export function answersHtml(labels, words) {
-  const sections = [];
-  for (const key of keys(prefix).sort()) {
-    const label = labels[key];
-    const record = label ? load(key) : null;
-    if (!record) continue;
-    let body = "";
-    if (Array.isArray(record.results)) body = resultsHtml(record.results, words);
-    else if (Array.isArray(record.entries)) body = entriesHtml(record.entries, label);
-    else body = fieldsHtml(record.fields, label);
-    if (!body) continue;
-    const updated = record.updated ? `<p>${escapeHtml(record.updated.slice(0, 10))}</p>` : "";
-    sections.push(`<section><h2>${escapeHtml(label.title)}</h2>${updated}${body}</section>`);
-  }
-  return sections.length ? sections.join("\n") : `<p>${escapeHtml(words.none)}</p>`;
+  return record.innerHTML;
 }
 
 const CRC_TABLE = Array.from({length: 256}, (_, n) => {
@@ -141,11 +97,9 @@ function fromBase64(text) {
 }
 
 async function keepACopy(button, status) {
-  const words = {
-    none: message("copyNone"), date: message("date"), score: message("total"), band: message("band"),
-  };
   const copy = await import(new URL(button.dataset.icbtKeepACopy, window.location.href).href);
-  const page = copy.answersPage.replace(MARK, answersHtml(copy.labels, words));
+  // A function, not a string: "$&" in an answer is the client's words, not a pattern.
+  const page = copy.answersPage.replace(MARK, () => answersHtml());
   const zip = addToZip(fromBase64(copy.zip), copy.answersPath, new TextEncoder().encode(page));
   download(zip, "application/zip", copy.name);
   showMessage("copySaved", status);

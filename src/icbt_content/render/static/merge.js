@@ -10,9 +10,7 @@
  * Each merge returns {record, kept}: kept counts the answers saved here that were newer than
  * the file's and were kept instead of them.
  */
-import {isObject} from "./pagedata.js";
-
-const own = (object, name) => Object.prototype.hasOwnProperty.call(object, name);
+import {byTime, has, isObject} from "./pagedata.js";
 
 function timeOf(found) {
   if (!isObject(found)) return "";
@@ -32,7 +30,7 @@ function mergeFields(here, loaded, hereIsNewer) {
   let kept = 0;
   if (hereIsNewer) {
     for (const name of Object.keys(loadedFields)) {
-      if (own(hereFields, name) && !same(hereFields[name], loadedFields[name])) kept += 1;
+      if (has(hereFields, name) && !same(hereFields[name], loadedFields[name])) kept += 1;
     }
   }
   return {fields, kept};
@@ -48,7 +46,7 @@ function mergeEntryLists(here, loaded) {
     if (!known || timeOf(entry) > timeOf(known)) byId.set(entry.id, entry);
     else if (timeOf(known) > timeOf(entry) && !same(known, entry)) kept += 1;
   }
-  const entries = [...byId.values()].sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
+  const entries = [...byId.values()].sort(byTime("created"));
   return {entries, kept};
 }
 
@@ -78,7 +76,7 @@ export function mergeResults(here, loaded) {
   for (const result of Array.isArray(loaded.results) ? loaded.results : []) {
     if (!byDate.has(result.date)) byDate.set(result.date, result);
   }
-  const results = [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const results = [...byDate.values()].sort(byTime("date"));
   return {record: {...loaded, ...here, results}, kept: 0};
 }
 
@@ -109,6 +107,6 @@ export const MERGES = {
  * (null when there is none): {record, kept}. */
 export function mergeRecord(kind, here, loaded) {
   if (here === null || here === undefined || !isObject(loaded)) return {record: loaded, kept: 0};
-  const merge = own(MERGES, kind) ? MERGES[kind] : null;
+  const merge = has(MERGES, kind) ? MERGES[kind] : null;
   return merge ? merge(here, loaded) : {record: loaded, kept: 0};
 }

@@ -17,6 +17,11 @@ export function has(object, name) {
   return isObject(object) && own.call(object, name);
 }
 
+/** For Array.sort: the items in the order of the ISO time in their field name, oldest first. */
+export function byTime(name) {
+  return (a, b) => (a[name] < b[name] ? -1 : a[name] > b[name] ? 1 : 0);
+}
+
 /** The parsed content of <script type="application/json" data-icbt-NAME>, or null. */
 export function readJson(name, root = document) {
   const element = root.querySelector(`script[type="application/json"][data-icbt-${name}]`);

@@ -14,7 +14,7 @@
 import {drawHistory, el} from "./chart.js";
 import {showErrorSummary} from "./errorsummary.js";
 import {markLanguage, message, showMessage} from "./messages.js";
-import {page} from "./pagedata.js";
+import {has, page} from "./pagedata.js";
 import {allowedMissing, allows, optionSet, score, totalRange} from "./scoring.js";
 import {keyFor, load, save} from "./storage.js";
 
@@ -86,7 +86,6 @@ function setupQuestionnaire(form) {
   const section = form.parentElement;
   const status = form.querySelector("[data-icbt-result]");
   const history = section.querySelector("[data-icbt-history]");
-  const chartTitle = `${form.id}-chart-title`;
 
   for (const link of form.querySelectorAll("a[data-crisis-link]")) {
     if (page.crisis && !link.getAttribute("href")) link.setAttribute("href", page.crisis);
@@ -165,7 +164,7 @@ function setupQuestionnaire(form) {
   function restoreDraft(answers) {
     if (!answers) return;
     for (const item of def.items) {
-      const text = Object.prototype.hasOwnProperty.call(answers, item.id) ? answers[item.id] : "";
+      const text = has(answers, item.id) ? answers[item.id] : "";
       for (const field of fieldsNamed(form, item.id)) {
         if (field.type === "radio") field.checked = text !== "" && field.value === text;
         else field.value = text;
@@ -210,7 +209,7 @@ function setupQuestionnaire(form) {
     } else {
       const list = el("ul", {class: "measure-item-results"});
       for (const item of def.items) {
-        if (!Object.prototype.hasOwnProperty.call(result.items, item.id)) continue;
+        if (!has(result.items, item.id)) continue;
         list.appendChild(showMessage("item", el("li"), {
           label: `${numberOf(item)}. ${item.text}`,
           value: result.items[item.id],
@@ -270,11 +269,11 @@ function setupQuestionnaire(form) {
     };
     const results = saveResult(key, entry);
     showResult(result, results !== null, totalRange(def)[1]);
-    drawHistory(history, def, results || [...readResults(key), entry], chartTitle);
+    drawHistory(history, def, results || [...readResults(key), entry], form.id);
   });
 
   restoreDraft(readDraft(key));
-  drawHistory(history, def, readResults(key), chartTitle);
+  drawHistory(history, def, readResults(key), form.id);
 }
 
 /** Wire every questionnaire of the page. One that cannot be wired never stops the others. */

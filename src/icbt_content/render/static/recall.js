@@ -7,14 +7,14 @@
  * page while the field is empty (the client changes it at will; it is saved when they do). A
  * repeatable form is pre-filled again for each new entry, never an entry being edited.
  */
-import {isObject} from "./pagedata.js";
+import {byTime, has, isObject} from "./pagedata.js";
 import {keyFor, load} from "./storage.js";
 
 function pick(record, which) {
   if (!record) return null;
   const entries = Array.isArray(record.entries) ? record.entries.filter((e) => isObject(e) && isObject(e.fields)) : [];
   if (entries.length === 0) return isObject(record.fields) ? record.fields : null;
-  const sorted = [...entries].sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
+  const sorted = [...entries].sort(byTime("created"));
   return (which === "first" ? sorted[0] : sorted[sorted.length - 1]).fields;
 }
 
@@ -22,7 +22,7 @@ function pick(record, which) {
 function earlier(box) {
   const fields = pick(load(keyFor("exercise", box.dataset.exercise || "")), box.dataset.entry);
   const name = box.dataset.field || "";
-  if (!fields || !Object.prototype.hasOwnProperty.call(fields, name)) return undefined;
+  if (!has(fields, name)) return undefined;
   const value = fields[name];
   if (typeof value === "string") return value.trim() ? value : undefined;
   return typeof value === "boolean" ? value : undefined;
@@ -41,7 +41,7 @@ function choices(box) {
 function shown(box, value) {
   if (typeof value === "boolean") return (value ? box.dataset.yes : box.dataset.no) || String(value);
   const labels = choices(box);
-  return Object.prototype.hasOwnProperty.call(labels, value) && typeof labels[value] === "string"
+  return has(labels, value) && typeof labels[value] === "string"
     ? labels[value] : value;
 }
 

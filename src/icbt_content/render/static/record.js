@@ -9,7 +9,7 @@
  */
 import {bandOf, el, inWording, keepCharts, resultsTable, shortDate} from "./chart.js";
 import {markLanguage, message, showMessage} from "./messages.js";
-import {isObject, readJson} from "./pagedata.js";
+import {byTime, has, isObject, readJson} from "./pagedata.js";
 import {load} from "./storage.js";
 
 function readContents() {
@@ -37,7 +37,7 @@ export function longDate(iso) {
 export function answerText(field, value) {
   if (value === true) return message("yes");
   if (typeof value !== "string") return "";
-  if (field && isObject(field.choices) && Object.prototype.hasOwnProperty.call(field.choices, value)) {
+  if (field && has(field.choices, value)) {
     return field.choices[value];
   }
   return value.trim() ? value : "";
@@ -96,7 +96,7 @@ function exerciseRecord(item, level) {
   part.appendChild(heading(level, item.title));
   if (Array.isArray(saved.entries)) {
     const entries = [...saved.entries]
-      .sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0))
+      .sort(byTime("created"))
       .map((entry) => ({entry, answers: answered(item, entry.fields)}))
       .filter((found) => found.answers.length);
     if (!entries.length) return null;
@@ -155,7 +155,7 @@ function measureRecord(item, level, charts, idBase) {
   const def = isObject(item.measure) ? item.measure : null;
   const wording = isObject(item.wording) ? item.wording : null;
   if (!saved || !def || !Array.isArray(saved.results) || !saved.results.length) return null;
-  const results = [...saved.results].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const results = [...saved.results].sort(byTime("date"));
   const part = el("section", {class: "record-item record-measure"});
   part.appendChild(inWording(heading(level, item.title), wording));
   const list = resultList(def, results, wording);

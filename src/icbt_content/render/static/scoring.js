@@ -20,6 +20,7 @@ export function allows(set, value) {
   return value >= set.min && value <= set.max && (value - set.min) % set.step === 0;
 }
 
+// Not pagedata.js's has(): this module reads no page (see above).
 const own = (object, name) => Object.prototype.hasOwnProperty.call(object, name);
 
 /* Scale a total of `answered` items up to `items`, rounding halves up, in exact integers. */

@@ -1,6 +1,7 @@
 /* The FHIR resources a connected site writes, made from what the client saved (see
  * icbt_content/loop/contract.py for every system, and docs/deploying-fhir.md).
  */
+import {has} from "../pagedata.js";
 
 function tagged(loop, resource) {
   return {
@@ -51,7 +52,7 @@ function exerciseAnswer(field, value) {
   if (typeof value !== "string" || value.trim() === "") return null;
   if (field.value === "valueInteger") return /^-?\d+$/.test(value.trim()) ? {valueInteger: Number(value)} : null;
   if (field.value === "valueCoding") {
-    if (!field.labels || !Object.prototype.hasOwnProperty.call(field.labels, value)) return null;
+    if (!has(field.labels, value)) return null;
     return {valueCoding: {system: field.system, code: value, display: field.labels[value]}};
   }
   if (field.value === "valueDate") return /^\d{4}-\d{2}-\d{2}$/.test(value) ? {valueDate: value} : null;
