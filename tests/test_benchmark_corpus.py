@@ -174,11 +174,15 @@ def test_the_one_page_edit_changes_one_page_and_puts_it_back(
 
 SHARING = """
 import os, time
-memory = bytearray(os.urandom(64 * 1024 * 1024))  # resident, and shared with the children
-children = [os.fork() for _ in range(2)]
-if 0 in children:
-    time.sleep(1.5)
-    os._exit(0)
+memory = bytearray(64 * 1024 * 1024)
+memory[::4096] = b"x" * (len(memory) // 4096)  # every page resident, with no copy made
+children = []
+for _ in range(2):
+    child = os.fork()
+    if child == 0:  # shares the 64 MiB with the parent and the other child
+        time.sleep(3)
+        os._exit(0)
+    children.append(child)
 for child in children:
     os.waitpid(child, 0)
 """
