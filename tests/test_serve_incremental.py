@@ -87,9 +87,9 @@ def test_a_failed_rebuild_keeps_the_last_good_site(project: Path, tmp_path: Path
     assert tree(preview.site) == good
 
 
-def _add(text: str, after: str = "") -> Callable[[Path], None]:
+def _add(text: str, after: str = "", path: Path = PAGE) -> Callable[[Path], None]:
     def edit(project: Path) -> None:
-        page = project / PAGE
+        page = project / path
         old = page.read_text()
         page.write_text(old.replace(after, after + text, 1) if after else old + text)
 
@@ -125,11 +125,15 @@ SEQUENCE: list[tuple[str, Callable[[Path], None], int | None]] = [
     ("a sentence (the first rebuild renders the programme)", _add("\nA sentence.\n"), ALL),
     ("another sentence", _add("\nAnother one.\n"), 1),
     ("a sentence in the middle", _add(" Then rest.", "your own pace."), 1),
-    ("a page title", _replace("title: Welcome", "title: Hello there"), ALL),
+    (
+        "a page title (the page, and the next one's link back to it)",
+        _replace("title: Welcome", "title: Hello there"),
+        2,
+    ),
     (
         "a heading's text, its anchor kept",
         _replace("## How it works", "{#how-it-works}\n## How it goes"),
-        ALL,
+        1,
     ),
     ("a broken link", _add("\nSee [this](../practice/02-gone.md).\n"), None),
     (
@@ -212,3 +216,53 @@ def test_a_change_outside_the_programmes_rebuilds_every_programme(
     locale.write_text(locale.read_text() + "\n# a comment\n")
     assert preview.build([locale]).ok
     assert preview.rebuilt == ["demo", "other"]
+
+
+TRANSLATED = Path(__file__).parent / "fixtures" / "i18n" / "project"
+PRACTICE = Path("programmes/demo/modules/practice/01-try-it.md")
+
+
+def _restore(path: Path) -> Callable[[Path], None]:
+    def edit(project: Path) -> None:
+        (project / path).write_bytes((TRANSLATED / path).read_bytes())
+
+    return edit
+
+
+#: Edits made one after another to the preview of a programme translated into French and
+#: Arabic: (what, the edit, pages it renders again in all locales).
+TRANSLATED_SEQUENCE: list[tuple[str, Callable[[Path], None], int]] = [
+    ("a sentence (the first rebuild renders the programme)", _add("\nA sentence.\n"), 3 * ALL),
+    (
+        "another sentence (its module already served in English in fr and ar)",
+        _add("\nAnother one.\n"),
+        3,
+    ),
+    ("the page as translated again: its module in fr and ar again", _restore(PAGE), 1 + 2 + 2),
+    ("a sentence on the practice page", _add("\nA sentence.\n", path=PRACTICE), 3),
+    (
+        "a page title: its module in English in fr and ar, the page after it in English",
+        _replace("title: Welcome", "title: Hello there"),
+        2 + 2 + 2,
+    ),
+]
+
+
+def test_each_kind_of_edit_of_a_translated_programme_gives_a_cold_builds_site(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(TRANSLATED, project)
+    preview = Preview(project, tmp_path / "preview" / "site")
+    assert preview.build().ok
+    for number, (what, edit, rendered) in enumerate(TRANSLATED_SEQUENCE):
+        edit(project)
+        report = preview.build()
+        cold = build_site(project, tmp_path / f"cold-{number}", csp=PREVIEW_CSP)
+        assert [d.format() for d in report.diagnostics] == [d.format() for d in cold.diagnostics], (
+            what
+        )
+        assert report.ok and cold.ok, what
+        assert report.locales == {"demo": ["en-GB", "ar", "fr"]}, what
+        assert tree(preview.site) == tree(tmp_path / f"cold-{number}"), what
+        assert preview.memories["demo"].rendered_pages == rendered, what

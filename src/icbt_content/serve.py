@@ -290,9 +290,8 @@ class Preview:
         for folder in programme_folders(self.project):
             with self._lock:
                 if folder.name not in self.memories:
-                    memory = ProgrammeMemory(folder)
+                    memory = self._memory(folder)
                     memory.rebuild(self.context())
-                    self.memories[folder.name] = memory
 
     def _build(self, changed: Iterable[Path] | None) -> BuildReport:
         self.cache.next_build(self._folders_of(changed))
@@ -321,12 +320,16 @@ class Preview:
             key = self.cache.key(context, folder)
             if self.cache.has(key):
                 continue
-            memory = self.memories.get(folder.name)
-            if memory is None or memory.folder != folder:
-                memory = self.memories[folder.name] = ProgrammeMemory(folder)
-            self.cache.store(key, memory.rebuild(context))
+            self.cache.store(key, self._memory(folder).rebuild(context))
             rebuilt.append(folder.name)
         return rebuilt
+
+    def _memory(self, folder: Path) -> ProgrammeMemory:
+        """The memory of a programme folder's rebuilds (made at its first)."""
+        memory = self.memories.get(folder.name)
+        if memory is None or memory.folder != folder:
+            memory = self.memories[folder.name] = ProgrammeMemory(folder, self.cache.digests)
+        return memory
 
     def _folders_of(self, changed: Iterable[Path] | None) -> set[str] | None:
         """The programme folders holding the ``changed`` files; None when one is elsewhere."""
@@ -347,7 +350,7 @@ class Preview:
     def context(self) -> UnitContext:
         """The context of the programmes' rebuilds, kept while the project's templates are
         unchanged (so the templates are compiled once)."""
-        templates = _stamps(Project(self.project).templates)
+        templates = self.cache.digests.of_folder(Project(self.project).templates)
         if self._context is None or templates != self._templates:
             self._context = UnitContext(self.project, strict=self.strict, csp=PREVIEW_CSP)
             self._templates = templates
@@ -391,18 +394,6 @@ class _BuildsCache(MemoryCache):
         if known not in self._keys:
             self._keys[known] = super().key(context, folder)
         return self._keys[known]
-
-
-def _stamps(folder: Path) -> object:
-    """The name, size and times of every file under ``folder``: changes when one changes."""
-    found = []
-    for root, dirs, names in os.walk(folder, followlinks=True):
-        dirs.sort()
-        for name in sorted(names):
-            with suppress(OSError):
-                info = os.stat(os.path.join(root, name))
-                found.append((root, name, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
-    return tuple(found)
 
 
 def serve(project: Path, *, host: str = "127.0.0.1", port: int = 8000, strict: bool = False) -> int:

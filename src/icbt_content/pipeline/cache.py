@@ -33,6 +33,7 @@ from typing import Any
 from icbt_content.adaptation.crisis import build_date
 from icbt_content.deployment import DEPLOY_FILE
 from icbt_content.diagnostics import Diagnostic, Severity
+from icbt_content.pipeline.digests import FileDigests, file_digest, files_in
 from icbt_content.pipeline.unit import ProgrammeBuild, UnitContext
 from icbt_content.project import LICENSED, LOCALES, PROGRAMMES, TEMPLATES, programme_folders
 from icbt_content.render.site import RenderedFile
@@ -80,23 +81,12 @@ def code_version() -> str:
             version = "-"
         digest.update(f"{name}={version}\n".encode())
     package = Path(__file__).resolve().parents[1]
-    for path in _files(package):
+    for name, path in files_in(package):
         if "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
             continue
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(name.encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
-
-
-def _files(folder: Path) -> list[Path]:
-    """Every file under ``folder``, links followed, in a fixed order."""
-    if not folder.is_dir():
-        return []
-    found: list[Path] = []
-    for root, dirs, names in os.walk(folder, followlinks=True):
-        dirs.sort()
-        found.extend(Path(root) / name for name in sorted(names))
-    return [p for p in found if p.is_file()]
 
 
 @dataclass
@@ -113,10 +103,9 @@ class BuildCache:
     def prepare(self, project: Path) -> None:
         """Read the inputs every unit shares (once per build)."""
         shared: dict[str, bytes] = {}
-        roots = [project / name for name in (*SHARED_FOLDERS, LOCALES)]
-        for root in roots:
-            for path in _files(root):
-                shared[path.relative_to(project).as_posix()] = self._digest(path)
+        for folder in (*SHARED_FOLDERS, LOCALES):
+            for name, path in files_in(project / folder):
+                shared[f"{folder}/{name}"] = self._digest(path)
         deploy = project / DEPLOY_FILE
         if deploy.is_file():
             shared[DEPLOY_FILE] = self._digest(deploy)
@@ -135,13 +124,19 @@ class BuildCache:
         for name, value in self._shared.items():
             if not _belongs_to(name, others):
                 digest.update(name.encode() + b"\0" + value)
-        for path in _files(folder):
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\1")
+        for name, path in files_in(folder):
+            digest.update(name.encode() + b"\1")
             digest.update(self._digest(path))
         return digest.hexdigest()
 
     def _digest(self, path: Path) -> bytes:
-        return _digest(path)
+        return file_digest(path)
+
+    def memory_file(self, folder: Path) -> Path | None:
+        """Where the memory of the last build of a programme folder is kept (see
+        :meth:`~icbt_content.pipeline.incremental.ProgrammeMemory.keep`)."""
+        name = hashlib.sha256(os.fsencode(folder.resolve())).hexdigest()[:16]
+        return self.folder / "memory" / f"{folder.name}-{name}"
 
     def _path(self, key: str) -> Path:
         return self.folder / "units" / key[:2] / key
@@ -188,7 +183,7 @@ class BuildCache:
     def prune(self) -> list[Path]:
         """Remove the least recently used entries until the cache is within its limit."""
         entries: list[tuple[float, int, Path]] = []
-        for path in _files(self.folder / "units"):
+        for _, path in files_in(self.folder / "units"):
             with contextlib.suppress(OSError):
                 info = path.stat()
                 entries.append((info.st_mtime, info.st_size, path))
@@ -212,13 +207,6 @@ def _belongs_to(name: str, others: set[str]) -> bool:
     if len(parts) == 3 and parts[2].endswith(".po"):
         return parts[2][: -len(".po")] in others
     return len(parts) > 3 and parts[2] == "adaptations" and parts[3] in others
-
-
-def _digest(path: Path) -> bytes:
-    try:
-        return hashlib.sha256(path.read_bytes()).digest()
-    except OSError as exc:
-        return f"unreadable: {exc.errno}".encode()
 
 
 def _encode(unit: ProgrammeBuild) -> bytes:
@@ -285,21 +273,14 @@ class MemoryCache(BuildCache):
     def __init__(self) -> None:
         super().__init__(Path(os.devnull))
         self._units: dict[str, tuple[str, ProgrammeBuild]] = {}
-        self._digests: dict[Path, tuple[int, int, bytes]] = {}
+        self.digests = FileDigests()
+        """The files' digests, read again only when a file changed (shared with the rebuilds)."""
 
     def _digest(self, path: Path) -> bytes:
-        """A file's digest, read again only when its size or time of change is not the one
-        seen last (the process watches the files, so a change is seen)."""
-        try:
-            info = path.stat()
-        except OSError:
-            return _digest(path)
-        seen = self._digests.get(path)
-        if seen is not None and seen[:2] == (info.st_mtime_ns, info.st_size):
-            return seen[2]
-        value = _digest(path)
-        self._digests[path] = (info.st_mtime_ns, info.st_size, value)
-        return value
+        return self.digests(path)
+
+    def memory_file(self, folder: Path) -> Path | None:
+        return None  # the process keeps its programmes' memory itself
 
     def has(self, key: str) -> bool:
         return any(stored == key for stored, _ in self._units.values())

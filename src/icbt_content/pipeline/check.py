@@ -3,10 +3,11 @@ output start from."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from icbt_content.authoring.loader import LoadedProgramme, read_programme
+from icbt_content.authoring.loader import LoadedProgramme, PageReader, read_programme
 from icbt_content.diagnostics import ContentError, Diagnostic, diagnostic
 from icbt_content.i18n.localise import LocalisedProgramme, localise
 from icbt_content.localised import load_localised
@@ -31,11 +32,26 @@ class CheckedProgramme:
     """The validate stage's problems of the translated locales, that the source does not have."""
 
 
-def check_programme_in_locales(root: Path, project: Path) -> CheckedProgramme:
-    """Load a programme folder, localise it, then validate it as written and in each locale."""
-    loaded = read_programme(root, project)
+#: The validate stage on a programme as written (:func:`~icbt_content.validate.validate_programme`,
+#: or a preview's, which counts the readability of a page only when its text changed).
+Validator = Callable[[LoadedProgramme], list[Diagnostic]]
+
+
+def check_programme_in_locales(
+    root: Path,
+    project: Path,
+    *,
+    read_page: PageReader | None = None,
+    validate: Validator = validate_programme,
+) -> CheckedProgramme:
+    """Load a programme folder, localise it, then validate it as written and in each locale.
+
+    ``read_page`` and ``validate`` stand in for the load stage's page reader and the validate
+    stage (a preview passes ones that remember what did not change); the result is the same.
+    """
+    loaded = read_programme(root, project, read_page=read_page)
     localised, localise_problems = localise(project, loaded)
-    loaded.diagnostics.extend(validate_programme(loaded))
+    loaded.diagnostics.extend(validate(loaded))
     checked = CheckedProgramme(loaded, localised, localise_problems)
     checked.locale_problems = validate_locales(loaded, localised)
     return checked

@@ -33,6 +33,7 @@ from pathlib import Path
 from icbt_content.diagnostics import diagnostic
 from icbt_content.i18n.translations import forget_translations
 from icbt_content.pipeline.cache import BuildCache
+from icbt_content.pipeline.incremental import ProgrammeMemory
 from icbt_content.pipeline.unit import ProgrammeBuild, Progress, UnitContext, build_programme
 
 #: How workers are started; None is the platform's default. Tests set "spawn" to check that
@@ -60,11 +61,12 @@ def start_pool(workers: int) -> tuple[ProcessPoolExecutor, BaseContext]:
 
 
 @contextmanager
-def shared_when_forked(start: BaseContext) -> Iterator[None]:
-    """Around the first submit to a pool (which starts its workers): when they are forked,
-    keep the garbage collector off the objects that exist, in them and here, so that its
-    collections do not write to the pages the processes share."""
-    if start.get_start_method() != "fork":
+def shared_when_forked(start: BaseContext | None) -> Iterator[None]:
+    """Around the first submit to a pool (which starts its workers; ``start``: how, None for
+    later submits): when they are forked, keep the garbage collector off the objects that
+    exist, in them and here, so that its collections do not write to the pages the processes
+    share."""
+    if start is None or start.get_start_method() != "fork":
         yield
         return
     gc.freeze()
@@ -90,12 +92,27 @@ def watch_parent(parent: int) -> None:
 
 
 def build_unit(
-    context: UnitContext, folder: Path, *, render: bool = True, progress: Progress | None = None
+    context: UnitContext,
+    folder: Path,
+    *,
+    render: bool = True,
+    progress: Progress | None = None,
+    memory: Path | None = None,
 ) -> ProgrammeBuild:
     """Build one programme (:func:`~icbt_content.pipeline.unit.build_programme`), then let go of
-    what only it needed, so a process's memory does not grow with the programmes it built."""
+    what only it needed, so a process's memory does not grow with the programmes it built.
+
+    With ``memory`` (a file of the cache), the programme is rebuilt from the memory of its last
+    build kept there (:mod:`~icbt_content.pipeline.incremental`: only what changed is parsed
+    and rendered again), which is then kept for the next build."""
     try:
-        return build_programme(context, folder, render=render, progress=progress)
+        if memory is None or not render:
+            return build_programme(context, folder, render=render, progress=progress)
+        kept = ProgrammeMemory.kept(memory, folder)
+        unit = kept.rebuild(context)
+        kept.keep(memory)
+        _progress(progress, unit)
+        return unit
     finally:
         forget_translations()
 
@@ -132,7 +149,8 @@ def units_in_order(
             key = cache.key(context, folder) if cache is not None else None
             unit = _from_cache(cache, key, progress) if render else _checked(cache, key)
             if unit is None:
-                unit = build_unit(context, folder, render=render, progress=progress)
+                memory = cache.memory_file(folder) if cache is not None else None
+                unit = build_unit(context, folder, render=render, progress=progress, memory=memory)
                 _store(cache, key if render else None, unit)
             render = render and unit.passed
             yield unit
@@ -164,12 +182,12 @@ def _in_workers(
             if key is not None and cache is not None and cache.has(key):
                 pending.append((folder, key, None))
                 continue
+            start: BaseContext | None = None  # how the workers start, at the first submit
             if pool is None:
                 pool, start = start_pool(workers)
-                with shared_when_forked(start):
-                    future = pool.submit(build_unit, context, folder, render=render)
-            else:
-                future = pool.submit(build_unit, context, folder, render=render)
+            memory = cache.memory_file(folder) if cache is not None else None
+            with shared_when_forked(start):
+                future = pool.submit(build_unit, context, folder, render=render, memory=memory)
             pending.append((folder, key, future))
 
     finished = False
@@ -180,7 +198,10 @@ def _in_workers(
             if future is None:
                 unit = _from_cache(cache, key, progress)
                 if unit is None:  # unreadable after all: build it here
-                    unit = build_unit(context, folder, render=render, progress=progress)
+                    memory = cache.memory_file(folder) if cache is not None else None
+                    unit = build_unit(
+                        context, folder, render=render, progress=progress, memory=memory
+                    )
                     _store(cache, key, unit)
             else:
                 try:

@@ -9,21 +9,21 @@ keep it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from jinja2 import TemplateError
 
-from icbt_content.authoring.loader import LoadedProgramme, relative
+from icbt_content.authoring.loader import LoadedProgramme, PageReader, relative
 from icbt_content.deployment import load_deployment
 from icbt_content.diagnostics import Diagnostic, Diagnostics
 from icbt_content.i18n.gate import catalog_currency
 from icbt_content.i18n.localise import LocalisedProgramme
 from icbt_content.inputs import files_under
 from icbt_content.loop.connected_site import site_csp
-from icbt_content.pipeline.check import check_programme_in_locales
+from icbt_content.pipeline.check import CheckedProgramme, Validator, check_programme_in_locales
 from icbt_content.pipeline.collector import fewer_collections
 from icbt_content.pipeline.media import media_problem
 from icbt_content.render.assets import find_external_resources
@@ -35,6 +35,7 @@ from icbt_content.render.therapist import TherapistGuide
 from icbt_content.render.unique_ids import duplicate_ids
 from icbt_content.safety.release import signed_release
 from icbt_content.sitemap import SiteMap, crisis_path, home_path
+from icbt_content.validate import validate_programme
 
 #: Called as pages are rendered: (programme id, locale, pages done, pages in total).
 Progress = Callable[[str, str, int, int], None]
@@ -83,6 +84,19 @@ class UnitContext:
         return {**self.__dict__, "_env": None}
 
 
+class RenderStage(Protocol):
+    """The render stage of a programme that passed the load and validate stages: puts its
+    files in ``result`` (each locale's keep-a-copy made) and the problems found in them."""
+
+    def __call__(
+        self,
+        context: UnitContext,
+        checked: CheckedProgramme,
+        result: ProgrammeBuild,
+        progress: Progress | None,
+    ) -> None: ...
+
+
 @fewer_collections()
 def build_programme(
     context: UnitContext,
@@ -90,16 +104,21 @@ def build_programme(
     *,
     render: bool = True,
     progress: Progress | None = None,
+    read_page: PageReader | None = None,
+    validate: Validator = validate_programme,
+    render_stage: RenderStage | None = None,
 ) -> ProgrammeBuild:
     """Build one programme folder: load, localise, validate, render, check what was rendered.
 
     Nothing is rendered when the programme fails the load and validate stages (or when
     ``render`` is False, because another programme failed them): its locales are then checked
-    without rendering, as ``icbt check`` does.
+    without rendering, as ``icbt check`` does. ``read_page``, ``validate`` and ``render_stage``
+    stand in for the stages' own (a preview passes ones that redo only what changed; see
+    :mod:`icbt_content.pipeline.incremental`): the result is the same.
     """
     project = context.project
     result = ProgrammeBuild(folder=folder.name)
-    checked = check_programme_in_locales(folder, project)
+    checked = check_programme_in_locales(folder, project, read_page=read_page, validate=validate)
     loaded = checked.loaded
     validated = Diagnostics([*loaded.diagnostics, *checked.locale_problems])
     result.checked.extend(loaded.diagnostics)
@@ -107,26 +126,44 @@ def build_programme(
         result.programme = loaded.programme.id
     result.passed = loaded.programme is not None and not validated.fails(context.strict)
     if result.passed and render:
-        for rendered in _rendered_files(context, loaded, checked.localised, result, progress):
-            result.rendered.extend(find_external_resources({rendered.path: rendered.content}))
-            result.rendered.extend(duplicate_ids(rendered.path, rendered.content, rendered.source))
-            result.files.append(rendered)
-        result.files = with_copies(result.files)  # each locale's "Keep a copy", from its pages
+        (render_stage or render_programme)(context, checked, result, progress)
     result.checked.extend(checked.localise_problems)
     result.checked.extend(checked.locale_problems)
     result.checked.extend(catalog_currency(project, [loaded]))
     return result
 
 
-def _rendered_files(
+def render_programme(
+    context: UnitContext,
+    checked: CheckedProgramme,
+    result: ProgrammeBuild,
+    progress: Progress | None,
+) -> None:
+    """The render stage of a programme (a :class:`RenderStage`): every file, then each
+    locale's keep-a-copy made from its pages."""
+    for rendered in rendered_files(context, checked.loaded, checked.localised, result, progress):
+        result.rendered.extend(problems_of(rendered))
+        result.files.append(rendered)
+    result.files = with_copies(result.files)
+
+
+def problems_of(file: RenderedFile) -> list[Diagnostic]:
+    """The problems the build finds in one rendered file."""
+    return [
+        *find_external_resources({file.path: file.content}),
+        *duplicate_ids(file.path, file.content, file.source),
+    ]
+
+
+def rendered_files(
     context: UnitContext,
     item: LoadedProgramme,
     localised: list[LocalisedProgramme],
     result: ProgrammeBuild,
     progress: Progress | None,
 ) -> Iterator[RenderedFile]:
-    """The render stage of one programme: its pages in each locale, then its media. Render
-    problems go to ``result.rendered``."""
+    """The files of one programme: its pages in each locale, then its media (each locale's
+    keep-a-copy not yet made). Problems of rendering go to ``result.rendered``."""
     assert item.programme is not None
     project = context.project
     renderers = programme_renderers(context, item, localised)
@@ -137,7 +174,7 @@ def _rendered_files(
         total = sum(len(m.pages) for m in renderer.programme.modules)
         done = 0
         try:
-            for rendered in _programme_files(renderer):
+            for rendered in locale_files(renderer):
                 yield rendered
                 if rendered.kind == "page":
                     done += 1
@@ -207,10 +244,13 @@ def programme_renderers(
     ]
 
 
-def _programme_files(renderer: ProgrammeRenderer) -> Iterator[RenderedFile]:
+def locale_files(
+    renderer: ProgrammeRenderer, pages: Collection[tuple[int, int]] | None = None
+) -> Iterator[RenderedFile]:
     """The render stage of one programme in one locale: the clients' pages, a connected site's
-    own pages, then the therapist guide."""
-    yield from renderer.render()
+    own pages, then the therapist guide; with ``pages``, of the modules' pages only those at
+    these (module index, page index)."""
+    yield from renderer.render(pages)
     if renderer.service is not None:
         yield from connected_pages(renderer)
     yield from TherapistGuide(renderer).render()

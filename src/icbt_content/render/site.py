@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, partial
 from importlib import resources
@@ -419,24 +419,44 @@ class ProgrammeRenderer:
 
     # -- pages ----------------------------------------------------------------------------------
 
-    def render(self) -> Iterator[RenderedFile]:
+    def render(self, pages: Collection[tuple[int, int]] | None = None) -> Iterator[RenderedFile]:
         """Every page of this programme in this locale for clients (a connected site's own pages
         are :func:`~icbt_content.render.connected.connected_pages`, the therapist guide is
-        :class:`~icbt_content.render.therapist.TherapistGuide`)."""
+        :class:`~icbt_content.render.therapist.TherapistGuide`); with ``pages``, of the
+        modules' pages only those at these (module index, page index)."""
         yield self.home()
         yield self.crisis()
         yield self.answers()
         if self.programme.check_in is not None and self.programme.weekly:
             yield self._renderer_of(CHECK_IN_UNIT).check_in_page()
-        modules = self.programme.modules
-        for m_index, module in enumerate(modules):
-            renderer, shown = self, module
-            if self._fallback is not None and self.fallback and module.id in self.fallback.modules:
-                renderer = self._fallback
-                shown = renderer.programme.find_module(module.id) or module
+        for m_index in range(len(self.programme.modules)):
+            only = None if pages is None else {p for m, p in pages if m == m_index}
+            yield from self.module_files(m_index, only)
+
+    def module_files(
+        self, m_index: int, pages: Collection[int] | None = None, *, module_page: bool = True
+    ) -> Iterator[RenderedFile]:
+        """The page of the module at ``m_index`` (unless not ``module_page``) and its pages, as
+        :meth:`render` makes them; with ``pages``, only the pages at those indexes."""
+        renderer, shown = self.served_module(m_index)
+        if module_page:
             yield renderer.module_page(shown, m_index)
-            for p_index, page in enumerate(shown.pages):
+        for p_index, page in enumerate(shown.pages):
+            if pages is None or p_index in pages:
                 yield renderer.content_page(shown, m_index, page, p_index)
+
+    def served_module(self, m_index: int) -> tuple[ProgrammeRenderer, Module]:
+        """The module at ``m_index`` as served, and the renderer of its pages: the source
+        locale's when it is served whole in it."""
+        module = self.programme.modules[m_index]
+        renderer = self._renderer_of(module.id)
+        if renderer is self:
+            return self, module
+        return renderer, renderer.programme.find_module(module.id) or module
+
+    def reading_order(self) -> list[tuple[Module, Page]]:
+        """Every page in the order a client reads them."""
+        return self._reading_order[0]
 
     def _renderer_of(self, unit: str) -> ProgrammeRenderer:
         """The renderer of a unit: the fallback one when it is served in the source locale."""

@@ -1,0 +1,147 @@
+"""The command line's rebuild after an edit: a programme the cache does not have is rebuilt from
+the memory of its last build kept in the cache (only the pages that changed are parsed and
+rendered again), byte for byte what a build without the cache makes."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from icbt_content import build_site
+from icbt_content.pipeline import cache as cache_module
+from icbt_content.pipeline.build import BuildReport
+from icbt_content.pipeline.cache import BuildCache
+from icbt_content.pipeline.incremental import ProgrammeMemory
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PAGE = Path("programmes/demo/modules/start/01-welcome.md")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The i18n fixture: programme demo in en-GB, fr and ar."""
+    target = tmp_path / "project"
+    shutil.copytree(FIXTURES / "i18n" / "project", target)
+    return target
+
+
+def _edit(old: str, new: str, path: Path = PAGE) -> Callable[[Path], None]:
+    def edit(project: Path) -> None:
+        file = project / path
+        assert old in file.read_text()
+        file.write_text(file.read_text().replace(old, new, 1))
+
+    return edit
+
+
+def _each(*edits: Callable[[Path], None]) -> Callable[[Path], None]:
+    def edit(project: Path) -> None:
+        for one in edits:
+            one(project)
+
+    return edit
+
+
+def _catalog(project: Path) -> None:
+    catalog = project / "locales" / "fr" / "demo.po"
+    text = catalog.read_text()
+    catalog.write_text(text.replace("Programme de démonstration", "Programme d'essai", 1))
+
+
+#: Edits made one after another: (what, the edit, pages rendered again, or None when the build
+#: fails).
+SEQUENCE: list[tuple[str, Callable[[Path], None], int | None]] = [
+    (
+        "a sentence (its module in English in fr and ar)",
+        _edit("your own pace.", "your own pace. Take a break."),
+        1 + 2 + 2,
+    ),
+    ("another sentence", _edit("Take a break.", "Take a break. Then go on."), 3),
+    ("a page title", _edit("title: Welcome", "title: Hello there"), 6),
+    ("a broken link", _edit("01-try-it.md#", "02-gone.md#"), None),
+    (
+        "the link fixed, a sentence more (the last good site differs)",
+        _each(_edit("02-gone.md#", "01-try-it.md#"), _edit("Then go on.", "Then rest.")),
+        3,
+    ),
+    ("a catalog (every page again)", _catalog, 9),
+]
+
+
+def _rendered(cache: Path, project: Path) -> int:
+    folder = project / "programmes" / "demo"
+    file = BuildCache(cache).memory_file(folder)
+    assert file is not None
+    return ProgrammeMemory.kept(file, folder).rendered_pages
+
+
+def _build(project: Path, out: Path, cache: Path | None, jobs: int = 1) -> BuildReport:
+    return build_site(project, out, cache=BuildCache(cache) if cache else None, jobs=jobs)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_each_edit_rebuilds_from_the_memory_as_a_cold_build(
+    jobs: int, project: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    assert _build(project, tmp_path / "first", cache, jobs).ok
+    assert _rendered(cache, project) == 9, "the first build renders and keeps every page"
+    for number, (what, edit, rendered) in enumerate(SEQUENCE):
+        edit(project)
+        warm = _build(project, tmp_path / f"warm-{number}", cache, jobs)
+        cold = _build(project, tmp_path / f"cold-{number}", None)
+        assert [d.format() for d in warm.diagnostics] == [d.format() for d in cold.diagnostics]
+        assert warm.ok == cold.ok == (rendered is not None), what
+        assert warm.cached == 0, what
+        if rendered is None:
+            continue
+        assert tree(tmp_path / f"warm-{number}") == tree(tmp_path / f"cold-{number}"), what
+        assert _rendered(cache, project) == rendered, what
+
+
+def _damage(file: Path) -> None:
+    data = bytearray(file.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    file.write_bytes(bytes(data))
+
+
+def _other_code(file: Path) -> None:
+    real = cache_module.code_version()
+    cache_module.code_version = lambda: real + "-next"  # type: ignore[assignment]
+
+
+#: What may befall a kept memory; the next build renders the whole programme.
+MISHAPS: dict[str, Callable[[Path], None]] = {
+    "damaged": _damage,
+    "cut short": lambda file: file.write_bytes(file.read_bytes()[:100]),
+    "removed": lambda file: file.unlink(),
+    "kept by other code": _other_code,
+}
+
+
+@pytest.mark.parametrize("mishap", sorted(MISHAPS))
+def test_a_memory_that_cannot_be_used_is_built_again(
+    mishap: str, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "code_version", cache_module.code_version)
+    cache = tmp_path / "cache"
+    assert _build(project, tmp_path / "first", cache).ok
+    file = BuildCache(cache).memory_file(project / "programmes" / "demo")
+    assert file is not None and file.is_file()
+    MISHAPS[mishap](file)
+    _edit("your own pace.", "your own pace. Take a break.")(project)
+    warm = _build(project, tmp_path / "warm", cache)
+    assert warm.ok and _rendered(cache, project) == 9
+    assert _build(project, tmp_path / "cold", None).ok
+    assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
