@@ -4,6 +4,8 @@ rendered again), byte for byte what a build without the cache makes."""
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 
 from icbt_content import build_site
 from icbt_content.pipeline import cache as cache_module
+from icbt_content.pipeline import incremental
 from icbt_content.pipeline.build import BuildReport
 from icbt_content.pipeline.cache import BuildCache
 from icbt_content.pipeline.incremental import ProgrammeMemory
@@ -145,3 +148,47 @@ def test_a_memory_that_cannot_be_used_is_built_again(
     assert warm.ok and _rendered(cache, project) == 9
     assert _build(project, tmp_path / "cold", None).ok
     assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
+
+
+class _Trap:
+    """Unpickling this runs :func:`_sprung`: a memory that would run code when read."""
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return (_sprung, ())
+
+
+SPRUNG: list[bool] = []
+
+
+def _sprung() -> None:
+    SPRUNG.append(True)
+
+
+def test_a_memory_not_signed_with_the_users_key_is_never_unpickled(
+    project: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    assert _build(project, tmp_path / "first", cache).ok
+    file = BuildCache(cache).memory_file(project / "programmes" / "demo")
+    assert file is not None and file.is_file()
+    # A cache folder written by someone else: the right head, a checksum, a payload that runs code.
+    payload = pickle.dumps(_Trap())
+    head = incremental._memory_head()
+    file.write_bytes(head + hashlib.sha256(payload).digest() + payload)
+    _edit("your own pace.", "your own pace. Take a break.")(project)
+    warm = _build(project, tmp_path / "warm", cache)
+    assert SPRUNG == []
+    assert warm.ok and _rendered(cache, project) == 9
+    assert _build(project, tmp_path / "cold", None).ok
+    assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
+
+
+def test_the_signing_key_is_the_users_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    key = cache_module.signing_key()
+    file = tmp_path / "xdg" / "icbt-content" / "signing-key"
+    assert key is not None and len(key) == 32 and file.read_bytes() == key
+    assert file.stat().st_mode & 0o077 == 0
+    assert cache_module.signing_key() == key

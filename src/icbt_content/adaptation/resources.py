@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -44,10 +45,7 @@ class LocaleInfo:
 
     def format_number(self, number: float) -> str:
         """A number as the locale writes it (CLDR digits and separators)."""
-        try:
-            return format_decimal(number, locale=self.babel)
-        except (ValueError, UnknownLocaleError):
-            return str(number)
+        return _format_number(self.code, number)
 
     def language_name(self, code: str) -> str:
         """The name of another locale's language, in this locale's language."""
@@ -55,6 +53,15 @@ class LocaleInfo:
             return Locale.parse(code, sep="-").get_language_name(self.babel) or code
         except (ValueError, UnknownLocaleError):
             return code
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _format_number(code: str, number: float) -> str:
+    # Memoised: every page writes its place in the programme ("page 3 of 12") with it.
+    try:
+        return format_decimal(number, locale=Locale.parse(code, sep="-"))
+    except (ValueError, UnknownLocaleError):
+        return str(number)
 
 
 def is_locale_code(code: str) -> bool:

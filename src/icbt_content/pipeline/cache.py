@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import marshal
 import os
+import secrets
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -48,12 +49,36 @@ _MAGIC = b"icbt-cache 1\n"
 _FORMAT = 1
 
 
-def default_cache_dir(project: Path) -> Path:
-    """Where the cache of ``project`` lives unless given: the user's cache folder."""
+def _user_cache_root() -> Path:
+    """The user's own cache folder for this package (``$XDG_CACHE_HOME`` or ``~/.cache``)."""
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
     root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / "icbt-content"
+
+
+def default_cache_dir(project: Path) -> Path:
+    """Where the cache of ``project`` lives unless given: the user's cache folder."""
     digest = hashlib.sha256(os.fsencode(project.resolve())).hexdigest()[:16]
-    return root / "icbt-content" / digest
+    return _user_cache_root() / digest
+
+
+def signing_key() -> bytes | None:
+    """This user's secret key for signing what the cache keeps that is read back as Python
+    objects (a programme's memory), made on first use and readable by the user alone; None
+    when it cannot be made or read. It lives outside any ``--cache-dir``, so a cache folder
+    someone else wrote (committed to a repository, say) cannot carry a key that its own
+    files are signed with."""
+    file = _user_cache_root() / "signing-key"
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            handle = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(secrets.token_bytes(32))
+        key = file.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == 32 else None
 
 
 def cache_folder_problem(folder: Path, project: Path, out: Path) -> str | None:

@@ -20,7 +20,7 @@ result is what ``build_programme`` gives, byte for byte. ``icbt serve`` holds th
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import hmac
 import os
 import pickle
 import tempfile
@@ -196,8 +196,11 @@ class ProgrammeMemory:
             return cls(folder)
         head = _memory_head()
         payload = data[len(head) + 32 :]
-        if not data.startswith(head) or hashlib.sha256(payload).digest() != data[len(head) :][:32]:
+        signature = _signature(payload)
+        if not data.startswith(head) or signature is None:
             return cls(folder)
+        if not hmac.compare_digest(signature, data[len(head) :][:32]):
+            return cls(folder)  # damaged, or not signed with this user's key: never unpickled
         try:
             memory = pickle.loads(payload)
         except Exception:  # a damaged file is only a slower build
@@ -210,7 +213,10 @@ class ProgrammeMemory:
         """Keep this memory in ``file`` for the next process that builds the programme
         (written atomically; a memory that cannot be written is only a slower build)."""
         payload = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
-        data = _memory_head() + hashlib.sha256(payload).digest() + payload
+        signature = _signature(payload)
+        if signature is None:
+            return
+        data = _memory_head() + signature + payload
         with contextlib.suppress(OSError):
             file.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=file.parent)
@@ -490,6 +496,13 @@ def _page_names(loaded: LoadedProgramme, folder: Path) -> list[tuple[str, str]]:
             if page.source is not None:
                 found.append((module.id, page.source.file.rsplit("/", 1)[-1]))
     return found
+
+
+def _signature(payload: bytes) -> bytes | None:
+    """``payload`` signed with the user's key (a memory is unpickled only when its signature
+    is right); None when there is no key."""
+    key = build_cache.signing_key()
+    return None if key is None else hmac.digest(key, payload, "sha256")
 
 
 def _memory_head() -> bytes:

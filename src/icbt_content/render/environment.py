@@ -353,6 +353,16 @@ def _identity(text: str) -> str:
     return text
 
 
+def is_package_template(env: Environment, name: str) -> bool:
+    """Whether ``env`` reads the template ``name`` from the package, not from a project's
+    ``templates/`` (a template of the package may be rendered once for many pages)."""
+    try:
+        filename = env.get_template(name).filename
+    except TemplateError:  # reported where the page renders it
+        return False
+    return filename is not None and Path(filename).resolve() == _PACKAGE_TEMPLATES / name
+
+
 # -- diagnostics -----------------------------------------------------------------------------
 
 

@@ -36,6 +36,7 @@ from icbt_content.model.deployment import Deployment
 from icbt_content.model.measure import Measure
 from icbt_content.model.programme import CHECK_IN_UNIT, Module, Page, Programme
 from icbt_content.render.answers_contents import answers_contents
+from icbt_content.render.environment import is_package_template
 from icbt_content.render.language import PageLanguage, SourceLanguage, lang_attrs
 from icbt_content.render.recall import render_recall
 from icbt_content.render.records import (
@@ -124,6 +125,9 @@ class SafetyText:
     in the reader's language."""
 
 
+#: A page id no page has (ids start with a letter): where a module's nav is seen from.
+_NO_PAGE = "_"
+
 #: The folders of a connected site's own pages, in each locale.
 CONNECT = "connect"
 MESSAGES = "messages"
@@ -187,6 +191,7 @@ class ProgrammeRenderer:
         self.signed_off = signed_off
         """The date (YYYY-MM-DD) this version was signed off; None for a draft."""
         self.fallback = fallback
+        self._module_navs: dict[str, tuple[list[dict[str, Any]], str]] = {}
         self._fallback = (
             ProgrammeRenderer(
                 env,
@@ -263,10 +268,33 @@ class ProgrammeRenderer:
             "service": self.service,
             "crisis_lines": self.reader_locale.resources.crisis,
             "page_data": self.page_data(urls, page_key=page_key, module_id=module_id),
+            "script_messages": self.script_messages,
             "script_modules": script_modules(),
             "check_in": check_in,
             "signed_off": self.locale.format_date(self.signed_off) if self.signed_off else "",
         }
+
+    @cached_property
+    def script_messages(self) -> Markup:
+        """The interface messages of the site's scripts (``script_messages.html``), the same on
+        every page: rendered once. Empty when a project overrides it or ``script_data.html``:
+        each page then renders its own, as the project's template may read the page's data."""
+        names = ("script_data.html", "script_messages.html")
+        if not all(is_package_template(self.env, name) for name in names):
+            return Markup("")
+        template = self.env.get_template("script_messages.html")
+        return Markup(
+            template.render(
+                locale=self.locale,
+                programme=self.shown_programme,
+                _=self._,
+                pgettext=partial(pgettext, self._),
+                plural_forms=partial(plural_forms, self._, self.locale.code),
+                safety=self.safety,
+                connection=self.connection,
+                service=self.service,
+            )
+        )
 
     def language_links(self, here: str) -> list[Language]:
         """Each language, linked to this page in it when it has the page, else to its home."""
@@ -416,6 +444,63 @@ class ProgrammeRenderer:
                 }
             )
         return items
+
+    def content_nav(
+        self, here: str, module: Module, page: Page
+    ) -> tuple[list[dict[str, Any]], Markup | None]:
+        """A content page's nav: its data, and its HTML when made once for the module's pages.
+
+        Every page of a module lies one folder below it, so each link in the nav is the same
+        from all of them but the page's own: the nav is made once per module as seen from a
+        page no module has, then the page's own link is pointed at itself and marked current.
+        The HTML is None (each page renders ``nav.html`` itself) when a project overrides a
+        template involved, or when the page's link is not found exactly once.
+        """
+        if not self._nav_once:
+            return self.nav(here, module, page), None
+        items, html = self._module_nav(module)
+        key = f"{module.id}/{page.id}"
+        url = self.url(here, page_path(self.code, module.id, page.id))
+        shown: list[dict[str, Any]] = []
+        seen = ""
+        for item in items:
+            if item["current"]:
+                pages = []
+                for entry in item["pages"]:
+                    if entry["key"] == key:
+                        seen = entry["url"]
+                        entry = {**entry, "url": url, "current": True}
+                    pages.append(entry)
+                item = {**item, "pages": pages}
+            shown.append(item)
+        link = str(Markup('<li data-page-key="{}"><a href="{}">').format(key, seen))
+        if html.count(link) != 1:
+            return shown, None
+        marked = Markup('<li data-page-key="{}"><a href="{}" aria-current="page">').format(key, url)
+        return shown, Markup(html.replace(link, str(marked)))
+
+    @cached_property
+    def _nav_once(self) -> bool:
+        """Whether a content page's nav may be made once per module: the package's templates
+        and this class's addresses (a subclass may place pages otherwise)."""
+        names = ("base.html", "page.html", "nav.html")
+        return (
+            all(is_package_template(self.env, name) for name in names)
+            and type(self).url is ProgrammeRenderer.url
+            and type(self).site_path is ProgrammeRenderer.site_path
+        )
+
+    def _module_nav(self, module: Module) -> tuple[list[dict[str, Any]], str]:
+        """The nav of a module's pages as seen from a page the module does not have."""
+        found = self._module_navs.get(module.id)
+        if found is None:
+            here = self.site_path(page_path(self.code, module.id, _NO_PAGE))
+            items = self.nav(here, module, None)
+            context = self.common(here, "", module_id=module.id)
+            context.update(nav=items, module=module, page=module.pages[0])
+            found = (items, self.env.get_template("nav.html").render(context))
+            self._module_navs[module.id] = found
+        return found
 
     # -- pages ----------------------------------------------------------------------------------
 
@@ -577,7 +662,6 @@ class ProgrammeRenderer:
         context.update(
             module=module,
             page=page,
-            nav=self.nav(here, module, page),
             notice=self.notices.get(module.id, ""),
             position={
                 "module": m_index + 1,
@@ -588,6 +672,9 @@ class ProgrammeRenderer:
             prev=self._neighbour(here, module, m_index, p_index, -1),
             next=self._neighbour(here, module, m_index, p_index, +1),
         )
+        context["nav"], nav_html = self.content_nav(here, module, page)
+        if nav_html:
+            context["nav_html"] = nav_html
         context["blocks"] = [self.block(b, here, source, context) for b in page.blocks]
         return self._file(here, "page.html", context, source)
 
