@@ -230,7 +230,8 @@ def measure(groups: list[list[Job]], repeat: int, timeout: float, logs: Path) ->
                 result.samples.append(sample)
                 say(
                     f"[{round_number}/{repeat}] {job.key}: {sample.wall:.2f} s wall, "
-                    f"{sample.cpu:.2f} s CPU, {sample.tree_rss_mib:.0f} MiB"
+                    f"{sample.cpu:.2f} s CPU, tree {sample.tree_rss_mib:.0f} MiB RSS, "
+                    f"{sample.tree_pss_mib:.0f} MiB PSS"
                 )
     return list(results.values())
 
