@@ -5,9 +5,10 @@
     python3 benchmarks/run.py --sizes 1000 --locales 0,1,4 --shapes all --json results.json
 
 Generates a seeded corpus of ~1,000-word pages (headings, lists, tables, links) as an icbt
-project (translated locales made by icbt's own extract and init functions and a fake translator), an MkDocs
-project and a Hugo site; builds each in a fresh process, interleaved (A B C A B C...), --repeat
-times; prints the median wall and CPU time, peak memory and the ratios issue 16 sets targets for.
+project (translated locales made by icbt's own extract and init functions and a fake
+translator), an MkDocs project and a Hugo site; builds each in a fresh process, interleaved
+(A B C A B C...), --repeat times; prints the median wall and CPU time, peak memory and the
+ratios issue 16 sets targets for.
 Run it with the Python of an environment where icbt-content is installed.
 """
 
