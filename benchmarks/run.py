@@ -5,9 +5,10 @@
     python3 benchmarks/run.py --sizes 1000 --locales 0,1,4 --shapes all --json results.json
 
 Generates a seeded corpus of ~1,000-word pages (headings, lists, tables, links) as an icbt
-project (translated locales made with 'icbt i18n extract/init' and a fake translator), an MkDocs
-project and a Hugo site; builds each in a fresh process, interleaved (A B C A B C...), --repeat
-times; prints the median wall and CPU time, peak memory and the ratios issue 16 sets targets for.
+project (translated locales made by icbt's own extract and init functions and a fake
+translator), an MkDocs project and a Hugo site; builds each in a fresh process, interleaved
+(A B C A B C...), --repeat times; prints the median wall and CPU time, peak memory and the
+ratios issue 16 sets targets for.
 Run it with the Python of an environment where icbt-content is installed.
 """
 
@@ -230,7 +231,8 @@ def measure(groups: list[list[Job]], repeat: int, timeout: float, logs: Path) ->
                 result.samples.append(sample)
                 say(
                     f"[{round_number}/{repeat}] {job.key}: {sample.wall:.2f} s wall, "
-                    f"{sample.cpu:.2f} s CPU, {sample.tree_rss_mib:.0f} MiB"
+                    f"{sample.cpu:.2f} s CPU, tree {sample.tree_rss_mib:.0f} MiB RSS, "
+                    f"{sample.tree_pss_mib:.0f} MiB PSS"
                 )
     return list(results.values())
 

@@ -22,9 +22,10 @@ from benchkit.locales import LOCALES
 from benchkit.measure import run_measured
 from benchkit.prepare import prepare
 from benchkit.tools import Settings, ceiling_jobs, icbt_jobs, mkdocs_jobs
-from benchkit.translate import fake_translate
+from benchkit.translate import fake_translate, po_text, translate_project
 
 from icbt_content.authoring.documents import MAX_FILE_BYTES
+from icbt_content.i18n.catalog import Catalog, Entry, read_po
 from icbt_content.i18n.checks import check_message
 from icbt_content.limits import MAX_HEADINGS
 
@@ -88,6 +89,62 @@ def test_the_corpus_is_the_same_every_time(tmp_path: Path) -> None:
     assert len(words) == 10 and min(words) > 900
 
 
+def test_the_translated_catalogs_are_the_same_every_time_and_with_any_number_of_workers(
+    tmp_path: Path,
+) -> None:
+    made = {}
+    for jobs in (1, 2):
+        project = tmp_path / f"jobs-{jobs}"
+        write_sources(SHAPE, project, None, None)
+        assert translate_project(project, LOCALES[:2], REPO, jobs=jobs) > 0
+        folder = project / "locales"
+        made[jobs] = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*.po*")}
+    assert made[1] == made[2]
+    # A template and a catalog per locale, for the programme and for the interface.
+    assert len(made[1]) == 2 * 3
+
+
+def _fields(entry: Entry) -> tuple[object, ...]:
+    return (
+        entry.msgid,
+        entry.msgstr,
+        entry.context,
+        entry.msgid_plural,
+        entry.plurals,
+        entry.notes,
+        entry.comments,
+        entry.locations,
+        entry.flags,
+        entry.obsolete,
+    )
+
+
+def test_catalogs_written_without_wrapping_read_back_as_they_were() -> None:
+    long = "A long line that a wrapping writer would cut in two, " * 4
+    catalog = Catalog(
+        header=[("Language", "fr_FR"), ("Plural-Forms", "nplurals=2; plural=(n > 1);")],
+        header_comments=["Translations into French."],
+        entries=[
+            Entry(msgid=long, msgstr=fake_translate(long), notes=["a note"], locations=["a:1"]),
+            Entry(msgid='Two\nlines with "quotes"\tand\n', msgstr="Twó\nlínés\n", context="c"),
+            Entry(
+                msgid="{count} step",
+                msgid_plural="{count} steps",
+                plurals={0: "{count} stép", 1: "{count} stéps"},
+                flags={"python-brace-format"},
+            ),
+            Entry(msgid="Gone", msgstr="Góné", comments=["translator"], obsolete=True),
+        ],
+    )
+    text = po_text(catalog)
+    back, problems = read_po(text)
+    assert problems == []
+    assert back.header == catalog.header
+    assert back.header_comments == catalog.header_comments
+    assert [_fields(e) for e in back.entries] == [_fields(e) for e in catalog.entries]
+    assert max(len(line) for line in text.split("\n")) > 200  # one line, not wrapped
+
+
 def test_mkdocs_and_the_ceiling_build_the_same_pages(corpus: Layouts, tmp_path: Path) -> None:
     settings = Settings(scratch=tmp_path)
     markdown = len(list(corpus.docs.rglob("*.md")))
@@ -113,6 +170,32 @@ def test_the_one_page_edit_changes_one_page_and_puts_it_back(
     assert "This sentence was added" in changed[0].read_text(encoding="utf-8")
     edit.cleanup()
     assert all(p.read_bytes() == text for p, text in before.items())
+
+
+SHARING = """
+import os, time
+memory = bytearray(64 * 1024 * 1024)
+memory[::4096] = b"x" * (len(memory) // 4096)  # every page resident, with no copy made
+children = []
+for _ in range(2):
+    child = os.fork()
+    if child == 0:  # shares the 64 MiB with the parent and the other child
+        time.sleep(3)
+        os._exit(0)
+    children.append(child)
+for child in children:
+    os.waitpid(child, 0)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs smaps_rollup")
+def test_tree_pss_counts_memory_shared_by_forked_children_once(tmp_path: Path) -> None:
+    sample = run_measured([sys.executable, "-c", SHARING], tmp_path, timeout=60)
+    # Three processes map the same 64 MiB: their resident sets count it three times, their
+    # proportional sets once.
+    assert sample.tree_rss_mib > 3 * 64
+    assert 64 < sample.tree_pss_mib < 2 * 64
+    assert sample.peak_rss_mib < sample.tree_rss_mib
 
 
 def test_a_page_of_40000_duplicate_headings_is_not_refused_for_its_size() -> None:

@@ -3,8 +3,11 @@ one process, in the same order, and a worker that dies is reported, not waited f
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,6 +113,50 @@ def test_an_error_in_a_worker_is_raised_here(
 def test_jobs_must_be_a_whole_number(value: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["build", "--jobs", value]) == 2
     assert "expected a whole number of at least 1" in capsys.readouterr().err
+
+
+_START_METHODS = """
+import threading
+from icbt_content.pipeline.parallel import start_context
+
+print(start_context().get_start_method())
+stop = threading.Event()
+other = threading.Thread(target=stop.wait)
+other.start()
+print(start_context().get_start_method())
+stop.set()
+other.join()
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_workers_are_forked_unless_another_thread_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _START_METHODS], capture_output=True, text=True, check=True
+    )
+    alone, with_a_thread = done.stdout.split()
+    assert alone == "fork"
+    # Forking a process with other threads is unsafe: then the platform's default.
+    import multiprocessing
+
+    assert with_a_thread == multiprocessing.get_context().get_start_method()
+
+
+def _frozen() -> int:
+    return gc.get_freeze_count()
+
+
+@pytest.mark.parametrize(("start", "shared"), [("fork", True), ("spawn", False)])
+def test_forked_workers_keep_the_collector_off_what_they_share(
+    monkeypatch: pytest.MonkeyPatch, start: str, shared: bool
+) -> None:
+    monkeypatch.setattr(parallel, "START_METHOD", start)
+    pool, context = parallel.start_pool(1)
+    with pool:
+        with parallel.shared_when_forked(context):
+            frozen = pool.submit(_frozen)
+        assert (frozen.result() > 0) is shared
+    assert gc.get_freeze_count() == 0  # here, the objects are collected again
 
 
 def test_the_default_is_one_job_per_core() -> None:

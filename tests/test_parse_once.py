@@ -5,7 +5,7 @@ alone would render it."""
 from __future__ import annotations
 
 import shutil
-from collections import Counter, OrderedDict
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from icbt_content.authoring.pages import read_blocks
 from icbt_content.i18n.segments import Scope, Segmenter
 from icbt_content.markdown import (
     checking_parser,
+    parse_inline,
     parse_markdown,
     parser,
     render_markdown,
@@ -96,8 +97,7 @@ def _tokens(tokens: list[Token]) -> list[dict[str, object]]:
 def test_the_load_stage_keeps_what_parsing_each_block_makes(
     programme: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parser, "_PARSED", OrderedDict())
-    monkeypatch.setattr(parser, "PARSED_BLOCKS_KEPT", 100_000)
+    monkeypatch.setattr(parser, "_PARSED", parser.ParseMemo(limit=10**9))
     loaded = read_programme(ROOT / "programmes" / programme, ROOT)
     assert loaded.programme is not None
     blocks = [
@@ -137,8 +137,7 @@ def test_plain_messages_are_checked_without_parsing_them(
 
     project = tmp_path / "project"
     shutil.copytree(ROOT / "tests" / "fixtures" / "i18n" / "project", project)
-    monkeypatch.setattr(parser, "_PARSED", OrderedDict())
-    monkeypatch.setattr(parser, "PARSED_BLOCKS_KEPT", 100_000)
+    monkeypatch.setattr(parser, "_PARSED", parser.ParseMemo(limit=10**9))
     inline_checks.block_tokens.cache_clear()
     counting = checking_parser()
     calls: Counter[str] = Counter()
@@ -156,3 +155,22 @@ def test_plain_messages_are_checked_without_parsing_them(
     welcome = (project / "programmes/demo/modules/start/01-welcome.md").read_text("utf-8")
     blocks = [text for text in calls if text.strip() and text in welcome]
     assert blocks and all(calls[text] == 1 for text in blocks)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Avoiding the party keeps the fear going.",
+        "  spaced:  a-b = c % 5 #tag @me ^ $ + ; 'quoted' \"too\"  ",
+        "إذا كنت لا تستطيع الحفاظ على سلامتك، فاطلب المساعدة الآن.",
+        "如果你無法保持安全，請立即求助。",
+        "",
+        "with *markup*",
+        "a [link](x.md) and <https://example.org> &amp; `code` ~~gone~~ \\* {#id}",
+        "two\nlines",
+    ],
+)
+def test_inline_parses_are_what_the_parser_makes(text: str) -> None:
+    parsed = checking_parser().parseInline(text, {})
+    fresh = parsed[0].children or [] if parsed else []
+    assert _tokens(list(parse_inline(text))) == _tokens(fresh)

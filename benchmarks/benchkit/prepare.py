@@ -94,7 +94,7 @@ def prepare(
     )
     if most:
         messages = translate_project(full, LOCALES[:most], REPO)
-        say(f"  translated {messages} messages with 'icbt i18n extract/init'")
+        say(f"  translated {messages} messages with icbt's extract and init functions")
     for count in locale_counts:
         _derive(layouts, most, count)
     stamp_file.write_text(json.dumps(wanted, indent=2) + "\n")

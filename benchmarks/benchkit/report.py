@@ -51,6 +51,10 @@ class Result:
         return max(s.tree_rss_mib for s in self.samples)
 
     @property
+    def tree_pss(self) -> float:
+        return max(s.tree_pss_mib for s in self.samples)
+
+    @property
     def pages_built(self) -> int:
         return self.job.pages * (1 + self.job.locales)
 
@@ -70,12 +74,14 @@ class Result:
             "median_cpu_s": round(self.cpu, 3) if self.samples else None,
             "peak_rss_mib": round(self.peak_rss, 1) if self.samples else None,
             "peak_tree_rss_mib": round(self.tree_rss, 1) if self.samples else None,
+            "peak_tree_pss_mib": round(self.tree_pss, 1) if self.samples else None,
             "samples": [
                 {
                     "wall_s": round(s.wall, 3),
                     "cpu_s": round(s.cpu, 3),
                     "peak_rss_mib": round(s.peak_rss_mib, 1),
                     "tree_rss_mib": round(s.tree_rss_mib, 1),
+                    "tree_pss_mib": round(s.tree_pss_mib, 1),
                 }
                 for s in self.samples
             ],
@@ -136,7 +142,13 @@ def results_from_json(payload: dict[str, Any]) -> Results:
             Path("."),
         )
         samples = [
-            Sample(s["wall_s"], s["cpu_s"], s["peak_rss_mib"], s["tree_rss_mib"])
+            Sample(
+                s["wall_s"],
+                s["cpu_s"],
+                s["peak_rss_mib"],
+                s["tree_rss_mib"],
+                s.get("tree_pss_mib", 0.0),  # not in results from before it was measured
+            )
             for s in item["samples"]
         ]
         loaded.append(Result(job, samples, item["error"] or ""))
@@ -268,7 +280,17 @@ def comparisons(results: Results) -> list[Comparison]:
         if job.tool == "icbt" and job.pages >= 10_000 and job.locales >= 2 and result.ok:
             add(
                 Comparison(
-                    f"icbt {job.mode} peak memory ({job.corpus}, {job.locales} locales)",
+                    f"icbt {job.mode} peak memory, tree PSS ({job.corpus}, {job.locales} locales)",
+                    result.tree_pss,
+                    None,
+                    "MiB",
+                    f"≤ {PEAK_MIB_10K:g}",
+                    result.tree_pss <= PEAK_MIB_10K,
+                )
+            )
+            add(
+                Comparison(
+                    f"icbt {job.mode} peak memory, tree RSS ({job.corpus}, {job.locales} locales)",
                     result.tree_rss,
                     None,
                     "MiB",
@@ -298,10 +320,11 @@ def measurements_table(results: Results) -> str:
                 f"{result.cpu:.2f}",
                 f"{result.peak_rss:.0f}",
                 f"{result.tree_rss:.0f}",
+                f"{result.tree_pss:.0f}" if result.tree_pss else "-",
             ]
         else:
             # "exit 1" or "timed out after 3600 s": the whole message is in the JSON.
-            figures = [result.error.split(":")[0] if result.error else "not run"] + [""] * 5
+            figures = [result.error.split(":")[0] if result.error else "not run"] + [""] * 6
         pages = str(result.pages_built) if job.pages else "-"
         rows.append([f"{job.tool} {job.mode}", job.corpus, str(job.locales), pages, *figures])
     header = [
@@ -315,6 +338,7 @@ def measurements_table(results: Results) -> str:
         "CPU s",
         "peak RSS MiB",
         "tree RSS MiB",
+        "tree PSS MiB",
     ]
     return _table(header, rows)
 

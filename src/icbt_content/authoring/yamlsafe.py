@@ -197,7 +197,13 @@ def _build(
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*path, i), lines, offset, cols) for i, item in enumerate(node.value)]
-    return _LOADER.construct_object(node, deep=True)
+    try:
+        return _LOADER.construct_object(node, deep=True)
+    finally:
+        # The loader is shared by every file read: it must not keep the node it was given (it
+        # remembers each one it constructs, which held every scalar of every file read).
+        _LOADER.constructed_objects.pop(node, None)
+        _LOADER.recursive_objects.pop(node, None)
 
 
 _LOADER = _NoAliasLoader("")

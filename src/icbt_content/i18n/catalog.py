@@ -358,6 +358,8 @@ class _Reader:
 
     def unescaped(self, lineno: int, quoted: str) -> str:
         """The text of a quoted PO string; an escape msgfmt refuses is an error here too."""
+        if "\\" not in quoted:
+            return quoted[1:-1]  # nothing escaped (most lines)
         bad = next(
             (m.group(1) for m in _ESCAPE.finditer(quoted[1:-1]) if m.group(1) not in _GOOD_ESCAPES),
             None,

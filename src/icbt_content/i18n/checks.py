@@ -103,8 +103,39 @@ def check_message(
     """Everything wrong with ``translation`` of ``source``; empty when it may be published."""
     found: list[Problem] = []
     found.extend(_as_problems(invisible_problems(translation)))
+    found.extend(_placeholder_problems(source, translation))
+    found.extend(_as_problems(html_problems(source, translation)))
+    translated_targets = link_targets(translation)
+    for target in translated_targets:
+        if not is_safe_url(target):
+            found.append(
+                Problem(
+                    "ICBT606",
+                    f"unsafe link target '{target[:60]}'",
+                    "only https:, mailto:, tel: and relative links are allowed",
+                )
+            )
+    if markdown:
+        found.extend(_markdown_problems(source, translation, translated_targets))
+    counts = plural_forms(translation)
+    if counts and min(counts) < forms:
+        found.append(
+            Problem(
+                "ICBT608",
+                f"plural() gives {min(counts)} form(s); this language needs {forms}",
+                "give one form for each plural category of the language, in gettext order",
+            )
+        )
+    return found
+
+
+def _placeholder_problems(source: str, translation: str) -> list[Problem]:
+    """ICBT602 when the placeholders of a translation are not its source's."""
+    if "{" not in source and "{" not in translation:
+        return []  # neither has any (most messages)
     want = Counter(_norm_jinja(k) for k in placeholders(source).elements())
     got = Counter(_norm_jinja(k) for k in placeholders(translation).elements())
+    found: list[Problem] = []
     if want != got:
         lost = sorted((want - got).elements())
         added = sorted((got - want).elements())
@@ -121,19 +152,18 @@ def check_message(
                 "it are translated",
             )
         )
-    found.extend(_as_problems(html_problems(source, translation)))
-    for target in link_targets(translation):
-        if not is_safe_url(target):
-            found.append(
-                Problem(
-                    "ICBT606",
-                    f"unsafe link target '{target[:60]}'",
-                    "only https:, mailto:, tel: and relative links are allowed",
-                )
-            )
-    if markdown:
-        source_links = Counter(link_targets(source))
-        translated_links = Counter(link_targets(translation))
+    return found
+
+
+def _markdown_problems(
+    source: str, translation: str, translated_targets: list[str]
+) -> list[Problem]:
+    """What a Markdown translation may not change: link targets, inline markup, blocks."""
+    found: list[Problem] = []
+    source_targets = link_targets(source)
+    if source_targets or translated_targets:
+        source_links = Counter(source_targets)
+        translated_links = Counter(translated_targets)
         if source_links != translated_links:
             lost = sorted((source_links - translated_links).elements())
             added = sorted((translated_links - source_links).elements())
@@ -146,25 +176,15 @@ def check_message(
                     "keep the part in (brackets) after each [link text] exactly as in the source",
                 )
             )
-        found.extend(_as_problems(inline_structure_problems(source, translation)))
-        before, after = block_structure(source), block_structure(translation)
-        if before != after:
-            found.append(
-                Problem(
-                    "ICBT604",
-                    f"the translation reads as {_describe(after)}, the source as "
-                    f"{_describe(before)}",
-                    "remove a '#', '-', '>' or '1.' at the start, or an empty line inside the "
-                    "translation (start it with a backslash, '\\#', to keep the character)",
-                )
-            )
-    counts = plural_forms(translation)
-    if counts and min(counts) < forms:
+    found.extend(_as_problems(inline_structure_problems(source, translation)))
+    before, after = block_structure(source), block_structure(translation)
+    if before != after:
         found.append(
             Problem(
-                "ICBT608",
-                f"plural() gives {min(counts)} form(s); this language needs {forms}",
-                "give one form for each plural category of the language, in gettext order",
+                "ICBT604",
+                f"the translation reads as {_describe(after)}, the source as {_describe(before)}",
+                "remove a '#', '-', '>' or '1.' at the start, or an empty line inside the "
+                "translation (start it with a backslash, '\\#', to keep the character)",
             )
         )
     return found

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from markdown_it.token import Token
 
-from icbt_content.markdown import checking_parser
+from icbt_content.markdown import checking_parser, parse_inline
 
 #: Every bidirectional and invisible formatting control a translation may not contain.
 INVISIBLE_CONTROLS = re.compile("[\u200b-\u200f\u061c\ufeff\u202a-\u202e\u2066-\u2069]")
@@ -62,13 +62,12 @@ def one_paragraph(text: str) -> bool:
     return "\n" not in text and "\r" not in text and text[:1].isalpha()
 
 
-@lru_cache(maxsize=64)
 def inline_children(text: str) -> tuple[Token, ...]:
     """The inline tokens of a message, block after block (never mutate them). A message of
-    one paragraph is parsed inline alone: the same tokens, without the block rules."""
+    one paragraph is parsed inline alone: the same tokens, without the block rules, kept for
+    the render of the translated page (see :func:`~icbt_content.markdown.parse_inline`)."""
     if one_paragraph(text):
-        parsed = checking_parser().parseInline(text.strip(), {})
-        return tuple(parsed[0].children or []) if parsed else ()
+        return parse_inline(text.strip())
     return tuple(
         child
         for block in block_tokens(text)
@@ -138,6 +137,8 @@ def invisible_problems(translation: str) -> list[InlineProblem]:
 
 def html_problems(source: str, translation: str) -> list[InlineProblem]:
     """HTML in a translation that is not in its source."""
+    if not _TAG_CHARS.search(translation):
+        return []  # it has none (most translations)
     added = html_tags(translation) - html_tags(source)
     if not added:
         return []
@@ -153,8 +154,10 @@ def html_problems(source: str, translation: str) -> list[InlineProblem]:
 def inline_structure_problems(source: str, translation: str) -> list[InlineProblem]:
     """Inline markup a translation loses, adds or leaves unclosed."""
     found: list[InlineProblem] = []
+    if not _MARKUP_CHARS.search(source) and not _MARKUP_CHARS.search(translation):
+        return found  # neither has any (most messages)
     stray = stray_delimiters(translation)
-    if len(stray) > len(stray_delimiters(source)):
+    if stray and len(stray) > len(stray_delimiters(source)):
         found.append(
             InlineProblem(
                 "ICBT617",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -108,6 +108,17 @@ def _from_template(env: Environment, text: str, where: str) -> Iterator[Interfac
 
 def python_strings() -> Iterator[InterfaceString]:
     """``_()`` calls and box labels of the renderer."""
+    return iter(_python_strings())
+
+
+@cache
+def _python_strings() -> tuple[InterfaceString, ...]:
+    """Read once per process: the package's own code does not change while it runs (every
+    locale of every programme asks for the interface's strings)."""
+    return tuple(_read_python_strings())
+
+
+def _read_python_strings() -> Iterator[InterfaceString]:
     from babel.messages.extract import extract
 
     source = resources.files("icbt_content.render") / "site.py"
@@ -167,9 +178,21 @@ _TRIAL_OPTIONS: tuple[dict[str, Any], ...] = (
 
 
 def exercise_strings() -> Iterator[InterfaceString]:
-    """The labels built-in exercise types give their fields."""
+    """The labels built-in exercise types give their fields (worked out once for each
+    registry of exercise types)."""
+    types = exercise_types()
+    if _EXERCISE_STRINGS.get("types") is not types:
+        _EXERCISE_STRINGS.update(types=types, strings=tuple(_exercise_strings(types)))
+    strings: tuple[InterfaceString, ...] = _EXERCISE_STRINGS["strings"]
+    return iter(strings)
 
-    for name, kind in sorted(exercise_types().items()):
+
+#: The registry of exercise types :func:`exercise_strings` last read, and what it found there.
+_EXERCISE_STRINGS: dict[str, Any] = {}
+
+
+def _exercise_strings(types: dict[str, Any]) -> Iterator[InterfaceString]:
+    for name, kind in sorted(types.items()):
         seen: set[str] = set()
         for extra in _TRIAL_OPTIONS:
             try:

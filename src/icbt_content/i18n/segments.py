@@ -39,19 +39,28 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from icbt_content.i18n.inline import escape_line_start, inline_markdown, plain_text
-from icbt_content.markdown import checking_parser, parse_markdown
+from icbt_content.i18n.inline_checks import one_paragraph
+from icbt_content.markdown import (
+    checking_parser,
+    hand_on_inline,
+    keep_rendered,
+    parse_markdown,
+)
 
 #: Looks up the translation of a segment; None when it has none that may be published.
 Lookup = Callable[["Segment"], str | None]
 #: Translates an interface string (a built-in label) into the target locale.
 Interface = Callable[[str], str]
 
+#: How the writer writes a thematic break.
+RULE = "***"
 #: Option keys of exercises whose string values are written for clients.
 TRANSLATABLE_OPTIONS = frozenset(
     {
@@ -240,9 +249,14 @@ class Segmenter:
         anchors: Sequence[str] | None = None,
     ) -> str:
         """Segment Markdown text; return it rebuilt from the translations."""
-        tree = SyntaxTreeNode(parse_markdown(text, anchors).tokens)
-        lines = _Writer(self, scope, first_line, text.split("\n")).blocks(tree.children)
-        return "\n".join(lines).strip("\n")
+        tokens = parse_markdown(text, anchors).tokens
+        writer = _Writer(self, scope, first_line, text.split("\n"))
+        result = "\n".join(writer.blocks(SyntaxTreeNode(tokens).children)).strip("\n")
+        if self.lookup is not None and result != text:
+            spliced = writer.spliced(tokens, anchors)
+            if spliced is not None:
+                keep_rendered(result, anchors, spliced)
+        return result
 
 
 class _Writer:
@@ -253,6 +267,50 @@ class _Writer:
         self.scope = scope
         self.first_line = first_line
         self.source_lines = lines
+        self.written: dict[int, str] = {}
+        """id of a paragraph's or heading's inline token -> the text written for it."""
+        self.exact = True
+        """Whether each text written is what parsing the block written makes its content."""
+
+    def spliced(self, tokens: Sequence[Token], anchors: Sequence[str] | None) -> list[Token] | None:
+        """The tokens of the block written, from the source's with each text's own inline
+        parse put in (the catalog check parsed most of them): what parsing it would make, but
+        for line maps. None when that cannot be told without parsing it."""
+        headings = sum(1 for t in tokens if t.type == "heading_open")
+        if not self.exact or headings > len(anchors or ()):
+            return None
+        if any(t.type not in _SPLICED for t in tokens):
+            return None
+        out: list[Token] = []
+        numbers: list[list[int] | None] = []  # the next number of each list open, if ordered
+        for token in tokens:
+            written = self.written.get(id(token)) if token.type == "inline" else None
+            if written is not None:
+                token = token.copy(content=written, children=list(hand_on_inline(written)))
+            elif token.type in _WRITTEN_MARKUP:
+                markup = _WRITTEN_MARKUP[token.type](token)
+                token = token if token.markup == markup else token.copy(markup=markup)
+            elif token.type == "ordered_list_open":
+                numbers.append([int(token.attrGet("start") or 1)])
+            elif token.type == "bullet_list_open":
+                numbers.append(None)
+            elif token.type in ("ordered_list_close", "bullet_list_close"):
+                numbers.pop()
+            elif token.type == "list_item_open" and numbers and numbers[-1] is not None:
+                number = numbers[-1]
+                info = str(number[0])  # as written: 1. 2. 3.
+                token = token if token.info == info else token.copy(info=info)
+                number[0] += 1
+            out.append(token)
+        return out
+
+    def _wrote(self, node: SyntaxTreeNode, text: str) -> None:
+        inline = node.children[0].token if node.children else None
+        fits = _FITS.get(node.type, one_paragraph)
+        if inline is None or text != text.strip() or "\n" in text or not fits(text):
+            self.exact = False
+        else:
+            self.written[id(inline)] = text
 
     def line(self, node: SyntaxTreeNode) -> int:
         return self.first_line + (node.map[0] if node.map else 0)
@@ -296,12 +354,14 @@ class _Writer:
             label = {"p": "paragraph", "li": "list item", "q": "quotation"}[role]
             text = self.segment_inline(node, key, label)
             lines = text.split("\n")
+            self._wrote(node, text)
             return [escape_line_start(lines[0]), *lines[1:]]
         if kind == "heading":
             anchor = str(node.attrs.get("id") or "")
             key = self.scope.heading(anchor) if anchor else self.scope.next("h")
             level = int(node.tag[1])
             text = self.segment_inline(node, key, f"heading (level {level})")
+            self._wrote(node, text)
             text = re.sub(r"\s*\\?\n\s*", " ", text).strip()
             if re.search(r"(^|\s)#+$", text):
                 text = text[:-1] + "\\#"
@@ -314,7 +374,7 @@ class _Writer:
         if kind == "table":
             return self.table(node)
         if kind == "hr":
-            return ["***"]
+            return [RULE]
         if kind == "code_block":
             return ["    " + line for line in node.content.rstrip("\n").split("\n")]
         if kind in ("fence", "colon_fence"):
@@ -389,6 +449,7 @@ class _Writer:
                         aligns.append(str(cell.attrs.get("style", "")))
                     kind = "table header cell" if cell.type == "th" else "table cell"
                     text = self.segment_inline(cell, f"{table_key}.r{r}.c{c}", kind)
+                    self._wrote(cell, text)
                     text = re.sub(r"\s*\\?\n\s*", " ", text)
                     cells.append(re.sub(r"(?<!\\)\|", r"\\|", text))
                 rows.append(cells)
@@ -400,6 +461,74 @@ class _Writer:
         ]
         out.extend("| " + " | ".join(cells) + " |" for cells in rows[1:])
         return out
+
+
+#: The tokens of the blocks a translated block is spliced from (see :meth:`_Writer.spliced`):
+#: the writer writes these back so that they parse to the same tokens again.
+_SPLICED = frozenset(
+    {
+        "inline",
+        "paragraph_open",
+        "paragraph_close",
+        "heading_open",
+        "heading_close",
+        "bullet_list_open",
+        "bullet_list_close",
+        "ordered_list_open",
+        "ordered_list_close",
+        "list_item_open",
+        "list_item_close",
+        "blockquote_open",
+        "blockquote_close",
+        "hr",
+        "table_open",
+        "table_close",
+        "thead_open",
+        "thead_close",
+        "tbody_open",
+        "tbody_close",
+        "tr_open",
+        "tr_close",
+        "th_open",
+        "th_close",
+        "td_open",
+        "td_close",
+    }
+)
+
+
+def _heading_text(text: str) -> bool:
+    """Whether a heading written with ``text`` has ``text`` as its content."""
+    return bool(text) and not re.search(r"(^|\s)#+$", text)
+
+
+@cache
+def _rule_markup() -> str:
+    """The markup of the rule the writer writes (markdown-it counts one ``*`` too many)."""
+    return str(checking_parser().parse(RULE, {})[0].markup)
+
+
+#: The markup the writer writes for a token whose source may have had another: an ATX
+#: heading for a setext one, ``***`` for any rule.
+_WRITTEN_MARKUP: dict[str, Callable[[Token], str]] = {
+    "heading_open": lambda token: "#" * int(token.tag[1]),
+    "heading_close": lambda token: "#" * int(token.tag[1]),
+    "hr": lambda token: _rule_markup(),
+}
+
+
+def _cell_text(text: str) -> bool:
+    """Whether a table cell written with ``text`` has ``text`` as its content."""
+    return "|" not in text
+
+
+#: Whether a block written with a text has that text (one line, no space at either end) as
+#: its content, by the block's type; a paragraph's by :func:`one_paragraph`.
+_FITS: dict[str, Callable[[str], bool]] = {
+    "heading": _heading_text,
+    "th": _cell_text,
+    "td": _cell_text,
+}
 
 
 def _rule(style: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -25,10 +26,12 @@ from icbt_content.markdown.attributes import author_attributes_plugin
 from icbt_content.markdown.cjk import cjk_emphasis_plugin
 from icbt_content.markdown.links import is_safe_url
 
-#: How many parsed blocks of Markdown are kept for reuse: a programme's blocks are parsed while
-#: it is localised and rendered again in its source locale. Tokens take about 28 bytes of memory
-#: per byte of Markdown, so the parses kept are bounded (at most some tens of MiB).
-PARSED_BLOCKS_KEPT = 512
+#: How much Markdown (in characters) is kept parsed for reuse: a programme's blocks are parsed
+#: while it is loaded and rendered from that parse in its source locale; each translation is
+#: parsed while its catalog is checked and rendered from that parse in its locale. Tokens take
+#: about 28 bytes of memory per character of Markdown, so the parses kept are bounded by the size
+#: of their text (a count of blocks would let a locale's long blocks push the source's out).
+PARSED_TEXT_KEPT = 2_000_000
 
 #: Resolves a relative link written by an author to the URL used in the site (or None: broken).
 LinkResolver = Callable[[str], str | None]
@@ -161,26 +164,46 @@ class ParsedMarkdown:
     renders_as_parsed: bool
     """Every link, image and link reference in it is safe, so the rendering parser (which
     refuses unsafe ones) makes these very tokens."""
+    lines: bool = True
+    """Its tokens' line maps are the text's; False for a translated block put together from the
+    parses of its source and its translations (:func:`keep_rendered`), which renders the same."""
 
 
-def parse_markdown(text: str, anchors: Sequence[str] | None = None) -> ParsedMarkdown:
+def parse_markdown(
+    text: str, anchors: Sequence[str] | None = None, *, lines: bool = True
+) -> ParsedMarkdown:
     """Parse a block of Markdown, or reuse the parse of the same text with the same anchors.
 
     ``anchors`` fixes heading ids in order, as in :func:`render_markdown`. Parsed with
     :func:`checking_parser`, so the segmenter sees unsafe links too; a block with one is
-    rendered by parsing it again with the rendering parser.
+    rendered by parsing it again with the rendering parser. ``lines=False``: the tokens are
+    only rendered, so their line maps need not be the text's.
     """
     key = (text, tuple(anchors) if anchors else None)
     parsed = _PARSED.get(key)
-    if parsed is not None:
+    if parsed is not None and (parsed.lines or not lines):
         return parsed
     env: dict[str, Any] = {}
     if key[1] is not None:
         env["anchors"] = list(key[1])
     tokens = checking_parser().parse(text, env)
     parsed = ParsedMarkdown(tokens, _renders_as_parsed(tokens, env))
-    _keep(key, parsed)
+    _PARSED.keep(key, parsed)
     return parsed
+
+
+def parse_inline(text: str) -> tuple[Token, ...]:
+    """The inline tokens of one paragraph's text, parsed once while kept (never mutate them):
+    what the block parser makes of the paragraph's content ``text``."""
+    if not _INLINE_SYNTAX.search(text):
+        return (Token("text", "", 0, content=text),) if text else ()
+    key = (text, INLINE)
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        found = checking_parser().parseInline(text, {})
+        parsed = ParsedMarkdown(list(found[0].children or []) if found else [], False)
+        _PARSED.keep(key, parsed)
+    return tuple(parsed.tokens)
 
 
 def keep_parsed(text: str, anchors: Sequence[str], tokens: list[Token]) -> None:
@@ -192,18 +215,71 @@ def keep_parsed(text: str, anchors: Sequence[str], tokens: list[Token]) -> None:
     may use one defined in another block).
     """
     key = (text, tuple(anchors) if anchors else None)
-    _keep(key, ParsedMarkdown(tokens, _renders_as_parsed(tokens, {})))
+    _PARSED.keep(key, ParsedMarkdown(tokens, _renders_as_parsed(tokens, {})))
 
 
-_Key = tuple[str, tuple[str, ...] | None]
-_PARSED: OrderedDict[_Key, ParsedMarkdown] = OrderedDict()
+def hand_on_inline(text: str) -> tuple[Token, ...]:
+    """:func:`parse_inline`, for the last time: the parse is let go of (its tokens live on in
+    the block they are handed on to), so it takes no room among the parses kept."""
+    tokens = parse_inline(text)
+    _PARSED.forget((text, INLINE))
+    return tokens
 
 
-def _keep(key: _Key, parsed: ParsedMarkdown) -> None:
-    _PARSED[key] = parsed
-    _PARSED.move_to_end(key)
-    while len(_PARSED) > PARSED_BLOCKS_KEPT:
-        _PARSED.popitem(last=False)
+def keep_rendered(text: str, anchors: Sequence[str] | None, tokens: list[Token]) -> None:
+    """Keep tokens that render as the parse of ``text`` would, but whose line maps may not be
+    its own (a translated block built from parses already made): for rendering only."""
+    key = (text, tuple(anchors) if anchors else None)
+    if key not in _PARSED:
+        _PARSED.keep(key, ParsedMarkdown(tokens, _renders_as_parsed(tokens, {}), lines=False))
+
+
+#: A character that may start inline syntax (or that the parser rewrites or an attribute
+#: rule reads): text with none of them parses to one text token, as is, with no parse needed.
+_INLINE_SYNTAX: Final = re.compile(r"[\n\r\0\\`~*_\[\]!<>&{}]")
+#: The anchors part of the key of a paragraph's inline parse (a block's is a tuple or None).
+INLINE: Final = "inline"
+_Key = tuple[str, tuple[str, ...] | str | None]
+
+
+class ParseMemo:
+    """Parses kept for reuse, the least recently used let go first, at most ``limit``
+    characters of Markdown in all (see :data:`PARSED_TEXT_KEPT`)."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = limit
+        self.size = 0
+        self._kept: OrderedDict[_Key, ParsedMarkdown] = OrderedDict()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._kept
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def get(self, key: _Key) -> ParsedMarkdown | None:
+        parsed = self._kept.get(key)
+        if parsed is not None:
+            self._kept.move_to_end(key)
+        return parsed
+
+    def forget(self, key: _Key) -> None:
+        if self._kept.pop(key, None) is not None:
+            self.size -= len(key[0])
+
+    def keep(self, key: _Key, parsed: ParsedMarkdown) -> None:
+        old = self._kept.pop(key, None)
+        if old is not None:
+            self.size -= len(key[0])
+        self._kept[key] = parsed
+        self.size += len(key[0])
+        limit = PARSED_TEXT_KEPT if self.limit is None else self.limit
+        while self.size > limit and len(self._kept) > 1:
+            gone, _ = self._kept.popitem(last=False)
+            self.size -= len(gone[0])
+
+
+_PARSED = ParseMemo()
 
 
 def _renders_as_parsed(tokens: list[Token], env: dict[str, Any]) -> bool:
@@ -240,7 +316,7 @@ def render_markdown(
         env["anchors"] = list(anchors)
     if inline:
         return str(md.renderInline(text, env))
-    parsed = parse_markdown(text, anchors)
+    parsed = parse_markdown(text, anchors, lines=False)
     if not parsed.renders_as_parsed:
         return str(md.render(text, env))
     return str(md.renderer.render(parsed.tokens, md.options, env))
