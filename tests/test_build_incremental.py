@@ -192,3 +192,24 @@ def test_the_signing_key_is_the_users_alone(
     assert key is not None and len(key) == 32 and file.read_bytes() == key
     assert file.stat().st_mode & 0o077 == 0
     assert cache_module.signing_key() == key
+
+
+@pytest.mark.parametrize("mishap", ["readable by others", "a link", "cut short"])
+def test_a_signing_key_others_could_have_written_is_not_used(
+    mishap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    file = tmp_path / "xdg" / "icbt-content" / "signing-key"
+    file.parent.mkdir(parents=True)
+    elsewhere = tmp_path / "shared-key"
+    elsewhere.write_bytes(bytes(32))
+    elsewhere.chmod(0o600)
+    if mishap == "readable by others":
+        file.write_bytes(bytes(32))
+        file.chmod(0o644)
+    elif mishap == "a link":
+        file.symlink_to(elsewhere)
+    else:
+        file.write_bytes(bytes(8))
+        file.chmod(0o600)
+    assert cache_module.signing_key() is None

@@ -126,7 +126,15 @@ def test_each_kind_of_block_is_spliced_as_it_parses(
 
 @pytest.mark.parametrize(
     "translation",
-    ["two\nlines", "- a list now", "ends with #", "a | pipe", " spaced", "*starts* with markup"],
+    [
+        "two\nlines",
+        "carriage\rreturn",
+        "- a list now",
+        "ends with #",
+        "a | pipe",
+        " spaced",
+        "*starts* with markup",
+    ],
 )
 def test_a_block_whose_text_may_parse_otherwise_is_parsed(
     translation: str, monkeypatch: pytest.MonkeyPatch
@@ -136,4 +144,21 @@ def test_a_block_whose_text_may_parse_otherwise_is_parsed(
     text = "## Title\n\nA paragraph.\n\n| a | b |\n|---|---|\n| c | d |"
     segmenter = segments.Segmenter(lambda segment: translation)
     segmenter.markdown(text, segments.Scope("m/p"), 1, ["title"])
+    assert kept == []
+
+
+@pytest.mark.parametrize("source", ["## Why", "| Why | b |\n|---|---|\n| c | d |"])
+def test_a_carriage_return_in_a_heading_or_cell_is_parsed_as_written(
+    source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """markdown-it reads "\\r" as a line break: a heading or cell holding one parses as more
+    than the one line a spliced token holds, so it is never spliced."""
+    monkeypatch.setattr(parser, "_PARSED", parser.ParseMemo(limit=10**9))
+    kept = _spy(monkeypatch)
+
+    def translate(segment: segments.Segment) -> str:
+        return "Pourquoi\r éviter" if segment.source == "Why" else f"Tr {segment.source}"
+
+    segmenter = segments.Segmenter(translate)
+    segmenter.markdown(source, segments.Scope("m/p"), 1, ["why"] if "#" in source else None)
     assert kept == []

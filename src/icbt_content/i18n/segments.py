@@ -305,9 +305,11 @@ class _Writer:
         return out
 
     def _wrote(self, node: SyntaxTreeNode, text: str) -> None:
+        # A line break of any kind (markdown-it reads "\r" as one) makes the text parse as
+        # more than the one line the spliced token holds: such text is parsed as written.
         inline = node.children[0].token if node.children else None
         fits = _FITS.get(node.type, one_paragraph)
-        if inline is None or text != text.strip() or "\n" in text or not fits(text):
+        if inline is None or text != text.strip() or _breaks(text) or not fits(text):
             self.exact = False
         else:
             self.written[id(inline)] = text
@@ -601,3 +603,8 @@ def media_name(src: str) -> str:
     """The key part of an image or recording: its file name without extension."""
     stem = posixpath.splitext(posixpath.basename(src.split("#")[0].split("?")[0]))[0]
     return re.sub(r"[^a-z0-9-]+", "-", stem.lower()).strip("-") or "media"
+
+
+def _breaks(text: str) -> bool:
+    """Whether ``text`` holds a line break markdown-it would see (``\n``, ``\r``)."""
+    return "\n" in text or "\r" in text

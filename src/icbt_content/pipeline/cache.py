@@ -65,20 +65,37 @@ def default_cache_dir(project: Path) -> Path:
 def signing_key() -> bytes | None:
     """This user's secret key for signing what the cache keeps that is read back as Python
     objects (a programme's memory), made on first use and readable by the user alone; None
-    when it cannot be made or read. It lives outside any ``--cache-dir``, so a cache folder
-    someone else wrote (committed to a repository, say) cannot carry a key that its own
-    files are signed with."""
+    when it cannot be made or read, or the file is not this user's own. It lives outside any
+    ``--cache-dir``, so a cache folder someone else wrote (committed to a repository, say)
+    cannot carry a key that its own files are signed with."""
     file = _user_cache_root() / "signing-key"
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            handle = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(secrets.token_bytes(32))
-        key = file.read_bytes()
+        if not file.exists():
+            _make_key(file)
+        handle = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(handle, "rb") as stream:
+            status = os.fstat(stream.fileno())
+            key = stream.read(64)
     except OSError:
         return None
-    return key if len(key) == 32 else None
+    owner = getattr(os, "getuid", lambda: status.st_uid)()
+    if status.st_uid != owner or status.st_mode & 0o077 or len(key) != 32:
+        return None
+    return key
+
+
+def _make_key(file: Path) -> None:
+    """Write a new key to ``file`` whole or not at all (made aside, then linked into place;
+    a key another process linked first is kept)."""
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-key-", dir=file.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(secrets.token_bytes(32))
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, file)
+    finally:
+        os.unlink(temporary)
 
 
 def cache_folder_problem(folder: Path, project: Path, out: Path) -> str | None:

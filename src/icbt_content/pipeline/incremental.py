@@ -212,7 +212,10 @@ class ProgrammeMemory:
     def keep(self, file: Path) -> None:
         """Keep this memory in ``file`` for the next process that builds the programme
         (written atomically; a memory that cannot be written is only a slower build)."""
-        payload = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            payload = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, RecursionError):
+            return
         signature = _signature(payload)
         if signature is None:
             return
