@@ -5,8 +5,10 @@ rendered again), byte for byte what a build without the cache makes."""
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -213,3 +215,24 @@ def test_a_signing_key_others_could_have_written_is_not_used(
         file.write_bytes(bytes(8))
         file.chmod(0o600)
     assert cache_module.signing_key() is None
+
+
+def test_memories_no_build_keeps_and_files_stopped_builds_left_are_pruned(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    ages = {
+        "memory/gone-0123": cache_module.MEMORY_DAYS * 86400 + 60,
+        "memory/kept-4567": cache_module.MEMORY_DAYS * 86400 - 3600,
+        "memory/.tmp-left": cache_module.TEMPORARY_SECONDS + 60,
+        "memory/.tmp-writing": 5,
+        "units/ab/.tmp-left": cache_module.TEMPORARY_SECONDS + 60,
+    }
+    now = time.time()
+    for name, age in ages.items():
+        path = tmp_path / "cache" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+        os.utime(path, (now - age, now - age))
+    removed = {p.relative_to(tmp_path / "cache").as_posix() for p in cache.prune()}
+    assert removed == {"memory/gone-0123", "memory/.tmp-left", "units/ab/.tmp-left"}
+    assert (tmp_path / "cache/memory/kept-4567").is_file()
+    assert (tmp_path / "cache/memory/.tmp-writing").is_file()

@@ -24,6 +24,7 @@ import os
 import secrets
 import sys
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -45,6 +46,10 @@ LIBRARIES = ("markdown-it-py", "jinja2", "babel", "pydantic", "pyyaml")
 SHARED_FOLDERS = (TEMPLATES, LICENSED, "releases")
 #: The cache's size limit, in bytes, unless given.
 DEFAULT_LIMIT = 1024 * 1024 * 1024
+#: Days after which a programme's memory no build has kept since is removed.
+MEMORY_DAYS = 30
+#: Seconds after which a temporary file is taken as left by a build that was stopped.
+TEMPORARY_SECONDS = 3600
 _MAGIC = b"icbt-cache 1\n"
 _FORMAT = 1
 
@@ -223,14 +228,16 @@ class BuildCache:
                 raise
 
     def prune(self) -> list[Path]:
-        """Remove the least recently used entries until the cache is within its limit."""
+        """Remove the least recently used entries until the cache is within its limit, and
+        what no build will use again: memories no build has kept for :data:`MEMORY_DAYS` days
+        (a programme folder renamed or gone) and files a stopped build left half-written."""
+        removed = self._forgotten()
         entries: list[tuple[float, int, Path]] = []
         for _, path in files_in(self.folder / "units"):
             with contextlib.suppress(OSError):
                 info = path.stat()
                 entries.append((info.st_mtime, info.st_size, path))
         total = sum(size for _, size, _ in entries)
-        removed: list[Path] = []
         for _, size, path in sorted(entries):
             if total <= self.limit:
                 break
@@ -238,6 +245,21 @@ class BuildCache:
                 path.unlink()
                 removed.append(path)
             total -= size
+        return removed
+
+    def _forgotten(self) -> list[Path]:
+        """Remove old memories and temporary files left by stopped builds (not ones a build
+        running now may still be writing)."""
+        removed: list[Path] = []
+        now = time.time()
+        for folder in ("memory", "units"):
+            for name, path in files_in(self.folder / folder):
+                with contextlib.suppress(OSError):
+                    age = now - path.stat().st_mtime
+                    left = Path(name).name.startswith(".tmp-") and age > TEMPORARY_SECONDS
+                    if left or (folder == "memory" and age > MEMORY_DAYS * 86400):
+                        path.unlink()
+                        removed.append(path)
         return removed
 
 
