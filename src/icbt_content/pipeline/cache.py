@@ -13,6 +13,13 @@ Entries are written atomically (a temporary file renamed into place), checked ag
 digest when read (a corrupt entry is removed and the unit built again), and pruned, least
 recently used first, when the cache grows past its size limit. The cache lives in
 ``$XDG_CACHE_HOME/icbt-content/<project hash>/`` (``~/.cache`` when unset) unless given.
+
+Beside the units, ``memory/`` keeps each programme folder's memory of its last build
+(:class:`~icbt_content.pipeline.incremental.ProgrammeMemory`), from which a programme that
+changed is rebuilt doing only what its changes need. A memory is read back as Python objects,
+so it is signed with the user's own key (:func:`signing_key`) and read only when the signature
+is right. Memories are outside the size limit (one per programme folder) and pruned when no
+build has kept them for :data:`MEMORY_DAYS` days.
 """
 
 from __future__ import annotations
