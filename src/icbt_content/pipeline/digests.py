@@ -42,8 +42,8 @@ class FileDigests:
     def __call__(self, path: Path) -> bytes:
         try:
             info = path.stat()
-        except OSError as exc:
-            return f"unreadable: {exc.errno}".encode()
+        except OSError:
+            return file_digest(path)  # says why it cannot be read
         stamp = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
         known = self._known.get(path)
         if known is not None and known[0] == stamp:

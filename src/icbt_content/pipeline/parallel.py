@@ -68,8 +68,8 @@ def shared_when_forked(start: BaseContext | None) -> Iterator[None]:
     later submits): when they are forked, keep the garbage collector off the objects that
     exist, in them and here, so that its collections do not write to the pages the processes
     share."""
-    if start is None or start.get_start_method() != "fork":
-        yield
+    if start is None or start.get_start_method() != "fork" or gc.get_freeze_count():
+        yield  # not forked, or a host application froze objects of its own: left as it is
         return
     gc.freeze()
     try:

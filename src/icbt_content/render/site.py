@@ -482,12 +482,11 @@ class ProgrammeRenderer:
     @cached_property
     def _nav_once(self) -> bool:
         """Whether a content page's nav may be made once per module: the package's templates
-        and this class's addresses (a subclass may place pages otherwise)."""
+        and this class's addresses and nav (a subclass may place pages or make navs otherwise)."""
         names = ("base.html", "page.html", "nav.html")
-        return (
-            all(is_package_template(self.env, name) for name in names)
-            and type(self).url is ProgrammeRenderer.url
-            and type(self).site_path is ProgrammeRenderer.site_path
+        return all(is_package_template(self.env, name) for name in names) and all(
+            getattr(type(self), name) is getattr(ProgrammeRenderer, name)
+            for name in ("url", "site_path", "nav", "common")
         )
 
     def _module_nav(self, module: Module) -> tuple[list[dict[str, Any]], str]:
