@@ -10,8 +10,9 @@ On Linux, workers are forked from the build once it has imported what a unit nee
 share its imported code and data with it instead of each importing its own copy (about 60 MiB
 a process). Objects that exist when they are forked are frozen out of the garbage collector's
 reach (:func:`gc.freeze`) meanwhile, so that a worker's collections do not write to the pages
-it shares. In a process that runs other threads (where forking is unsafe) they are started by a
-fork server instead; on other platforms, the platform's default way.
+it shares. That is how Python itself starts them on Linux up to 3.13 (3.14 moves to a fork
+server, which would make each worker import icbt again); the build starts no thread of its own
+before its workers. On other platforms they start the platform's default way.
 """
 
 from __future__ import annotations
@@ -42,14 +43,12 @@ START_METHOD: str | None = None
 
 
 def start_context() -> BaseContext:
-    """How workers are started: :data:`START_METHOD` when set; on Linux forked when no other
-    thread runs, by a fork server when one does; elsewhere the platform's default."""
+    """How workers are started: :data:`START_METHOD` when set; forked on Linux; elsewhere the
+    platform's default."""
     if START_METHOD is not None:
         return multiprocessing.get_context(START_METHOD)
     if sys.platform == "linux":
-        # Forking a process that runs other threads can copy a lock another thread holds.
-        alone = threading.active_count() == 1
-        return multiprocessing.get_context("fork" if alone else "forkserver")
+        return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
 
 
