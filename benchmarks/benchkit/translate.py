@@ -25,10 +25,8 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from babel.messages.pofile import normalize
-
 from benchkit.locales import LocaleSpec, crisis_checked, locale_yaml
-from icbt_content.i18n.catalog import Catalog, Entry
+from icbt_content.i18n.catalog import Catalog, write_po
 from icbt_content.i18n.sources import interface_template, programme_template
 from icbt_content.i18n.translations import (
     INTERFACE,
@@ -82,45 +80,9 @@ def fill(catalog: Catalog) -> int:
     return count
 
 
-# -- writing, without line wrapping ----------------------------------------------------------------
-
-
-def _string(keyword: str, value: str, prefix: str = "") -> str:
-    lines = normalize(value, prefix=prefix, width=0).split("\n")
-    return "\n".join([f"{prefix}{keyword} {lines[0]}", *lines[1:]])
-
-
-def _entry_lines(entry: Entry) -> list[str]:
-    out = [f"# {c}".rstrip() for c in entry.comments]
-    out += [f"#. {n}".rstrip() for n in entry.notes]
-    out += [f"#: {location}" for location in entry.locations]
-    if entry.flags:
-        out.append("#, " + ", ".join(sorted(entry.flags)))
-    prefix = "#~ " if entry.obsolete else ""
-    if entry.context is not None:
-        out.append(_string("msgctxt", entry.context, prefix))
-    out.append(_string("msgid", entry.msgid, prefix))
-    if entry.msgid_plural is not None:
-        out.append(_string("msgid_plural", entry.msgid_plural, prefix))
-        for index in sorted(entry.plurals) or [0]:
-            out.append(_string(f"msgstr[{index}]", entry.plurals.get(index, ""), prefix))
-    else:
-        out.append(_string("msgstr", entry.msgstr, prefix))
-    return out
-
-
 def po_text(catalog: Catalog) -> str:
-    """The catalog as PO text, each string on as many lines as it has (no wrapping).
-
-    Previous msgids (``#|``) are not written: a catalog made by ``init`` has none.
-    """
-    out = [f"# {c}".rstrip() for c in catalog.header_comments]
-    out.append('msgid ""')
-    out.append(_string("msgstr", "".join(f"{k}: {v}\n" for k, v in catalog.header)))
-    for entry in catalog.entries:
-        out.append("")
-        out.extend(_entry_lines(entry))
-    return "\n".join(out) + "\n"
+    """The catalog as PO text, each string on as many lines as it has (no wrapping)."""
+    return write_po(catalog, width=0)
 
 
 def _write(path: Path, catalog: Catalog) -> None:

@@ -474,13 +474,13 @@ def load_po(
 # -- writing -------------------------------------------------------------------------------------
 
 
-def _string(keyword: str, value: str, prefix: str = "") -> str:
+def _string(keyword: str, value: str, prefix: str = "", width: int = WIDTH) -> str:
     # Babel's normalize() counts the prefix once per word, so wrap without it and add it here.
-    lines = normalize(value, width=WIDTH - len(prefix)).split("\n")
+    lines = normalize(value, width=width - len(prefix) if width > 0 else 0).split("\n")
     return "\n".join([f"{prefix}{keyword} {lines[0]}", *(prefix + line for line in lines[1:])])
 
 
-def _entry_lines(entry: Entry) -> list[str]:
+def _entry_lines(entry: Entry, width: int) -> list[str]:
     out = [f"# {c}".rstrip() for c in entry.comments]
     out += [f"#. {n}".rstrip() for n in entry.notes]
     out += [f"#: {loc}" for loc in entry.locations]
@@ -489,30 +489,32 @@ def _entry_lines(entry: Entry) -> list[str]:
     prefix = "#~ " if entry.obsolete else ""
     previous = "#~| " if entry.obsolete else "#| "
     if entry.previous_context is not None:
-        out.append(_string("msgctxt", entry.previous_context, previous))
+        out.append(_string("msgctxt", entry.previous_context, previous, width))
     if entry.previous_id is not None:
-        out.append(_string("msgid", entry.previous_id, previous))
+        out.append(_string("msgid", entry.previous_id, previous, width))
     if entry.context is not None:
-        out.append(_string("msgctxt", entry.context, prefix))
-    out.append(_string("msgid", entry.msgid, prefix))
+        out.append(_string("msgctxt", entry.context, prefix, width))
+    out.append(_string("msgid", entry.msgid, prefix, width))
     if entry.msgid_plural is not None:
-        out.append(_string("msgid_plural", entry.msgid_plural, prefix))
+        out.append(_string("msgid_plural", entry.msgid_plural, prefix, width))
         for index in sorted(entry.plurals) or [0]:
-            out.append(_string(f"msgstr[{index}]", entry.plurals.get(index, ""), prefix))
+            out.append(_string(f"msgstr[{index}]", entry.plurals.get(index, ""), prefix, width))
     else:
-        out.append(_string("msgstr", entry.msgstr, prefix))
+        out.append(_string("msgstr", entry.msgstr, prefix, width))
     return out
 
 
-def write_po(catalog: Catalog) -> str:
-    """The catalog as PO text. Output depends only on the catalog, so diffs stay small."""
+def write_po(catalog: Catalog, width: int = WIDTH) -> str:
+    """The catalog as PO text. Output depends only on the catalog, so diffs stay small.
+    Strings are wrapped at ``width`` columns; 0 writes each on as many lines as it has (as
+    ``msgcat --no-wrap`` does, and faster)."""
     out = [f"# {c}".rstrip() for c in catalog.header_comments]
     header = "".join(f"{k}: {v}\n" for k, v in catalog.header)
     out.append('msgid ""')
-    out.append(_string("msgstr", header))
+    out.append(_string("msgstr", header, "", width))
     for entry in catalog.entries:
         out.append("")
-        out.extend(_entry_lines(entry))
+        out.extend(_entry_lines(entry, width))
     return "\n".join(out) + "\n"
 
 
