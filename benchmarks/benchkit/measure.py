@@ -3,7 +3,9 @@
 Peak memory is measured two ways:
 
 - ``peak_rss_mib``: the largest resident set of the process or of any one of its children, from
-  ``wait4`` (exact, but a build that spreads over worker processes looks smaller than it is);
+  ``wait4`` (exact, but a build that spreads over worker processes looks smaller than it is, and
+  Linux reports at least the resident set the measuring process had when it started the child:
+  measure from a small process, as ``run.py`` is);
 - ``tree_rss_mib``: the largest sum of the resident sets of the whole process tree, sampled every
   50 ms from ``/proc`` (it counts pages shared between processes more than once, so it errs high);
 - ``tree_pss_mib``: the largest sum of the proportional set sizes of the tree (``Pss`` of
